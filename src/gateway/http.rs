@@ -1,0 +1,132 @@
+//! The one HTTP client every gateway call goes through, and the classification of what came back.
+//!
+//! Anything but a whole JSON object from the gateway is an unknown outcome: a timeout, a reset, a
+//! 5xx, an HTML page, an empty or unparsable body. Only a JSON object is handed to the parsers.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::gateway::error::{GatewayError, UnknownCause};
+
+/// Connect and total timeouts for every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// How long to wait for a connection.
+    pub connect: Duration,
+    /// How long a whole call may take.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            total: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A reused HTTP client (rustls, no OpenSSL) with the configured timeouts.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    client: reqwest::Client,
+}
+
+impl Transport {
+    /// A client with `timeouts`.
+    pub fn new(timeouts: Timeouts) -> Result<Transport, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.total)
+            .user_agent(concat!("cashier/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Transport { client })
+    }
+
+    /// POSTs `body` as JSON and returns the answer's JSON object.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        body: &Value,
+    ) -> Result<Map<String, Value>, GatewayError> {
+        let response = self.client.post(url).json(body).send().await;
+        read_answer(response).await
+    }
+
+    /// POSTs `pairs` as a form and returns the answer's JSON object.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        pairs: &[(String, String)],
+    ) -> Result<Map<String, Value>, GatewayError> {
+        let response = self.client.post(url).form(pairs).send().await;
+        read_answer(response).await
+    }
+}
+
+async fn read_answer(
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> Result<Map<String, Value>, GatewayError> {
+    let response = response.map_err(|error| GatewayError::Unknown(network_cause(&error)))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| GatewayError::Unknown(network_cause(&error)))?;
+    if status.is_server_error() {
+        return Err(GatewayError::Unknown(UnknownCause::ServerError(
+            status.as_u16(),
+        )));
+    }
+    classify_body(&body).map_err(GatewayError::Unknown)
+}
+
+fn network_cause(error: &reqwest::Error) -> UnknownCause {
+    if error.is_timeout() {
+        UnknownCause::Timeout
+    } else {
+        UnknownCause::Network
+    }
+}
+
+/// The JSON object in `body`, or why there is none.
+pub fn classify_body(body: &[u8]) -> Result<Map<String, Value>, UnknownCause> {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(UnknownCause::Empty);
+    }
+    if trimmed.starts_with('<') {
+        return Err(UnknownCause::Html);
+    }
+    match serde_json::from_str::<Value>(trimmed) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(UnknownCause::Unparsable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_classified() {
+        let cases: [(&[u8], Result<(), UnknownCause>); 6] = [
+            (b"", Err(UnknownCause::Empty)),
+            (b"  \n", Err(UnknownCause::Empty)),
+            (b"<!DOCTYPE html><html>502</html>", Err(UnknownCause::Html)),
+            (b"{\"status\":", Err(UnknownCause::Unparsable)),
+            (b"[1,2]", Err(UnknownCause::Unparsable)),
+            (b"{\"status\":\"000000\"}", Ok(())),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                classify_body(body).map(|_| ()),
+                expected,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+}

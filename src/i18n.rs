@@ -1,0 +1,24 @@
+//! The cashier's two languages, and the trait every message a cashier may read implements.
+
+/// A language the cashier can read. Chinese is the default; English is switchable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Simplified Chinese (zh-CN).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// Something that has a message for the cashier in each language.
+///
+/// `Display` on these types gives the Chinese text; this trait adds the English one.
+pub trait Localized {
+    /// The message in `lang`, as a cashier should read it: no codes alone, no secrets.
+    fn message(&self, lang: Lang) -> String;
+
+    /// Both languages on one line, for the CLI and logs: `中文 (English)`.
+    fn bilingual(&self) -> String {
+        format!("{} ({})", self.message(Lang::Zh), self.message(Lang::En))
+    }
+}

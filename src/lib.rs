@@ -1,0 +1,9 @@
+//! A counter-top cashier for Chinese aggregated-payment gateways (聚合支付): the gateway
+//! clients, exact money, signing, and a sandbox gateway that speaks both providers' protocols.
+
+pub mod china_time;
+pub mod gateway;
+pub mod i18n;
+pub mod money;
+pub mod secret;
+pub mod sign;

@@ -1,0 +1,3 @@
+//! The `cashier` binary.
+
+fn main() {}
