@@ -2,8 +2,10 @@
 //! clients, exact money, signing, and a sandbox gateway that speaks both providers' protocols.
 
 pub mod china_time;
+pub mod config;
 pub mod gateway;
 pub mod i18n;
 pub mod money;
+pub mod sandbox;
 pub mod secret;
 pub mod sign;

@@ -7,7 +7,7 @@ mod requests;
 
 use chrono::Utc;
 
-pub use requests::{BarCodePay, CardType, MerchantImport, QuickPay, ScanCodePay};
+pub use requests::{BarCodePay, CardType, MerchantImport, QuickPay, Region, ScanCodePay};
 
 use crate::china_time::qht_request_at;
 use crate::gateway::Provider;

@@ -1,0 +1,300 @@
+//! The cashier's configuration: a TOML file, validated once at start-up into a [`Gateway`].
+//!
+//! ```toml
+//! [gateway]
+//! provider = "qht"                       # or "changpay"
+//! base_url = "http://api.qhtpay.com.cn:18084"   # scheme, host and port; paths are the spec's
+//! merchant_id = "…"
+//! key = "…"
+//! notify_url = "http://127.0.0.1:8089/notify"
+//!
+//! [till]
+//! id = "T01"
+//! ```
+//!
+//! With no `[gateway]` the built-in sandbox gateway is used.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::gateway::changpay::{ChangpayClient, ChangpaySettings};
+use crate::gateway::http::{Timeouts, Transport};
+use crate::gateway::qht::{QhtClient, QhtSettings};
+use crate::gateway::{Gateway, Provider};
+use crate::money::{AmountError, Money};
+use crate::sandbox;
+use crate::secret::Secret;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The merchant's gateway; absent means the sandbox.
+    pub gateway: Option<GatewayConfig>,
+    /// This till.
+    #[serde(default)]
+    pub till: TillConfig,
+}
+
+/// `[gateway]`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// `qht` or `changpay`.
+    pub provider: Provider,
+    /// Scheme, host and port only.
+    pub base_url: String,
+    /// qht 商户号 or changpay `mch_id`.
+    pub merchant_id: String,
+    /// The merchant's signing key.
+    pub key: Secret,
+    /// Where the gateway sends notifications.
+    #[serde(default = "default_notify_url")]
+    pub notify_url: String,
+    /// The till's address as sent in `order_ip` / `client_ip`.
+    #[serde(default = "default_client_ip")]
+    pub client_ip: String,
+    /// qht `settlement`: T0 or T1.
+    #[serde(default = "default_settlement")]
+    pub settlement: String,
+    /// Seconds to wait for a connection.
+    #[serde(default = "default_connect_timeout_secs")]
+    pub connect_timeout_secs: u64,
+    /// Seconds a whole call may take.
+    #[serde(default = "default_total_timeout_secs")]
+    pub total_timeout_secs: u64,
+    /// The largest single order, in yuan as text (changpay states no limit; qht's is 99999.99).
+    #[serde(default = "default_max_order")]
+    pub max_order_yuan: String,
+}
+
+/// `[till]`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TillConfig {
+    /// The till's id: part of every order number and qht's `device_id`.
+    #[serde(default = "default_till_id")]
+    pub id: String,
+}
+
+impl Default for TillConfig {
+    fn default() -> Self {
+        TillConfig {
+            id: default_till_id(),
+        }
+    }
+}
+
+fn default_notify_url() -> String {
+    "http://127.0.0.1:8089/notify".to_owned()
+}
+fn default_client_ip() -> String {
+    "127.0.0.1".to_owned()
+}
+fn default_settlement() -> String {
+    "T1".to_owned()
+}
+fn default_connect_timeout_secs() -> u64 {
+    5
+}
+fn default_total_timeout_secs() -> u64 {
+    15
+}
+fn default_max_order() -> String {
+    "50000".to_owned()
+}
+fn default_till_id() -> String {
+    "T01".to_owned()
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("无法读取配置文件 {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has unknown keys.
+    #[error("配置文件格式错误: {0}")]
+    Parse(String),
+    /// A value is out of range.
+    #[error("配置项 {field} 无效: {reason}")]
+    Invalid {
+        /// The key.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("无法创建网络客户端: {0}")]
+    Http(String),
+}
+
+impl Config {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let till = &self.till.id;
+        if till.is_empty() || till.len() > 8 || !till.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(ConfigError::Invalid {
+                field: "till.id",
+                reason: "1 到 8 个字母或数字".to_owned(),
+            });
+        }
+        if let Some(gateway) = &self.gateway {
+            gateway.max_order()?;
+            let url =
+                reqwest::Url::parse(&gateway.base_url).map_err(|error| ConfigError::Invalid {
+                    field: "gateway.base_url",
+                    reason: error.to_string(),
+                })?;
+            if url.path() != "/" || !matches!(url.scheme(), "http" | "https") {
+                return Err(ConfigError::Invalid {
+                    field: "gateway.base_url",
+                    reason: "只写协议、主机和端口，例如 https://n-sdk.retenai.com".to_owned(),
+                });
+            }
+            if gateway.merchant_id.is_empty() || gateway.key.is_empty() {
+                return Err(ConfigError::Invalid {
+                    field: "gateway.merchant_id / key",
+                    reason: "不能为空".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl GatewayConfig {
+    /// The sandbox's test merchant for `provider` at `base_url`.
+    #[must_use]
+    pub fn sandbox(provider: Provider, base_url: &str) -> GatewayConfig {
+        let (merchant_id, key) = match provider {
+            Provider::Qht => (sandbox::QHT_MERCHANT_NO, sandbox::QHT_KEY),
+            Provider::Changpay => (sandbox::CHANGPAY_MCH_ID, sandbox::CHANGPAY_KEY),
+        };
+        GatewayConfig {
+            provider,
+            base_url: base_url.to_owned(),
+            merchant_id: merchant_id.to_owned(),
+            key: Secret::new(key),
+            notify_url: default_notify_url(),
+            client_ip: default_client_ip(),
+            settlement: default_settlement(),
+            connect_timeout_secs: default_connect_timeout_secs(),
+            total_timeout_secs: default_total_timeout_secs(),
+            max_order_yuan: default_max_order(),
+        }
+    }
+
+    /// The single-order limit.
+    pub fn max_order(&self) -> Result<Money, ConfigError> {
+        Money::parse_charge(&self.max_order_yuan, Money::from_yuan(10_000_000)).map_err(
+            |error: AmountError| ConfigError::Invalid {
+                field: "gateway.max_order_yuan",
+                reason: error.to_string(),
+            },
+        )
+    }
+
+    /// The timeouts.
+    #[must_use]
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(self.connect_timeout_secs),
+            total: Duration::from_secs(self.total_timeout_secs),
+        }
+    }
+
+    /// The gateway this configures, for the till `till_id`, with `timeouts`.
+    pub fn build(&self, till_id: &str, timeouts: Timeouts) -> Result<Gateway, ConfigError> {
+        let transport =
+            Transport::new(timeouts).map_err(|error| ConfigError::Http(error.to_string()))?;
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        Ok(match self.provider {
+            Provider::Qht => Gateway::qht(QhtClient::new(
+                transport,
+                QhtSettings {
+                    base_url,
+                    merchant_no: self.merchant_id.clone(),
+                    key: self.key.clone(),
+                    notify_url: self.notify_url.clone(),
+                    client_ip: self.client_ip.clone(),
+                    settlement: self.settlement.clone(),
+                    device_id: till_id.to_owned(),
+                },
+            )),
+            Provider::Changpay => Gateway::changpay(
+                ChangpayClient::new(
+                    transport,
+                    ChangpaySettings {
+                        base_url,
+                        mch_id: self.merchant_id.clone(),
+                        key: self.key.clone(),
+                        notify_url: self.notify_url.clone(),
+                        client_ip: self.client_ip.clone(),
+                    },
+                ),
+                self.max_order()?,
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_config_parses_and_keeps_its_key_secret() {
+        let config: Config = toml::from_str(
+            r#"
+            [gateway]
+            provider = "changpay"
+            base_url = "https://n-sdk.retenai.com"
+            merchant_id = "t9awtvk6dn"
+            key = "25e72d96d0ffe0bb74373344d986df3c"
+            [till]
+            id = "T07"
+            "#,
+        )
+        .expect("valid");
+        assert!(config.validate().is_ok());
+        assert!(!format!("{config:?}").contains("25e72d96"));
+        let gateway = config.gateway.expect("gateway");
+        assert_eq!(gateway.max_order().ok(), Some(Money::from_yuan(50_000)));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let with_path: Config = toml::from_str(
+            "[gateway]\nprovider='qht'\nbase_url='http://h:1/api/v1.0'\nmerchant_id='m'\nkey='k'",
+        )
+        .expect("parses");
+        assert!(matches!(
+            with_path.validate(),
+            Err(ConfigError::Invalid {
+                field: "gateway.base_url",
+                ..
+            })
+        ));
+        assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
+        let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
+        assert!(bad_till.validate().is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! The sandbox gateway: a local server that speaks both providers' real wire protocols on
+//! loopback, so a new user can take a fake payment with no merchant account and every test runs
+//! the real HTTP, signing and parsing code.
+//!
+//! It checks each request's sign, required fields, lengths and units against its own copy of the
+//! specs' tables, answers with the specs' error codes, signs its answers, and keeps orders in
+//! memory. Test-only controls live under `/sandbox/…`.
+
+mod changpay;
+mod faults;
+mod notifier;
+mod pay_page;
+mod qht;
+mod reply;
+mod spec_fields;
+mod state;
+mod test_codes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State as Extract};
+use axum::routing::{any, get, post};
+
+pub use changpay::QUICK_PAY_SMS_CODE;
+pub use faults::Fault;
+pub use notifier::SCHEDULE_SECS as NOTIFY_SCHEDULE_SECS;
+pub use state::NotificationAttempt;
+pub use test_codes::{Behaviour, PASSWORD_DELAY, TEST_CODES};
+
+use state::State;
+
+/// The qht test merchant's number.
+pub const QHT_MERCHANT_NO: &str = "QHT-SANDBOX-0001";
+/// The qht test merchant's key (an `md5_key` is at most 15 characters).
+pub const QHT_KEY: &str = "sandbox-qht-key";
+/// The changpay test merchant's id.
+pub const CHANGPAY_MCH_ID: &str = "sandbox_mch";
+/// The changpay test merchant's key.
+pub const CHANGPAY_KEY: &str = "sandbox-changpay-key-0001";
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// The address to listen on; port 0 takes any free port.
+    pub listen: SocketAddr,
+    /// How many times faster than real time its delays run (password entry, notification retries).
+    pub speedup: u32,
+    /// How long a timeout fault holds its answer.
+    pub fault_delay: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            speedup: 1,
+            fault_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A running sandbox. It stops when dropped.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<State>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Binds and starts serving in the background on the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(
+            config.speedup,
+            config.fault_delay,
+            format!("http://{addr}"),
+        ));
+        let app = router(Arc::clone(&state));
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            server,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the base URL for both providers.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        self.state.base_url.clone()
+    }
+
+    /// The address it listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Makes the next `count` gateway answers go wrong with `fault`.
+    pub fn inject(&self, fault: Fault, count: u32) {
+        let mut inner = self.state.lock();
+        inner
+            .faults
+            .extend(std::iter::repeat_n(fault, count as usize));
+    }
+
+    /// The changpay notifications made so far.
+    #[must_use]
+    pub fn notifications(&self) -> Vec<NotificationAttempt> {
+        self.state.lock().notifications.clone()
+    }
+
+    /// The pay-page URL of a QR, link or transfer order, as a customer would open it.
+    #[must_use]
+    pub fn pay_page_url(&self, order_no: &str) -> Option<String> {
+        let inner = self.state.lock();
+        let order = inner
+            .orders
+            .values()
+            .find(|order| order.order_no == order_no)?;
+        Some(format!(
+            "{}/sandbox/pay/{}",
+            self.state.base_url, order.pay_token
+        ))
+    }
+
+    /// Waits until the server stops (it does not, unless it fails).
+    pub async fn wait(self) {
+        let _ = (&mut { self }.server).await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/api/v1.0/merchant/import", post(qht::import))
+        .route("/api/v1.0/merchant/import_query", post(qht::import_query))
+        .route("/api/v1.0/scan_code_pay", post(qht::scan_code_pay))
+        .route("/api/v1.0/bar_code_pay", post(qht::bar_code_pay))
+        .route("/api/v1.0/quick_pay", post(qht::quick_pay))
+        .route("/api/v1.0/order_query", post(qht::order_query))
+        .route(
+            "/api/v1/quick_confirm.api",
+            post(changpay::quick_confirm).fallback(changpay::wrong_method),
+        )
+        .route(
+            "/api/v1/{uri}",
+            post(changpay::create).fallback(changpay::wrong_method),
+        )
+        .route(
+            "/api/fetch_order.api",
+            post(changpay::fetch_order).fallback(changpay::wrong_method),
+        )
+        .route("/sandbox/pay/{token}", get(pay_page::pay))
+        .route("/sandbox/faults", any(inject_fault))
+        .with_state(state)
+}
+
+/// The control API for a sandbox run alone: `POST /sandbox/faults?fault=timeout&count=2`.
+#[derive(Debug, serde::Deserialize)]
+struct FaultRequest {
+    fault: String,
+    count: Option<u32>,
+}
+
+async fn inject_fault(
+    Extract(state): Extract<Arc<State>>,
+    Query(request): Query<FaultRequest>,
+) -> String {
+    match request.fault.parse::<Fault>() {
+        Ok(fault) => {
+            let count = request.count.unwrap_or(1);
+            state
+                .lock()
+                .faults
+                .extend(std::iter::repeat_n(fault, count as usize));
+            format!("the next {count} answers: {}\n", fault.name())
+        }
+        Err(error) => format!(
+            "{error}; one of: {}\n",
+            Fault::ALL.map(Fault::name).join(", ")
+        ),
+    }
+}

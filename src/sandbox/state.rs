@@ -1,0 +1,185 @@
+//! What the sandbox remembers: merchants, orders, queued faults and notification attempts.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::faults::Fault;
+use super::test_codes::Behaviour;
+use crate::gateway::Provider;
+
+/// Where an order stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Not paid yet.
+    Pending,
+    /// Paid at this Unix time.
+    Paid(i64),
+    /// Declined, with the reason.
+    Failed(&'static str),
+}
+
+/// One order at the sandbox.
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// Which protocol created it.
+    pub provider: Provider,
+    /// The merchant.
+    pub merchant: String,
+    /// The merchant's order number.
+    pub order_no: String,
+    /// The sandbox's own order number.
+    pub gateway_order_no: String,
+    /// qht `payment` or changpay `pay_type`.
+    pub pay_code: String,
+    /// What the merchant asked, in li.
+    pub asked_li: i64,
+    /// What the customer pays, in li (a transfer's amount differs by design).
+    pub pay_li: i64,
+    /// When it was created.
+    pub created: Instant,
+    /// What happens to it without a customer opening the pay page.
+    pub behaviour: Option<Behaviour>,
+    /// Where it stands.
+    pub status: Status,
+    /// changpay: where to notify, and the `call` to echo.
+    pub notify_url: Option<String>,
+    /// changpay `call`.
+    pub call: Option<String>,
+    /// The token of its pay page.
+    pub pay_token: String,
+}
+
+impl Order {
+    /// Moves a bar-code order along by the clock: a password entry finishes, a payment lands.
+    /// Returns whether it became paid now.
+    pub fn advance(&mut self, now: Instant, speedup: u32, unix_now: i64) -> bool {
+        if self.status != Status::Pending {
+            return false;
+        }
+        match self.behaviour {
+            Some(Behaviour::PayNow) => {
+                self.status = Status::Paid(unix_now);
+                true
+            }
+            Some(Behaviour::PayAfter(delay))
+                if now.duration_since(self.created) >= delay / speedup.max(1) =>
+            {
+                self.status = Status::Paid(unix_now);
+                true
+            }
+            Some(Behaviour::Decline) => {
+                self.status = Status::Failed("余额不足");
+                false
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A qht merchant the sandbox knows.
+#[derive(Debug, Clone)]
+pub struct QhtMerchant {
+    /// Its key.
+    pub key: String,
+    /// The phone it registered with.
+    pub cellphone: String,
+    /// The ID number it registered with.
+    pub id_card: String,
+}
+
+/// One notification POST the sandbox made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationAttempt {
+    /// The order it was about.
+    pub order_no: String,
+    /// 1 for the first try.
+    pub attempt: u32,
+    /// Whether the receiver answered `success`.
+    pub acknowledged: bool,
+}
+
+/// Everything mutable, behind one lock held only for short, non-async moments.
+#[derive(Debug, Default)]
+pub struct Inner {
+    /// qht merchants by merchant number.
+    pub qht_merchants: HashMap<String, QhtMerchant>,
+    /// changpay merchants: mch_id → key.
+    pub changpay_merchants: HashMap<String, String>,
+    /// Orders by (provider, merchant, order number).
+    pub orders: HashMap<(Provider, String, String), Order>,
+    /// Pay-page tokens → order keys.
+    pub tokens: HashMap<String, (Provider, String, String)>,
+    /// Faults for the next answers, one entry each.
+    pub faults: VecDeque<Fault>,
+    /// Notifications made.
+    pub notifications: Vec<NotificationAttempt>,
+    /// Repeated payments (补单): (original order, repeat's order number).
+    pub repeats: Vec<(String, String)>,
+    /// A counter for gateway order numbers.
+    pub sequence: u64,
+}
+
+/// The shared state.
+#[derive(Debug)]
+pub struct State {
+    inner: Mutex<Inner>,
+    /// How many times faster than real time the sandbox's delays run.
+    pub speedup: u32,
+    /// How long a timeout fault holds its answer.
+    pub fault_delay: Duration,
+    /// The sandbox's own base URL, for pay-page links.
+    pub base_url: String,
+}
+
+impl State {
+    /// A state with the two test merchants.
+    pub fn new(speedup: u32, fault_delay: Duration, base_url: String) -> State {
+        let mut inner = Inner::default();
+        inner.qht_merchants.insert(
+            super::QHT_MERCHANT_NO.to_owned(),
+            QhtMerchant {
+                key: super::QHT_KEY.to_owned(),
+                cellphone: String::new(),
+                id_card: String::new(),
+            },
+        );
+        inner.changpay_merchants.insert(
+            super::CHANGPAY_MCH_ID.to_owned(),
+            super::CHANGPAY_KEY.to_owned(),
+        );
+        State {
+            inner: Mutex::new(inner),
+            speedup: speedup.max(1),
+            fault_delay,
+            base_url,
+        }
+    }
+
+    /// The lock. A panic while holding it cannot leave orders half-written (every change is one
+    /// assignment), so a poisoned lock is taken over.
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The fault for the answer being made now, if one is queued.
+    pub fn next_fault(&self) -> Option<Fault> {
+        self.lock().faults.pop_front()
+    }
+
+    /// `delay` shortened by the speed-up.
+    #[must_use]
+    pub fn scaled(&self, delay: Duration) -> Duration {
+        delay / self.speedup
+    }
+}
+
+impl Inner {
+    /// A new gateway order number.
+    pub fn next_gateway_order_no(&mut self, prefix: &str) -> String {
+        self.sequence += 1;
+        format!("{prefix}{:012}", self.sequence)
+    }
+}
