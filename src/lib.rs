@@ -2,6 +2,7 @@
 //! clients, exact money, signing, and a sandbox gateway that speaks both providers' protocols.
 
 pub mod china_time;
+pub mod cli;
 pub mod config;
 pub mod gateway;
 pub mod i18n;

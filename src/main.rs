@@ -1,3 +1,11 @@
-//! The `cashier` binary.
+//! The `cashier` binary: a few lines that parse the command line and map errors to exit codes.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    cashier::cli::init_logging();
+    let args = cashier::cli::Args::parse();
+    cashier::cli::run(args)
+}

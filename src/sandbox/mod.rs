@@ -50,6 +50,9 @@ pub struct SandboxConfig {
     pub speedup: u32,
     /// How long a timeout fault holds its answer.
     pub fault_delay: Duration,
+    /// The base URL pay-page links use, when the listen address is not what a phone can reach
+    /// (`http://192.168.1.5:8088`); by default the listen address.
+    pub public_url: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -57,7 +60,8 @@ impl Default for SandboxConfig {
         SandboxConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             speedup: 1,
-            fault_delay: Duration::from_secs(60),
+            fault_delay: Duration::from_mins(1),
+            public_url: None,
         }
     }
 }

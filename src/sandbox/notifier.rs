@@ -12,7 +12,7 @@ pub const SCHEDULE_SECS: [u64; 9] = [0, 5, 10, 15, 30, 180, 300, 600, 1800];
 
 /// Starts notifying that `order` was paid. For a repeated payment (补单), `repeat_no` is the
 /// repeat's own order number and the original goes in `origin_order`.
-pub fn notify_paid(state: &Arc<State>, order: &Order, repeat_no: Option<String>) {
+pub fn notify_paid(state: &Arc<State>, order: &Order, repeat_no: Option<&str>) {
     let Some(url) = order.notify_url.clone().filter(|url| is_loopback(url)) else {
         // The sandbox only ever talks to this machine: a notify_url elsewhere is not called.
         tracing::info!(order = %order.order_no, "notify_url is not on this machine; not notifying");
@@ -34,7 +34,7 @@ pub fn notify_paid(state: &Arc<State>, order: &Order, repeat_no: Option<String>)
         ("service", order.pay_code.clone()),
         (
             "mch_order",
-            repeat_no.clone().unwrap_or_else(|| order.order_no.clone()),
+            repeat_no.map_or_else(|| order.order_no.clone(), str::to_owned),
         ),
         ("amt", order.pay_li.to_string()),
         ("mch_amt", order.asked_li.to_string()),

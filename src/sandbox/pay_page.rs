@@ -41,7 +41,7 @@ pub async fn pay(Extract(state): Extract<Arc<State>>, Path(token): Path<String>)
     match outcome {
         Some((order, repeat_no)) => {
             if order.provider == Provider::Changpay {
-                super::notifier::notify_paid(&state, &order, repeat_no);
+                super::notifier::notify_paid(&state, &order, repeat_no.as_deref());
             }
             let amount = Money::from_li(order.pay_li);
             page(

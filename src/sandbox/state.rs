@@ -20,6 +20,7 @@ pub enum Status {
 }
 
 /// One order at the sandbox.
+#[allow(clippy::struct_field_names)] // `order_no` is the protocol's own name for it.
 #[derive(Debug, Clone)]
 pub struct Order {
     /// Which protocol created it.
@@ -104,7 +105,7 @@ pub struct NotificationAttempt {
 pub struct Inner {
     /// qht merchants by merchant number.
     pub qht_merchants: HashMap<String, QhtMerchant>,
-    /// changpay merchants: mch_id → key.
+    /// changpay merchants: `mch_id` → key.
     pub changpay_merchants: HashMap<String, String>,
     /// Orders by (provider, merchant, order number).
     pub orders: HashMap<(Provider, String, String), Order>,
