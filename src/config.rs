@@ -22,6 +22,8 @@ use crate::gateway::http::{Timeouts, Transport};
 use crate::gateway::qht::{QhtClient, QhtSettings};
 use crate::gateway::{Gateway, Provider};
 use crate::money::{AmountError, Money};
+use crate::payment::policy::PollPolicy;
+use crate::payment::requery::RequeryPolicy;
 use crate::sandbox;
 use crate::secret::Secret;
 
@@ -34,6 +36,119 @@ pub struct Config {
     /// This till.
     #[serde(default)]
     pub till: TillConfig,
+    /// Polling and re-query timings.
+    #[serde(default)]
+    pub payment: PaymentConfig,
+    /// The sales history.
+    #[serde(default)]
+    pub history: HistoryConfig,
+    /// The changpay notification listener; absent means off.
+    pub notify: Option<NotifyConfig>,
+}
+
+/// `[payment]`: the live wait and the background re-query. Defaults follow the wallets' rules.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentConfig {
+    /// Bar-code pay: wait before the first query.
+    pub barcode_first_query_ms: u64,
+    /// Bar-code pay: wait between queries.
+    pub barcode_interval_ms: u64,
+    /// Bar-code pay: the whole live wait.
+    pub barcode_wait_ms: u64,
+    /// Scan-code pay: wait between queries while the QR is shown.
+    pub qr_interval_ms: u64,
+    /// Scan-code pay: how long a QR is shown before it expires.
+    pub qr_expiry_secs: u64,
+    /// An order the gateway does not know this long after creation never reached it.
+    pub not_found_grace_secs: u64,
+    /// How long unresolved orders are re-queried in the background.
+    pub requery_window_hours: u64,
+}
+
+impl Default for PaymentConfig {
+    fn default() -> Self {
+        let barcode = PollPolicy::BARCODE;
+        let qr = PollPolicy::QR;
+        PaymentConfig {
+            barcode_first_query_ms: millis(barcode.first_query),
+            barcode_interval_ms: millis(barcode.interval),
+            barcode_wait_ms: millis(barcode.wait),
+            qr_interval_ms: millis(qr.interval),
+            qr_expiry_secs: qr.wait.as_secs(),
+            not_found_grace_secs: crate::payment::policy::NOT_FOUND_GRACE.as_secs(),
+            requery_window_hours: crate::payment::policy::REQUERY_WINDOW.as_secs() / 3600,
+        }
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl PaymentConfig {
+    /// Bar-code pay's live wait.
+    #[must_use]
+    pub fn barcode_policy(&self) -> PollPolicy {
+        PollPolicy {
+            first_query: Duration::from_millis(self.barcode_first_query_ms),
+            interval: Duration::from_millis(self.barcode_interval_ms),
+            wait: Duration::from_millis(self.barcode_wait_ms),
+        }
+    }
+
+    /// Scan-code pay's live wait.
+    #[must_use]
+    pub fn qr_policy(&self) -> PollPolicy {
+        PollPolicy {
+            first_query: Duration::from_millis(self.qr_interval_ms),
+            interval: Duration::from_millis(self.qr_interval_ms),
+            wait: Duration::from_secs(self.qr_expiry_secs),
+        }
+    }
+
+    /// The background re-query's timings.
+    #[must_use]
+    pub fn requery_policy(&self) -> RequeryPolicy {
+        RequeryPolicy {
+            window: Duration::from_secs(self.requery_window_hours * 3600),
+            not_found_grace: Duration::from_secs(self.not_found_grace_secs),
+            live_wait: self.qr_policy().wait.max(self.barcode_policy().wait),
+        }
+    }
+}
+
+/// `[history]`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// The zone days are counted in, as hours east of UTC: 8 is China time.
+    pub utc_offset_hours: i32,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            utc_offset_hours: 8,
+        }
+    }
+}
+
+impl HistoryConfig {
+    /// The zone of the days.
+    #[must_use]
+    pub fn offset(&self) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.utc_offset_hours * 3600)
+            .unwrap_or_else(crate::china_time::cst)
+    }
+}
+
+/// `[notify]`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Where the listener listens: `127.0.0.1:8089`.
+    pub listen: std::net::SocketAddr,
 }
 
 /// `[gateway]`.
@@ -154,6 +269,19 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "till.id",
                 reason: "1 到 8 个字母或数字".to_owned(),
+            });
+        }
+        if !(-12..=14).contains(&self.history.utc_offset_hours) {
+            return Err(ConfigError::Invalid {
+                field: "history.utc_offset_hours",
+                reason: "-12 到 14".to_owned(),
+            });
+        }
+        let payment = &self.payment;
+        if payment.barcode_interval_ms == 0 || payment.qr_interval_ms == 0 {
+            return Err(ConfigError::Invalid {
+                field: "payment.*_interval_ms",
+                reason: "必须大于 0".to_owned(),
             });
         }
         if let Some(gateway) = &self.gateway {

@@ -38,6 +38,8 @@ pub const QHT_MERCHANT_NO: &str = "QHT-SANDBOX-0001";
 pub const QHT_KEY: &str = "sandbox-qht-key";
 /// The changpay test merchant's id.
 pub const CHANGPAY_MCH_ID: &str = "sandbox_mch";
+/// What `/sandbox/health` answers, so a cashier can tell its sandbox from another program.
+pub const HEALTH_TEXT: &str = "cashier-sandbox";
 /// The changpay test merchant's key.
 pub const CHANGPAY_KEY: &str = "sandbox-changpay-key-0001";
 
@@ -171,6 +173,7 @@ fn router(state: Arc<State>) -> Router {
         )
         .route("/sandbox/pay/{token}", get(pay_page::pay))
         .route("/sandbox/faults", any(inject_fault))
+        .route("/sandbox/health", get(|| async { HEALTH_TEXT }))
         .with_state(state)
 }
 

@@ -1,0 +1,214 @@
+//! The command line. Every command shares its code paths with the window: the same setup, runner,
+//! re-query and ledger queries.
+
+mod json;
+mod pay;
+mod report;
+mod sandbox_cmd;
+mod terminal_qr;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Localized;
+use crate::setup::{Paths, Setup, SetupError};
+use crate::status::OrderStatus;
+
+/// Exit statuses, documented in `--help`.
+pub mod exit {
+    /// The order was paid (or the command succeeded).
+    pub const PAID: u8 = 0;
+    /// Something broke inside (the ledger could not be written…).
+    pub const ERROR: u8 = 1;
+    /// Bad input or config: nothing was charged.
+    pub const BAD_INPUT: u8 = 2;
+    /// The payment failed.
+    pub const FAILED: u8 = 3;
+    /// The result is not known yet; the order is kept and queried again.
+    pub const UNRESOLVED: u8 = 4;
+    /// Paid, but not the amount asked: look at it.
+    pub const AMOUNT_MISMATCH: u8 = 5;
+}
+
+const EXIT_CODES: &str = "Exit status: 0 paid (or done), 1 internal error, 2 bad input or config, \
+3 payment failed, 4 result unknown (the order is kept and queried again), 5 paid a different amount.";
+
+/// A counter-top cashier for 钱汇通 (qht) and 畅支付 (changpay), with a built-in sandbox gateway.
+#[derive(Debug, Parser)]
+#[command(version, about, after_help = EXIT_CODES)]
+pub struct Args {
+    /// The config file (TOML); by default the platform's config directory, if one is there.
+    /// With no `[gateway]` the sandbox gateway is used.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Where the ledger is kept; by default the platform's data directory.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// What to do; with none, the sandbox gateway runs on its default port.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// A subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Take a payment and wait for its result.
+    #[command(after_help = EXIT_CODES)]
+    Pay {
+        /// alipay-qr, wechat-qr, alipay-barcode, wechat-barcode, unionpay-qr, qq-qr, jd-qr, …
+        #[arg(long)]
+        method: String,
+        /// In yuan: 12, 12.3, 12.34, ¥12.34.
+        #[arg(long)]
+        amount: String,
+        /// The customer's payment code, for bar-code methods.
+        #[arg(long)]
+        auth_code: Option<String>,
+        /// What is sold.
+        #[arg(long, default_value = "商品")]
+        description: String,
+        /// One JSON object per line; the last is the order's final state.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Query an order at the gateway again and show its record and history.
+    #[command(after_help = EXIT_CODES)]
+    Query {
+        /// Our order number.
+        order_no: String,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Query every order that is not final (as the window does at start-up).
+    Recover {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A day's sales: totals and orders.
+    History {
+        /// The day, YYYY-MM-DD; today by default.
+        #[arg(long)]
+        date: Option<String>,
+        /// One JSON object per order, then the totals.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// CSV of the day's orders.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
+    Sandbox {
+        /// The port to listen on (0 takes any free port).
+        #[arg(long, default_value_t = crate::setup::SANDBOX_PORT)]
+        port: u16,
+        /// Listen on every interface, so a phone on the same network can open the pay pages.
+        #[arg(long)]
+        lan: bool,
+        /// The address phones reach this machine at, for the pay-page links (with --lan):
+        /// `http://192.168.1.5:8088`.
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Run delays (password entry, notification retries) this many times faster.
+        #[arg(long, default_value_t = 1, hide = true)]
+        speedup: u32,
+    },
+}
+
+/// Logs to stderr; `RUST_LOG` sets the level (warnings by default, so output stays clean).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The exit status for an order that ended in `status`.
+#[must_use]
+pub fn exit_for(status: OrderStatus) -> u8 {
+    match status {
+        OrderStatus::Paid => exit::PAID,
+        OrderStatus::Failed => exit::FAILED,
+        OrderStatus::AmountMismatch => exit::AMOUNT_MISMATCH,
+        OrderStatus::Creating | OrderStatus::Pending | OrderStatus::Unresolved => exit::UNRESOLVED,
+    }
+}
+
+/// Runs `args` and returns the process's exit status.
+#[must_use]
+pub fn run(args: Args) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("cashier-io")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("无法启动 (cannot start): {error}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    let command = args.command.unwrap_or(Command::Sandbox {
+        port: crate::setup::SANDBOX_PORT,
+        lan: false,
+        public_url: None,
+        speedup: 1,
+    });
+    let code = runtime.block_on(async {
+        match command {
+            Command::Sandbox {
+                port,
+                lan,
+                public_url,
+                speedup,
+            } => sandbox_cmd::run(port, lan, public_url, speedup).await,
+            command => match start(args.config, args.data_dir).await {
+                Ok(setup) => match command {
+                    Command::Pay {
+                        method,
+                        amount,
+                        auth_code,
+                        description,
+                        json,
+                    } => pay::run(&setup, &method, &amount, auth_code, description, json).await,
+                    Command::Query { order_no, json } => {
+                        report::query(&setup, &order_no, json).await
+                    }
+                    Command::Recover { json } => report::recover(&setup, json).await,
+                    Command::History { date, json, csv } => {
+                        report::history(&setup, date.as_deref(), json, csv)
+                    }
+                    Command::Sandbox { .. } => exit::ERROR,
+                },
+                Err(error) => {
+                    eprintln!("{}", setup_error_text(&error));
+                    match error {
+                        SetupError::Config(_) => exit::BAD_INPUT,
+                        _ => exit::ERROR,
+                    }
+                }
+            },
+        }
+    });
+    ExitCode::from(code)
+}
+
+async fn start(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<Setup, SetupError> {
+    let paths = Paths::resolve(config, data_dir)?;
+    crate::setup::start(&paths).await
+}
+
+fn setup_error_text(error: &SetupError) -> String {
+    format!("无法启动收银台：{error}")
+}
+
+/// Prints a bad-input message in both languages and returns the bad-input status.
+fn bad_input(error: &dyn Localized) -> u8 {
+    eprintln!("{}", error.bilingual());
+    exit::BAD_INPUT
+}

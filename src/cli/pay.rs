@@ -1,0 +1,188 @@
+//! `cashier pay`: takes a payment and waits as the window would.
+
+use serde_json::json;
+use tokio::sync::{mpsc, watch};
+
+use super::{bad_input, exit, exit_for, json, terminal_qr};
+use crate::gateway::{PayDisplay, PayMethod};
+use crate::i18n::Localized;
+use crate::money::Money;
+use crate::payment::notify_listener::{self, Listener};
+use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
+use crate::setup::Setup;
+
+/// Runs the payment and returns the exit status.
+pub async fn run(
+    setup: &Setup,
+    method: &str,
+    amount: &str,
+    auth_code: Option<String>,
+    description: String,
+    as_json: bool,
+) -> u8 {
+    let Some(method) = PayMethod::from_slug(method) else {
+        let known: Vec<_> = setup
+            .context
+            .gateway
+            .methods()
+            .map(PayMethod::slug)
+            .collect();
+        eprintln!(
+            "未知的支付方式 {method} (unknown method); 可用 (available): {}",
+            known.join(", ")
+        );
+        return exit::BAD_INPUT;
+    };
+    let amount = match Money::parse_charge(amount, setup.context.gateway.max_amount()) {
+        Ok(amount) => amount,
+        Err(error) => return bad_input(&error),
+    };
+    if setup.is_sandbox && !as_json {
+        eprintln!(
+            "沙箱模式 · SANDBOX: no real money moves ({})",
+            setup.context.gateway.provider().zh_name()
+        );
+    }
+    let _listener = start_listener(setup);
+    let request = PaymentRequest {
+        method,
+        amount,
+        description,
+        auth_code,
+        payer: None,
+    };
+    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let printer = tokio::spawn(async move {
+        while let Some(progress) = progress_rx.recv().await {
+            print_progress(&progress, as_json);
+        }
+    });
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = cancel_tx.send(true);
+        }
+    });
+    let result = run_payment(&setup.context, &request, &progress_tx, cancel_rx).await;
+    drop(progress_tx);
+    let _ = printer.await;
+    ctrl_c.abort();
+    let offset = setup.config.history.offset();
+    match result {
+        Ok(outcome) => {
+            let order = &outcome.order;
+            if as_json {
+                println!("{}", json::order(order, offset));
+            } else {
+                println!("{}", result_line(order));
+            }
+            exit_for(order.status)
+        }
+        Err(PayError::Invalid(error)) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)})
+                );
+            }
+            bad_input(&error)
+        }
+        Err(error @ PayError::Ledger(_)) => {
+            eprintln!("{}", error.bilingual());
+            exit::ERROR
+        }
+    }
+}
+
+/// The changpay notification listener, when configured.
+fn start_listener(setup: &Setup) -> Option<tokio::task::JoinHandle<()>> {
+    let notify = setup.config.notify.as_ref()?;
+    let changpay = setup.context.gateway.as_changpay()?;
+    let listener = Listener {
+        ledger: setup.ledger().clone(),
+        mch_id: changpay.settings().mch_id.clone(),
+        key: changpay.settings().key.clone(),
+        late_payments: None,
+    };
+    let addr = notify.listen;
+    Some(tokio::spawn(async move {
+        if let Err(error) = notify_listener::serve(listener, addr).await {
+            tracing::error!(%error, %addr, "notification listener stopped");
+        }
+    }))
+}
+
+fn print_progress(progress: &Progress, as_json: bool) {
+    if as_json {
+        let line = match progress {
+            Progress::Recorded(order_no) => json!({"event": "recorded", "order_no": order_no}),
+            Progress::Show(display) => show_json(display),
+            Progress::Live(live) => json!({"event": "status", "text": live.zh_text()}),
+        };
+        println!("{line}");
+        return;
+    }
+    match progress {
+        Progress::Recorded(order_no) => println!("订单号 Order: {order_no}"),
+        Progress::Live(live) => println!("{}", live.zh_text()),
+        Progress::Show(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => {
+            println!("请顾客扫码 · Customer scans: {url}");
+            if let Some(qr) = terminal_qr::render(url) {
+                println!("{qr}");
+            }
+        }
+        Progress::Show(PayDisplay::Transfer(transfer)) => {
+            println!("请顾客转账 · Transfer exactly {}", transfer.amount);
+            for (label, value) in [
+                ("收款账号 Account", &transfer.account),
+                ("银行卡号 Card", &transfer.bank_card),
+                ("银行 Bank", &transfer.bank_name),
+                ("户名 Name", &transfer.real_name),
+                ("附言 Note", &transfer.note_code),
+            ] {
+                if let Some(value) = value {
+                    println!("  {label}: {value}");
+                }
+            }
+        }
+        Progress::Show(PayDisplay::AwaitCustomer) => {}
+    }
+}
+
+fn show_json(display: &PayDisplay) -> serde_json::Value {
+    match display {
+        PayDisplay::QrCode(url) => json!({"event": "show", "kind": "qr", "code_url": url}),
+        PayDisplay::Link(url) => json!({"event": "show", "kind": "link", "url": url}),
+        PayDisplay::Transfer(t) => json!({
+            "event": "show", "kind": "transfer", "amount": t.amount.yuan_text(), "account": t.account,
+            "bank_card": t.bank_card, "bank_name": t.bank_name, "real_name": t.real_name, "note_code": t.note_code,
+        }),
+        PayDisplay::AwaitCustomer => json!({"event": "show", "kind": "await_customer"}),
+    }
+}
+
+fn result_line(order: &crate::ledger::OrderRecord) -> String {
+    use crate::status::OrderStatus;
+    match order.status {
+        OrderStatus::Paid => format!(
+            "支付成功 Paid {}  ({})",
+            order.paid.unwrap_or(order.amount),
+            order.order_no
+        ),
+        OrderStatus::Failed => format!(
+            "支付失败 Failed: {}  ({})",
+            order.last_error.as_deref().unwrap_or("-"),
+            order.order_no
+        ),
+        OrderStatus::AmountMismatch => format!(
+            "金额不符 Paid {} for an order of {}: 请核对  ({})",
+            order.paid.unwrap_or_default(),
+            order.amount,
+            order.order_no
+        ),
+        OrderStatus::Creating | OrderStatus::Pending | OrderStatus::Unresolved => format!(
+            "结果未知 Unknown: 订单已保存，将继续查询 (kept; run `cashier recover` or `cashier query {0}`)  ({0})",
+            order.order_no
+        ),
+    }
+}

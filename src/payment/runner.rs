@@ -1,0 +1,299 @@
+//! Runs one payment: carries out the state machine's effects against the ledger, the gateway
+//! and the clock, and reports progress to whoever shows it (the window or the CLI).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+
+use super::policy::PollPolicy;
+use super::state_machine::{Effect, Event, LiveStatus, PayKind, Payment, Phase, step};
+use crate::gateway::barcode::{detect_wallet, normalise_code};
+use crate::gateway::changpay::Payer;
+use crate::gateway::{Gateway, MethodKind, NewOrder, PayDisplay, PayMethod, RequestError};
+use crate::i18n::{Lang, Localized};
+use crate::ledger::{Applied, Ledger, LedgerError, OrderDraft, OrderRecord};
+use crate::money::Money;
+use crate::secret::mask_number;
+
+/// The ledger shared by the window, the CLI and the background tasks.
+pub type SharedLedger = Arc<Mutex<Ledger>>;
+
+/// Locks the ledger. SQLite rolls back a transaction a panic interrupted, so a poisoned lock
+/// holds a consistent ledger and is taken over.
+pub fn lock(ledger: &SharedLedger) -> MutexGuard<'_, Ledger> {
+    ledger
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What the cashier asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRequest {
+    /// How the customer pays. For bar-code pay either barcode method: the code's prefix decides.
+    pub method: PayMethod,
+    /// What is charged.
+    pub amount: Money,
+    /// What is sold.
+    pub description: String,
+    /// The scanned payment code, for bar-code pay.
+    pub auth_code: Option<String>,
+    /// The payer, for changpay's bank transfers.
+    pub payer: Option<Payer>,
+}
+
+/// How a payment is going, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// The order is in the ledger under this number.
+    Recorded(String),
+    /// Show this to the customer.
+    Show(PayDisplay),
+    /// The words for the wait.
+    Live(LiveStatus),
+}
+
+/// Why a payment could not start, or stopped without a result.
+#[derive(Debug, thiserror::Error)]
+pub enum PayError {
+    /// Bad input: nothing was written or sent.
+    #[error("{}", .0.message(Lang::Zh))]
+    Invalid(RequestError),
+    /// The ledger failed. If the order was written, it is resolved later by recovery.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl Localized for PayError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            PayError::Invalid(error) => error.message(lang),
+            PayError::Ledger(error) => match lang {
+                Lang::Zh => error.to_string(),
+                Lang::En => {
+                    "The ledger could not be written; the order will be checked at the next start"
+                        .to_owned()
+                }
+            },
+        }
+    }
+}
+
+/// How a payment ended: the ledger's record of it, which is the truth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The order as the ledger holds it now.
+    pub order: OrderRecord,
+    /// What was shown to the customer, if anything.
+    pub shown: Option<PayDisplay>,
+}
+
+/// Everything a payment needs.
+#[derive(Debug, Clone)]
+pub struct PaymentContext {
+    /// The gateway.
+    pub gateway: Gateway,
+    /// The ledger.
+    pub ledger: SharedLedger,
+    /// This till's id.
+    pub till_id: String,
+    /// Bar-code pay's live wait.
+    pub barcode_policy: PollPolicy,
+    /// Scan-code pay's live wait.
+    pub qr_policy: PollPolicy,
+}
+
+/// Checks a request before anything is written: the method is offered, the amount fits, a
+/// bar code is a wallet's code (which then names the method).
+fn validate(
+    gateway: &Gateway,
+    request: &PaymentRequest,
+) -> Result<(PayMethod, Option<String>), RequestError> {
+    let (method, code) = match (request.method.kind(), &request.auth_code) {
+        (MethodKind::Barcode, Some(raw)) => {
+            let code = normalise_code(raw);
+            (detect_wallet(&code)?.barcode_method(), Some(code))
+        }
+        (MethodKind::Barcode, None) => return Err(RequestError::BadAuthCode),
+        (_, _) => (request.method, None),
+    };
+    if !method.is_offered_by(gateway.provider()) {
+        return Err(RequestError::MethodNotOffered(method.zh_name()));
+    }
+    if request.amount <= Money::ZERO
+        || request.amount > gateway.max_amount()
+        || request.amount.fen().is_none()
+    {
+        return Err(RequestError::Amount(request.amount));
+    }
+    if method.needs_payer() && request.payer.is_none() {
+        return Err(RequestError::Missing {
+            field: "user_portrait_name",
+        });
+    }
+    Ok((method, code))
+}
+
+/// Takes one payment to its end: paid, failed, unresolved or an amount mismatch.
+///
+/// `cancel` turning true stops the wait (the order stays and is queried in the background).
+pub async fn run_payment(
+    context: &PaymentContext,
+    request: &PaymentRequest,
+    progress: &mpsc::Sender<Progress>,
+    cancel: watch::Receiver<bool>,
+) -> Result<Outcome, PayError> {
+    let (method, auth_code) = validate(&context.gateway, request).map_err(PayError::Invalid)?;
+    let (kind, policy) = match method.kind() {
+        MethodKind::Barcode => (PayKind::Barcode, context.barcode_policy),
+        _ => (PayKind::Qr, context.qr_policy),
+    };
+    let mut run = Run {
+        context,
+        request,
+        method,
+        auth_code,
+        progress,
+        cancel,
+        started: Instant::now(),
+        order: None,
+        shown: None,
+    };
+    let (mut payment, effects) = Payment::start(request.amount, kind, policy);
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        if let Some(event) = run.execute(effect).await? {
+            let (next, effects) = step(payment, event);
+            payment = next;
+            queue.extend(effects);
+        }
+    }
+    debug_assert!(
+        matches!(payment.phase, Phase::Done(_)),
+        "the loop ends only when done"
+    );
+    let order_no = run.order.map(|o| o.order_no).unwrap_or_default();
+    let record = lock(&context.ledger)
+        .order(&order_no)?
+        .ok_or(LedgerError::NoSuchOrder(order_no))?;
+    Ok(Outcome {
+        order: record,
+        shown: run.shown,
+    })
+}
+
+/// One payment's IO: what the effects act on.
+struct Run<'a> {
+    context: &'a PaymentContext,
+    request: &'a PaymentRequest,
+    method: PayMethod,
+    auth_code: Option<String>,
+    progress: &'a mpsc::Sender<Progress>,
+    cancel: watch::Receiver<bool>,
+    started: Instant,
+    order: Option<NewOrder>,
+    shown: Option<PayDisplay>,
+}
+
+impl Run<'_> {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Carries out `effect`; returns the event it led to, if any.
+    async fn execute(&mut self, effect: Effect) -> Result<Option<Event>, PayError> {
+        let ledger = &self.context.ledger;
+        match effect {
+            Effect::Insert => {
+                let draft = OrderDraft {
+                    provider: self.context.gateway.provider(),
+                    merchant_id: self.context.gateway.merchant_id().to_owned(),
+                    till_id: self.context.till_id.clone(),
+                    method: self.method,
+                    amount: self.request.amount,
+                    description: self.request.description.clone(),
+                    auth_code_masked: self.auth_code.as_deref().map(mask_number),
+                };
+                let record = lock(ledger).create_order(&draft, Utc::now())?;
+                let _ = self
+                    .progress
+                    .send(Progress::Recorded(record.order_no.clone()))
+                    .await;
+                self.order = Some(NewOrder {
+                    order_no: record.order_no,
+                    method: self.method,
+                    amount: self.request.amount,
+                    description: self.request.description.clone(),
+                    payer: self.request.payer.clone(),
+                });
+                Ok(Some(Event::Recorded {
+                    now_ms: self.now_ms(),
+                }))
+            }
+            Effect::SendCreate => {
+                let Some(order) = &self.order else {
+                    return Ok(None);
+                };
+                let gateway = &self.context.gateway;
+                let create = async {
+                    match &self.auth_code {
+                        Some(code) => gateway.create_barcode_order(order, code).await,
+                        None => gateway.create_qr_order(order).await,
+                    }
+                };
+                let event = tokio::select! {
+                    result = create => Event::Created { now_ms: self.now_ms(), result },
+                    () = cancelled(&mut self.cancel) => Event::Cancel,
+                };
+                Ok(Some(event))
+            }
+            Effect::QueryAfter(wait) => {
+                let Some(order) = &self.order else {
+                    return Ok(None);
+                };
+                let query = async {
+                    tokio::time::sleep(wait).await;
+                    self.context.gateway.query_order(&order.order_no).await
+                };
+                let event = tokio::select! {
+                    result = query => Event::Queried { now_ms: self.now_ms(), result },
+                    () = cancelled(&mut self.cancel) => Event::Cancel,
+                };
+                Ok(Some(event))
+            }
+            Effect::Record(transition) => {
+                let Some(order) = &self.order else {
+                    return Ok(None);
+                };
+                let applied = lock(ledger).record(&order.order_no, &transition, Utc::now())?;
+                if let Applied::Unchanged { current } = applied {
+                    tracing::info!(order = %order.order_no, %current, to = %transition.to, "status already moved on");
+                }
+                Ok(None)
+            }
+            Effect::NoteError(error) => {
+                if let Some(order) = &self.order {
+                    lock(ledger).note_error(&order.order_no, &error, Utc::now())?;
+                }
+                Ok(None)
+            }
+            Effect::Show(display) => {
+                self.shown = Some(display.clone());
+                let _ = self.progress.send(Progress::Show(display)).await;
+                Ok(None)
+            }
+            Effect::Progress(live) => {
+                let _ = self.progress.send(Progress::Live(live)).await;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Resolves when `cancel` is true; never, if its sender is gone.
+async fn cancelled(cancel: &mut watch::Receiver<bool>) {
+    if cancel.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

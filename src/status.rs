@@ -1,0 +1,174 @@
+//! An order's status in the ledger, the moves allowed between statuses, and where a move came from.
+//!
+//! Moves are compare-and-set: a move to `to` happens only from one of `to.allowed_from()`, so a
+//! duplicate or late answer changes nothing, and paid is final.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Written to the ledger; the create request may or may not have reached the gateway.
+    Creating,
+    /// The gateway took the order; the customer has not paid yet.
+    Pending,
+    /// Paid, from a verified answer whose order number and amount match. Final.
+    Paid,
+    /// Failed for good: refused at creation, declined, or never reached the gateway.
+    Failed,
+    /// The wait ran out or the cashier stopped waiting; queried again in the background.
+    Unresolved,
+    /// A verified answer says paid, but a different amount than asked: recorded, shown, never
+    /// silently taken as paid. Final until a person looks at it.
+    AmountMismatch,
+}
+
+impl OrderStatus {
+    /// Every status.
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::Creating,
+        OrderStatus::Pending,
+        OrderStatus::Paid,
+        OrderStatus::Failed,
+        OrderStatus::Unresolved,
+        OrderStatus::AmountMismatch,
+    ];
+
+    /// The statuses still to be resolved by querying.
+    pub const OPEN: [OrderStatus; 3] = [
+        OrderStatus::Creating,
+        OrderStatus::Pending,
+        OrderStatus::Unresolved,
+    ];
+
+    /// The text in the ledger and in JSON.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Creating => "creating",
+            OrderStatus::Pending => "pending",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Failed => "failed",
+            OrderStatus::Unresolved => "unresolved",
+            OrderStatus::AmountMismatch => "amount_mismatch",
+        }
+    }
+
+    /// The cashier's word for it.
+    #[must_use]
+    pub fn zh_name(self) -> &'static str {
+        match self {
+            OrderStatus::Creating => "创建中",
+            OrderStatus::Pending => "等待支付",
+            OrderStatus::Paid => "支付成功",
+            OrderStatus::Failed => "支付失败",
+            OrderStatus::Unresolved => "结果未知",
+            OrderStatus::AmountMismatch => "金额不符",
+        }
+    }
+
+    /// Whether no automatic answer moves it any more.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Paid | OrderStatus::Failed | OrderStatus::AmountMismatch
+        )
+    }
+
+    /// The statuses a move to `self` may start from.
+    ///
+    /// Paid may follow failed: money a verified answer says arrived is recorded whatever was
+    /// believed before (a "failed" order can be one the gateway only answered late).
+    #[must_use]
+    pub fn allowed_from(self) -> &'static [OrderStatus] {
+        use OrderStatus::{AmountMismatch, Creating, Failed, Paid, Pending, Unresolved};
+        match self {
+            Creating => &[],
+            Pending => &[Creating],
+            Paid | AmountMismatch => &[Creating, Pending, Unresolved, Failed],
+            Failed => &[Creating, Pending, Unresolved],
+            Unresolved => &[Creating, Pending],
+        }
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OrderStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<OrderStatus, String> {
+        OrderStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| format!("unknown status {text}"))
+    }
+}
+
+/// What caused a status move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The order was written.
+    Create,
+    /// A query during the live wait.
+    Query,
+    /// A changpay notification.
+    Notification,
+    /// A person pressed 重新查询.
+    ManualRequery,
+    /// The start-up recovery.
+    Recovery,
+    /// The background re-query of unresolved orders.
+    Background,
+    /// The cashier stopped waiting.
+    Cancel,
+    /// The live wait ran out.
+    Timeout,
+}
+
+impl Source {
+    /// The text in the ledger.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Create => "create",
+            Source::Query => "query",
+            Source::Notification => "notification",
+            Source::ManualRequery => "manual_requery",
+            Source::Recovery => "recovery",
+            Source::Background => "background",
+            Source::Cancel => "cancel",
+            Source::Timeout => "timeout",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paid_is_final_and_text_round_trips() {
+        for status in OrderStatus::ALL {
+            assert_eq!(status.as_str().parse(), Ok(status));
+            assert!(
+                !status.allowed_from().contains(&OrderStatus::Paid),
+                "nothing leaves paid"
+            );
+        }
+        assert!(
+            OrderStatus::Paid
+                .allowed_from()
+                .contains(&OrderStatus::Unresolved),
+            "late payments land"
+        );
+    }
+}
