@@ -19,7 +19,10 @@ const RUNS: usize = 200;
 
 fn main() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/ledger-1m.sqlite3");
-    let year_start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("valid");
+    let year_start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid");
     if !is_built(&path) {
         build(&path, year_start.timestamp_millis());
     }
@@ -28,7 +31,10 @@ fn main() {
     let offset = cst();
 
     let totals = ledger.day_totals(day, offset).expect("totals");
-    println!("ledger: {ORDERS} orders over 2025; {day}: {} orders, {} paid, {}", totals.count, totals.paid_count, totals.paid);
+    println!(
+        "ledger: {ORDERS} orders over 2025; {day}: {} orders, {} paid, {}",
+        totals.count, totals.paid_count, totals.paid
+    );
     report("one day's totals", RUNS, || {
         ledger.day_totals(day, offset).expect("totals");
     });
@@ -36,9 +42,13 @@ fn main() {
         ledger.day_orders(day, offset, 0, 50).expect("page");
     });
     let open = ledger.unresolved().expect("list").len();
-    report(&format!("the unresolved list ({open} orders)"), RUNS, || {
-        ledger.unresolved().expect("list");
-    });
+    report(
+        &format!("the unresolved list ({open} orders)"),
+        RUNS,
+        || {
+            ledger.unresolved().expect("list");
+        },
+    );
     report("30 days of daily totals", 50, || {
         ledger.daily_totals(day, 30, offset).expect("chart");
     });
@@ -57,8 +67,13 @@ fn main() {
 }
 
 fn is_built(path: &Path) -> bool {
-    let Ok(conn) = Connection::open(path) else { return false };
-    conn.query_row("SELECT count(*) FROM orders", [], |row| row.get::<_, i64>(0)).is_ok_and(|n| n >= ORDERS)
+    let Ok(conn) = Connection::open(path) else {
+        return false;
+    };
+    conn.query_row("SELECT count(*) FROM orders", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .is_ok_and(|n| n >= ORDERS)
 }
 
 /// Writes `ORDERS` orders spread over a year: 92 % paid, 5 % failed, the rest unresolved or
@@ -91,13 +106,24 @@ fn build(path: &Path, start_ms: i64) {
             };
             let paid_at = paid.map(|_| at + 5_000);
             insert
-                .execute(params![format!("T01{i:012}"), methods[usize::try_from(i % 4).unwrap_or(0)], amount, paid, status, at, paid_at])
+                .execute(params![
+                    format!("T01{i:012}"),
+                    methods[usize::try_from(i % 4).unwrap_or(0)],
+                    amount,
+                    paid,
+                    status,
+                    at,
+                    paid_at
+                ])
                 .expect("insert");
         }
     }
     tx.commit().expect("commit");
     conn.execute_batch("ANALYZE").expect("analyze");
-    println!("built {ORDERS} orders in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "built {ORDERS} orders in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn report(what: &str, runs: usize, mut run: impl FnMut()) {
@@ -114,7 +140,11 @@ fn report(what: &str, runs: usize, mut run: impl FnMut()) {
     times.sort_unstable();
     let median = times[runs / 2];
     let p95 = times[runs * 95 / 100];
-    println!("{what:<45} median {:>8.3} ms   p95 {:>8.3} ms", ms(median), ms(p95));
+    println!(
+        "{what:<45} median {:>8.3} ms   p95 {:>8.3} ms",
+        ms(median),
+        ms(p95)
+    );
 }
 
 fn ms(duration: Duration) -> f64 {

@@ -1,6 +1,7 @@
 //! `cashier sandbox`: runs the sandbox gateway alone and says how to use it.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::net::SocketAddr;
 
 use super::exit;
@@ -30,7 +31,11 @@ pub async fn run(port: u16, lan: bool, public_url: Option<String>, speedup: u32)
             return exit::ERROR;
         }
     };
-    println!("{}", banner(&sandbox));
+    // Written, not println!'d: a closed stdout (a parent that read only the first line) must not
+    // stop the sandbox.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", banner(&sandbox)).and_then(|()| stdout.flush());
+    drop(stdout);
     sandbox.wait().await;
     exit::PAID
 }

@@ -119,6 +119,11 @@ impl Sandbox {
             .extend(std::iter::repeat_n(fault, count as usize));
     }
 
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.state.lock().faults.clear();
+    }
+
     /// The changpay notifications made so far.
     #[must_use]
     pub fn notifications(&self) -> Vec<NotificationAttempt> {

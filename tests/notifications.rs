@@ -1,0 +1,221 @@
+//! The changpay notification listener: the sandbox's real notifications land in the ledger;
+//! repeats change nothing; forgeries and mismatches are refused.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cashier::gateway::{PayMethod, Provider};
+use cashier::ledger::{Ledger, OrderDraft};
+use cashier::money::Money;
+use cashier::payment::notify_listener::{Listener, handle, serve};
+use cashier::payment::runner::{SharedLedger, lock};
+use cashier::sandbox::{CHANGPAY_KEY, CHANGPAY_MCH_ID};
+use cashier::secret::Secret;
+use cashier::sign::{SignFields, changpay_sign};
+use cashier::status::OrderStatus;
+use chrono::Utc;
+
+fn ledger() -> SharedLedger {
+    Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger")))
+}
+
+fn listener(ledger: &SharedLedger) -> Listener {
+    Listener {
+        ledger: ledger.clone(),
+        mch_id: CHANGPAY_MCH_ID.into(),
+        key: Secret::new(CHANGPAY_KEY),
+        late_payments: None,
+    }
+}
+
+fn order(ledger: &SharedLedger, li: i64) -> String {
+    let draft = OrderDraft {
+        provider: Provider::Changpay,
+        merchant_id: CHANGPAY_MCH_ID.into(),
+        till_id: "T01".into(),
+        method: PayMethod::AlipayQr,
+        amount: Money::from_li(li),
+        description: "x".into(),
+        auth_code_masked: None,
+    };
+    lock(ledger)
+        .create_order(&draft, Utc::now())
+        .expect("written")
+        .order_no
+}
+
+/// A notification body as changpay sends it, signed with `key`.
+fn body(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
+    let signed: SignFields = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let mut pairs: Vec<(String, String)> = signed.clone().into_iter().collect();
+    pairs.push(("sign".into(), changpay_sign(&signed, key)));
+    serde_urlencoded::to_string(pairs)
+        .expect("form")
+        .into_bytes()
+}
+
+fn paid_fields<'a>(order_no: &'a str, amt: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("mch_id", CHANGPAY_MCH_ID),
+        ("service", "20"),
+        ("mch_order", order_no),
+        ("amt", amt),
+        ("mch_amt", amt),
+        ("sign_type", "md5"),
+        ("amt_type", "cny"),
+        ("status", "2"),
+        ("created_at", "1763700000"),
+        ("success_at", "1763700005"),
+    ]
+}
+
+#[test]
+fn a_notification_is_applied_once_and_a_repeat_changes_nothing() {
+    let ledger = ledger();
+    let listener = listener(&ledger);
+    let order_no = order(&ledger, 2_500);
+    let notification = body(&paid_fields(&order_no, "2500"), CHANGPAY_KEY);
+    assert_eq!(handle(&listener, &notification), "success");
+    let paid = lock(&ledger)
+        .order(&order_no)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(paid.status, OrderStatus::Paid);
+    assert_eq!(paid.paid_at.map(|t| t.timestamp()), Some(1_763_700_005));
+    let events = lock(&ledger).events(&order_no).expect("events").len();
+    assert_eq!(
+        handle(&listener, &notification),
+        "success",
+        "a repeat is acknowledged"
+    );
+    assert_eq!(
+        lock(&ledger).events(&order_no).expect("events").len(),
+        events,
+        "and changes nothing"
+    );
+}
+
+#[test]
+fn forged_unknown_and_mismatched_notifications_are_refused() {
+    let ledger = ledger();
+    let listener = listener(&ledger);
+    let order_no = order(&ledger, 2_500);
+    let forged = body(&paid_fields(&order_no, "2500"), "attacker-key");
+    assert_eq!(handle(&listener, &forged), "fail");
+    let mut tampered =
+        String::from_utf8(body(&paid_fields(&order_no, "2500"), CHANGPAY_KEY)).expect("utf8");
+    tampered = tampered.replace("amt=2500", "amt=9990");
+    assert_eq!(handle(&listener, tampered.as_bytes()), "fail");
+    assert_eq!(handle(&listener, b"<html>garbage</html>"), "fail");
+    assert_eq!(
+        handle(
+            &listener,
+            &body(&paid_fields("T01nosuch", "2500"), CHANGPAY_KEY)
+        ),
+        "fail"
+    );
+    let mut other = paid_fields(&order_no, "2500");
+    other[0] = ("mch_id", "someone_else");
+    assert_eq!(handle(&listener, &body(&other, CHANGPAY_KEY)), "fail");
+    assert_eq!(
+        lock(&ledger)
+            .order(&order_no)
+            .expect("read")
+            .expect("exists")
+            .status,
+        OrderStatus::Creating,
+        "none of it counted"
+    );
+
+    let mismatch = body(&paid_fields(&order_no, "1500"), CHANGPAY_KEY);
+    assert_eq!(handle(&listener, &mismatch), "fail");
+    let order = lock(&ledger)
+        .order(&order_no)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        order.status,
+        OrderStatus::AmountMismatch,
+        "recorded and shown, never paid"
+    );
+    assert_eq!(order.paid, Some(Money::from_li(1_500)));
+}
+
+#[test]
+fn a_repeated_payment_is_recorded_as_its_own_order() {
+    let ledger = ledger();
+    let listener = listener(&ledger);
+    let original = order(&ledger, 1_000);
+    let mut fields = paid_fields("UPSTREAM42", "1000");
+    fields.push(("origin_order", &original));
+    let repeat = body(&fields, CHANGPAY_KEY);
+    assert_eq!(handle(&listener, &repeat), "success");
+    assert_eq!(handle(&listener, &repeat), "success");
+    let row = lock(&ledger)
+        .order("UPSTREAM42")
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(row.repeat_of.as_deref(), Some(original.as_str()));
+    assert_eq!(
+        lock(&ledger).events("UPSTREAM42").expect("events").len(),
+        1,
+        "once"
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_notification_reaches_the_ledger_over_http() {
+    let sandbox = common::sandbox().await;
+    let ledger = ledger();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    tokio::spawn(serve(listener(&ledger), addr));
+    let mut config =
+        cashier::config::GatewayConfig::sandbox(Provider::Changpay, &sandbox.base_url());
+    config.notify_url = format!("http://{addr}/changpay/notify");
+    let gateway = config.build("T01", common::TIMEOUTS).expect("builds");
+    let order_no = order(&ledger, 3_300);
+    let new_order = cashier::gateway::NewOrder {
+        order_no: order_no.clone(),
+        method: PayMethod::WechatQr,
+        amount: Money::from_li(3_300),
+        description: "x".into(),
+        payer: None,
+    };
+    let created = gateway.create_qr_order(&new_order).await.expect("created");
+    common::open(created.display.url().expect("url")).await;
+    for _ in 0..100 {
+        if lock(&ledger)
+            .order(&order_no)
+            .expect("read")
+            .is_some_and(|o| o.status == OrderStatus::Paid)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let order = lock(&ledger)
+        .order(&order_no)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        order.status,
+        OrderStatus::Paid,
+        "paid by the notification alone"
+    );
+    let events = lock(&ledger).events(&order_no).expect("events");
+    assert_eq!(
+        events.last().map(|e| e.source.as_str()),
+        Some("notification")
+    );
+    assert!(sandbox.notifications().iter().any(|n| n.acknowledged));
+}

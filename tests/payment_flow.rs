@@ -1,0 +1,331 @@
+//! The whole payment flow — ledger, runner, real client — against the sandbox over loopback.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cashier::gateway::{PayDisplay, PayMethod, Provider};
+use cashier::ledger::Ledger;
+use cashier::money::Money;
+use cashier::payment::policy::PollPolicy;
+use cashier::payment::requery::{RequeryPolicy, recover_all, requery};
+use cashier::payment::runner::{
+    Outcome, PaymentContext, PaymentRequest, Progress, lock, run_payment,
+};
+use cashier::sandbox::{Fault, Sandbox};
+use cashier::status::{OrderStatus, Source};
+use tokio::sync::{mpsc, watch};
+
+const FAST: PollPolicy = PollPolicy {
+    first_query: Duration::from_millis(20),
+    interval: Duration::from_millis(20),
+    wait: Duration::from_millis(600),
+};
+
+fn context(sandbox: &Sandbox, provider: Provider) -> PaymentContext {
+    PaymentContext {
+        gateway: common::gateway(sandbox, provider),
+        ledger: Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger"))),
+        till_id: "T01".into(),
+        barcode_policy: FAST,
+        qr_policy: FAST,
+    }
+}
+
+fn request(method: PayMethod, li: i64, auth_code: Option<&str>) -> PaymentRequest {
+    PaymentRequest {
+        method,
+        amount: Money::from_li(li),
+        description: "测试".into(),
+        auth_code: auth_code.map(str::to_owned),
+        payer: None,
+    }
+}
+
+/// Runs a payment; `on_show` is called with what is shown (the customer's side).
+async fn pay(
+    context: &PaymentContext,
+    request: PaymentRequest,
+    on_show: impl Fn(PayDisplay) + Send + 'static,
+) -> Outcome {
+    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let (_cancel_tx, cancel_rx) = watch::channel(false);
+    let watcher = tokio::spawn(async move {
+        while let Some(progress) = progress_rx.recv().await {
+            if let Progress::Show(display) = progress {
+                on_show(display);
+            }
+        }
+    });
+    let outcome = run_payment(context, &request, &progress_tx, cancel_rx)
+        .await
+        .expect("ran");
+    drop(progress_tx);
+    watcher.await.expect("watcher");
+    outcome
+}
+
+fn customer_pays(display: PayDisplay) {
+    if let PayDisplay::QrCode(url) = display {
+        tokio::spawn(async move { common::open(&url).await });
+    }
+}
+
+#[tokio::test]
+async fn a_qr_order_is_paid_when_the_customer_scans() {
+    let sandbox = common::sandbox().await;
+    for provider in [Provider::Qht, Provider::Changpay] {
+        let context = context(&sandbox, provider);
+        let outcome = pay(
+            &context,
+            request(PayMethod::AlipayQr, 12_340, None),
+            customer_pays,
+        )
+        .await;
+        assert_eq!(outcome.order.status, OrderStatus::Paid, "{provider}");
+        assert_eq!(outcome.order.paid, Some(Money::from_li(12_340)));
+        assert!(outcome.order.shown.is_some(), "what was shown is kept");
+        let events = lock(&context.ledger)
+            .events(&outcome.order.order_no)
+            .expect("events");
+        let path: Vec<_> = events.iter().map(|e| e.to).collect();
+        assert_eq!(
+            path,
+            [
+                OrderStatus::Creating,
+                OrderStatus::Pending,
+                OrderStatus::Paid
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_bar_code_test_code_ends_as_documented() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let cases = [
+        ("280000000000000001", OrderStatus::Paid),
+        ("130000000000000002", OrderStatus::Paid),
+        ("280000000000000003", OrderStatus::Failed),
+        ("130000000000000004", OrderStatus::Unresolved),
+    ];
+    for (code, expected) in cases {
+        let outcome = pay(
+            &context,
+            request(PayMethod::WechatBarcode, 880, Some(code)),
+            |_| {},
+        )
+        .await;
+        assert_eq!(outcome.order.status, expected, "{code}");
+        assert_eq!(
+            outcome.order.auth_code_masked.as_deref().map(str::len),
+            Some(18),
+            "masked, not dropped"
+        );
+        assert!(
+            !outcome
+                .order
+                .auth_code_masked
+                .as_deref()
+                .unwrap_or_default()
+                .contains(&code[4..14])
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_input_writes_nothing() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let (tx, _rx) = mpsc::channel(4);
+    for bad in [
+        request(PayMethod::WechatBarcode, 100, Some("not-a-code")),
+        request(PayMethod::WechatBarcode, 100, None),
+        request(PayMethod::AlipayQr, 0, None),
+        request(PayMethod::AlipayQr, 100_000_000, None),
+        request(PayMethod::JdQr, 100, None),
+    ] {
+        let (_c, cancel) = watch::channel(false);
+        assert!(
+            run_payment(&context, &bad, &tx, cancel).await.is_err(),
+            "{bad:?}"
+        );
+    }
+    assert!(lock(&context.ledger).unresolved().expect("list").is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_create_outcome_is_queried_to_paid() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    for fault in [
+        Fault::Timeout,
+        Fault::Drop,
+        Fault::ServerError,
+        Fault::Html,
+        Fault::Empty,
+        Fault::BadSign,
+    ] {
+        sandbox.inject(fault, 1);
+        let outcome = pay(
+            &context,
+            request(PayMethod::AlipayBarcode, 660, Some("280000000000000001")),
+            |_| {},
+        )
+        .await;
+        assert_eq!(outcome.order.status, OrderStatus::Paid, "{fault:?}");
+        assert!(
+            outcome.order.last_error.is_some(),
+            "{fault:?}: the unknown outcome is noted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_fault_ever_ends_in_a_false_paid() {
+    let sandbox = common::sandbox().await;
+    for provider in [Provider::Qht, Provider::Changpay] {
+        let context = context(&sandbox, provider);
+        // The customer pays, but every answer after the create has the fault: no verified
+        // answer says paid, so the order must end unresolved (or, for a different amount, as a
+        // mismatch), never as paid.
+        for (fault, expected) in [
+            (Fault::Drop, OrderStatus::Unresolved),
+            (Fault::ServerError, OrderStatus::Unresolved),
+            (Fault::Html, OrderStatus::Unresolved),
+            (Fault::Empty, OrderStatus::Unresolved),
+            (Fault::BadSign, OrderStatus::Unresolved),
+            (Fault::WrongAmount, OrderStatus::AmountMismatch),
+        ] {
+            let order = pay_with_faults(&sandbox, &context, fault).await;
+            assert_eq!(order.status, expected, "{provider} {fault:?}");
+            if fault == Fault::WrongAmount {
+                assert_eq!(
+                    order.paid,
+                    Some(Money::from_li(1_990)),
+                    "the amount paid is kept and shown"
+                );
+            }
+        }
+    }
+}
+
+/// A payment the customer pays, whose every answer after the create has `fault`.
+async fn pay_with_faults(
+    sandbox: &Sandbox,
+    context: &PaymentContext,
+    fault: Fault,
+) -> cashier::ledger::OrderRecord {
+    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let (_cancel_tx, cancel_rx) = watch::channel(false);
+    let req = request(PayMethod::WechatQr, 990, None);
+    let context_clone = context.clone();
+    let run =
+        tokio::spawn(
+            async move { run_payment(&context_clone, &req, &progress_tx, cancel_rx).await },
+        );
+    while let Some(progress) = progress_rx.recv().await {
+        if let Progress::Show(PayDisplay::QrCode(url)) = progress {
+            sandbox.inject(fault, 1_000);
+            common::open(&url).await;
+        }
+    }
+    let order = run.await.expect("joined").expect("ran").order;
+    sandbox.clear_faults();
+    order
+}
+
+#[tokio::test]
+async fn a_payment_after_the_cashier_gives_up_lands_as_late() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Changpay);
+    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let req = request(PayMethod::AlipayQr, 4_200, None);
+    let ctx = context.clone();
+    let run = tokio::spawn(async move { run_payment(&ctx, &req, &progress_tx, cancel_rx).await });
+    let mut code_url = None;
+    while let Some(progress) = progress_rx.recv().await {
+        if let Progress::Show(PayDisplay::QrCode(url)) = progress {
+            code_url = Some(url);
+            cancel_tx.send(true).expect("cancel");
+        }
+    }
+    let outcome = run.await.expect("joined").expect("ran");
+    assert_eq!(
+        outcome.order.status,
+        OrderStatus::Unresolved,
+        "Esc stops waiting, the order stays"
+    );
+    common::open(&code_url.expect("shown")).await;
+    let result = requery(
+        &context.gateway,
+        &context.ledger,
+        &outcome.order,
+        Source::ManualRequery,
+        &RequeryPolicy::default(),
+    )
+    .await
+    .expect("requeried");
+    assert!(result.late);
+    assert_eq!(result.order.status, OrderStatus::Paid);
+    assert!(result.order.late);
+}
+
+#[tokio::test]
+async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    // An order the gateway took and the customer paid, left "pending" by a process that died.
+    let outcome = pay(
+        &context,
+        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
+        |_| {},
+    )
+    .await;
+    assert_eq!(outcome.order.status, OrderStatus::Unresolved);
+    // An order written but never sent.
+    let draft = cashier::ledger::OrderDraft {
+        provider: Provider::Qht,
+        merchant_id: context.gateway.merchant_id().to_owned(),
+        till_id: "T01".into(),
+        method: PayMethod::AlipayQr,
+        amount: Money::from_li(100),
+        description: "x".into(),
+        auth_code_masked: None,
+    };
+    let never_sent = lock(&context.ledger)
+        .create_order(&draft, chrono::Utc::now())
+        .expect("written")
+        .order_no;
+    let policy = RequeryPolicy {
+        not_found_grace: Duration::ZERO,
+        live_wait: Duration::ZERO,
+        ..RequeryPolicy::default()
+    };
+    let results = recover_all(&context.gateway, &context.ledger, &policy)
+        .await
+        .expect("recovered");
+    assert_eq!(results.len(), 2);
+    let ledger = lock(&context.ledger);
+    assert_eq!(
+        ledger
+            .order(&never_sent)
+            .expect("read")
+            .expect("exists")
+            .status,
+        OrderStatus::Failed
+    );
+    let still = ledger
+        .order(&outcome.order.order_no)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        still.status,
+        OrderStatus::Unresolved,
+        "the gateway still does not know: keep asking"
+    );
+    assert_eq!(still.query_attempts, 1);
+}
