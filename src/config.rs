@@ -384,6 +384,29 @@ impl GatewayConfig {
     }
 }
 
+/// Writes `config` to `path`, readable and writable by its owner only (it holds the key).
+pub fn save(config: &Config, path: &Path) -> Result<(), ConfigError> {
+    let text =
+        toml::to_string_pretty(config).map_err(|error| ConfigError::Parse(error.to_string()))?;
+    let io = |source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(io)?;
+    // An existing file keeps its mode on open: tighten it too.
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(io)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,3 +14,4 @@ pub mod secret;
 pub mod setup;
 pub mod sign;
 pub mod status;
+pub mod ui;

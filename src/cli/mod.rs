@@ -46,7 +46,8 @@ pub struct Args {
     /// Where the ledger is kept; by default the platform's data directory.
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
-    /// What to do; with none, the sandbox gateway runs on its default port.
+    /// What to do; with none, the cashier window opens (on the sandbox gateway when nothing is
+    /// configured).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -153,12 +154,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(exit::ERROR);
         }
     };
-    let command = args.command.unwrap_or(Command::Sandbox {
-        port: crate::setup::SANDBOX_PORT,
-        lan: false,
-        public_url: None,
-        speedup: 1,
-    });
+    let Some(command) = args.command else {
+        return ExitCode::from(window(&runtime, args.config, args.data_dir));
+    };
     let code = runtime.block_on(async {
         match command {
             Command::Sandbox {
@@ -196,6 +194,35 @@ pub fn run(args: Args) -> ExitCode {
         }
     });
     ExitCode::from(code)
+}
+
+/// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile.
+fn window(
+    runtime: &tokio::runtime::Runtime,
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+) -> u8 {
+    let started = Paths::resolve(config, data_dir).and_then(|paths| {
+        let setup = runtime.block_on(crate::setup::start(&paths))?;
+        Ok((paths, setup))
+    });
+    let (paths, setup) = match started {
+        Ok(started) => started,
+        Err(error) => {
+            eprintln!("{}", setup_error_text(&error));
+            return match error {
+                SetupError::Config(_) => exit::BAD_INPUT,
+                _ => exit::ERROR,
+            };
+        }
+    };
+    match crate::ui::run_window(runtime, &setup, paths.config.clone(), &paths.data_dir) {
+        Ok(()) => exit::PAID,
+        Err(error) => {
+            eprintln!("无法打开窗口 (cannot open the window): {error}");
+            exit::ERROR
+        }
+    }
 }
 
 async fn start(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<Setup, SetupError> {

@@ -1,0 +1,325 @@
+//! The sales history: a day's totals, a 30-day chart, the day's orders (only visible rows are
+//! drawn, so 10,000 stay smooth), an order's detail with its status history, and CSV export.
+
+use chrono::FixedOffset;
+use chrono::{Days, NaiveDate};
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::backend::HistoryData;
+use super::text::{method_name, status_name, tr};
+use super::theme;
+use crate::i18n::Lang;
+use crate::ledger::{EventRecord, OrderRecord};
+
+/// The history screen's state.
+#[derive(Debug, Clone)]
+pub struct HistoryState {
+    /// The day shown.
+    pub day: NaiveDate,
+    /// What the worker loaded for it.
+    pub data: Option<HistoryData>,
+    /// The selected order and its history.
+    pub detail: Option<(OrderRecord, Vec<EventRecord>)>,
+    /// The last export's result.
+    pub export_note: Option<String>,
+    /// The zone times are shown in.
+    pub offset: FixedOffset,
+}
+
+/// What the history screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum HistoryAction {
+    /// Load this day.
+    Load(NaiveDate),
+    /// Show this order's detail.
+    Detail(String),
+    /// Query this order again.
+    Requery(String),
+    /// Export the day as CSV.
+    Export(NaiveDate),
+}
+
+/// Draws the history screen.
+pub fn history_ui(
+    ui: &mut Ui,
+    state: &mut HistoryState,
+    today: NaiveDate,
+    lang: Lang,
+) -> Option<HistoryAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui
+            .button("◀")
+            .on_hover_text(tr(lang, "前一天", "Previous day"))
+            .clicked()
+        {
+            state.day = state
+                .day
+                .checked_sub_days(Days::new(1))
+                .unwrap_or(state.day);
+            action = Some(HistoryAction::Load(state.day));
+        }
+        ui.label(
+            RichText::new(state.day.format("%Y-%m-%d").to_string())
+                .font(theme::font(theme::LARGE_TEXT)),
+        );
+        if ui
+            .add_enabled(state.day < today, egui::Button::new("▶"))
+            .on_hover_text(tr(lang, "后一天", "Next day"))
+            .clicked()
+        {
+            state.day = state
+                .day
+                .checked_add_days(Days::new(1))
+                .unwrap_or(state.day);
+            action = Some(HistoryAction::Load(state.day));
+        }
+        if ui.button(tr(lang, "今天", "Today")).clicked() {
+            state.day = today;
+            action = Some(HistoryAction::Load(today));
+        }
+        if ui.button(tr(lang, "导出 CSV", "Export CSV")).clicked() {
+            action = Some(HistoryAction::Export(state.day));
+        }
+        if let Some(note) = &state.export_note {
+            ui.label(RichText::new(note).color(theme::MUTED));
+        }
+    });
+    let Some(data) = state.data.clone().filter(|data| data.day == state.day) else {
+        ui.spinner();
+        return action;
+    };
+    totals_ui(ui, &data, lang);
+    chart_ui(ui, &data, lang);
+    ui.separator();
+    egui::Panel::right("order-detail")
+        .resizable(true)
+        .default_size(320.0)
+        .show(ui, |ui| {
+            if let Some(next) = detail_ui(ui, state, lang) {
+                action = Some(next);
+            }
+        });
+    if let Some(selected) = orders_table_ui(ui, &data.orders, state, lang) {
+        action = Some(HistoryAction::Detail(selected));
+    }
+    action
+}
+
+fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
+    let totals = &data.totals;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!("{} {}", tr(lang, "实收", "Taken"), totals.paid))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(theme::PAID),
+        );
+        ui.label(format!(
+            "{} {} / {} {}",
+            tr(lang, "成功笔数", "Paid orders"),
+            totals.paid_count,
+            tr(lang, "全部", "all"),
+            totals.count
+        ));
+        for method in &totals.by_method {
+            ui.separator();
+            ui.label(format!(
+                "{} {} {} · {}",
+                method_name(lang, method.method),
+                method.paid_count,
+                tr(lang, "笔", ""),
+                method.paid
+            ));
+        }
+    });
+}
+
+fn chart_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
+    let bars: Vec<Bar> = data
+        .chart
+        .iter()
+        .enumerate()
+        .map(|(index, day)| {
+            // The chart's height is display only; the money shown in text stays exact.
+            #[allow(clippy::cast_precision_loss)]
+            let yuan = day.paid.li() as f64 / 1000.0;
+            #[allow(clippy::cast_precision_loss)]
+            let x = index as f64;
+            Bar::new(x, yuan)
+                .name(format!("{} {}", day.day.format("%m-%d"), day.paid))
+                .fill(theme::CHART_BAR)
+        })
+        .collect();
+    let labels: Vec<String> = data
+        .chart
+        .iter()
+        .map(|day| day.day.format("%m-%d").to_string())
+        .collect();
+    Plot::new("daily-totals")
+        .height(140.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show_grid(false)
+        .x_axis_formatter(move |mark, _range| {
+            let index = mark.value.round();
+            if (mark.value - index).abs() > f64::EPSILON || index < 0.0 {
+                return String::new();
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            labels.get(index as usize).cloned().unwrap_or_default()
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(
+                tr(lang, "近30天实收（元）", "Taken, last 30 days (yuan)"),
+                bars,
+            ));
+        });
+}
+
+/// The day's orders; returns the order clicked.
+fn orders_table_ui(
+    ui: &mut Ui,
+    orders: &[OrderRecord],
+    state: &HistoryState,
+    lang: Lang,
+) -> Option<String> {
+    let mut clicked = None;
+    let selected = state
+        .detail
+        .as_ref()
+        .map(|(order, _)| order.order_no.clone());
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .column(Column::auto().at_least(70.0))
+        .column(Column::auto().at_least(200.0))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::remainder())
+        .header(theme::ROW_HEIGHT, |mut header| {
+            for title in [
+                tr(lang, "时间", "Time"),
+                tr(lang, "订单号", "Order"),
+                tr(lang, "支付方式", "Method"),
+                tr(lang, "金额", "Amount"),
+                tr(lang, "状态", "Status"),
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::ROW_HEIGHT, orders.len(), |mut row| {
+                let Some(order) = orders.get(row.index()) else {
+                    return;
+                };
+                row.set_selected(selected.as_deref() == Some(order.order_no.as_str()));
+                row.col(|ui| {
+                    ui.label(
+                        order
+                            .created_at
+                            .with_timezone(&state.offset)
+                            .format("%H:%M:%S")
+                            .to_string(),
+                    );
+                });
+                row.col(|ui| {
+                    ui.label(&order.order_no);
+                });
+                row.col(|ui| {
+                    ui.label(method_name(lang, order.method));
+                });
+                row.col(|ui| {
+                    ui.label(order.amount.to_string());
+                });
+                row.col(|ui| {
+                    let late = if order.late {
+                        tr(lang, " ⚠迟到付款", " ⚠late")
+                    } else {
+                        ""
+                    };
+                    ui.label(
+                        RichText::new(format!("{}{late}", status_name(lang, order.status)))
+                            .color(theme::status_colour(order.status)),
+                    );
+                });
+                if row.response().clicked() {
+                    clicked = Some(order.order_no.clone());
+                }
+            });
+        });
+    clicked
+}
+
+fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
+    let Some((order, events)) = &state.detail else {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "点击订单查看详情",
+                "Click an order for its details",
+            ))
+            .color(theme::MUTED),
+        );
+        return None;
+    };
+    ui.heading(order.order_no.as_str());
+    egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
+        let paid = order
+            .paid
+            .map_or_else(|| "-".to_owned(), |paid| paid.to_string());
+        let rows = [
+            (
+                tr(lang, "状态", "Status"),
+                status_name(lang, order.status).to_owned(),
+            ),
+            (tr(lang, "金额", "Amount"), order.amount.to_string()),
+            (tr(lang, "实付", "Paid"), paid),
+            (
+                tr(lang, "支付方式", "Method"),
+                method_name(lang, order.method).to_owned(),
+            ),
+            (
+                tr(lang, "平台单号", "Gateway no."),
+                order.gateway_order_no.clone().unwrap_or_default(),
+            ),
+            (
+                tr(lang, "付款码", "Pay code"),
+                order.auth_code_masked.clone().unwrap_or_default(),
+            ),
+            (
+                tr(lang, "最后错误", "Last error"),
+                order.last_error.clone().unwrap_or_default(),
+            ),
+        ];
+        for (label, value) in rows {
+            ui.label(label);
+            ui.label(value);
+            ui.end_row();
+        }
+    });
+    ui.separator();
+    ui.strong(tr(lang, "状态记录", "Status history"));
+    for event in events {
+        ui.label(format!(
+            "{}  {} → {}  [{}]",
+            event.at.with_timezone(&state.offset).format("%H:%M:%S"),
+            event.from.map_or("-", |s| status_name(lang, s)),
+            status_name(lang, event.to),
+            event.source
+        ));
+        if let Some(detail) = &event.detail {
+            ui.label(RichText::new(detail).color(theme::MUTED));
+        }
+    }
+    ui.add_space(theme::GAP);
+    if !order.status.is_final() && ui.button(tr(lang, "重新查询", "Query again")).clicked() {
+        return Some(HistoryAction::Requery(order.order_no.clone()));
+    }
+    None
+}

@@ -1,0 +1,124 @@
+//! Unresolved orders: the list, 重新查询 per order and for all, with progress and results; late
+//! payments marked.
+
+use std::collections::HashMap;
+
+use chrono::FixedOffset;
+use egui::{RichText, Ui};
+
+use super::text::{method_name, status_name, tr};
+use super::theme;
+use crate::i18n::Lang;
+use crate::ledger::OrderRecord;
+
+/// The unresolved screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct UnresolvedState {
+    /// The list, oldest first.
+    pub orders: Vec<OrderRecord>,
+    /// Re-queries under way.
+    pub in_flight: usize,
+    /// The last result per order, in words.
+    pub results: HashMap<String, String>,
+    /// Late payments seen since start, for marking.
+    pub late: Vec<OrderRecord>,
+}
+
+/// What the unresolved screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum UnresolvedAction {
+    /// Query one order again.
+    Requery(String),
+    /// Query all again.
+    RequeryAll,
+}
+
+/// Draws the unresolved screen.
+pub fn unresolved_ui(
+    ui: &mut Ui,
+    state: &UnresolvedState,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<UnresolvedAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "{} ({})",
+            tr(lang, "未完成订单", "Unresolved orders"),
+            state.orders.len()
+        ));
+        if ui
+            .add_enabled(
+                !state.orders.is_empty(),
+                egui::Button::new(tr(lang, "全部重新查询", "Query all again")),
+            )
+            .clicked()
+        {
+            action = Some(UnresolvedAction::RequeryAll);
+        }
+        if state.in_flight > 0 {
+            ui.spinner();
+            ui.label(tr(lang, "正在查询…", "Querying…"));
+        }
+    });
+    if state.orders.is_empty() {
+        ui.label(
+            RichText::new(tr(lang, "没有未完成的订单", "No unresolved orders")).color(theme::PAID),
+        );
+    }
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new("unresolved")
+            .striped(true)
+            .num_columns(6)
+            .show(ui, |ui| {
+                for order in &state.orders {
+                    ui.label(
+                        order
+                            .created_at
+                            .with_timezone(&offset)
+                            .format("%m-%d %H:%M:%S")
+                            .to_string(),
+                    );
+                    ui.label(&order.order_no);
+                    ui.label(method_name(lang, order.method));
+                    ui.label(order.amount.to_string());
+                    ui.label(
+                        RichText::new(status_name(lang, order.status))
+                            .color(theme::status_colour(order.status)),
+                    );
+                    ui.horizontal(|ui| {
+                        if !order.status.is_final()
+                            && ui.button(tr(lang, "重新查询", "Query again")).clicked()
+                        {
+                            action = Some(UnresolvedAction::Requery(order.order_no.clone()));
+                        }
+                        if let Some(result) = state.results.get(&order.order_no) {
+                            ui.label(RichText::new(result).color(theme::MUTED));
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
+        if !state.late.is_empty() {
+            ui.separator();
+            ui.strong(tr(
+                lang,
+                "迟到的付款（收银员放弃等待后到账）",
+                "Late payments (arrived after the cashier gave up)",
+            ));
+            for order in &state.late {
+                ui.label(
+                    RichText::new(format!(
+                        "⚠ {}  {}  {}",
+                        order.order_no,
+                        method_name(lang, order.method),
+                        order.paid.unwrap_or(order.amount)
+                    ))
+                    .color(theme::UNKNOWN),
+                );
+            }
+        }
+    });
+    action
+}

@@ -1,0 +1,285 @@
+//! The real window driven by `egui_kittest` against the sandbox gateway, finding widgets by their
+//! visible labels: a QR order paid, each bar-code test code, an unknown outcome re-queried to
+//! paid, inline amount errors, no double order from a double Enter, and history totals.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cashier::config::Config;
+use cashier::gateway::Provider;
+use cashier::ledger::Ledger;
+use cashier::payment::policy::PollPolicy;
+use cashier::payment::requery::RequeryPolicy;
+use cashier::payment::runner::{PaymentContext, SharedLedger, lock};
+use cashier::sandbox::{Fault, Sandbox};
+use cashier::ui::backend::{Backend, WorkerSettings};
+use cashier::ui::{AppConfig, CashierApp, theme};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const FAST: PollPolicy = PollPolicy {
+    first_query: Duration::from_millis(20),
+    interval: Duration::from_millis(20),
+    wait: Duration::from_millis(800),
+};
+
+struct World {
+    harness: Harness<'static, CashierApp>,
+    sandbox: Sandbox,
+    ledger: SharedLedger,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn world() -> World {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sandbox = runtime.block_on(common::sandbox());
+    let ledger: SharedLedger = Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger")));
+    let gateway = common::gateway(&sandbox, Provider::Qht);
+    let context = PaymentContext {
+        gateway: gateway.clone(),
+        ledger: ledger.clone(),
+        till_id: "T01".into(),
+        barcode_policy: FAST,
+        qr_policy: FAST,
+    };
+    let export_dir = std::env::temp_dir().join(format!("cashier-ui-{}", std::process::id()));
+    let settings = WorkerSettings {
+        requery: RequeryPolicy::default(),
+        offset: cashier::china_time::cst(),
+        export_dir,
+    };
+    let backend = Backend::start(runtime.handle(), context, settings);
+    let app = CashierApp::new(
+        backend,
+        AppConfig {
+            config: Config::default(),
+            config_path: None,
+            is_sandbox: true,
+            provider: Provider::Qht,
+            max_amount: gateway.max_amount(),
+        },
+    );
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .with_context_setup(theme::install)
+        .build_ui_state(
+            |ui, app: &mut CashierApp| {
+                app.logic(&ui.ctx().clone());
+                app.ui(ui);
+            },
+            app,
+        );
+    World {
+        harness,
+        sandbox,
+        ledger,
+        _runtime: runtime,
+    }
+}
+
+impl World {
+    /// Steps frames until a widget whose label contains `text` shows, or fails after 10 s.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.harness.step();
+            if self.harness.query_by_label_contains(text).is_some() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{text:?} never showed");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn type_amount(&mut self, amount: &str) {
+        self.harness.get_by_role(Role::TextInput).type_text(amount);
+        self.harness.run_steps(2);
+    }
+
+    fn press(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(2);
+    }
+
+    /// A scanner's burst: the whole code and Enter in one frame.
+    fn scan(&mut self, code: &str) {
+        self.harness.event(egui::Event::Text(code.to_owned()));
+        self.harness.key_press(egui::Key::Enter);
+        self.harness.run_steps(2);
+    }
+
+    fn new_sale(&mut self) {
+        std::thread::sleep(Duration::from_millis(700));
+        self.harness.get_by_label("新的收款 (Enter)").click();
+        self.harness.run_steps(2);
+    }
+
+    fn order_count(&self) -> usize {
+        let ledger = lock(&self.ledger);
+        let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+        ledger
+            .day_orders(today, cashier::china_time::cst(), 0, 1000)
+            .expect("orders")
+            .len()
+    }
+}
+
+#[test]
+fn a_qr_order_is_paid_by_the_simulated_customer() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    assert!(
+        world.harness.query_by_label("沙箱 SANDBOX").is_some(),
+        "the sandbox says so"
+    );
+    world.type_amount("12.34");
+    world.harness.get_by_label("F2 微信扫码").click();
+    world.harness.run_steps(2);
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("等待顾客扫码")
+            .is_some()
+    );
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("二维码有效期")
+            .is_some()
+    );
+    world.harness.get_by_label("模拟顾客付款").click();
+    world.wait_for("支付成功 ¥12.34");
+    assert_eq!(world.order_count(), 1);
+}
+
+#[test]
+fn each_bar_code_test_code_ends_as_documented() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    for (code, result) in [
+        ("130000000000000001", "支付成功 ¥8.00"),
+        ("280000000000000002", "支付成功 ¥8.00"),
+        ("130000000000000003", "支付失败 ¥8.00"),
+        ("280000000000000004", "结果未知 ¥8.00"),
+    ] {
+        world.type_amount("8");
+        world.press(egui::Key::F3);
+        world.press(egui::Key::Enter);
+        world.wait_for("请扫描顾客的付款码");
+        world.scan(code);
+        world.wait_for(result);
+        if code.ends_with('1') {
+            assert!(
+                world.harness.query_by_label("扫码枪输入").is_some(),
+                "a burst is told from typing"
+            );
+        }
+        world.new_sale();
+    }
+    assert_eq!(world.order_count(), 4);
+}
+
+#[test]
+fn a_garbage_code_is_refused_with_a_message_and_nothing_is_written() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("5");
+    world.press(egui::Key::F3);
+    world.press(egui::Key::Enter);
+    world.wait_for("请扫描顾客的付款码");
+    world.scan("HELLO-WORLD");
+    world.wait_for("付款码无效");
+    assert_eq!(world.order_count(), 0);
+}
+
+#[test]
+fn an_unknown_outcome_is_re_queried_to_paid() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.sandbox.inject(Fault::Drop, 1);
+    world.type_amount("6.60");
+    world.press(egui::Key::F3);
+    world.press(egui::Key::Enter);
+    world.wait_for("请扫描顾客的付款码");
+    world.scan("280000000000000001");
+    world.wait_for("支付成功 ¥6.60");
+    let order = lock(&world.ledger).unresolved().expect("list");
+    assert!(order.is_empty());
+}
+
+#[test]
+fn amount_errors_show_inline_in_chinese() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    for (typed, message) in [
+        ("1.234", "金额最多两位小数"),
+        ("abc", "金额格式不正确"),
+        ("-1", "金额不能为负数"),
+        ("100000", "金额超过单笔上限"),
+    ] {
+        let field = world.harness.get_by_role(Role::TextInput);
+        field.focus();
+        world.harness.run_steps(1);
+        world
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        world.harness.key_press(egui::Key::Backspace);
+        world.type_amount(typed);
+        world.wait_for(message);
+    }
+    world.press(egui::Key::Enter);
+    assert_eq!(world.order_count(), 0, "a bad amount charges nothing");
+}
+
+#[test]
+fn a_double_enter_creates_one_order() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("3");
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(1);
+    world.harness.key_press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(3);
+    assert_eq!(world.order_count(), 1);
+}
+
+#[test]
+fn the_history_totals_match_the_orders_taken() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    for amount in ["1.50", "2.25"] {
+        world.type_amount(amount);
+        world.press(egui::Key::F3);
+        world.press(egui::Key::Enter);
+        world.wait_for("请扫描顾客的付款码");
+        world.scan("130000000000000001");
+        world.wait_for("支付成功");
+        world.new_sale();
+    }
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("实收 ¥3.75");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("成功笔数 2")
+            .is_some()
+    );
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("微信付款码 2")
+            .is_some()
+    );
+}
