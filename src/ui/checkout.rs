@@ -275,6 +275,21 @@ pub fn checkout_ui(
     }
 }
 
+/// A column of the checkout's width in the middle of the screen.
+fn centred_column<R>(ui: &mut Ui, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
+    let width = theme::CHECKOUT_WIDTH.min(ui.available_width());
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            add_contents(ui)
+        })
+        .inner
+    })
+    .inner
+}
+
 fn consume(ui: &Ui, key: Key) -> bool {
     ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))
 }
@@ -295,57 +310,79 @@ fn entering_ui(
     }
     let mut charge = consume(ui, Key::Enter);
 
-    ui.add_space(theme::GAP);
-    ui.label(
-        RichText::new(tr(lang, "收款金额", "Amount"))
-            .font(theme::font(theme::BODY_TEXT))
-            .color(theme::MUTED),
-    );
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("¥").font(theme::font(theme::LARGE_TEXT)));
-        let field = egui::TextEdit::singleline(&mut state.amount_text)
-            .id_salt("amount")
-            .font(theme::font(theme::LARGE_TEXT))
-            .hint_text("0.00")
-            .desired_width(260.0);
-        let response = ui.add(field);
-        if state.focus_amount {
-            response.request_focus();
-            state.focus_amount = false;
-        }
-        if response.changed() {
-            state.amount_error = match Money::parse_charge(&state.amount_text, info.max_amount) {
-                Err(error) if !state.amount_text.trim().is_empty() => Some(error.message(lang)),
-                _ => None,
-            };
-        }
-    });
-    if let Some(error) = &state.amount_error {
-        ui.label(RichText::new(error).color(theme::FAILED));
-    }
-    ui.add_space(theme::GAP);
-    ui.label(RichText::new(tr(lang, "支付方式", "Pay method")).color(theme::MUTED));
-    ui.horizontal_wrapped(|ui| {
-        for (index, choice) in info.choices.iter().enumerate() {
-            let key = FUNCTION_KEYS
-                .get(index)
-                .map_or(String::new(), |key| format!("{} ", key.name()));
-            let selected = state.choice == *choice;
-            if ui
-                .selectable_label(selected, format!("{key}{}", choice.label(lang)))
-                .clicked()
-            {
-                state.choice = *choice;
-                state.focus_amount = true;
+    ui.add_space(theme::GAP * 2.0);
+    centred_column(ui, |ui| {
+        ui.label(
+            RichText::new(tr(lang, "收款金额", "Amount"))
+                .font(theme::font(theme::BODY_TEXT))
+                .color(theme::MUTED),
+        );
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("¥").font(theme::font(theme::HUGE_TEXT)));
+            let field = egui::TextEdit::singleline(&mut state.amount_text)
+                .id_salt("amount")
+                .font(theme::font(theme::HUGE_TEXT))
+                .hint_text("0.00")
+                .desired_width(ui.available_width());
+            let response = ui.add(field);
+            if state.focus_amount {
+                response.request_focus();
+                state.focus_amount = false;
             }
-        }
+            if response.changed() {
+                state.amount_error = match Money::parse_charge(&state.amount_text, info.max_amount)
+                {
+                    Err(error) if !state.amount_text.trim().is_empty() => Some(error.message(lang)),
+                    _ => None,
+                };
+            }
+        });
+        match &state.amount_error {
+            Some(error) => ui.label(RichText::new(error).color(theme::FAILED)),
+            None => ui.label(""),
+        };
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new(tr(lang, "支付方式", "Pay method")).color(theme::MUTED));
+        ui.horizontal_wrapped(|ui| {
+            for (index, choice) in info.choices.iter().enumerate() {
+                let key = FUNCTION_KEYS
+                    .get(index)
+                    .map_or(String::new(), |key| format!("{} ", key.name()));
+                let selected = state.choice == *choice;
+                let button =
+                    egui::Button::selectable(selected, format!("{key}{}", choice.label(lang)))
+                        .min_size(egui::vec2(
+                            theme::METHOD_BUTTON_WIDTH,
+                            theme::BIG_BUTTON_HEIGHT,
+                        ));
+                if ui.add(button).clicked() {
+                    state.choice = *choice;
+                    state.focus_amount = true;
+                }
+            }
+        });
+        ui.add_space(theme::GAP);
+        let button = egui::Button::new(
+            RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(theme::ON_COLOUR),
+        )
+        .fill(theme::PAID)
+        .min_size(egui::vec2(
+            ui.available_width(),
+            theme::BIG_BUTTON_HEIGHT + 12.0,
+        ));
+        charge |= ui.add(button).clicked();
+        ui.add_space(theme::GAP);
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "输入金额 → F 键选择支付方式 → Enter 收款；付款码收款后直接扫码",
+                "Type the amount → pick a method with an F key → Enter; for pay codes, then scan",
+            ))
+            .color(theme::MUTED),
+        );
     });
-    ui.add_space(theme::GAP);
-    let button = egui::Button::new(
-        RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
-            .font(theme::font(theme::LARGE_TEXT)),
-    );
-    charge |= ui.add(button).clicked();
     if !charge {
         return None;
     }
@@ -403,56 +440,57 @@ fn awaiting_code_ui(
         }
     }
     ui.memory_mut(egui::Memory::stop_text_input);
-
-    ui.add_space(theme::GAP);
-    ui.label(RichText::new(amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
-    ui.label(
-        RichText::new(tr(
-            lang,
-            "请扫描顾客的付款码",
-            "Scan the customer's payment code",
-        ))
-        .font(theme::font(theme::LARGE_TEXT)),
-    );
     let code = normalise_code(&state.scan.text);
-    let shown = if code.is_empty() {
-        tr(lang, "等待扫码…", "Waiting for the scanner…").to_owned()
-    } else {
-        code.clone()
-    };
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_min_width(360.0);
+    centred_column(ui, |ui| {
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new(amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
         ui.label(
-            RichText::new(shown)
-                .monospace()
-                .font(theme::font(theme::LARGE_TEXT)),
+            RichText::new(tr(
+                lang,
+                "请扫描顾客的付款码",
+                "Scan the customer's payment code",
+            ))
+            .font(theme::font(theme::LARGE_TEXT)),
         );
-    });
-    if !code.is_empty() {
-        match detect_wallet(&code) {
-            Ok(Wallet::Wechat) => ui.label(tr(lang, "微信付款码", "WeChat pay code")),
-            Ok(Wallet::Alipay) => ui.label(tr(lang, "支付宝付款码", "Alipay pay code")),
-            Err(_) => ui.label(
-                RichText::new(tr(
-                    lang,
-                    "无法识别的付款码（微信 10–15 开头 18 位，支付宝 25–30 开头）",
-                    "Unknown code (WeChat: 18 digits from 10–15; Alipay: from 25–30)",
-                ))
-                .color(theme::UNKNOWN),
-            ),
+        let shown = if code.is_empty() {
+            tr(lang, "等待扫码…", "Waiting for the scanner…").to_owned()
+        } else {
+            code.clone()
         };
-    }
-    if let Some(error) = &state.scan.error {
-        ui.label(RichText::new(error).color(theme::FAILED));
-    }
-    ui.horizontal(|ui| {
-        submit |= ui
-            .button(tr(lang, "确认 (Enter)", "Confirm (Enter)"))
-            .clicked();
-        if ui.button(tr(lang, "返回 (Esc)", "Back (Esc)")).clicked() {
-            state.phase = Phase::Entering;
-            state.focus_amount = true;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_min_width(360.0);
+            ui.label(
+                RichText::new(shown)
+                    .monospace()
+                    .font(theme::font(theme::LARGE_TEXT)),
+            );
+        });
+        if !code.is_empty() {
+            match detect_wallet(&code) {
+                Ok(Wallet::Wechat) => ui.label(tr(lang, "微信付款码", "WeChat pay code")),
+                Ok(Wallet::Alipay) => ui.label(tr(lang, "支付宝付款码", "Alipay pay code")),
+                Err(_) => ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "无法识别的付款码（微信 10–15 开头 18 位，支付宝 25–30 开头）",
+                        "Unknown code (WeChat: 18 digits from 10–15; Alipay: from 25–30)",
+                    ))
+                    .color(theme::UNKNOWN),
+                ),
+            };
         }
+        if let Some(error) = &state.scan.error {
+            ui.label(RichText::new(error).color(theme::FAILED));
+        }
+        ui.horizontal(|ui| {
+            submit |= ui
+                .button(tr(lang, "确认 (Enter)", "Confirm (Enter)"))
+                .clicked();
+            if ui.button(tr(lang, "返回 (Esc)", "Back (Esc)")).clicked() {
+                state.phase = Phase::Entering;
+                state.focus_amount = true;
+            }
+        });
     });
     if !submit || !matches!(state.phase, Phase::AwaitingCode { .. }) {
         return None;

@@ -195,10 +195,10 @@ fn orders_table_ui(
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::auto().at_least(70.0))
-        .column(Column::auto().at_least(200.0))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(90.0))
+        .column(Column::exact(80.0))
+        .column(Column::exact(230.0))
+        .column(Column::exact(130.0))
+        .column(Column::exact(100.0))
         .column(Column::remainder())
         .header(theme::ROW_HEIGHT, |mut header| {
             for title in [

@@ -36,6 +36,12 @@ pub const LARGE_TEXT: f32 = 28.0;
 pub const BODY_TEXT: f32 = 17.0;
 /// The smallest size a QR is drawn at, in points.
 pub const QR_MIN_SIDE: f32 = 320.0;
+/// The checkout column's width.
+pub const CHECKOUT_WIDTH: f32 = 620.0;
+/// A method button's width.
+pub const METHOD_BUTTON_WIDTH: f32 = 150.0;
+/// The height of the big buttons.
+pub const BIG_BUTTON_HEIGHT: f32 = 44.0;
 /// Space between blocks.
 pub const GAP: f32 = 12.0;
 /// A table row's height.
