@@ -30,7 +30,7 @@ struct World {
     harness: Harness<'static, CashierApp>,
     sandbox: Sandbox,
     ledger: SharedLedger,
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
 }
 
 fn world() -> World {
@@ -54,6 +54,7 @@ fn world() -> World {
         requery: RequeryPolicy::default(),
         offset: cashier::china_time::cst(),
         export_dir,
+        notify_listen: None,
     };
     let backend = Backend::start(runtime.handle(), context, settings);
     let app = CashierApp::new(
@@ -80,7 +81,7 @@ fn world() -> World {
         harness,
         sandbox,
         ledger,
-        _runtime: runtime,
+        runtime,
     }
 }
 
@@ -282,4 +283,101 @@ fn the_history_totals_match_the_orders_taken() {
             .query_by_label_contains("微信付款码 2")
             .is_some()
     );
+}
+
+#[test]
+fn a_payment_after_giving_up_raises_a_notice() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("4.20");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.press(egui::Key::Escape);
+    world.wait_for("结果未知 ¥4.20");
+    // The customer pays after all.
+    let url = lock(&world.ledger).unresolved().expect("list")[0]
+        .shown
+        .clone()
+        .expect("shown");
+    world.runtime.block_on(common::open(&url));
+    world.new_sale();
+    world.harness.get_by_label_contains("未完成订单").click();
+    world.wait_for("全部重新查询");
+    world.harness.get_by_label("全部重新查询").click();
+    world.wait_for("知道了");
+    assert!(
+        world.harness.query_by_label("！迟到的付款").is_some(),
+        "the notice says what it is"
+    );
+    world.harness.get_by_label("知道了").click();
+    world.harness.run_steps(3);
+    assert!(
+        world.harness.query_by_label("知道了").is_none(),
+        "dismissed"
+    );
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("没有未完成的订单")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("设置").click();
+    world.harness.run_steps(2);
+    let base_url = world.sandbox.base_url();
+    for (url, key, verdict) in [
+        (base_url.as_str(), "wrong-key", "商户号或密钥错误"),
+        ("http://127.0.0.1:9", "sandbox-qht-key", "无法连接支付平台"),
+        (base_url.as_str(), "sandbox-qht-key", "连接成功"),
+    ] {
+        let fields = world.harness.get_all_by_role(Role::TextInput).count();
+        assert_eq!(fields, 3, "base URL, merchant id, till id");
+        assert_eq!(
+            world.harness.get_all_by_role(Role::PasswordInput).count(),
+            1,
+            "the key is a password field"
+        );
+        set_field(&mut world, Role::TextInput, 0, url);
+        set_field(
+            &mut world,
+            Role::TextInput,
+            1,
+            cashier::sandbox::QHT_MERCHANT_NO,
+        );
+        set_field(&mut world, Role::PasswordInput, 0, key);
+        world.harness.get_by_label("测试连接").click();
+        world.wait_for(verdict);
+        assert!(
+            world.harness.query_by_label_contains(key).is_none(),
+            "the key is never shown"
+        );
+    }
+}
+
+/// Replaces the text of the `index`th field of `role`.
+fn set_field(world: &mut World, role: Role, index: usize, text: &str) {
+    world
+        .harness
+        .get_all_by_role(role)
+        .nth(index)
+        .expect("field")
+        .focus();
+    world.harness.run_steps(1);
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    world.harness.key_press(egui::Key::Backspace);
+    world.harness.run_steps(1);
+    world
+        .harness
+        .get_all_by_role(role)
+        .nth(index)
+        .expect("field")
+        .type_text(text);
+    world.harness.run_steps(1);
 }

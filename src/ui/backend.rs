@@ -104,6 +104,8 @@ pub struct WorkerSettings {
     pub offset: FixedOffset,
     /// Where CSV exports go.
     pub export_dir: PathBuf,
+    /// The changpay notification listener's address, when configured.
+    pub notify_listen: Option<std::net::SocketAddr>,
 }
 
 /// Wakes the UI; set once the window has a context.
@@ -128,6 +130,22 @@ impl Backend {
         let (commands, command_rx) = mpsc::channel(64);
         let (event_tx, events) = mpsc::channel(256);
         let waker: Waker = Arc::new(OnceLock::new());
+        let (late_tx, late_rx) = mpsc::channel(64);
+        if let (Some(addr), Some(changpay)) =
+            (settings.notify_listen, context.gateway.as_changpay())
+        {
+            let listener = crate::payment::notify_listener::Listener {
+                ledger: context.ledger.clone(),
+                mch_id: changpay.settings().mch_id.clone(),
+                key: changpay.settings().key.clone(),
+                late_payments: Some(late_tx),
+            };
+            runtime.spawn(async move {
+                if let Err(error) = crate::payment::notify_listener::serve(listener, addr).await {
+                    tracing::error!(%error, %addr, "notification listener stopped");
+                }
+            });
+        }
         let worker = Worker {
             context,
             settings,
@@ -135,7 +153,7 @@ impl Backend {
             waker: Arc::clone(&waker),
             cancel: None,
         };
-        runtime.spawn(worker.run(command_rx));
+        runtime.spawn(worker.run(command_rx, late_rx));
         Backend {
             commands,
             events,
@@ -170,7 +188,11 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut late_payments: mpsc::Receiver<String>,
+    ) {
         self.recover().await;
         let mut tick = tokio::time::interval(REQUERY_TICK);
         tick.tick().await;
@@ -181,6 +203,12 @@ impl Worker {
                     None => return,
                 },
                 _ = tick.tick() => self.requery_due().await,
+                Some(order_no) = late_payments.recv() => {
+                    let order = lock(&self.context.ledger).order(&order_no);
+                    if let Ok(Some(order)) = order {
+                        self.send(UiEvent::LatePayment(Box::new(order))).await;
+                    }
+                }
             }
         }
     }

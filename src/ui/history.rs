@@ -88,12 +88,14 @@ pub fn history_ui(
             ui.label(RichText::new(note).color(theme::MUTED));
         }
     });
-    let Some(data) = state.data.clone().filter(|data| data.day == state.day) else {
+    // Borrowed, never cloned: a busy day holds 10,000 orders and this runs every frame.
+    let state: &HistoryState = state;
+    let Some(data) = state.data.as_ref().filter(|data| data.day == state.day) else {
         ui.spinner();
         return action;
     };
-    totals_ui(ui, &data, lang);
-    chart_ui(ui, &data, lang);
+    totals_ui(ui, data, lang);
+    chart_ui(ui, data, lang);
     ui.separator();
     egui::Panel::right("order-detail")
         .resizable(true)
@@ -239,7 +241,7 @@ fn orders_table_ui(
                 });
                 row.col(|ui| {
                     let late = if order.late {
-                        tr(lang, " ⚠迟到付款", " ⚠late")
+                        tr(lang, " ！迟到付款", " !late")
                     } else {
                         ""
                     };

@@ -344,7 +344,7 @@ impl CashierApp {
         let lang = self.lang;
         let modal = egui::Modal::new(egui::Id::unique("late-payment")).show(ui.ctx(), |ui| {
             ui.label(
-                RichText::new(tr(lang, "⚠ 迟到的付款", "⚠ Late payment"))
+                RichText::new(tr(lang, "！迟到的付款", "! Late payment"))
                     .font(theme::font(theme::LARGE_TEXT))
                     .color(theme::UNKNOWN),
             );
@@ -415,6 +415,7 @@ pub fn run_window(
         requery: setup.requery,
         offset: setup.config.history.offset(),
         export_dir: data_dir.join("exports"),
+        notify_listen: setup.config.notify.as_ref().map(|notify| notify.listen),
     };
     let backend = Backend::start(runtime.handle(), setup.context.clone(), settings);
     let app = CashierApp::new(

@@ -110,7 +110,7 @@ pub fn unresolved_ui(
             for order in &state.late {
                 ui.label(
                     RichText::new(format!(
-                        "⚠ {}  {}  {}",
+                        "！{}  {}  {}",
                         order.order_no,
                         method_name(lang, order.method),
                         order.paid.unwrap_or(order.amount)
