@@ -153,24 +153,9 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
     }
     drop(ledger);
     if as_csv {
-        println!("order_no,created_at,method,amount,paid_amount,status,late");
+        print!("{}", crate::ledger::CSV_HEADER);
         for order in &orders {
-            println!(
-                "{},{},{},{},{},{},{}",
-                order.order_no,
-                order
-                    .created_at
-                    .with_timezone(&offset)
-                    .format("%Y-%m-%d %H:%M:%S"),
-                order.method.zh_name(),
-                order.amount.yuan_text(),
-                order
-                    .paid
-                    .map(crate::money::Money::yuan_text)
-                    .unwrap_or_default(),
-                order.status.zh_name(),
-                order.late
-            );
+            print!("{}", crate::ledger::csv_line(order, offset));
         }
     } else if as_json {
         for order in &orders {

@@ -403,9 +403,9 @@ impl Worker {
         let data = self.history(day)?;
         std::fs::create_dir_all(&self.settings.export_dir)?;
         let path = self.settings.export_dir.join(format!("sales-{day}.csv"));
-        let mut text = String::from("order_no,created_at,method,amount,paid_amount,status,late\n");
+        let mut text = String::from(crate::ledger::CSV_HEADER);
         for order in &data.orders {
-            text.push_str(&crate::ui::csv_line(order, self.settings.offset));
+            text.push_str(&crate::ledger::csv_line(order, self.settings.offset));
         }
         std::fs::write(&path, text)?;
         Ok(path)

@@ -373,27 +373,6 @@ fn default_config_path() -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
-/// One CSV line of an order (shared by the window's export and the CLI's `history --csv`).
-#[must_use]
-pub fn csv_line(order: &OrderRecord, offset: FixedOffset) -> String {
-    format!(
-        "{},{},{},{},{},{},{}\n",
-        order.order_no,
-        order
-            .created_at
-            .with_timezone(&offset)
-            .format("%Y-%m-%d %H:%M:%S"),
-        order.method.zh_name(),
-        order.amount.yuan_text(),
-        order
-            .paid
-            .map(crate::money::Money::yuan_text)
-            .unwrap_or_default(),
-        order.status.zh_name(),
-        order.late
-    )
-}
-
 impl eframe::App for CashierApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         CashierApp::logic(self, ctx);
