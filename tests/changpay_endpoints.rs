@@ -227,19 +227,9 @@ async fn receiver(failures: usize) -> (String, Arc<Mutex<Vec<Bytes>>>) {
 async fn a_paid_order_is_notified_until_the_receiver_says_success() {
     let sandbox = sandbox().await;
     let (url, received) = receiver(2).await;
-    let mut config =
-        cashier::config::GatewayConfig::sandbox(Provider::Changpay, &sandbox.base_url());
-    config.notify_url = url;
-    let gateway = config.build("T01", common::TIMEOUTS).expect("builds");
+    let gateway = common::changpay_notifying(&sandbox, url);
     let order = new_order(PayMethod::AlipayQr, 2_500);
-    let PayDisplay::QrCode(code_url) = gateway
-        .create_qr_order(&order)
-        .await
-        .expect("created")
-        .display
-    else {
-        panic!("QR")
-    };
+    let code_url = common::create_qr(&gateway, &order).await;
     open(&code_url).await;
     // 0 + 5 + 10 s at 200× is 75 ms; allow for a slow machine.
     for _ in 0..100 {
@@ -266,19 +256,9 @@ async fn a_paid_order_is_notified_until_the_receiver_says_success() {
 async fn paying_a_saveable_qr_again_is_notified_as_a_repeat_of_the_original() {
     let sandbox = sandbox().await;
     let (url, received) = receiver(0).await;
-    let mut config =
-        cashier::config::GatewayConfig::sandbox(Provider::Changpay, &sandbox.base_url());
-    config.notify_url = url;
-    let gateway = config.build("T01", common::TIMEOUTS).expect("builds");
+    let gateway = common::changpay_notifying(&sandbox, url);
     let order = new_order(PayMethod::WechatQrSaveable, 1_000);
-    let PayDisplay::QrCode(code_url) = gateway
-        .create_qr_order(&order)
-        .await
-        .expect("created")
-        .display
-    else {
-        panic!("QR")
-    };
+    let code_url = common::create_qr(&gateway, &order).await;
     open(&code_url).await;
     open(&code_url).await;
     for _ in 0..100 {

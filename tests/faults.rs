@@ -3,11 +3,9 @@
 
 mod common;
 
-use cashier::gateway::{
-    Gateway, GatewayError, OrderState, PayDisplay, PayMethod, Provider, UnknownCause,
-};
+use cashier::gateway::{Gateway, GatewayError, OrderState, PayMethod, Provider, UnknownCause};
 use cashier::money::Money;
-use cashier::sandbox::{Fault, Sandbox};
+use cashier::sandbox::Fault;
 use common::{gateway, new_order, open, sandbox};
 
 const PROVIDERS: [(Provider, PayMethod); 2] = [
@@ -28,22 +26,14 @@ fn expected_cause(fault: Fault) -> UnknownCause {
     }
 }
 
-async fn paid_order(sandbox: &Sandbox, gateway: &Gateway, method: PayMethod) -> String {
+async fn paid_order(gateway: &Gateway, method: PayMethod) -> String {
     let order = new_order(method, 4_560);
-    let PayDisplay::QrCode(url) = gateway
-        .create_qr_order(&order)
-        .await
-        .expect("created")
-        .display
-    else {
-        panic!("QR")
-    };
+    let url = common::create_qr(gateway, &order).await;
     open(&url).await;
     assert!(matches!(
         gateway.query_order(&order.order_no).await,
         Ok(OrderState::Paid(_))
     ));
-    let _ = sandbox;
     order.order_no
 }
 
@@ -80,7 +70,7 @@ async fn a_faulty_query_answer_never_reads_as_paid() {
     let sandbox = sandbox().await;
     for (provider, method) in PROVIDERS {
         let gateway = gateway(&sandbox, provider);
-        let order_no = paid_order(&sandbox, &gateway, method).await;
+        let order_no = paid_order(&gateway, method).await;
         for fault in Fault::ALL.into_iter().filter(|f| *f != Fault::WrongAmount) {
             sandbox.inject(fault, 1);
             let answer = gateway.query_order(&order_no).await;
@@ -105,7 +95,7 @@ async fn a_wrong_amount_is_reported_and_does_not_match_the_order() {
     let sandbox = sandbox().await;
     for (provider, method) in PROVIDERS {
         let gateway = gateway(&sandbox, provider);
-        let order_no = paid_order(&sandbox, &gateway, method).await;
+        let order_no = paid_order(&gateway, method).await;
         sandbox.inject(Fault::WrongAmount, 1);
         let Ok(OrderState::Paid(paid)) = gateway.query_order(&order_no).await else {
             panic!("a signed answer")

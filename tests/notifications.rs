@@ -179,10 +179,7 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
         .port();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     tokio::spawn(serve(listener(&ledger), addr));
-    let mut config =
-        cashier::config::GatewayConfig::sandbox(Provider::Changpay, &sandbox.base_url());
-    config.notify_url = format!("http://{addr}/changpay/notify");
-    let gateway = config.build("T01", common::TIMEOUTS).expect("builds");
+    let gateway = common::changpay_notifying(&sandbox, format!("http://{addr}/changpay/notify"));
     let order_no = order(&ledger, 3_300);
     let new_order = cashier::gateway::NewOrder {
         order_no: order_no.clone(),

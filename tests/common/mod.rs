@@ -72,3 +72,23 @@ pub async fn open(url: &str) -> String {
         .await
         .expect("pay page body")
 }
+
+/// Creates a QR order and returns its `code_url`; anything else to show fails the test.
+pub async fn create_qr(gateway: &Gateway, order: &NewOrder) -> String {
+    match gateway
+        .create_qr_order(order)
+        .await
+        .expect("created")
+        .display
+    {
+        cashier::gateway::PayDisplay::QrCode(url) => url,
+        other => panic!("a QR to show, got {other:?}"),
+    }
+}
+
+/// A changpay gateway on `sandbox` whose notifications go to `notify_url`.
+pub fn changpay_notifying(sandbox: &Sandbox, notify_url: String) -> Gateway {
+    let mut config = GatewayConfig::sandbox(Provider::Changpay, &sandbox.base_url());
+    config.notify_url = notify_url;
+    config.build("T01", TIMEOUTS).expect("gateway builds")
+}
