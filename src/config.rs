@@ -249,6 +249,24 @@ pub enum ConfigError {
     Http(String),
 }
 
+impl crate::i18n::Localized for ConfigError {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => self.to_string(),
+            crate::i18n::Lang::En => match self {
+                ConfigError::Read { path, source } => {
+                    format!("Cannot read the config file {path}: {source}")
+                }
+                ConfigError::Parse(why) => format!("The config file is malformed: {why}"),
+                ConfigError::Invalid { field, reason } => {
+                    format!("Config setting {field} is invalid: {reason}")
+                }
+                ConfigError::Http(why) => format!("Cannot create the network client: {why}"),
+            },
+        }
+    }
+}
+
 impl Config {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {

@@ -1,4 +1,7 @@
-//! The cashier's two languages, and the trait every message a cashier may read implements.
+//! The cashier's two languages, and the one translation scheme of the app: a value a cashier may
+//! read (an error, a status, a pay method, the words of a wait) implements [`Localized`]; a fixed
+//! label on a screen is [`tr`]`(lang, "中文", "English")`. Both are rendered when drawn or printed,
+//! in the language in force then, so switching language changes every text on screen.
 
 /// A language the cashier can read. Chinese is the default; English is switchable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,5 +23,37 @@ pub trait Localized {
     /// Both languages on one line, for the CLI and logs: `中文 (English)`.
     fn bilingual(&self) -> String {
         format!("{} ({})", self.message(Lang::Zh), self.message(Lang::En))
+    }
+}
+
+/// A fixed label in `lang`.
+#[must_use]
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl Localized for crate::status::OrderStatus {
+    fn message(&self, lang: Lang) -> String {
+        use crate::status::OrderStatus::{
+            AmountMismatch, Creating, Failed, Paid, Pending, Unresolved,
+        };
+        let en = match self {
+            Creating => "Creating",
+            Pending => "Waiting",
+            Paid => "Paid",
+            Failed => "Failed",
+            Unresolved => "Unknown",
+            AmountMismatch => "Amount differs",
+        };
+        tr(lang, self.zh_name(), en).to_owned()
+    }
+}
+
+impl Localized for crate::gateway::PayMethod {
+    fn message(&self, lang: Lang) -> String {
+        tr(lang, self.zh_name(), self.en_name()).to_owned()
     }
 }

@@ -1,15 +1,16 @@
 //! Start-up: finds the config and data directory, builds the gateway (the sandbox when nothing is
 //! configured), and opens the ledger. The CLI and the window both start here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, ConfigError, GatewayConfig};
 use crate::gateway::Provider;
 use crate::gateway::http::Timeouts;
-use crate::ledger::{Ledger, LedgerError};
+use crate::i18n::{Lang, Localized};
+use crate::ledger::{Ledger, LedgerError, SharedLedger};
 use crate::payment::requery::RequeryPolicy;
-use crate::payment::runner::{PaymentContext, SharedLedger};
+use crate::payment::runner::PaymentContext;
 use crate::sandbox::{Sandbox, SandboxConfig};
 
 /// The sandbox's usual port.
@@ -32,13 +33,31 @@ pub enum SetupError {
     NoDataDir,
 }
 
+impl Localized for SetupError {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::Zh) => self.to_string(),
+            (SetupError::Config(error), Lang::En) => error.message(lang),
+            (SetupError::Ledger(error), Lang::En) => error.message(lang),
+            (SetupError::Sandbox(why), Lang::En) => {
+                format!("The sandbox gateway cannot start: {why}")
+            }
+            (SetupError::NoDataDir, Lang::En) => {
+                "No data directory found; name one with --data-dir".to_owned()
+            }
+        }
+    }
+}
+
 /// Where the cashier keeps things.
 #[derive(Debug, Clone)]
 pub struct Paths {
     /// The config file, if one exists or was given.
     pub config: Option<PathBuf>,
-    /// The data directory (the ledger).
+    /// The data directory (the ledger, the in-process sandbox's orders).
     pub data_dir: PathBuf,
+    /// The port the in-process sandbox listens on ([`SANDBOX_PORT`]; tests take 0, any port).
+    pub sandbox_port: u16,
 }
 
 impl Paths {
@@ -57,7 +76,18 @@ impl Paths {
             Some(dir) => dir,
             None => dirs.ok_or(SetupError::NoDataDir)?.data_dir().to_owned(),
         };
-        Ok(Paths { config, data_dir })
+        Ok(Paths {
+            config,
+            data_dir,
+            sandbox_port: SANDBOX_PORT,
+        })
+    }
+
+    /// Where the in-process sandbox keeps its orders, so a restart of the app does not make the
+    /// sandbox forget orders the ledger still waits on.
+    #[must_use]
+    pub fn sandbox_state_file(&self) -> PathBuf {
+        self.data_dir.join("sandbox-gateway.json")
     }
 
     /// The ledger file: sandbox orders are kept apart from real sales.
@@ -71,7 +101,51 @@ impl Paths {
     }
 }
 
-/// Everything running.
+/// One configuration in force: the gateway and ledger it calls for. Cloning is cheap; a payment
+/// keeps the one it started with while a newer one takes the next sale.
+#[derive(Debug, Clone)]
+pub struct Configured {
+    /// The config.
+    pub config: Config,
+    /// What a payment needs.
+    pub context: PaymentContext,
+    /// Re-query timings.
+    pub requery: RequeryPolicy,
+    /// Whether the gateway is a sandbox (ours or another process's).
+    pub is_sandbox: bool,
+}
+
+impl Configured {
+    /// The ledger.
+    #[must_use]
+    pub fn ledger(&self) -> &SharedLedger {
+        &self.context.ledger
+    }
+}
+
+/// What outlives a change of configuration: the in-process sandbox (started at most once) and
+/// the ledgers opened (one connection per file, so switching back and forth never opens a file
+/// twice). Sandbox and real sales are in different files, so they never mix.
+#[derive(Debug, Default)]
+pub struct Resources {
+    /// The in-process sandbox, when this process runs it.
+    pub sandbox: Option<Sandbox>,
+    ledgers: HashMap<PathBuf, SharedLedger>,
+}
+
+impl Resources {
+    /// Resources holding `ledger`, already open at `path` (for a setup built by hand, as the
+    /// UI tests do).
+    #[must_use]
+    pub fn with_ledger(path: PathBuf, ledger: SharedLedger) -> Resources {
+        Resources {
+            sandbox: None,
+            ledgers: HashMap::from([(path, ledger)]),
+        }
+    }
+}
+
+/// Everything running: the configuration in force and what keeps it alive.
 #[derive(Debug)]
 pub struct Setup {
     /// The config in force.
@@ -80,10 +154,10 @@ pub struct Setup {
     pub context: PaymentContext,
     /// Re-query timings.
     pub requery: RequeryPolicy,
-    /// The in-process sandbox, when this process runs it.
-    pub sandbox: Option<Sandbox>,
     /// Whether the gateway is a sandbox (ours or another process's).
     pub is_sandbox: bool,
+    /// The in-process sandbox and the open ledgers.
+    pub resources: Resources,
 }
 
 impl Setup {
@@ -91,6 +165,17 @@ impl Setup {
     #[must_use]
     pub fn ledger(&self) -> &SharedLedger {
         &self.context.ledger
+    }
+
+    /// The configuration in force.
+    #[must_use]
+    pub fn configured(&self) -> Configured {
+        Configured {
+            config: self.config.clone(),
+            context: self.context.clone(),
+            requery: self.requery,
+            is_sandbox: self.is_sandbox,
+        }
     }
 }
 
@@ -100,17 +185,43 @@ pub async fn start(paths: &Paths) -> Result<Setup, SetupError> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    let (gateway_config, sandbox) = match &config.gateway {
-        Some(gateway) => (gateway.clone(), None),
+    let mut resources = Resources::default();
+    let configured = configure(config, paths, &mut resources).await?;
+    Ok(Setup {
+        config: configured.config,
+        context: configured.context,
+        requery: configured.requery,
+        is_sandbox: configured.is_sandbox,
+        resources,
+    })
+}
+
+/// Builds what `config` calls for: its gateway (the sandbox when it names none) and its ledger,
+/// reusing the sandbox and ledgers `resources` already holds.
+pub async fn configure(
+    config: Config,
+    paths: &Paths,
+    resources: &mut Resources,
+) -> Result<Configured, SetupError> {
+    let gateway_config = match &config.gateway {
+        Some(gateway) => gateway.clone(),
         None => {
-            let (base_url, sandbox) = sandbox_gateway().await?;
-            (GatewayConfig::sandbox(Provider::Qht, &base_url), sandbox)
+            let base_url = sandbox_gateway(paths, resources).await?;
+            GatewayConfig::sandbox(Provider::Qht, &base_url)
         }
     };
     let is_sandbox = config.gateway.is_none();
     let timeouts: Timeouts = gateway_config.timeouts();
     let gateway = gateway_config.build(&config.till.id, timeouts)?;
-    let ledger = open_ledger(&paths.ledger_file(is_sandbox))?;
+    let ledger_file = paths.ledger_file(is_sandbox);
+    let ledger = match resources.ledgers.get(&ledger_file) {
+        Some(ledger) => ledger.clone(),
+        None => {
+            let ledger = open_ledger(&ledger_file)?;
+            resources.ledgers.insert(ledger_file, ledger.clone());
+            ledger
+        }
+    };
     let context = PaymentContext {
         gateway,
         ledger,
@@ -119,36 +230,45 @@ pub async fn start(paths: &Paths) -> Result<Setup, SetupError> {
         qr_policy: config.payment.qr_policy(),
     };
     let requery = config.payment.requery_policy();
-    Ok(Setup {
+    Ok(Configured {
         config,
         context,
         requery,
-        sandbox,
         is_sandbox,
     })
 }
 
 /// Opens the ledger at `path` for sharing.
 pub fn open_ledger(path: &Path) -> Result<SharedLedger, SetupError> {
-    Ok(Arc::new(Mutex::new(Ledger::open(path)?)))
+    Ok(SharedLedger::new(Ledger::open(path)?))
 }
 
-/// The sandbox on its usual port: started here, or the one another process (`cashier sandbox`)
-/// already runs there, so sandbox orders outlive this process.
-async fn sandbox_gateway() -> Result<(String, Option<Sandbox>), SetupError> {
+/// The sandbox's base URL: the one this process already runs, else one started here on the
+/// sandbox port with its orders kept in the data directory, else the one another process
+/// (`cashier sandbox`) already runs there.
+async fn sandbox_gateway(paths: &Paths, resources: &mut Resources) -> Result<String, SetupError> {
+    if let Some(sandbox) = &resources.sandbox {
+        return Ok(sandbox.base_url());
+    }
+    let port = paths.sandbox_port;
     let config = SandboxConfig {
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], SANDBOX_PORT)),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        state_file: Some(paths.sandbox_state_file()),
         ..SandboxConfig::default()
     };
     match Sandbox::start(config).await {
-        Ok(sandbox) => Ok((sandbox.base_url(), Some(sandbox))),
+        Ok(sandbox) => {
+            let base_url = sandbox.base_url();
+            resources.sandbox = Some(sandbox);
+            Ok(base_url)
+        }
         Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
-            let base_url = format!("http://127.0.0.1:{SANDBOX_PORT}");
+            let base_url = format!("http://127.0.0.1:{port}");
             if is_sandbox(&base_url).await {
-                Ok((base_url, None))
+                Ok(base_url)
             } else {
                 Err(SetupError::Sandbox(format!(
-                    "端口 {SANDBOX_PORT} 已被其他程序占用 (port {SANDBOX_PORT} is taken by another program)"
+                    "端口 {port} 已被其他程序占用 (port {port} is taken by another program)"
                 )))
             }
         }

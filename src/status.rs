@@ -6,6 +6,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+
+use crate::money::Money;
+
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +151,57 @@ impl Source {
             Source::Background => "background",
             Source::Cancel => "cancel",
             Source::Timeout => "timeout",
+        }
+    }
+}
+
+/// What a verified answer says was paid, as the ledger records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidAmount {
+    /// The amount actually paid (may differ from what was asked: then the move is a mismatch).
+    pub amount: Money,
+    /// When the gateway says it was paid; the time of recording when it does not say.
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// One status move for the ledger to apply, compare-and-set: it happens only if the order is in
+/// one of `to.allowed_from()`.
+///
+/// The ledger stores what the move says and decides nothing: the caller (the payment layer) says
+/// when the order is to be queried next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMove {
+    /// The new status.
+    pub to: OrderStatus,
+    /// What caused it.
+    pub source: Source,
+    /// The gateway's verified status behind it, in words for the history.
+    pub gateway_status: Option<String>,
+    /// What was paid, for `Paid` and `AmountMismatch`.
+    pub paid: Option<PaidAmount>,
+    /// The gateway's order number, when learnt.
+    pub gateway_order_no: Option<String>,
+    /// The URL shown to the customer, when one was.
+    pub shown: Option<String>,
+    /// Why it failed or is unresolved.
+    pub error: Option<String>,
+    /// When the background re-query should next look at it (`None`: not scheduled).
+    pub next_query_at: Option<DateTime<Utc>>,
+}
+
+impl StatusMove {
+    /// A move with nothing but a status and a source.
+    #[must_use]
+    pub fn to(to: OrderStatus, source: Source) -> StatusMove {
+        StatusMove {
+            to,
+            source,
+            gateway_status: None,
+            paid: None,
+            gateway_order_no: None,
+            shown: None,
+            error: None,
+            next_query_at: None,
         }
     }
 }

@@ -7,8 +7,8 @@ use cashier::china_time::cst;
 use cashier::gateway::{PaidInfo, PayMethod, Provider};
 use cashier::ledger::{Applied, Ledger, OrderDraft};
 use cashier::money::Money;
-use cashier::payment::state_machine::Transition;
-use cashier::status::{OrderStatus, Source};
+use cashier::payment::state_machine::move_for_answer;
+use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 fn draft(amount_li: i64) -> OrderDraft {
@@ -31,13 +31,11 @@ fn cst_time(year: i32, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> D
         .with_timezone(&Utc)
 }
 
-fn paid(li: i64) -> Transition {
-    let mut move_ = Transition::to(OrderStatus::Paid, Source::Query);
-    move_.paid = Some(PaidInfo {
+fn paid(li: i64) -> StatusMove {
+    let mut move_ = StatusMove::to(OrderStatus::Paid, Source::Query);
+    move_.paid = Some(PaidAmount {
         amount: Money::from_li(li),
         paid_at: None,
-        gateway_order_no: None,
-        repeat_of: None,
     });
     move_
 }
@@ -67,8 +65,8 @@ fn racing_answers_apply_at_most_once_and_paid_is_final() {
                 barrier.wait();
                 let transition = match i % 4 {
                     0 | 1 => paid(1_000),
-                    2 => Transition::to(OrderStatus::Unresolved, Source::Timeout),
-                    _ => Transition::to(OrderStatus::Pending, Source::Create),
+                    2 => StatusMove::to(OrderStatus::Unresolved, Source::Timeout),
+                    _ => StatusMove::to(OrderStatus::Pending, Source::Create),
                 };
                 (
                     transition.to,
@@ -126,7 +124,7 @@ fn a_duplicate_answer_changes_nothing_and_nothing_leaves_paid() {
             current: OrderStatus::Paid
         })
     );
-    let failed = Transition::to(OrderStatus::Failed, Source::Query);
+    let failed = StatusMove::to(OrderStatus::Failed, Source::Query);
     assert_eq!(
         ledger.record(&order_no, &failed, Utc::now()).ok(),
         Some(Applied::Unchanged {
@@ -150,14 +148,14 @@ fn a_payment_after_giving_up_is_applied_and_flagged_late() {
     ledger
         .record(
             &order_no,
-            &Transition::to(OrderStatus::Pending, Source::Create),
+            &StatusMove::to(OrderStatus::Pending, Source::Create),
             Utc::now(),
         )
         .expect("pending");
     ledger
         .record(
             &order_no,
-            &Transition::to(OrderStatus::Unresolved, Source::Cancel),
+            &StatusMove::to(OrderStatus::Unresolved, Source::Cancel),
             Utc::now(),
         )
         .expect("gave up");
@@ -196,7 +194,7 @@ fn a_different_amount_is_recorded_as_a_mismatch_never_as_paid() {
         gateway_order_no: None,
         repeat_of: None,
     };
-    let move_ = Transition::from_answer(
+    let move_ = move_for_answer(
         &cashier::gateway::OrderState::Paid(paid_info),
         Money::from_li(700),
         Source::Query,
@@ -223,11 +221,9 @@ fn a_repeated_payment_is_its_own_order_linked_to_the_original_once() {
         .create_order(&draft(900), Utc::now())
         .expect("created")
         .order_no;
-    let info = PaidInfo {
+    let info = PaidAmount {
         amount: Money::from_li(900),
         paid_at: None,
-        gateway_order_no: None,
-        repeat_of: None,
     };
     assert!(
         ledger

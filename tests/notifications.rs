@@ -3,14 +3,13 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cashier::gateway::{PayMethod, Provider};
+use cashier::ledger::SharedLedger;
 use cashier::ledger::{Ledger, OrderDraft};
 use cashier::money::Money;
 use cashier::payment::notify_listener::{Listener, handle, serve};
-use cashier::payment::runner::{SharedLedger, lock};
 use cashier::sandbox::{CHANGPAY_KEY, CHANGPAY_MCH_ID};
 use cashier::secret::Secret;
 use cashier::sign::{SignFields, changpay_sign};
@@ -18,7 +17,7 @@ use cashier::status::OrderStatus;
 use chrono::Utc;
 
 fn ledger() -> SharedLedger {
-    Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger")))
+    SharedLedger::new(Ledger::open_in_memory().expect("ledger"))
 }
 
 fn listener(ledger: &SharedLedger) -> Listener {
@@ -40,7 +39,8 @@ fn order(ledger: &SharedLedger, li: i64) -> String {
         description: "x".into(),
         auth_code_masked: None,
     };
-    lock(ledger)
+    ledger
+        .lock()
         .create_order(&draft, Utc::now())
         .expect("written")
         .order_no
@@ -81,20 +81,21 @@ fn a_notification_is_applied_once_and_a_repeat_changes_nothing() {
     let order_no = order(&ledger, 2_500);
     let notification = body(&paid_fields(&order_no, "2500"), CHANGPAY_KEY);
     assert_eq!(handle(&listener, &notification), "success");
-    let paid = lock(&ledger)
+    let paid = ledger
+        .lock()
         .order(&order_no)
         .expect("read")
         .expect("exists");
     assert_eq!(paid.status, OrderStatus::Paid);
     assert_eq!(paid.paid_at.map(|t| t.timestamp()), Some(1_763_700_005));
-    let events = lock(&ledger).events(&order_no).expect("events").len();
+    let events = ledger.lock().events(&order_no).expect("events").len();
     assert_eq!(
         handle(&listener, &notification),
         "success",
         "a repeat is acknowledged"
     );
     assert_eq!(
-        lock(&ledger).events(&order_no).expect("events").len(),
+        ledger.lock().events(&order_no).expect("events").len(),
         events,
         "and changes nothing"
     );
@@ -123,7 +124,8 @@ fn forged_unknown_and_mismatched_notifications_are_refused() {
     other[0] = ("mch_id", "someone_else");
     assert_eq!(handle(&listener, &body(&other, CHANGPAY_KEY)), "fail");
     assert_eq!(
-        lock(&ledger)
+        ledger
+            .lock()
             .order(&order_no)
             .expect("read")
             .expect("exists")
@@ -134,7 +136,8 @@ fn forged_unknown_and_mismatched_notifications_are_refused() {
 
     let mismatch = body(&paid_fields(&order_no, "1500"), CHANGPAY_KEY);
     assert_eq!(handle(&listener, &mismatch), "fail");
-    let order = lock(&ledger)
+    let order = ledger
+        .lock()
         .order(&order_no)
         .expect("read")
         .expect("exists");
@@ -156,13 +159,14 @@ fn a_repeated_payment_is_recorded_as_its_own_order() {
     let repeat = body(&fields, CHANGPAY_KEY);
     assert_eq!(handle(&listener, &repeat), "success");
     assert_eq!(handle(&listener, &repeat), "success");
-    let row = lock(&ledger)
+    let row = ledger
+        .lock()
         .order("UPSTREAM42")
         .expect("read")
         .expect("recorded");
     assert_eq!(row.repeat_of.as_deref(), Some(original.as_str()));
     assert_eq!(
-        lock(&ledger).events("UPSTREAM42").expect("events").len(),
+        ledger.lock().events("UPSTREAM42").expect("events").len(),
         1,
         "once"
     );
@@ -191,7 +195,8 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
     let created = gateway.create_qr_order(&new_order).await.expect("created");
     common::open(created.display.url().expect("url")).await;
     for _ in 0..100 {
-        if lock(&ledger)
+        if ledger
+            .lock()
             .order(&order_no)
             .expect("read")
             .is_some_and(|o| o.status == OrderStatus::Paid)
@@ -200,7 +205,8 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let order = lock(&ledger)
+    let order = ledger
+        .lock()
         .order(&order_no)
         .expect("read")
         .expect("exists");
@@ -209,7 +215,7 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
         OrderStatus::Paid,
         "paid by the notification alone"
     );
-    let events = lock(&ledger).events(&order_no).expect("events");
+    let events = ledger.lock().events(&order_no).expect("events");
     assert_eq!(
         events.last().map(|e| e.source.as_str()),
         Some("notification")

@@ -2,17 +2,14 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cashier::gateway::{PayDisplay, PayMethod, Provider};
-use cashier::ledger::Ledger;
+use cashier::ledger::{Ledger, SharedLedger};
 use cashier::money::Money;
 use cashier::payment::policy::PollPolicy;
-use cashier::payment::requery::{RequeryPolicy, recover_all, requery};
-use cashier::payment::runner::{
-    Outcome, PaymentContext, PaymentRequest, Progress, lock, run_payment,
-};
+use cashier::payment::requery::{DENIED_AFTER_ACK, Requerier, RequeryPolicy, requery};
+use cashier::payment::runner::{Outcome, PaymentContext, PaymentRequest, Progress, run_payment};
 use cashier::sandbox::{Fault, Sandbox};
 use cashier::status::{OrderStatus, Source};
 use tokio::sync::{mpsc, watch};
@@ -26,7 +23,7 @@ const FAST: PollPolicy = PollPolicy {
 fn context(sandbox: &Sandbox, provider: Provider) -> PaymentContext {
     PaymentContext {
         gateway: common::gateway(sandbox, provider),
-        ledger: Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger"))),
+        ledger: SharedLedger::new(Ledger::open_in_memory().expect("ledger")),
         till_id: "T01".into(),
         barcode_policy: FAST,
         qr_policy: FAST,
@@ -86,7 +83,9 @@ async fn a_qr_order_is_paid_when_the_customer_scans() {
         assert_eq!(outcome.order.status, OrderStatus::Paid, "{provider}");
         assert_eq!(outcome.order.paid, Some(Money::from_li(12_340)));
         assert!(outcome.order.shown.is_some(), "what was shown is kept");
-        let events = lock(&context.ledger)
+        let events = context
+            .ledger
+            .lock()
             .events(&outcome.order.order_no)
             .expect("events");
         let path: Vec<_> = events.iter().map(|e| e.to).collect();
@@ -153,7 +152,7 @@ async fn bad_input_writes_nothing() {
             "{bad:?}"
         );
     }
-    assert!(lock(&context.ledger).unresolved().expect("list").is_empty());
+    assert!(context.ledger.lock().unresolved().expect("list").is_empty());
 }
 
 #[tokio::test]
@@ -289,7 +288,9 @@ async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
         description: "x".into(),
         auth_code_masked: None,
     };
-    let never_sent = lock(&context.ledger)
+    let never_sent = context
+        .ledger
+        .lock()
         .create_order(&draft, chrono::Utc::now())
         .expect("written")
         .order_no;
@@ -298,11 +299,17 @@ async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
         live_wait: Duration::ZERO,
         ..RequeryPolicy::default()
     };
-    let results = recover_all(&context.gateway, &context.ledger, &policy)
+    let results = Requerier::default()
+        .recover_all(
+            &context.gateway,
+            &context.ledger,
+            policy,
+            chrono::Utc::now(),
+        )
         .await
         .expect("recovered");
     assert_eq!(results.len(), 2);
-    let ledger = lock(&context.ledger);
+    let ledger = context.ledger.lock();
     assert_eq!(
         ledger
             .order(&never_sent)
@@ -321,4 +328,133 @@ async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
         "the gateway still does not know: keep asking"
     );
     assert_eq!(still.query_attempts, 1);
+}
+
+/// The gateway took the order (its create answered success), then says it has no such order:
+/// the order stays open and is marked for a person, never failed; an order whose create never
+/// got an answer is failed as never sent.
+#[tokio::test]
+async fn an_acknowledged_order_the_gateway_later_denies_is_kept_for_a_person() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let outcome = pay(
+        &context,
+        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
+        |_| {},
+    )
+    .await;
+    assert!(
+        outcome.order.acknowledged,
+        "the create was answered with success"
+    );
+    // Another sandbox has never heard of it: "not found", well past the grace period.
+    let forgetful = common::sandbox().await;
+    let denying = common::gateway(&forgetful, Provider::Qht);
+    let policy = RequeryPolicy {
+        not_found_grace: Duration::ZERO,
+        live_wait: Duration::ZERO,
+        ..RequeryPolicy::default()
+    };
+    let result = requery(
+        &denying,
+        &context.ledger,
+        &outcome.order,
+        Source::Recovery,
+        &policy,
+    )
+    .await
+    .expect("requeried");
+    assert_eq!(result.order.status, OrderStatus::Unresolved, "not failed");
+    assert_eq!(result.order.open_check_reason(), Some(DENIED_AFTER_ACK));
+    let unresolved = context.ledger.lock().unresolved().expect("list");
+    assert!(
+        unresolved
+            .iter()
+            .any(|o| o.order_no == outcome.order.order_no),
+        "it stays in the unresolved list"
+    );
+    let events = context
+        .ledger
+        .lock()
+        .events(&outcome.order.order_no)
+        .expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.detail.as_deref() == Some(DENIED_AFTER_ACK)),
+        "the history says why"
+    );
+    // A second denial adds nothing to the history.
+    let again = requery(
+        &denying,
+        &context.ledger,
+        &result.order,
+        Source::Background,
+        &policy,
+    )
+    .await
+    .expect("requeried");
+    assert_eq!(again.order.status, OrderStatus::Unresolved);
+    let events_after = context
+        .ledger
+        .lock()
+        .events(&outcome.order.order_no)
+        .expect("events");
+    assert_eq!(events_after.len(), events.len());
+}
+
+/// A person's 重新查询 racing the background tick and the recovery: one query goes out, every
+/// asker gets its answer.
+#[tokio::test]
+async fn concurrent_requeries_of_one_order_send_one_query() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let outcome = pay(
+        &context,
+        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
+        |_| {},
+    )
+    .await;
+    assert_eq!(outcome.order.status, OrderStatus::Unresolved);
+    sandbox.set_query_delay(Duration::from_millis(300));
+    let requerier = Requerier::default();
+    let asks = (0..5).map(|_| {
+        requerier.requery(
+            &context.gateway,
+            &context.ledger,
+            outcome.order.clone(),
+            Source::ManualRequery,
+            RequeryPolicy::default(),
+        )
+    });
+    let answers = futures_util::future::join_all(asks).await;
+    assert!(
+        answers.iter().all(Result::is_ok),
+        "everyone gets the answer"
+    );
+    let order = context
+        .ledger
+        .lock()
+        .order(&outcome.order.order_no)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(order.query_attempts, 1, "one query for five asks");
+    // Once that query is over, a new ask queries again.
+    requerier
+        .requery(
+            &context.gateway,
+            &context.ledger,
+            order,
+            Source::ManualRequery,
+            RequeryPolicy::default(),
+        )
+        .await
+        .expect("requeried");
+    let order = context
+        .ledger
+        .lock()
+        .order(&outcome.order.order_no)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(order.query_attempts, 2);
 }

@@ -4,133 +4,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use cashier::config::Config;
-use cashier::gateway::Provider;
-use cashier::ledger::Ledger;
-use cashier::payment::policy::PollPolicy;
-use cashier::payment::requery::RequeryPolicy;
-use cashier::payment::runner::{PaymentContext, SharedLedger, lock};
-use cashier::sandbox::{Fault, Sandbox};
-use cashier::ui::backend::{Backend, WorkerSettings};
-use cashier::ui::{AppConfig, CashierApp, theme};
+use cashier::sandbox::Fault;
+use common::window::{set_field, world};
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-const FAST: PollPolicy = PollPolicy {
-    first_query: Duration::from_millis(20),
-    interval: Duration::from_millis(20),
-    wait: Duration::from_millis(800),
-};
-
-struct World {
-    harness: Harness<'static, CashierApp>,
-    sandbox: Sandbox,
-    ledger: SharedLedger,
-    runtime: tokio::runtime::Runtime,
-}
-
-fn world() -> World {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let sandbox = runtime.block_on(common::sandbox());
-    let ledger: SharedLedger = Arc::new(Mutex::new(Ledger::open_in_memory().expect("ledger")));
-    let gateway = common::gateway(&sandbox, Provider::Qht);
-    let context = PaymentContext {
-        gateway: gateway.clone(),
-        ledger: ledger.clone(),
-        till_id: "T01".into(),
-        barcode_policy: FAST,
-        qr_policy: FAST,
-    };
-    let export_dir = std::env::temp_dir().join(format!("cashier-ui-{}", std::process::id()));
-    let settings = WorkerSettings {
-        requery: RequeryPolicy::default(),
-        offset: cashier::china_time::cst(),
-        export_dir,
-        notify_listen: None,
-    };
-    let backend = Backend::start(runtime.handle(), context, settings);
-    let app = CashierApp::new(
-        backend,
-        AppConfig {
-            config: Config::default(),
-            config_path: None,
-            is_sandbox: true,
-            provider: Provider::Qht,
-            max_amount: gateway.max_amount(),
-        },
-    );
-    let harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .with_context_setup(theme::install)
-        .build_ui_state(
-            |ui, app: &mut CashierApp| {
-                app.logic(&ui.ctx().clone());
-                app.ui(ui);
-            },
-            app,
-        );
-    World {
-        harness,
-        sandbox,
-        ledger,
-        runtime,
-    }
-}
-
-impl World {
-    /// Steps frames until a widget whose label contains `text` shows, or fails after 10 s.
-    fn wait_for(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            self.harness.step();
-            if self.harness.query_by_label_contains(text).is_some() {
-                return;
-            }
-            assert!(Instant::now() < deadline, "{text:?} never showed");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn type_amount(&mut self, amount: &str) {
-        self.harness.get_by_role(Role::TextInput).type_text(amount);
-        self.harness.run_steps(2);
-    }
-
-    fn press(&mut self, key: egui::Key) {
-        self.harness.key_press(key);
-        self.harness.run_steps(2);
-    }
-
-    /// A scanner's burst: the whole code and Enter in one frame.
-    fn scan(&mut self, code: &str) {
-        self.harness.event(egui::Event::Text(code.to_owned()));
-        self.harness.key_press(egui::Key::Enter);
-        self.harness.run_steps(2);
-    }
-
-    fn new_sale(&mut self) {
-        std::thread::sleep(Duration::from_millis(700));
-        self.harness.get_by_label("新的收款 (Enter)").click();
-        self.harness.run_steps(2);
-    }
-
-    fn order_count(&self) -> usize {
-        let ledger = lock(&self.ledger);
-        let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
-        ledger
-            .day_orders(today, cashier::china_time::cst(), 0, 1000)
-            .expect("orders")
-            .len()
-    }
-}
 
 #[test]
 fn a_qr_order_is_paid_by_the_simulated_customer() {
@@ -213,7 +90,7 @@ fn an_unknown_outcome_is_re_queried_to_paid() {
     world.wait_for("请扫描顾客的付款码");
     world.scan("280000000000000001");
     world.wait_for("支付成功 ¥6.60");
-    let order = lock(&world.ledger).unresolved().expect("list");
+    let order = world.ledger.lock().unresolved().expect("list");
     assert!(order.is_empty());
 }
 
@@ -295,7 +172,7 @@ fn a_payment_after_giving_up_raises_a_notice() {
     world.press(egui::Key::Escape);
     world.wait_for("结果未知 ¥4.20");
     // The customer pays after all.
-    let url = lock(&world.ledger).unresolved().expect("list")[0]
+    let url = world.ledger.lock().unresolved().expect("list")[0]
         .shown
         .clone()
         .expect("shown");
@@ -329,6 +206,8 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
     world.harness.run_steps(2);
     world.harness.get_by_label("设置").click();
     world.harness.run_steps(2);
+    world.harness.get_by_label("真实商户").click();
+    world.harness.run_steps(2);
     let base_url = world.sandbox.base_url();
     for (url, key, verdict) in [
         (base_url.as_str(), "wrong-key", "商户号或密钥错误"),
@@ -357,27 +236,4 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
             "the key is never shown"
         );
     }
-}
-
-/// Replaces the text of the `index`th field of `role`.
-fn set_field(world: &mut World, role: Role, index: usize, text: &str) {
-    world
-        .harness
-        .get_all_by_role(role)
-        .nth(index)
-        .expect("field")
-        .focus();
-    world.harness.run_steps(1);
-    world
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    world.harness.key_press(egui::Key::Backspace);
-    world.harness.run_steps(1);
-    world
-        .harness
-        .get_all_by_role(role)
-        .nth(index)
-        .expect("field")
-        .type_text(text);
-    world.harness.run_steps(1);
 }

@@ -216,7 +216,7 @@ fn window(
             };
         }
     };
-    match crate::ui::run_window(runtime, &setup, paths.config.clone(), &paths.data_dir) {
+    match crate::ui::run_window(runtime, setup, &paths) {
         Ok(()) => exit::PAID,
         Err(error) => {
             eprintln!("无法打开窗口 (cannot open the window): {error}");

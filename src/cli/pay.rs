@@ -117,14 +117,16 @@ fn print_progress(progress: &Progress, as_json: bool) {
         let line = match progress {
             Progress::Recorded(order_no) => json!({"event": "recorded", "order_no": order_no}),
             Progress::Show(display) => show_json(display),
-            Progress::Live(live) => json!({"event": "status", "text": live.zh_text()}),
+            Progress::Live(live) => {
+                json!({"event": "status", "text": live.message(crate::i18n::Lang::Zh)})
+            }
         };
         println!("{line}");
         return;
     }
     match progress {
         Progress::Recorded(order_no) => println!("订单号 Order: {order_no}"),
-        Progress::Live(live) => println!("{}", live.zh_text()),
+        Progress::Live(live) => println!("{}", live.message(crate::i18n::Lang::Zh)),
         Progress::Show(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => {
             println!("请顾客扫码 · Customer scans: {url}");
             if let Some(qr) = terminal_qr::render(url) {

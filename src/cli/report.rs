@@ -5,15 +5,14 @@ use serde_json::json;
 
 use super::{exit, exit_for, json};
 use crate::ledger::{OrderRecord, day_of};
-use crate::payment::requery::{RequeryResult, belongs_to, recover_all, requery};
-use crate::payment::runner::lock;
+use crate::payment::requery::{Requerier, RequeryResult, belongs_to};
 use crate::setup::Setup;
 use crate::status::Source;
 
 /// Queries one order again and prints it with its history.
 pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
     let offset = setup.config.history.offset();
-    let found = lock(setup.ledger()).order(order_no);
+    let found = setup.ledger().lock().order(order_no);
     let order = match found {
         Ok(Some(order)) => order,
         Ok(None) => {
@@ -26,14 +25,15 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
         }
     };
     let order = if belongs_to(&setup.context.gateway, &order) {
-        match requery(
-            &setup.context.gateway,
-            setup.ledger(),
-            &order,
-            Source::ManualRequery,
-            &setup.requery,
-        )
-        .await
+        match Requerier::default()
+            .requery(
+                &setup.context.gateway,
+                setup.ledger(),
+                order,
+                Source::ManualRequery,
+                setup.requery,
+            )
+            .await
         {
             Ok(result) => {
                 if let Some(error) = &result.error {
@@ -52,7 +52,7 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
         );
         order
     };
-    let events = lock(setup.ledger()).events(order_no).unwrap_or_default();
+    let events = setup.ledger().lock().events(order_no).unwrap_or_default();
     if as_json {
         for event in &events {
             println!("{}", json::event(event, offset));
@@ -77,8 +77,23 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
 /// Queries every order that is not final.
 pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
     let offset = setup.config.history.offset();
-    match recover_all(&setup.context.gateway, setup.ledger(), &setup.requery).await {
-        Ok(results) => {
+    let recovered = Requerier::default()
+        .recover_all(
+            &setup.context.gateway,
+            setup.ledger(),
+            setup.requery,
+            Utc::now(),
+        )
+        .await;
+    match recovered {
+        Ok(answers) => {
+            let mut results = Vec::new();
+            for answer in answers {
+                match answer {
+                    Ok(result) => results.push(result),
+                    Err(error) => eprintln!("{error}"),
+                }
+            }
             for RequeryResult {
                 order,
                 before,
@@ -132,7 +147,7 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
         },
         None => day_of(Utc::now(), offset),
     };
-    let ledger = lock(setup.ledger());
+    let ledger = setup.ledger().lock();
     let totals = match ledger.day_totals(day, offset) {
         Ok(totals) => totals,
         Err(error) => {

@@ -8,6 +8,7 @@
 mod history;
 pub mod order_no;
 mod schema;
+mod shared;
 
 use std::path::Path;
 
@@ -17,12 +18,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 pub use history::{
     CSV_HEADER, DailyTotal, DayTotals, MethodTotal, StatusTotal, csv_line, day_of, day_range_ms,
 };
+pub use shared::SharedLedger;
 
-use crate::gateway::{PaidInfo, PayMethod, Provider};
+use crate::gateway::{PayMethod, Provider};
 use crate::money::Money;
-use crate::payment::policy::requery_delay;
-use crate::payment::state_machine::Transition;
-use crate::status::{OrderStatus, Source};
+use crate::status::{OrderStatus, PaidAmount, Source, StatusMove};
 
 /// Why the ledger failed. The cashier sees the Chinese text; the detail goes to the log.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +42,29 @@ pub enum LedgerError {
     /// More than 10,000 orders in one second on one till.
     #[error("订单号已用尽，请稍后再试")]
     OrderNumbersExhausted,
+}
+
+impl crate::i18n::Localized for LedgerError {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => self.to_string(),
+            crate::i18n::Lang::En => match self {
+                LedgerError::Sqlite(error) => {
+                    format!("The ledger could not be read or written: {error}")
+                }
+                LedgerError::Migration(error) => {
+                    format!("The ledger could not be upgraded: {error}")
+                }
+                LedgerError::NoSuchOrder(order_no) => format!("No order {order_no} in the ledger"),
+                LedgerError::Corrupt(what) => {
+                    format!("The ledger holds something unreadable: {what}")
+                }
+                LedgerError::OrderNumbersExhausted => {
+                    "Order numbers for this second are used up; try again".to_owned()
+                }
+            },
+        }
+    }
 }
 
 /// What an order is, before it has a number.
@@ -106,6 +129,21 @@ pub struct OrderRecord {
     pub repeat_of: Option<String>,
     /// Background re-queries made.
     pub query_attempts: u32,
+    /// The gateway answered the create with success: it has the order. Such an order is never
+    /// failed because the gateway later says it does not know it.
+    pub acknowledged: bool,
+    /// Why a person must look at it (an acknowledged order the gateway later denied knowing).
+    pub check_reason: Option<String>,
+}
+
+impl OrderRecord {
+    /// Why a person must look at this order, while it is still open.
+    #[must_use]
+    pub fn open_check_reason(&self) -> Option<&str> {
+        self.check_reason
+            .as_deref()
+            .filter(|_| !self.status.is_final())
+    }
 }
 
 /// One status move in an order's history.
@@ -150,7 +188,7 @@ pub struct Ledger {
 
 const ORDER_COLUMNS: &str = "order_no, provider, merchant_id, till_id, method, amount_li, paid_li, status, \
      gateway_order_no, shown, auth_code_masked, description, created_at_ms, updated_at_ms, paid_at_ms, \
-     last_error, late, repeat_of, query_attempts";
+     last_error, late, repeat_of, query_attempts, acknowledged, check_reason";
 
 fn ms(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()
@@ -192,6 +230,8 @@ fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRecord> {
         late: row.get(16)?,
         repeat_of: row.get(17)?,
         query_attempts: row.get(18)?,
+        acknowledged: row.get(19)?,
+        check_reason: row.get(20)?,
     })
 }
 
@@ -267,10 +307,12 @@ impl Ledger {
     }
 
     /// Applies `transition` to `order_no` if the order is in a status it may move from.
+    ///
+    /// A move to pending also records that the gateway acknowledged the order.
     pub fn record(
         &mut self,
         order_no: &str,
-        transition: &Transition,
+        transition: &StatusMove,
         now: DateTime<Utc>,
     ) -> Result<Applied, LedgerError> {
         let tx = self
@@ -294,10 +336,10 @@ impl Ledger {
             OrderStatus::Paid | OrderStatus::AmountMismatch
         );
         let late = paid_money && matches!(from, OrderStatus::Unresolved | OrderStatus::Failed);
-        let paid: Option<&PaidInfo> = transition.paid.as_ref();
+        let paid: Option<&PaidAmount> = transition.paid.as_ref();
         let paid_at = paid.map(|p| ms(p.paid_at.unwrap_or(now)));
-        let next_query =
-            (transition.to == OrderStatus::Unresolved).then(|| ms(now + requery_delay(0)));
+        let next_query = transition.next_query_at.map(ms);
+        let acknowledged = transition.to == OrderStatus::Pending;
         let allowed_sql = allowed
             .iter()
             .map(|s| format!("'{}'", s.as_str()))
@@ -308,7 +350,8 @@ impl Ledger {
                 "UPDATE orders SET status = ?1, updated_at_ms = ?2,
                     paid_li = coalesce(?3, paid_li), paid_at_ms = coalesce(?4, paid_at_ms),
                     gateway_order_no = coalesce(?5, gateway_order_no), shown = coalesce(?6, shown),
-                    last_error = coalesce(?7, last_error), late = late OR ?8, next_query_at_ms = ?9
+                    last_error = coalesce(?7, last_error), late = late OR ?8, next_query_at_ms = ?9,
+                    acknowledged = acknowledged OR ?11
                  WHERE id = ?10 AND status IN ({allowed_sql})"
             ),
             params![
@@ -321,7 +364,8 @@ impl Ledger {
                 transition.error,
                 late,
                 next_query,
-                id
+                id,
+                acknowledged
             ],
         )?;
         if changed == 0 {
@@ -354,6 +398,41 @@ impl Ledger {
         Ok(())
     }
 
+    /// Marks an open order for a person to check, with the reason, in its history too. The order
+    /// stays open and keeps being queried; marking it again changes nothing.
+    pub fn flag_for_check(
+        &mut self,
+        order_no: &str,
+        reason: &str,
+        source: Source,
+        now: DateTime<Utc>,
+    ) -> Result<bool, LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some((id, status)): Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, status FROM orders WHERE order_no = ?1 AND check_reason IS NULL",
+                [order_no],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE orders SET check_reason = ?1, updated_at_ms = ?2 WHERE id = ?3",
+            params![reason, ms(now), id],
+        )?;
+        tx.execute(
+            "INSERT INTO order_events (order_id, at_ms, from_status, to_status, source, detail)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+            params![id, ms(now), status, source.as_str(), reason],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Records a background re-query that did not resolve the order, and when to try next
     /// (`None`: stop re-querying automatically).
     pub fn schedule_requery(
@@ -374,7 +453,7 @@ impl Ledger {
         &mut self,
         original: &str,
         repeat_no: &str,
-        paid: &PaidInfo,
+        paid: &PaidAmount,
         source: Source,
         now: DateTime<Utc>,
     ) -> Result<bool, LedgerError> {

@@ -6,8 +6,9 @@ use rusqlite_migration::{M, Migrations};
 /// Every migration, oldest first.
 #[must_use]
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE orders (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE orders (
             id               INTEGER PRIMARY KEY,
             order_no         TEXT    NOT NULL UNIQUE,
             provider         TEXT    NOT NULL,
@@ -50,7 +51,16 @@ pub fn migrations() -> Migrations<'static> {
         ) STRICT;
 
         CREATE INDEX order_events_by_order ON order_events (order_id, id);",
-    )])
+        ),
+        // Whether the gateway acknowledged the create, so "not found" later never fails it; and
+        // why a person must look at an order. Orders that ever were pending were acknowledged.
+        M::up(
+            "ALTER TABLE orders ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE orders ADD COLUMN check_reason TEXT;
+             UPDATE orders SET acknowledged = 1
+              WHERE id IN (SELECT order_id FROM order_events WHERE to_status = 'pending');",
+        ),
+    ])
 }
 
 #[cfg(test)]

@@ -13,13 +13,12 @@ use axum::routing::post;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::runner::{SharedLedger, lock};
-use super::state_machine::Transition;
+use super::state_machine::move_for_answer;
 use crate::gateway::changpay::{ChangpayOrder, ChangpayStatus, parse_notification};
 use crate::gateway::{OrderState, PaidInfo};
-use crate::ledger::Applied;
+use crate::ledger::{Applied, SharedLedger};
 use crate::secret::Secret;
-use crate::status::Source;
+use crate::status::{PaidAmount, Source};
 
 /// What the listener needs.
 #[derive(Debug, Clone)]
@@ -77,17 +76,21 @@ fn apply(
         gateway_order_no: None,
         repeat_of: None,
     };
-    let mut ledger = lock(&listener.ledger);
+    let mut ledger = listener.ledger.lock();
     if let Some(original) = &order.origin_order {
         // A repeated payment (补单): its own paid order, linked to the original.
         if ledger.order(original)?.is_none() {
             tracing::warn!(%original, "repeat payment of an order not in the ledger refused");
             return Ok("fail");
         }
+        let amount = PaidAmount {
+            amount: paid.amount,
+            paid_at: paid.paid_at,
+        };
         if ledger.record_repeat_payment(
             original,
             &order.mch_order,
-            &paid,
+            &amount,
             Source::Notification,
             now,
         )? {
@@ -99,7 +102,7 @@ fn apply(
         tracing::warn!(order = %order.mch_order, "notification for an order not in the ledger refused");
         return Ok("fail");
     };
-    let Some(transition) = Transition::from_answer(
+    let Some(transition) = move_for_answer(
         &OrderState::Paid(paid),
         record.amount,
         Source::Notification,

@@ -1,32 +1,21 @@
 //! Runs one payment: carries out the state machine's effects against the ledger, the gateway
 //! and the clock, and reports progress to whoever shows it (the window or the CLI).
 
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 
-use super::policy::PollPolicy;
+use super::policy::{PollPolicy, requery_delay};
 use super::state_machine::{Effect, Event, LiveStatus, PayKind, Payment, Phase, step};
 use crate::gateway::barcode::{detect_wallet, normalise_code};
 use crate::gateway::changpay::Payer;
 use crate::gateway::{Gateway, MethodKind, NewOrder, PayDisplay, PayMethod, RequestError};
 use crate::i18n::{Lang, Localized};
-use crate::ledger::{Applied, Ledger, LedgerError, OrderDraft, OrderRecord};
+use crate::ledger::{Applied, LedgerError, OrderDraft, OrderRecord, SharedLedger};
 use crate::money::Money;
 use crate::secret::mask_number;
-
-/// The ledger shared by the window, the CLI and the background tasks.
-pub type SharedLedger = Arc<Mutex<Ledger>>;
-
-/// Locks the ledger. SQLite rolls back a transaction a panic interrupted, so a poisoned lock
-/// holds a consistent ledger and is taken over.
-pub fn lock(ledger: &SharedLedger) -> MutexGuard<'_, Ledger> {
-    ledger
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::status::OrderStatus;
 
 /// What the cashier asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,9 +163,14 @@ pub async fn run_payment(
         "the loop ends only when done"
     );
     let order_no = run.order.map(|o| o.order_no).unwrap_or_default();
-    let record = lock(&context.ledger)
-        .order(&order_no)?
-        .ok_or(LedgerError::NoSuchOrder(order_no))?;
+    let record = context
+        .ledger
+        .run(move |ledger| {
+            ledger
+                .order(&order_no)?
+                .ok_or(LedgerError::NoSuchOrder(order_no))
+        })
+        .await?;
     Ok(Outcome {
         order: record,
         shown: run.shown,
@@ -215,7 +209,9 @@ impl Run<'_> {
                     description: self.request.description.clone(),
                     auth_code_masked: self.auth_code.as_deref().map(mask_number),
                 };
-                let record = lock(ledger).create_order(&draft, Utc::now())?;
+                let record = ledger
+                    .run(move |ledger| ledger.create_order(&draft, Utc::now()))
+                    .await?;
                 let _ = self
                     .progress
                     .send(Progress::Recorded(record.order_no.clone()))
@@ -262,19 +258,31 @@ impl Run<'_> {
                 };
                 Ok(Some(event))
             }
-            Effect::Record(transition) => {
+            Effect::Record(mut transition) => {
                 let Some(order) = &self.order else {
                     return Ok(None);
                 };
-                let applied = lock(ledger).record(&order.order_no, &transition, Utc::now())?;
+                let now = Utc::now();
+                if transition.to == OrderStatus::Unresolved {
+                    // The live wait is over: the background re-query takes the order from here.
+                    transition.next_query_at = Some(now + requery_delay(0));
+                }
+                let order_no = order.order_no.clone();
+                let to = transition.to;
+                let applied = ledger
+                    .run(move |ledger| ledger.record(&order_no, &transition, now))
+                    .await?;
                 if let Applied::Unchanged { current } = applied {
-                    tracing::info!(order = %order.order_no, %current, to = %transition.to, "status already moved on");
+                    tracing::info!(order = %order.order_no, %current, %to, "status already moved on");
                 }
                 Ok(None)
             }
             Effect::NoteError(error) => {
                 if let Some(order) = &self.order {
-                    lock(ledger).note_error(&order.order_no, &error, Utc::now())?;
+                    let order_no = order.order_no.clone();
+                    ledger
+                        .run(move |ledger| ledger.note_error(&order_no, &error, Utc::now()))
+                        .await?;
                 }
                 Ok(None)
             }

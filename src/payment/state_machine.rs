@@ -1,7 +1,7 @@
 //! One payment as a pure state machine: `step(payment, event) -> (payment, effects)`.
 //!
 //! No IO happens here. The runner feeds in what the ledger, the gateway and the clock did, and
-//! carries out the effects. The rules (DEVELOPERS.md, issue 3):
+//! carries out the effects. The rules (ARCHITECTURE.md, "Invariants"):
 //! - the order row is committed before the request leaves the machine (`Insert` comes first, and
 //!   `SendCreate` only after `Recorded`);
 //! - a create call with an unknown outcome goes on to querying, never to failed;
@@ -11,10 +11,10 @@
 
 use std::time::Duration;
 
-use crate::gateway::{CreatedOrder, GatewayError, OrderState, PaidInfo, PayDisplay};
+use crate::gateway::{CreatedOrder, GatewayError, OrderState, PayDisplay};
 use crate::money::Money;
 use crate::payment::policy::PollPolicy;
-use crate::status::{OrderStatus, Source};
+use crate::status::{OrderStatus, PaidAmount, Source, StatusMove};
 
 /// What the cashier sees while waiting, in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,16 +29,21 @@ pub enum LiveStatus {
     Confirming,
 }
 
-impl LiveStatus {
-    /// The words on screen.
-    #[must_use]
-    pub fn zh_text(self) -> &'static str {
-        match self {
-            LiveStatus::Creating => "正在创建订单…",
-            LiveStatus::AwaitingScan => "等待顾客扫码…",
-            LiveStatus::AwaitingPassword => "顾客输入密码中…",
-            LiveStatus::Confirming => "网络异常，正在确认结果…",
-        }
+impl crate::i18n::Localized for LiveStatus {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        let (zh, en) = match self {
+            LiveStatus::Creating => ("正在创建订单…", "Creating the order…"),
+            LiveStatus::AwaitingScan => ("等待顾客扫码…", "Waiting for the customer to scan…"),
+            LiveStatus::AwaitingPassword => (
+                "顾客输入密码中…",
+                "The customer is confirming on the phone…",
+            ),
+            LiveStatus::Confirming => (
+                "网络异常，正在确认结果…",
+                "Network trouble, confirming the result…",
+            ),
+        };
+        crate::i18n::tr(lang, zh, en).to_owned()
     }
 }
 
@@ -55,79 +60,48 @@ pub enum Phase {
     Done(OrderStatus),
 }
 
-/// A status move for the ledger to apply (compare-and-set).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    /// The new status.
-    pub to: OrderStatus,
-    /// What caused it.
-    pub source: Source,
-    /// The gateway's verified status behind it, in words for the history.
-    pub gateway_status: Option<String>,
-    /// What was paid, for `Paid` and `AmountMismatch`.
-    pub paid: Option<PaidInfo>,
-    /// The gateway's order number, when learnt.
-    pub gateway_order_no: Option<String>,
-    /// The URL shown to the customer, when one was.
-    pub shown: Option<String>,
-    /// Why it failed or is unresolved.
-    pub error: Option<String>,
-}
-
-impl Transition {
-    /// A move with nothing but a status and a source.
-    #[must_use]
-    pub fn to(to: OrderStatus, source: Source) -> Transition {
-        Transition {
-            to,
-            source,
-            gateway_status: None,
-            paid: None,
-            gateway_order_no: None,
-            shown: None,
-            error: None,
+/// The status move a verified gateway answer calls for, if any: paid (or mismatch), failed, or
+/// failed as never having reached the gateway once `not_found_is_final` (the caller decides: only
+/// an order whose create never got a definite answer, and after a grace period).
+#[must_use]
+pub fn move_for_answer(
+    state: &OrderState,
+    asked: Money,
+    source: Source,
+    not_found_is_final: bool,
+) -> Option<StatusMove> {
+    match state {
+        OrderState::Paid(paid) => {
+            let to = if paid.matches(asked) {
+                OrderStatus::Paid
+            } else {
+                OrderStatus::AmountMismatch
+            };
+            let mut move_ = StatusMove::to(to, source);
+            move_.gateway_status = Some(format!("paid {}", paid.amount));
+            move_.gateway_order_no.clone_from(&paid.gateway_order_no);
+            if to == OrderStatus::AmountMismatch {
+                move_.error = Some(format!("实付金额 {} 与订单金额 {asked} 不符", paid.amount));
+            }
+            move_.paid = Some(PaidAmount {
+                amount: paid.amount,
+                paid_at: paid.paid_at,
+            });
+            Some(move_)
         }
-    }
-
-    /// The move a verified gateway answer calls for, if any: paid (or mismatch), failed, or
-    /// failed as never having reached the gateway once `not_found_is_final`.
-    #[must_use]
-    pub fn from_answer(
-        state: &OrderState,
-        asked: Money,
-        source: Source,
-        not_found_is_final: bool,
-    ) -> Option<Transition> {
-        match state {
-            OrderState::Paid(paid) => {
-                let to = if paid.matches(asked) {
-                    OrderStatus::Paid
-                } else {
-                    OrderStatus::AmountMismatch
-                };
-                let mut move_ = Transition::to(to, source);
-                move_.gateway_status = Some(format!("paid {}", paid.amount));
-                move_.gateway_order_no.clone_from(&paid.gateway_order_no);
-                if to == OrderStatus::AmountMismatch {
-                    move_.error = Some(format!("实付金额 {} 与订单金额 {asked} 不符", paid.amount));
-                }
-                move_.paid = Some(paid.clone());
-                Some(move_)
-            }
-            OrderState::Failed { reason } => {
-                let mut move_ = Transition::to(OrderStatus::Failed, source);
-                move_.gateway_status = Some("failed".to_owned());
-                move_.error = Some(reason.clone());
-                Some(move_)
-            }
-            OrderState::NotFound if not_found_is_final => {
-                let mut move_ = Transition::to(OrderStatus::Failed, source);
-                move_.gateway_status = Some("not found".to_owned());
-                move_.error = Some("支付平台没有此订单（请求未送达）".to_owned());
-                Some(move_)
-            }
-            OrderState::NotFound | OrderState::Waiting => None,
+        OrderState::Failed { reason } => {
+            let mut move_ = StatusMove::to(OrderStatus::Failed, source);
+            move_.gateway_status = Some("failed".to_owned());
+            move_.error = Some(reason.clone());
+            Some(move_)
         }
+        OrderState::NotFound if not_found_is_final => {
+            let mut move_ = StatusMove::to(OrderStatus::Failed, source);
+            move_.gateway_status = Some("not found".to_owned());
+            move_.error = Some("支付平台没有此订单（请求未送达）".to_owned());
+            Some(move_)
+        }
+        OrderState::NotFound | OrderState::Waiting => None,
     }
 }
 
@@ -141,7 +115,7 @@ pub enum Effect {
     /// Query the order after this wait.
     QueryAfter(Duration),
     /// Apply a status move in the ledger.
-    Record(Transition),
+    Record(StatusMove),
     /// Note an error on the order without moving it.
     NoteError(String),
     /// Show this to the customer.
@@ -221,7 +195,7 @@ impl Payment {
         }
     }
 
-    fn done(mut self, transition: Transition) -> (Payment, Vec<Effect>) {
+    fn done(mut self, transition: StatusMove) -> (Payment, Vec<Effect>) {
         self.phase = Phase::Done(transition.to);
         (self, vec![Effect::Record(transition)])
     }
@@ -230,7 +204,7 @@ impl Payment {
     fn next_query(mut self, now_ms: u64, progress: LiveStatus) -> (Payment, Vec<Effect>) {
         let deadline_ms = u64::try_from(self.policy.wait.as_millis()).unwrap_or(u64::MAX);
         if now_ms >= deadline_ms {
-            let mut move_ = Transition::to(OrderStatus::Unresolved, Source::Timeout);
+            let mut move_ = StatusMove::to(OrderStatus::Unresolved, Source::Timeout);
             move_.error = Some("等待超时，结果未知".to_owned());
             return self.done(move_);
         }
@@ -260,7 +234,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
                 ..
             },
         ) => {
-            let mut move_ = Transition::to(OrderStatus::Pending, Source::Create);
+            let mut move_ = StatusMove::to(OrderStatus::Pending, Source::Create);
             move_.gateway_order_no.clone_from(&created.gateway_order_no);
             move_.shown = created.display.url().map(str::to_owned);
             move_.gateway_status = Some("created".to_owned());
@@ -296,13 +270,12 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
                 result: Err(error), ..
             },
         ) => {
-            let mut move_ = Transition::to(OrderStatus::Failed, Source::Create);
+            let mut move_ = StatusMove::to(OrderStatus::Failed, Source::Create);
             move_.error = Some(error.to_string());
             payment.done(move_)
         }
         (Phase::Waiting, Event::Queried { now_ms, result }) => match result {
-            Ok(state) => match Transition::from_answer(&state, payment.asked, Source::Query, false)
-            {
+            Ok(state) => match move_for_answer(&state, payment.asked, Source::Query, false) {
                 Some(move_) => payment.done(move_),
                 None => {
                     let progress = payment.waiting_status();
@@ -319,7 +292,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
             }
         },
         (Phase::Creating | Phase::Waiting, Event::Cancel) => {
-            let mut move_ = Transition::to(OrderStatus::Unresolved, Source::Cancel);
+            let mut move_ = StatusMove::to(OrderStatus::Unresolved, Source::Cancel);
             move_.error = Some("收银员停止等待，订单将在后台继续查询".to_owned());
             payment.done(move_)
         }
@@ -331,7 +304,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::{CreatedOrder, UnknownCause};
+    use crate::gateway::{CreatedOrder, PaidInfo, UnknownCause};
 
     const ASKED: Money = Money::from_li(12_340);
 
@@ -645,7 +618,10 @@ mod tests {
             },
         );
         assert!(effects.contains(&Effect::Progress(LiveStatus::Confirming)));
-        assert_eq!(LiveStatus::Confirming.zh_text(), "网络异常，正在确认结果…");
+        assert_eq!(
+            crate::i18n::Localized::message(&LiveStatus::Confirming, crate::i18n::Lang::Zh),
+            "网络异常，正在确认结果…"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The sandbox's changpay endpoints (`/api/v1/*.api`, `/api/fetch_order.api`).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State as Extract};
@@ -157,7 +157,7 @@ fn insert_order(
         pay_code: pay_type.to_string(),
         asked_li,
         pay_li,
-        created: Instant::now(),
+        created: SystemTime::now(),
         behaviour: None,
         status: Status::Pending,
         notify_url: Some(received.get("notify_url").to_owned()),
@@ -249,6 +249,10 @@ fn order_reply(order: &Order, key: &str) -> Reply {
 
 /// 订单查询.
 pub async fn fetch_order(Extract(state): Shared, body: Bytes) -> Response {
+    let delay = state.query_delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let result = (|| {
         let received = parse(&body)?;
         let key = check(&state, &received, spec_fields::CHANGPAY_FETCH_ORDER)?;

@@ -55,6 +55,9 @@ pub struct SandboxConfig {
     /// The base URL pay-page links use, when the listen address is not what a phone can reach
     /// (`http://192.168.1.5:8088`); by default the listen address.
     pub public_url: Option<String>,
+    /// Where orders are kept across restarts (the window's in-process sandbox keeps them in the
+    /// data directory); `None` keeps them in memory only.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -64,6 +67,7 @@ impl Default for SandboxConfig {
             speedup: 1,
             fault_delay: Duration::from_mins(1),
             public_url: None,
+            state_file: None,
         }
     }
 }
@@ -85,6 +89,7 @@ impl Sandbox {
             config.speedup,
             config.fault_delay,
             format!("http://{addr}"),
+            config.state_file,
         ));
         let app = router(Arc::clone(&state));
         let server = tokio::spawn(async move {
@@ -117,6 +122,23 @@ impl Sandbox {
         inner
             .faults
             .extend(std::iter::repeat_n(fault, count as usize));
+    }
+
+    /// Makes every order query (qht `order_query`, changpay `fetch_order`) wait `delay` before
+    /// answering, as a slow gateway does.
+    pub fn set_query_delay(&self, delay: Duration) {
+        self.state.set_query_delay(delay);
+    }
+
+    /// When the order `order_no` reached the sandbox, if it did.
+    #[must_use]
+    pub fn order_arrived_at(&self, order_no: &str) -> Option<std::time::SystemTime> {
+        let inner = self.state.lock();
+        inner
+            .orders
+            .values()
+            .find(|order| order.order_no == order_no)
+            .map(|order| order.created)
     }
 
     /// Drops every queued fault.
@@ -179,7 +201,23 @@ fn router(state: Arc<State>) -> Router {
         .route("/sandbox/pay/{token}", get(pay_page::pay))
         .route("/sandbox/faults", any(inject_fault))
         .route("/sandbox/health", get(|| async { HEALTH_TEXT }))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            save_after,
+        ))
         .with_state(state)
+}
+
+/// Saves the orders after every request, so a restart answers for them as before. The write runs
+/// on the blocking pool; the sandbox holds few orders, so writing them all is cheap.
+async fn save_after(
+    Extract(state): Extract<Arc<State>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let _ = tokio::task::spawn_blocking(move || state.save()).await;
+    response
 }
 
 /// The control API for a sandbox run alone: `POST /sandbox/faults?fault=timeout&count=2`.

@@ -1,7 +1,7 @@
 //! The sandbox's qht endpoints (`/api/v1.0/…`), checked against the spec's tables.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::State as Extract;
@@ -192,7 +192,7 @@ fn create(
         pay_code: payment.to_owned(),
         asked_li: fen * 10,
         pay_li: fen * 10,
-        created: Instant::now(),
+        created: SystemTime::now(),
         behaviour,
         status: Status::Pending,
         notify_url: None,
@@ -282,6 +282,10 @@ pub async fn quick_pay(Extract(state): Shared, body: Bytes) -> Response {
 
 /// 订单查询.
 pub async fn order_query(Extract(state): Shared, body: Bytes) -> Response {
+    let delay = state.query_delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let result = (|| {
         let received = parse(&body)?;
         let key = merchant_key(&state, &received)?;
@@ -296,14 +300,14 @@ pub async fn order_query(Extract(state): Shared, body: Bytes) -> Response {
             return Err(refuse("400005", "OrderNotExist"));
         };
         order.advance(
-            Instant::now(),
+            SystemTime::now(),
             state.speedup,
             chrono::Utc::now().timestamp(),
         );
-        let (order_status, msg) = match order.status {
+        let (order_status, msg) = match &order.status {
             Status::Pending => ("Unknow", "OrderSuccess"),
             Status::Paid(_) => ("Success", "OrderSuccess"),
-            Status::Failed(reason) => ("Fail", reason),
+            Status::Failed(reason) => ("Fail", reason.as_str()),
         };
         let mut reply = signed(
             json!({

@@ -1,27 +1,28 @@
 //! What the sandbox remembers: merchants, orders, queued faults and notification attempts.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use super::faults::Fault;
 use super::test_codes::Behaviour;
 use crate::gateway::Provider;
 
 /// Where an order stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// Not paid yet.
     Pending,
     /// Paid at this Unix time.
     Paid(i64),
     /// Declined, with the reason.
-    Failed(&'static str),
+    Failed(String),
 }
 
 /// One order at the sandbox.
 #[allow(clippy::struct_field_names)] // `order_no` is the protocol's own name for it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Order {
     /// Which protocol created it.
     pub provider: Provider,
@@ -37,8 +38,8 @@ pub struct Order {
     pub asked_li: i64,
     /// What the customer pays, in li (a transfer's amount differs by design).
     pub pay_li: i64,
-    /// When it was created.
-    pub created: Instant,
+    /// When it was created (wall-clock, so it survives a restart of the sandbox).
+    pub created: SystemTime,
     /// What happens to it without a customer opening the pay page.
     pub behaviour: Option<Behaviour>,
     /// Where it stands.
@@ -54,7 +55,7 @@ pub struct Order {
 impl Order {
     /// Moves a bar-code order along by the clock: a password entry finishes, a payment lands.
     /// Returns whether it became paid now.
-    pub fn advance(&mut self, now: Instant, speedup: u32, unix_now: i64) -> bool {
+    pub fn advance(&mut self, now: SystemTime, speedup: u32, unix_now: i64) -> bool {
         if self.status != Status::Pending {
             return false;
         }
@@ -64,13 +65,14 @@ impl Order {
                 true
             }
             Some(Behaviour::PayAfter(delay))
-                if now.duration_since(self.created) >= delay / speedup.max(1) =>
+                if now.duration_since(self.created).unwrap_or_default()
+                    >= delay / speedup.max(1) =>
             {
                 self.status = Status::Paid(unix_now);
                 true
             }
             Some(Behaviour::Decline) => {
-                self.status = Status::Failed("余额不足");
+                self.status = Status::Failed("余额不足".to_owned());
                 false
             }
             _ => false,
@@ -121,10 +123,22 @@ pub struct Inner {
     pub sequence: u64,
 }
 
+/// What the sandbox keeps in its state file: enough to answer for every order after a restart.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Saved {
+    orders: Vec<Order>,
+    repeats: Vec<(String, String)>,
+    sequence: u64,
+}
+
 /// The shared state.
 #[derive(Debug)]
 pub struct State {
     inner: Mutex<Inner>,
+    /// Where orders are kept across restarts, if anywhere; the lock orders the writes.
+    saved_to: Mutex<Option<PathBuf>>,
+    /// How long every order query waits before answering: a slow gateway, for tests.
+    query_delay: Mutex<Duration>,
     /// How many times faster than real time the sandbox's delays run.
     pub speedup: u32,
     /// How long a timeout fault holds its answer.
@@ -134,8 +148,13 @@ pub struct State {
 }
 
 impl State {
-    /// A state with the two test merchants.
-    pub fn new(speedup: u32, fault_delay: Duration, base_url: String) -> State {
+    /// A state with the two test merchants, and the orders saved in `state_file` if it exists.
+    pub fn new(
+        speedup: u32,
+        fault_delay: Duration,
+        base_url: String,
+        state_file: Option<PathBuf>,
+    ) -> State {
         let mut inner = Inner::default();
         inner.qht_merchants.insert(
             super::QHT_MERCHANT_NO.to_owned(),
@@ -149,8 +168,23 @@ impl State {
             super::CHANGPAY_MCH_ID.to_owned(),
             super::CHANGPAY_KEY.to_owned(),
         );
+        if let Some(saved) = state_file.as_deref().and_then(load) {
+            for order in saved.orders {
+                let key = (
+                    order.provider,
+                    order.merchant.clone(),
+                    order.order_no.clone(),
+                );
+                inner.tokens.insert(order.pay_token.clone(), key.clone());
+                inner.orders.insert(key, order);
+            }
+            inner.repeats = saved.repeats;
+            inner.sequence = saved.sequence;
+        }
         State {
             inner: Mutex::new(inner),
+            saved_to: Mutex::new(state_file),
+            query_delay: Mutex::new(Duration::ZERO),
             speedup: speedup.max(1),
             fault_delay,
             base_url,
@@ -163,6 +197,52 @@ impl State {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the orders to the state file, if there is one. A failure is logged: the sandbox
+    /// goes on answering from memory.
+    pub fn save(&self) {
+        let file = self
+            .saved_to
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(path) = file.as_deref() else {
+            return;
+        };
+        let saved = {
+            let inner = self.lock();
+            Saved {
+                orders: inner.orders.values().cloned().collect(),
+                repeats: inner.repeats.clone(),
+                sequence: inner.sequence,
+            }
+        };
+        let written = serde_json::to_vec(&saved)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let temp = path.with_extension("json.tmp");
+                std::fs::write(&temp, bytes)?;
+                std::fs::rename(&temp, path)
+            });
+        if let Err(error) = written {
+            tracing::warn!(%error, path = %path.display(), "sandbox state not saved");
+        }
+    }
+
+    /// How long order queries wait before answering.
+    pub fn query_delay(&self) -> Duration {
+        *self
+            .query_delay
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes every order query wait `delay` before answering.
+    pub fn set_query_delay(&self, delay: Duration) {
+        *self
+            .query_delay
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = delay;
     }
 
     /// The fault for the answer being made now, if one is queued.
@@ -182,5 +262,17 @@ impl Inner {
     pub fn next_gateway_order_no(&mut self, prefix: &str) -> String {
         self.sequence += 1;
         format!("{prefix}{:012}", self.sequence)
+    }
+}
+
+/// The saved orders in `path`; nothing when it is missing or unreadable (logged).
+fn load(path: &std::path::Path) -> Option<Saved> {
+    let bytes = std::fs::read(path).ok()?;
+    match serde_json::from_slice(&bytes) {
+        Ok(saved) => Some(saved),
+        Err(error) => {
+            tracing::warn!(%error, path = %path.display(), "sandbox state unreadable; starting empty");
+            None
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 /// What the sandbox does with a bar-code payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Behaviour {
     /// Paid as soon as it is created.
     PayNow,

@@ -5,14 +5,15 @@ use std::time::{Duration, Instant};
 
 use egui::{Align, Key, Layout, Modifiers, RichText, Ui};
 
+use super::backend::Problem;
 use super::qr::QrCache;
-use super::text::{method_name, tr};
 use super::theme;
 use crate::gateway::barcode::{Wallet, detect_wallet, normalise_code};
 use crate::gateway::{MethodKind, PayDisplay, PayMethod, Provider};
+use crate::i18n::tr;
 use crate::i18n::{Lang, Localized};
 use crate::ledger::OrderRecord;
-use crate::money::Money;
+use crate::money::{AmountError, Money};
 use crate::payment::runner::{PaymentRequest, Progress};
 use crate::payment::state_machine::LiveStatus;
 use crate::status::OrderStatus;
@@ -48,10 +49,10 @@ pub enum Choice {
 }
 
 impl Choice {
-    fn label(self, lang: Lang) -> &'static str {
+    fn label(self, lang: Lang) -> String {
         match self {
-            Choice::Method(method) => method_name(lang, method),
-            Choice::Barcode => tr(lang, "付款码", "Pay code"),
+            Choice::Method(method) => method.message(lang),
+            Choice::Barcode => tr(lang, "付款码", "Pay code").to_owned(),
         }
     }
 }
@@ -152,10 +153,28 @@ pub struct CheckoutState {
     pub choice: Choice,
     /// Where it is.
     pub phase: Phase,
-    amount_error: Option<String>,
+    amount_error: Option<InputError>,
     focus_amount: bool,
     scan: ScanBuffer,
     last_scan_by_scanner: Option<bool>,
+}
+
+/// Why the last amount or payment was refused, put in words when drawn.
+#[derive(Debug, Clone)]
+enum InputError {
+    /// The amount typed is not a valid charge.
+    Amount(AmountError),
+    /// The payment could not start.
+    Payment(Problem),
+}
+
+impl Localized for InputError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            InputError::Amount(error) => error.message(lang),
+            InputError::Payment(problem) => problem.message(lang),
+        }
+    }
 }
 
 /// What the checkout asks the app to do.
@@ -209,12 +228,12 @@ impl CheckoutState {
     }
 
     /// Applies a payment's end.
-    pub fn on_done(&mut self, result: Result<OrderRecord, String>) {
+    pub fn on_done(&mut self, result: Result<OrderRecord, Problem>) {
         match result {
             Ok(order) => self.phase = Phase::Done(Box::new(order), Instant::now()),
-            Err(message) => {
+            Err(problem) => {
                 self.phase = Phase::Entering;
-                self.amount_error = Some(message);
+                self.amount_error = Some(InputError::Payment(problem));
                 self.focus_amount = true;
             }
         }
@@ -332,13 +351,15 @@ fn entering_ui(
             if response.changed() {
                 state.amount_error = match Money::parse_charge(&state.amount_text, info.max_amount)
                 {
-                    Err(error) if !state.amount_text.trim().is_empty() => Some(error.message(lang)),
+                    Err(error) if !state.amount_text.trim().is_empty() => {
+                        Some(InputError::Amount(error))
+                    }
                     _ => None,
                 };
             }
         });
         match &state.amount_error {
-            Some(error) => ui.label(RichText::new(error).color(theme::FAILED)),
+            Some(error) => ui.label(RichText::new(error.message(lang)).color(theme::FAILED)),
             None => ui.label(""),
         };
         ui.add_space(theme::GAP);
@@ -394,7 +415,7 @@ fn entering_ui(
         }
         Ok(amount) => Some(state.pay(amount, state.choice, None)),
         Err(error) => {
-            state.amount_error = Some(error.message(lang));
+            state.amount_error = Some(InputError::Amount(error));
             state.focus_amount = true;
             None
         }
@@ -547,7 +568,7 @@ fn paying_ui(
                     ui.visuals().text_color()
                 };
                 ui.label(
-                    RichText::new(live_text(paying.live, lang))
+                    RichText::new(paying.live.message(lang))
                         .font(theme::font(theme::LARGE_TEXT))
                         .color(colour),
                 );
@@ -633,18 +654,6 @@ fn transfer_ui(ui: &mut Ui, transfer: &crate::gateway::TransferInstructions, lan
     });
 }
 
-fn live_text(live: LiveStatus, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => live.zh_text(),
-        Lang::En => match live {
-            LiveStatus::Creating => "Creating the order…",
-            LiveStatus::AwaitingScan => "Waiting for the customer to scan…",
-            LiveStatus::AwaitingPassword => "Customer is entering the password…",
-            LiveStatus::Confirming => "Network trouble, confirming the result…",
-        },
-    }
-}
-
 fn done_ui(
     ui: &mut Ui,
     state: &mut CheckoutState,
@@ -671,7 +680,7 @@ fn done_ui(
         }
         ui.label(format!(
             "{} · {}",
-            method_name(lang, order.method),
+            order.method.message(lang),
             order.order_no
         ));
         if let Some(by_scanner) = state

@@ -8,9 +8,10 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::backend::HistoryData;
-use super::text::{method_name, status_name, tr};
+use super::backend::Problem;
 use super::theme;
 use crate::i18n::Lang;
+use crate::i18n::{Localized, tr};
 use crate::ledger::{EventRecord, OrderRecord};
 
 /// The history screen's state.
@@ -22,8 +23,8 @@ pub struct HistoryState {
     pub data: Option<HistoryData>,
     /// The selected order and its history.
     pub detail: Option<(OrderRecord, Vec<EventRecord>)>,
-    /// The last export's result.
-    pub export_note: Option<String>,
+    /// The last export's result, put in words when drawn.
+    pub export_note: Option<Result<std::path::PathBuf, Problem>>,
     /// The zone times are shown in.
     pub offset: FixedOffset,
 }
@@ -85,7 +86,15 @@ pub fn history_ui(
             action = Some(HistoryAction::Export(state.day));
         }
         if let Some(note) = &state.export_note {
-            ui.label(RichText::new(note).color(theme::MUTED));
+            let words = match note {
+                Ok(path) => format!("{} {}", tr(lang, "已导出到", "Exported to"), path.display()),
+                Err(error) => format!(
+                    "{}：{}",
+                    tr(lang, "导出失败", "Export failed"),
+                    error.message(lang)
+                ),
+            };
+            ui.label(RichText::new(words).color(theme::MUTED));
         }
     });
     // Borrowed, never cloned: a busy day holds 10,000 orders and this runs every frame.
@@ -130,7 +139,7 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
             ui.separator();
             ui.label(format!(
                 "{} {} {} · {}",
-                method_name(lang, method.method),
+                method.method.message(lang),
                 method.paid_count,
                 tr(lang, "笔", ""),
                 method.paid
@@ -234,7 +243,7 @@ fn orders_table_ui(
                     ui.label(&order.order_no);
                 });
                 row.col(|ui| {
-                    ui.label(method_name(lang, order.method));
+                    ui.label(order.method.message(lang));
                 });
                 row.col(|ui| {
                     ui.label(order.amount.to_string());
@@ -242,11 +251,13 @@ fn orders_table_ui(
                 row.col(|ui| {
                     let late = if order.late {
                         tr(lang, " ！迟到付款", " !late")
+                    } else if order.open_check_reason().is_some() {
+                        tr(lang, " ！需核对", " !check")
                     } else {
                         ""
                     };
                     ui.label(
-                        RichText::new(format!("{}{late}", status_name(lang, order.status)))
+                        RichText::new(format!("{}{late}", order.status.message(lang)))
                             .color(theme::status_colour(order.status)),
                     );
                 });
@@ -271,21 +282,24 @@ fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAct
         return None;
     };
     ui.heading(order.order_no.as_str());
+    if let Some(reason) = order.open_check_reason() {
+        ui.label(
+            RichText::new(format!(
+                "！{}：{reason}",
+                tr(lang, "需人工核对", "Check by hand")
+            ))
+            .color(theme::FAILED),
+        );
+    }
     egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
         let paid = order
             .paid
             .map_or_else(|| "-".to_owned(), |paid| paid.to_string());
         let rows = [
-            (
-                tr(lang, "状态", "Status"),
-                status_name(lang, order.status).to_owned(),
-            ),
+            (tr(lang, "状态", "Status"), order.status.message(lang)),
             (tr(lang, "金额", "Amount"), order.amount.to_string()),
             (tr(lang, "实付", "Paid"), paid),
-            (
-                tr(lang, "支付方式", "Method"),
-                method_name(lang, order.method).to_owned(),
-            ),
+            (tr(lang, "支付方式", "Method"), order.method.message(lang)),
             (
                 tr(lang, "平台单号", "Gateway no."),
                 order.gateway_order_no.clone().unwrap_or_default(),
@@ -311,8 +325,10 @@ fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAct
         ui.label(format!(
             "{}  {} → {}  [{}]",
             event.at.with_timezone(&state.offset).format("%H:%M:%S"),
-            event.from.map_or("-", |s| status_name(lang, s)),
-            status_name(lang, event.to),
+            event
+                .from
+                .map_or_else(|| "-".to_owned(), |s| s.message(lang)),
+            event.to.message(lang),
             event.source
         ));
         if let Some(detail) = &event.detail {

@@ -10,25 +10,26 @@ pub mod checkout;
 pub mod history;
 pub mod qr;
 pub mod settings;
-pub mod text;
 pub mod theme;
 pub mod unresolved;
+pub mod worker;
 
 use std::path::PathBuf;
 
 use chrono::{FixedOffset, Utc};
 use egui::{RichText, Ui};
 
-use backend::{Backend, Command, UiEvent};
+use crate::i18n::tr;
+use backend::{Backend, Command, GatewayView, Problem, UiEvent};
 use checkout::{Action, CheckoutInfo, CheckoutState, checkout_ui};
 use history::{HistoryAction, HistoryState, history_ui};
-use settings::{SettingsAction, SettingsState, settings_ui};
-use text::{method_name, tr};
+use settings::{SettingsAction, SettingsNote, SettingsState, settings_ui};
 use unresolved::{UnresolvedAction, UnresolvedState, unresolved_ui};
 
 use crate::config::{Config, GatewayConfig};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localized};
 use crate::ledger::{OrderRecord, day_of};
+use crate::money::Money;
 
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,19 +44,13 @@ pub enum Screen {
     Settings,
 }
 
-/// What the window is started with.
+/// A notice the cashier must dismiss (Enter, Esc or 知道了).
 #[derive(Debug, Clone)]
-pub struct AppConfig {
-    /// The config in force.
-    pub config: Config,
-    /// Where it is saved.
-    pub config_path: Option<PathBuf>,
-    /// Whether the gateway is the sandbox.
-    pub is_sandbox: bool,
-    /// The provider in use.
-    pub provider: crate::gateway::Provider,
-    /// Its single-order limit.
-    pub max_amount: crate::money::Money,
+pub enum Notice {
+    /// A payment arrived after the cashier gave up on it.
+    Late(Box<OrderRecord>),
+    /// The start-up recovery found these orders paid while the cashier was closed.
+    Recovered(Vec<OrderRecord>),
 }
 
 /// The whole window's state.
@@ -69,8 +64,8 @@ pub struct CashierApp {
     history: HistoryState,
     unresolved: UnresolvedState,
     settings: SettingsState,
-    late_notices: Vec<OrderRecord>,
-    error: Option<String>,
+    notices: Vec<Notice>,
+    error: Option<Problem>,
     qr: qr::QrCache,
     offset: FixedOffset,
     config: Config,
@@ -78,16 +73,11 @@ pub struct CashierApp {
 }
 
 impl CashierApp {
-    /// A window over `backend`.
+    /// A window over `backend`, with `gateway` in force; settings are saved to `config_path`.
     #[must_use]
-    pub fn new(backend: Backend, app: AppConfig) -> CashierApp {
-        let offset = app.config.history.offset();
-        let info = CheckoutInfo {
-            choices: CheckoutInfo::choices_for(app.provider),
-            max_amount: app.max_amount,
-            qr_wait: app.config.payment.qr_policy().wait,
-            is_sandbox: app.is_sandbox,
-        };
+    pub fn new(backend: Backend, gateway: GatewayView, config_path: Option<PathBuf>) -> CashierApp {
+        let offset = gateway.config.history.offset();
+        let info = checkout_info(&gateway);
         let today = day_of(Utc::now(), offset);
         CashierApp {
             backend,
@@ -104,17 +94,23 @@ impl CashierApp {
             },
             unresolved: UnresolvedState::default(),
             settings: SettingsState::new(
-                app.config.gateway.as_ref(),
-                &app.config.till.id,
-                app.config_path,
+                gateway.config.gateway.as_ref(),
+                &gateway.config.till.id,
+                config_path,
             ),
-            late_notices: Vec::new(),
+            notices: Vec::new(),
             error: None,
             qr: qr::QrCache::default(),
             offset,
-            config: app.config,
-            is_sandbox: app.is_sandbox,
+            config: gateway.config,
+            is_sandbox: gateway.is_sandbox,
         }
+    }
+
+    /// Whether the sandbox badge shows.
+    #[must_use]
+    pub fn is_sandbox(&self) -> bool {
+        self.is_sandbox
     }
 
     /// Applies what the worker reported. Runs before every frame, even when hidden.
@@ -128,52 +124,60 @@ impl CashierApp {
     fn apply(&mut self, event: UiEvent) {
         match event {
             UiEvent::Progress(progress) => self.checkout.on_progress(progress, self.info.qr_wait),
-            UiEvent::PaymentDone(result) => self.checkout.on_done(result),
+            UiEvent::PaymentDone(result) => self.checkout.on_done(result.map(|order| *order)),
             UiEvent::History(data) => self.history.data = Some(*data),
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
             UiEvent::Requeried(results) => {
                 self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
                 for result in results {
-                    let words = match &result.error {
-                        Some(error) => error.clone(),
-                        None => format!(
-                            "{} → {}",
-                            text::status_name(self.lang, result.before),
-                            text::status_name(self.lang, result.order.status)
-                        ),
-                    };
-                    self.unresolved
-                        .results
-                        .insert(result.order.order_no.clone(), words);
+                    let order_no = result.order.order_no.clone();
                     if self
                         .history
                         .detail
                         .as_ref()
-                        .is_some_and(|(o, _)| o.order_no == result.order.order_no)
+                        .is_some_and(|(o, _)| o.order_no == order_no)
                     {
-                        self.send(Command::LoadDetail(result.order.order_no.clone()));
+                        self.send(Command::LoadDetail(order_no.clone()));
                     }
+                    self.unresolved.results.insert(order_no, result);
                 }
             }
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
                 self.unresolved.late.push((*order).clone());
-                self.late_notices.push(*order);
+                self.notices.push(Notice::Late(order));
             }
-            UiEvent::Exported(result) => {
-                self.history.export_note = Some(match result {
-                    Ok(path) => format!(
-                        "{} {}",
-                        tr(self.lang, "已导出到", "Exported to"),
-                        path.display()
-                    ),
-                    Err(error) => {
-                        format!("{}：{error}", tr(self.lang, "导出失败", "Export failed"))
-                    }
-                });
-            }
+            UiEvent::Recovered(orders) => self.notices.push(Notice::Recovered(orders)),
+            UiEvent::Exported(result) => self.history.export_note = Some(result),
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
+            UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
+            UiEvent::Applied(Err(problem)) => {
+                self.settings.note = Some(SettingsNote::Failed(problem));
+            }
             UiEvent::Error(error) => self.error = Some(error),
+        }
+    }
+
+    /// Shows what a newly applied configuration offers; a sale under way keeps its screen.
+    fn use_gateway(&mut self, gateway: GatewayView) {
+        self.settings.note = Some(SettingsNote::Applied);
+        self.info = checkout_info(&gateway);
+        self.is_sandbox = gateway.is_sandbox;
+        self.offset = gateway.config.history.offset();
+        self.history.offset = self.offset;
+        self.history.data = None;
+        self.history.detail = None;
+        self.unresolved.results.clear();
+        self.unresolved.late.clear();
+        self.config = gateway.config;
+        if !self.checkout.is_paying() {
+            // A fresh checkout for the new methods; an amount being typed is kept.
+            let typing = matches!(self.checkout.phase, checkout::Phase::Entering);
+            let amount = std::mem::take(&mut self.checkout.amount_text);
+            self.checkout = CheckoutState::new(&self.info);
+            if typing {
+                self.checkout.amount_text = amount;
+            }
         }
     }
 
@@ -186,10 +190,11 @@ impl CashierApp {
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut Ui) {
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
-        if let Some(error) = self.error.clone() {
+        if let Some(error) = &self.error {
+            let words = error.message(self.lang);
             egui::Panel::bottom("error-bar").show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(error).color(theme::FAILED));
+                    ui.label(RichText::new(words).color(theme::FAILED));
                     if ui.button(tr(self.lang, "关闭", "Dismiss")).clicked() {
                         self.error = None;
                     }
@@ -225,7 +230,7 @@ impl CashierApp {
                 }
             }
         });
-        self.late_notice_ui(ui);
+        self.notice_ui(ui);
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) {
@@ -305,13 +310,16 @@ impl CashierApp {
     fn on_settings(&mut self, action: SettingsAction) {
         match action {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
-            SettingsAction::Save(gateway, till_id) => self.save_settings(*gateway, till_id),
+            SettingsAction::Save(gateway, till_id) => {
+                self.save_settings(gateway.map(|gateway| *gateway), till_id);
+            }
         }
     }
 
-    fn save_settings(&mut self, gateway: GatewayConfig, till_id: String) {
+    /// Saves the settings and puts them in force for the next sale.
+    fn save_settings(&mut self, gateway: Option<GatewayConfig>, till_id: String) {
         let mut config = self.config.clone();
-        config.gateway = Some(gateway);
+        config.gateway = gateway;
         config.till.id = till_id;
         let path = self.settings.path.clone().or_else(default_config_path);
         let result = config.validate().and_then(|()| match &path {
@@ -321,50 +329,93 @@ impl CashierApp {
                 reason: "no config directory".into(),
             }),
         });
-        self.settings.note = Some(match result {
+        match result {
             Ok(()) => {
                 self.settings.key_was_saved();
                 self.settings.path = path;
-                self.config = config;
-                tr(
-                    self.lang,
-                    "已保存，重启收银台后生效",
-                    "Saved; restart the cashier to use it",
-                )
-                .to_owned()
+                self.settings.note = Some(SettingsNote::Saved);
+                self.send(Command::Apply(Box::new(config)));
             }
-            Err(error) => error.to_string(),
-        });
+            Err(error) => {
+                let problem = Problem::Config(std::sync::Arc::new(error));
+                self.settings.note = Some(SettingsNote::Failed(problem));
+            }
+        }
     }
 
-    fn late_notice_ui(&mut self, ui: &Ui) {
-        let Some(order) = self.late_notices.first().cloned() else {
+    fn notice_ui(&mut self, ui: &Ui) {
+        let Some(notice) = self.notices.first() else {
             return;
         };
         let lang = self.lang;
-        let modal = egui::Modal::new(egui::Id::unique("late-payment")).show(ui.ctx(), |ui| {
-            ui.label(
-                RichText::new(tr(lang, "！迟到的付款", "! Late payment"))
-                    .font(theme::font(theme::LARGE_TEXT))
-                    .color(theme::UNKNOWN),
-            );
-            ui.label(format!(
-                "{} {} {} {}",
-                tr(lang, "订单", "Order"),
-                order.order_no,
-                tr(
-                    lang,
-                    "在收银员放弃等待后已支付",
-                    "was paid after the cashier gave up:"
-                ),
-                order.paid.unwrap_or(order.amount)
-            ));
-            ui.label(method_name(lang, order.method));
+        let modal = egui::Modal::new(egui::Id::unique("notice")).show(ui.ctx(), |ui| {
+            match notice {
+                Notice::Late(order) => late_notice_ui(ui, order, lang),
+                Notice::Recovered(orders) => recovered_notice_ui(ui, orders, lang),
+            }
             ui.button(tr(lang, "知道了", "Got it")).clicked()
         });
         if modal.inner {
-            self.late_notices.remove(0);
+            self.notices.remove(0);
         }
+    }
+}
+
+fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
+    ui.label(
+        RichText::new(tr(lang, "！迟到的付款", "! Late payment"))
+            .font(theme::font(theme::LARGE_TEXT))
+            .color(theme::UNKNOWN),
+    );
+    ui.label(format!(
+        "{} {} {} {}",
+        tr(lang, "订单", "Order"),
+        order.order_no,
+        tr(
+            lang,
+            "在收银员放弃等待后已支付",
+            "was paid after the cashier gave up:"
+        ),
+        order.paid.unwrap_or(order.amount)
+    ));
+    ui.label(order.method.message(lang));
+}
+
+fn recovered_notice_ui(ui: &mut Ui, orders: &[OrderRecord], lang: Lang) {
+    let total = orders
+        .iter()
+        .map(|order| order.paid.unwrap_or(order.amount))
+        .try_fold(Money::ZERO, Money::checked_add)
+        .unwrap_or(Money::ZERO);
+    let headline = match lang {
+        Lang::Zh => format!("{} 笔订单在收银台关闭期间已支付 {total}", orders.len()),
+        Lang::En => format!(
+            "{} order(s) were paid while the cashier was closed: {total}",
+            orders.len()
+        ),
+    };
+    ui.label(
+        RichText::new(headline)
+            .font(theme::font(theme::LARGE_TEXT))
+            .color(theme::PAID),
+    );
+    for order in orders {
+        ui.label(format!(
+            "{}  {}  {}",
+            order.order_no,
+            order.method.message(lang),
+            order.paid.unwrap_or(order.amount)
+        ));
+    }
+}
+
+/// What the checkout offers under `gateway`.
+fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
+    CheckoutInfo {
+        choices: CheckoutInfo::choices_for(gateway.provider),
+        max_amount: gateway.max_amount,
+        qr_wait: gateway.config.payment.qr_policy().wait,
+        is_sandbox: gateway.is_sandbox,
     }
 }
 
@@ -383,30 +434,31 @@ impl eframe::App for CashierApp {
     }
 }
 
+/// The window's state over a worker started on `runtime`; the worker takes over `setup` (its
+/// gateway, ledger and in-process sandbox). The window and the UI tests start here.
+#[must_use]
+pub fn start_app(
+    runtime: &tokio::runtime::Handle,
+    setup: crate::setup::Setup,
+    paths: &crate::setup::Paths,
+) -> CashierApp {
+    let configured = setup.configured();
+    let gateway = GatewayView::of(&configured);
+    let settings = backend::WorkerSettings {
+        export_dir: paths.data_dir.join("exports"),
+        paths: paths.clone(),
+    };
+    let backend = Backend::start(runtime, configured, setup.resources, settings);
+    CashierApp::new(backend, gateway, paths.config.clone())
+}
+
 /// Opens the window and runs until it is closed.
 pub fn run_window(
     runtime: &tokio::runtime::Runtime,
-    setup: &crate::setup::Setup,
-    config_path: Option<PathBuf>,
-    data_dir: &std::path::Path,
+    setup: crate::setup::Setup,
+    paths: &crate::setup::Paths,
 ) -> Result<(), eframe::Error> {
-    let settings = backend::WorkerSettings {
-        requery: setup.requery,
-        offset: setup.config.history.offset(),
-        export_dir: data_dir.join("exports"),
-        notify_listen: setup.config.notify.as_ref().map(|notify| notify.listen),
-    };
-    let backend = Backend::start(runtime.handle(), setup.context.clone(), settings);
-    let app = CashierApp::new(
-        backend,
-        AppConfig {
-            config: setup.config.clone(),
-            config_path,
-            is_sandbox: setup.is_sandbox,
-            provider: setup.context.gateway.provider(),
-            max_amount: setup.context.gateway.max_amount(),
-        },
-    );
+    let app = start_app(runtime.handle(), setup, paths);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("收银台 Cashier")
         .with_inner_size([1100.0, 720.0])

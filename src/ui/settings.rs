@@ -1,19 +1,22 @@
-//! Settings: provider, base URL, merchant id, key, till id; a connection test that tells a wrong
-//! key from an unreachable gateway; saved to the config file, readable by its owner only.
+//! Settings: the sandbox or a real merchant (provider, base URL, merchant id, key), till id; a
+//! connection test that tells a wrong key from an unreachable gateway; saved to the config file,
+//! readable by its owner only, and in force from the next sale without a restart.
 
 use egui::{RichText, Ui};
 
-use super::backend::ConnectionVerdict;
-use super::text::tr;
+use super::backend::{ConnectionVerdict, Problem};
 use super::theme;
 use crate::config::GatewayConfig;
 use crate::gateway::Provider;
 use crate::i18n::Lang;
+use crate::i18n::{Localized, tr};
 use crate::secret::Secret;
 
 /// The settings form.
 #[derive(Debug, Clone)]
 pub struct SettingsState {
+    /// Use the built-in sandbox gateway (no real money) instead of a merchant.
+    pub sandbox: bool,
     /// The provider.
     pub provider: Provider,
     /// Scheme, host and port.
@@ -30,9 +33,20 @@ pub struct SettingsState {
     /// The last connection test.
     pub verdict: Option<ConnectionVerdict>,
     /// What saving said.
-    pub note: Option<String>,
+    pub note: Option<SettingsNote>,
     /// Where the config is saved.
     pub path: Option<std::path::PathBuf>,
+}
+
+/// What became of the last save, put in words when drawn.
+#[derive(Debug, Clone)]
+pub enum SettingsNote {
+    /// Saved; being put in force.
+    Saved,
+    /// Saved and in force for the next sale.
+    Applied,
+    /// Not saved, or saved but not put in force.
+    Failed(Problem),
 }
 
 /// What the settings screen asks for.
@@ -41,8 +55,8 @@ pub struct SettingsState {
 pub enum SettingsAction {
     /// Test this configuration.
     Test(Box<GatewayConfig>),
-    /// Save it.
-    Save(Box<GatewayConfig>, String),
+    /// Save it (`None`: the sandbox) with this till id, and put it in force.
+    Save(Option<Box<GatewayConfig>>, String),
 }
 
 impl SettingsState {
@@ -54,6 +68,7 @@ impl SettingsState {
         path: Option<std::path::PathBuf>,
     ) -> SettingsState {
         SettingsState {
+            sandbox: gateway.is_none(),
             provider: gateway.map_or(Provider::Qht, |g| g.provider),
             base_url: gateway.map(|g| g.base_url.clone()).unwrap_or_default(),
             merchant_id: gateway.map(|g| g.merchant_id.clone()).unwrap_or_default(),
@@ -91,6 +106,91 @@ impl SettingsState {
 pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option<SettingsAction> {
     let mut action = None;
     ui.heading(tr(lang, "支付平台设置", "Gateway settings"));
+    ui.horizontal(|ui| {
+        ui.radio_value(
+            &mut state.sandbox,
+            true,
+            tr(
+                lang,
+                "沙箱（模拟收款，不涉及真钱）",
+                "Sandbox (simulated, no real money)",
+            ),
+        );
+        ui.radio_value(
+            &mut state.sandbox,
+            false,
+            tr(lang, "真实商户", "Real merchant"),
+        );
+    });
+    ui.add_space(theme::GAP);
+    ui.add_enabled_ui(!state.sandbox, |ui| merchant_form_ui(ui, state, lang));
+    egui::Grid::new("till")
+        .num_columns(2)
+        .spacing([16.0, 10.0])
+        .show(ui, |ui| {
+            ui.label(tr(lang, "收银台编号", "Till id"));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.till_id)
+                    .char_limit(8)
+                    .desired_width(120.0),
+            );
+            ui.end_row();
+        });
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !state.sandbox,
+                egui::Button::new(tr(lang, "测试连接", "Test connection")),
+            )
+            .clicked()
+        {
+            state.verdict = None;
+            action = Some(SettingsAction::Test(Box::new(state.config())));
+        }
+        if ui.button(tr(lang, "保存", "Save")).clicked() {
+            let gateway = (!state.sandbox).then(|| Box::new(state.config()));
+            action = Some(SettingsAction::Save(
+                gateway,
+                state.till_id.trim().to_owned(),
+            ));
+        }
+    });
+    verdict_ui(ui, state.verdict.as_ref(), lang);
+    if let Some(note) = &state.note {
+        let (words, colour) = match note {
+            SettingsNote::Saved => (
+                tr(lang, "已保存，正在生效…", "Saved; applying…").to_owned(),
+                theme::MUTED,
+            ),
+            SettingsNote::Applied => (
+                tr(
+                    lang,
+                    "已保存并生效，下一笔交易起使用",
+                    "Saved and in force from the next sale",
+                )
+                .to_owned(),
+                theme::PAID,
+            ),
+            SettingsNote::Failed(problem) => (problem.message(lang), theme::FAILED),
+        };
+        ui.label(RichText::new(words).color(colour));
+    }
+    if let Some(path) = &state.path {
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                tr(lang, "配置文件", "Config file"),
+                path.display()
+            ))
+            .color(theme::MUTED),
+        );
+    }
+    action
+}
+
+/// The merchant's fields: provider, base URL, merchant id and key.
+fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
     egui::Grid::new("settings")
         .num_columns(2)
         .spacing([16.0, 10.0])
@@ -130,42 +230,7 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
                 );
             });
             ui.end_row();
-            ui.label(tr(lang, "收银台编号", "Till id"));
-            ui.add(
-                egui::TextEdit::singleline(&mut state.till_id)
-                    .char_limit(8)
-                    .desired_width(120.0),
-            );
-            ui.end_row();
         });
-    ui.add_space(theme::GAP);
-    ui.horizontal(|ui| {
-        if ui.button(tr(lang, "测试连接", "Test connection")).clicked() {
-            state.verdict = None;
-            action = Some(SettingsAction::Test(Box::new(state.config())));
-        }
-        if ui.button(tr(lang, "保存", "Save")).clicked() {
-            action = Some(SettingsAction::Save(
-                Box::new(state.config()),
-                state.till_id.trim().to_owned(),
-            ));
-        }
-    });
-    verdict_ui(ui, state.verdict.as_ref(), lang);
-    if let Some(note) = &state.note {
-        ui.label(note);
-    }
-    if let Some(path) = &state.path {
-        ui.label(
-            RichText::new(format!(
-                "{} {}",
-                tr(lang, "配置文件", "Config file"),
-                path.display()
-            ))
-            .color(theme::MUTED),
-        );
-    }
-    action
 }
 
 fn verdict_ui(ui: &mut Ui, verdict: Option<&ConnectionVerdict>, lang: Lang) {
@@ -180,26 +245,38 @@ fn verdict_ui(ui: &mut Ui, verdict: Option<&ConnectionVerdict>, lang: Lang) {
                 .color(theme::PAID),
             );
         }
-        Some(ConnectionVerdict::WrongCredentials(why)) => {
+        Some(ConnectionVerdict::WrongCredentials(error)) => {
             ui.label(
                 RichText::new(format!(
-                    "{}：{why}",
+                    "{}：{}",
                     tr(
                         lang,
                         "能连上支付平台，但商户号或密钥错误",
                         "The gateway answered, but the merchant id or key is wrong"
-                    )
+                    ),
+                    error.message(lang)
                 ))
                 .color(theme::FAILED),
             );
         }
-        Some(ConnectionVerdict::Unreachable(why)) => {
+        Some(ConnectionVerdict::Unreachable(error)) => {
             ui.label(
                 RichText::new(format!(
-                    "{}：{why}",
-                    tr(lang, "无法连接支付平台", "Cannot reach the gateway")
+                    "{}：{}",
+                    tr(lang, "无法连接支付平台", "Cannot reach the gateway"),
+                    error.message(lang)
                 ))
                 .color(theme::UNKNOWN),
+            );
+        }
+        Some(ConnectionVerdict::Invalid(why)) => {
+            ui.label(
+                RichText::new(format!(
+                    "{}：{}",
+                    tr(lang, "设置有误", "The settings are wrong"),
+                    why.message(lang)
+                ))
+                .color(theme::FAILED),
             );
         }
         None => {}

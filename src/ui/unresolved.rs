@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::FixedOffset;
 use egui::{RichText, Ui};
 
-use super::text::{method_name, status_name, tr};
 use super::theme;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localized, tr};
 use crate::ledger::OrderRecord;
+use crate::payment::requery::RequeryResult;
 
 /// The unresolved screen's state.
 #[derive(Debug, Clone, Default)]
@@ -18,8 +18,8 @@ pub struct UnresolvedState {
     pub orders: Vec<OrderRecord>,
     /// Re-queries under way.
     pub in_flight: usize,
-    /// The last result per order, in words.
-    pub results: HashMap<String, String>,
+    /// The last re-query result per order, put in words when drawn.
+    pub results: HashMap<String, RequeryResult>,
     /// Late payments seen since start, for marking.
     pub late: Vec<OrderRecord>,
 }
@@ -81,10 +81,10 @@ pub fn unresolved_ui(
                             .to_string(),
                     );
                     ui.label(&order.order_no);
-                    ui.label(method_name(lang, order.method));
+                    ui.label(order.method.message(lang));
                     ui.label(order.amount.to_string());
                     ui.label(
-                        RichText::new(status_name(lang, order.status))
+                        RichText::new(order.status.message(lang))
                             .color(theme::status_colour(order.status)),
                     );
                     ui.horizontal(|ui| {
@@ -94,10 +94,21 @@ pub fn unresolved_ui(
                             action = Some(UnresolvedAction::Requery(order.order_no.clone()));
                         }
                         if let Some(result) = state.results.get(&order.order_no) {
-                            ui.label(RichText::new(result).color(theme::MUTED));
+                            ui.label(RichText::new(result_words(result, lang)).color(theme::MUTED));
                         }
                     });
                     ui.end_row();
+                    if let Some(reason) = order.open_check_reason() {
+                        ui.label("");
+                        ui.label(
+                            RichText::new(format!(
+                                "！{}：{reason}",
+                                tr(lang, "需人工核对", "Check by hand")
+                            ))
+                            .color(theme::FAILED),
+                        );
+                        ui.end_row();
+                    }
                 }
             });
         if !state.late.is_empty() {
@@ -112,7 +123,7 @@ pub fn unresolved_ui(
                     RichText::new(format!(
                         "！{}  {}  {}",
                         order.order_no,
-                        method_name(lang, order.method),
+                        order.method.message(lang),
                         order.paid.unwrap_or(order.amount)
                     ))
                     .color(theme::UNKNOWN),
@@ -121,4 +132,17 @@ pub fn unresolved_ui(
         }
     });
     action
+}
+
+/// A re-query's result in words: the gateway's trouble, or the status move it made.
+#[must_use]
+pub fn result_words(result: &RequeryResult, lang: Lang) -> String {
+    match &result.error {
+        Some(error) => error.message(lang),
+        None => format!(
+            "{} → {}",
+            result.before.message(lang),
+            result.order.status.message(lang)
+        ),
+    }
 }

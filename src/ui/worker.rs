@@ -1,0 +1,493 @@
+//! The window's background worker. Its loop only dispatches: every payment, the start-up
+//! recovery, the background re-query, a person's re-query, a connection test, a history load and
+//! an export runs as its own tokio task, so a slow gateway or a long recovery never holds up the
+//! next sale. Ledger calls run on the blocking pool ([`SharedLedger::run`]); queries of one order
+//! are coalesced ([`Requerier`]). Tasks report to the UI through the [`Outbox`].
+//!
+//! The configuration in force sits in a `watch` channel: each task takes the one in force when it
+//! is spawned, so a payment under way finishes on the settings it started with, while an applied
+//! configuration takes the next sale.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use tokio::sync::{Mutex, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::backend::{
+    Command, ConnectionVerdict, GatewayView, HistoryData, Problem, UiEvent, Waker, WorkerSettings,
+};
+use crate::config::{Config, GatewayConfig};
+use crate::gateway::GatewayError;
+use crate::ledger::{LedgerError, OrderRecord, SharedLedger};
+use crate::payment::notify_listener::{Listener, serve};
+use crate::payment::requery::{Answer, Requerier, RequeryResult};
+use crate::payment::runner::{PaymentRequest, run_payment};
+use crate::setup::{Configured, Resources, configure};
+use crate::status::Source;
+
+/// How often unresolved orders that are due are re-queried.
+const REQUERY_TICK: Duration = Duration::from_secs(30);
+/// Days in the history chart.
+const CHART_DAYS: u32 = 30;
+/// Notifications' late payments waiting to be announced.
+const LATE_QUEUE: usize = 64;
+
+/// Sends events to the UI and wakes it.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    events: mpsc::Sender<UiEvent>,
+    waker: Waker,
+}
+
+impl Outbox {
+    /// An outbox over the event channel.
+    #[must_use]
+    pub fn new(events: mpsc::Sender<UiEvent>, waker: Waker) -> Outbox {
+        Outbox { events, waker }
+    }
+
+    /// Sends `event`, waiting while the queue is full (only tasks call this, never the loop).
+    async fn emit(&self, event: UiEvent) {
+        let _ = self.events.send(event).await;
+        if let Some(ctx) = self.waker.get() {
+            ctx.request_repaint();
+        }
+    }
+
+    async fn late(&self, results: &[RequeryResult]) {
+        for result in results.iter().filter(|r| r.late) {
+            self.emit(UiEvent::LatePayment(Box::new(result.order.clone())))
+                .await;
+        }
+    }
+}
+
+/// What one configuration runs beside its payments: the changpay notification listener.
+#[derive(Debug, Default)]
+struct Held {
+    resources: Resources,
+    listener: Option<JoinHandle<()>>,
+}
+
+/// The dispatch loop's state: handles to everything, nothing that waits.
+struct Worker {
+    current: watch::Sender<Arc<Configured>>,
+    held: Arc<Mutex<Held>>,
+    settings: Arc<WorkerSettings>,
+    outbox: Outbox,
+    requerier: Requerier,
+    cancel: Option<watch::Sender<bool>>,
+    background_busy: Arc<AtomicBool>,
+    late_payments: mpsc::Sender<String>,
+}
+
+/// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
+pub fn start(
+    runtime: &tokio::runtime::Handle,
+    configured: Configured,
+    resources: Resources,
+    settings: WorkerSettings,
+    outbox: Outbox,
+    commands: mpsc::Receiver<Command>,
+) {
+    let (late_tx, late_rx) = mpsc::channel(LATE_QUEUE);
+    let started_at = Utc::now();
+    let configured = Arc::new(configured);
+    let held = Held {
+        listener: spawn_listener(runtime, &configured, late_tx.clone()),
+        resources,
+    };
+    let worker = Worker {
+        current: watch::Sender::new(Arc::clone(&configured)),
+        held: Arc::new(Mutex::new(held)),
+        settings: Arc::new(settings),
+        outbox,
+        requerier: Requerier::default(),
+        cancel: None,
+        background_busy: Arc::new(AtomicBool::new(false)),
+        late_payments: late_tx,
+    };
+    runtime.spawn(recover(
+        configured,
+        worker.requerier.clone(),
+        worker.outbox.clone(),
+        started_at,
+    ));
+    runtime.spawn(worker.run(commands, late_rx));
+}
+
+/// The changpay notification listener for `configured`, when `[notify]` asks for one.
+fn spawn_listener(
+    runtime: &tokio::runtime::Handle,
+    configured: &Configured,
+    late_payments: mpsc::Sender<String>,
+) -> Option<JoinHandle<()>> {
+    let addr = configured.config.notify.as_ref()?.listen;
+    let changpay = configured.context.gateway.as_changpay()?;
+    let listener = Listener {
+        ledger: configured.context.ledger.clone(),
+        mch_id: changpay.settings().mch_id.clone(),
+        key: changpay.settings().key.clone(),
+        late_payments: Some(late_payments),
+    };
+    Some(runtime.spawn(async move {
+        if let Err(error) = serve(listener, addr).await {
+            tracing::error!(%error, %addr, "notification listener stopped");
+        }
+    }))
+}
+
+/// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
+/// announced.
+async fn recover(
+    configured: Arc<Configured>,
+    requerier: Requerier,
+    outbox: Outbox,
+    started_at: chrono::DateTime<Utc>,
+) {
+    let context = &configured.context;
+    let answers = requerier
+        .recover_all(
+            &context.gateway,
+            &context.ledger,
+            configured.requery,
+            started_at,
+        )
+        .await;
+    let results = match answers {
+        Ok(answers) => collect(answers, &outbox).await,
+        Err(error) => return outbox.emit(UiEvent::Error(error.into())).await,
+    };
+    let found: Vec<OrderRecord> = results
+        .into_iter()
+        .filter(RequeryResult::found_payment)
+        .map(|result| result.order)
+        .collect();
+    if !found.is_empty() {
+        outbox.emit(UiEvent::Recovered(found)).await;
+    }
+    send_unresolved(&context.ledger, &outbox).await;
+}
+
+/// The results of `answers`; each ledger failure is reported.
+async fn collect(answers: Vec<Answer>, outbox: &Outbox) -> Vec<RequeryResult> {
+    let mut results = Vec::new();
+    for answer in answers {
+        match answer {
+            Ok(result) => results.push(result),
+            Err(error) => outbox.emit(UiEvent::Error(error.into())).await,
+        }
+    }
+    results
+}
+
+impl Worker {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut late_payments: mpsc::Receiver<String>,
+    ) {
+        let mut tick = tokio::time::interval(REQUERY_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.dispatch(command),
+                    None => return,
+                },
+                _ = tick.tick() => self.spawn_requery_due(),
+                Some(order_no) = late_payments.recv() => {
+                    let (ledger, outbox) = (self.ledger(), self.outbox.clone());
+                    tokio::spawn(async move {
+                        let order = ledger.run(move |ledger| ledger.order(&order_no)).await;
+                        if let Ok(Some(order)) = order {
+                            outbox.emit(UiEvent::LatePayment(Box::new(order))).await;
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// The configuration in force now.
+    fn configured(&self) -> Arc<Configured> {
+        self.current.borrow().clone()
+    }
+
+    fn ledger(&self) -> SharedLedger {
+        self.configured().context.ledger.clone()
+    }
+
+    /// Starts what `command` asks for and returns at once.
+    fn dispatch(&mut self, command: Command) {
+        let outbox = self.outbox.clone();
+        let configured = self.configured();
+        match command {
+            Command::Pay(request) => self.pay(request),
+            Command::Cancel => {
+                if let Some(cancel) = &self.cancel {
+                    let _ = cancel.send(true);
+                }
+            }
+            Command::SimulatePay(url) => {
+                tokio::spawn(async move {
+                    if let Err(error) = reqwest::get(&url).await {
+                        let problem = Problem::SimulatePay(error.without_url().to_string());
+                        outbox.emit(UiEvent::Error(problem)).await;
+                    }
+                });
+            }
+            Command::LoadHistory(day) => {
+                tokio::spawn(async move {
+                    let event = match history(&configured, day).await {
+                        Ok(data) => UiEvent::History(Box::new(data)),
+                        Err(error) => UiEvent::Error(error.into()),
+                    };
+                    outbox.emit(event).await;
+                });
+            }
+            Command::LoadDetail(order_no) => {
+                tokio::spawn(async move {
+                    let event = detail(configured.ledger(), order_no).await;
+                    outbox.emit(event).await;
+                });
+            }
+            Command::Requery(order_no) => self.spawn_requery(Some(order_no)),
+            Command::RequeryAll => self.spawn_requery(None),
+            Command::LoadUnresolved => {
+                tokio::spawn(async move { send_unresolved(configured.ledger(), &outbox).await });
+            }
+            Command::ExportCsv(day) => {
+                let export_dir = self.settings.export_dir.clone();
+                tokio::spawn(async move {
+                    let result = export(&configured, day, export_dir).await;
+                    outbox.emit(UiEvent::Exported(result)).await;
+                });
+            }
+            Command::TestConnection(config) => {
+                let till_id = configured.context.till_id.clone();
+                tokio::spawn(async move {
+                    let verdict = test_connection(&config, &till_id).await;
+                    outbox.emit(UiEvent::ConnectionTested(verdict)).await;
+                });
+            }
+            Command::Apply(config) => self.spawn_apply(*config),
+        }
+    }
+
+    fn pay(&mut self, request: PaymentRequest) {
+        let (cancel_tx, cancel_rx) = watch::channel(false);
+        self.cancel = Some(cancel_tx);
+        let configured = self.configured();
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let (progress_tx, mut progress_rx) = mpsc::channel(16);
+            let forward_outbox = outbox.clone();
+            let forward = tokio::spawn(async move {
+                while let Some(progress) = progress_rx.recv().await {
+                    forward_outbox.emit(UiEvent::Progress(progress)).await;
+                }
+            });
+            let result = run_payment(&configured.context, &request, &progress_tx, cancel_rx).await;
+            drop(progress_tx);
+            let _ = forward.await;
+            let done = result
+                .map(|outcome| Box::new(outcome.order))
+                .map_err(|error| Problem::Pay(Arc::new(error)));
+            outbox.emit(UiEvent::PaymentDone(done)).await;
+        });
+    }
+
+    /// A person's 重新查询 of one order, or of every unresolved order: exactly one
+    /// [`UiEvent::Requeried`] answers it.
+    fn spawn_requery(&self, order_no: Option<String>) {
+        let configured = self.configured();
+        let requerier = self.requerier.clone();
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let context = &configured.context;
+            let orders = context
+                .ledger
+                .run(move |ledger| match order_no {
+                    Some(order_no) => ledger.order(&order_no).map(|o| o.into_iter().collect()),
+                    None => ledger.unresolved(),
+                })
+                .await;
+            let results = match orders {
+                Ok(orders) => {
+                    let answers = requerier
+                        .requery_many(
+                            &context.gateway,
+                            &context.ledger,
+                            orders,
+                            Source::ManualRequery,
+                            configured.requery,
+                        )
+                        .await;
+                    collect(answers, &outbox).await
+                }
+                Err(error) => {
+                    outbox.emit(UiEvent::Error(error.into())).await;
+                    Vec::new()
+                }
+            };
+            outbox.late(&results).await;
+            outbox.emit(UiEvent::Requeried(results)).await;
+            send_unresolved(&context.ledger, &outbox).await;
+        });
+    }
+
+    /// The background re-query of orders that are due; skipped while the last one still runs.
+    fn spawn_requery_due(&self) {
+        if self.background_busy.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let busy = Arc::clone(&self.background_busy);
+        let configured = self.configured();
+        let requerier = self.requerier.clone();
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let context = &configured.context;
+            let answers = requerier
+                .requery_due(&context.gateway, &context.ledger, configured.requery)
+                .await;
+            match answers {
+                Ok(answers) => {
+                    let results = collect(answers, &outbox).await;
+                    outbox.late(&results).await;
+                    if results.iter().any(|r| r.order.status != r.before) {
+                        send_unresolved(&context.ledger, &outbox).await;
+                    }
+                }
+                Err(error) => tracing::error!(%error, "background re-query failed"),
+            }
+            busy.store(false, Ordering::Release);
+        });
+    }
+
+    /// Puts `config` in force for the next sale: builds its gateway and ledger (starting the
+    /// sandbox if it needs one), swaps the notification listener, then tells the UI.
+    fn spawn_apply(&self, config: Config) {
+        let current = self.current.clone();
+        let held = Arc::clone(&self.held);
+        let settings = Arc::clone(&self.settings);
+        let outbox = self.outbox.clone();
+        let late_payments = self.late_payments.clone();
+        tokio::spawn(async move {
+            let mut held = held.lock().await;
+            let configured = match configure(config, &settings.paths, &mut held.resources).await {
+                Ok(configured) => Arc::new(configured),
+                Err(error) => {
+                    let problem = Problem::Setup(Arc::new(error));
+                    return outbox.emit(UiEvent::Applied(Err(problem))).await;
+                }
+            };
+            if let Some(listener) = held.listener.take() {
+                // Wait until the old listener has let go of its port before binding it again.
+                listener.abort();
+                let _ = listener.await;
+            }
+            held.listener = spawn_listener(
+                &tokio::runtime::Handle::current(),
+                &configured,
+                late_payments,
+            );
+            drop(held);
+            current.send_replace(Arc::clone(&configured));
+            let view = GatewayView::of(&configured);
+            outbox.emit(UiEvent::Applied(Ok(Box::new(view)))).await;
+            send_unresolved(configured.ledger(), &outbox).await;
+        });
+    }
+}
+
+async fn send_unresolved(ledger: &SharedLedger, outbox: &Outbox) {
+    let event = match ledger.run(|ledger| ledger.unresolved()).await {
+        Ok(orders) => UiEvent::Unresolved(orders),
+        Err(error) => UiEvent::Error(error.into()),
+    };
+    outbox.emit(event).await;
+}
+
+async fn detail(ledger: &SharedLedger, order_no: String) -> UiEvent {
+    let found = ledger
+        .run(move |ledger| {
+            let order = ledger
+                .order(&order_no)?
+                .ok_or(LedgerError::NoSuchOrder(order_no.clone()))?;
+            Ok::<_, LedgerError>((order, ledger.events(&order_no)?))
+        })
+        .await;
+    match found {
+        Ok((order, events)) => UiEvent::Detail(Box::new(order), events),
+        Err(error) => UiEvent::Error(error.into()),
+    }
+}
+
+async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData, LedgerError> {
+    let offset = configured.config.history.offset();
+    configured
+        .ledger()
+        .run(move |ledger| {
+            let totals = ledger.day_totals(day, offset)?;
+            let mut orders = Vec::new();
+            for page in 0.. {
+                let batch = ledger.day_orders(day, offset, page, 5_000)?;
+                if batch.is_empty() {
+                    break;
+                }
+                orders.extend(batch);
+            }
+            let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
+            Ok(HistoryData {
+                day,
+                totals,
+                orders,
+                chart,
+            })
+        })
+        .await
+}
+
+async fn export(
+    configured: &Configured,
+    day: NaiveDate,
+    export_dir: std::path::PathBuf,
+) -> Result<std::path::PathBuf, Problem> {
+    let data = history(configured, day).await?;
+    let offset = configured.config.history.offset();
+    let written = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&export_dir)?;
+        let path = export_dir.join(format!("sales-{day}.csv"));
+        let mut text = String::from(crate::ledger::CSV_HEADER);
+        for order in &data.orders {
+            text.push_str(&crate::ledger::csv_line(order, offset));
+        }
+        std::fs::write(&path, text)?;
+        Ok::<_, std::io::Error>(path)
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|written| written);
+    written.map_err(|error| Problem::Io(Arc::new(error)))
+}
+
+/// Queries an order that cannot exist: a refusal of the sign or merchant means wrong
+/// credentials, "not found" means all is well, no answer means the gateway is unreachable.
+async fn test_connection(config: &GatewayConfig, till_id: &str) -> ConnectionVerdict {
+    let gateway = match config.build(till_id, config.timeouts()) {
+        Ok(gateway) => gateway,
+        Err(error) => return ConnectionVerdict::Invalid(Arc::new(error)),
+    };
+    let probe = format!("{till_id}PROBE{}", Utc::now().timestamp());
+    match gateway.query_order(&probe).await {
+        // Any verified answer, "not found" included, means the key and merchant are right.
+        Ok(_) => ConnectionVerdict::Ok,
+        Err(error @ GatewayError::Rejected { .. }) => ConnectionVerdict::WrongCredentials(error),
+        Err(error) => ConnectionVerdict::Unreachable(error),
+    }
+}

@@ -1,0 +1,181 @@
+//! A window for the UI tests: the real app (worker, ledger, sandbox gateway over loopback)
+//! driven by `egui_kittest`, widgets found by their visible labels.
+
+use std::time::{Duration, Instant};
+
+use cashier::config::Config;
+use cashier::gateway::Provider;
+use cashier::ledger::{Ledger, SharedLedger};
+use cashier::payment::policy::PollPolicy;
+use cashier::payment::requery::RequeryPolicy;
+use cashier::payment::runner::PaymentContext;
+use cashier::sandbox::Sandbox;
+use cashier::setup::{Paths, Resources, Setup};
+use cashier::ui::{CashierApp, theme};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// Live waits short enough for tests.
+pub const FAST: PollPolicy = PollPolicy {
+    first_query: Duration::from_millis(20),
+    interval: Duration::from_millis(20),
+    wait: Duration::from_millis(800),
+};
+
+/// The app, its sandbox gateway and ledger, and the runtime they run on.
+pub struct World {
+    pub harness: Harness<'static, CashierApp>,
+    pub sandbox: Sandbox,
+    pub ledger: SharedLedger,
+    pub runtime: tokio::runtime::Runtime,
+    pub data_dir: tempfile::TempDir,
+}
+
+/// A window on a test sandbox and a fresh ledger.
+pub fn world() -> World {
+    world_with(super::TIMEOUTS, FAST, |_, _| {})
+}
+
+/// A window on a test sandbox and a fresh ledger, with the gateway's `timeouts` and the live
+/// wait `policy`; `before_start` runs before the worker starts (to leave orders open from "an
+/// earlier run", or slow the sandbox down).
+pub fn world_with(
+    timeouts: cashier::gateway::http::Timeouts,
+    policy: PollPolicy,
+    before_start: impl FnOnce(&Sandbox, &SharedLedger),
+) -> World {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sandbox = runtime.block_on(super::sandbox());
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let paths = Paths {
+        config: Some(data_dir.path().join("config.toml")),
+        data_dir: data_dir.path().to_owned(),
+        sandbox_port: 0,
+    };
+    let ledger_file = paths.ledger_file(true);
+    let ledger = SharedLedger::new(Ledger::open(&ledger_file).expect("ledger"));
+    before_start(&sandbox, &ledger);
+    let gateway = cashier::config::GatewayConfig::sandbox(Provider::Qht, &sandbox.base_url())
+        .build("T01", timeouts)
+        .expect("gateway builds");
+    let context = PaymentContext {
+        gateway,
+        ledger: ledger.clone(),
+        till_id: "T01".into(),
+        barcode_policy: policy,
+        qr_policy: policy,
+    };
+    let setup = Setup {
+        config: Config::default(),
+        context,
+        requery: RequeryPolicy::default(),
+        is_sandbox: true,
+        resources: Resources::with_ledger(ledger_file, ledger.clone()),
+    };
+    let app = cashier::ui::start_app(runtime.handle(), setup, &paths);
+    let harness = harness(app);
+    World {
+        harness,
+        sandbox,
+        ledger,
+        runtime,
+        data_dir,
+    }
+}
+
+/// The test harness around `app`, at the window's default size.
+pub fn harness(app: CashierApp) -> Harness<'static, CashierApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .with_context_setup(theme::install)
+        .build_ui_state(
+            |ui, app: &mut CashierApp| {
+                app.logic(&ui.ctx().clone());
+                app.ui(ui);
+            },
+            app,
+        )
+}
+
+/// Steps frames until a widget whose label contains `text` shows, or fails after 10 s.
+pub fn wait_for(harness: &mut Harness<'static, CashierApp>, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        if harness.query_by_label_contains(text).is_some() {
+            return;
+        }
+        if Instant::now() >= deadline {
+            // Fails with the whole tree of widgets, to show what the screen said instead.
+            harness.get_by_label_contains(text);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+impl World {
+    /// Steps frames until a widget whose label contains `text` shows, or fails after 10 s.
+    pub fn wait_for(&mut self, text: &str) {
+        wait_for(&mut self.harness, text);
+    }
+
+    pub fn type_amount(&mut self, amount: &str) {
+        self.harness.get_by_role(Role::TextInput).type_text(amount);
+        self.harness.run_steps(2);
+    }
+
+    pub fn press(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(2);
+    }
+
+    /// A scanner's burst: the whole code and Enter in one frame.
+    pub fn scan(&mut self, code: &str) {
+        self.harness.event(egui::Event::Text(code.to_owned()));
+        self.harness.key_press(egui::Key::Enter);
+        self.harness.run_steps(2);
+    }
+
+    pub fn new_sale(&mut self) {
+        std::thread::sleep(Duration::from_millis(700));
+        self.harness.get_by_label("新的收款 (Enter)").click();
+        self.harness.run_steps(2);
+    }
+
+    pub fn order_count(&self) -> usize {
+        let ledger = self.ledger.lock();
+        let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+        ledger
+            .day_orders(today, cashier::china_time::cst(), 0, 1000)
+            .expect("orders")
+            .len()
+    }
+}
+
+/// Replaces the text of the `index`th field of `role`.
+pub fn set_field(world: &mut World, role: Role, index: usize, text: &str) {
+    world
+        .harness
+        .get_all_by_role(role)
+        .nth(index)
+        .expect("field")
+        .focus();
+    world.harness.run_steps(1);
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    world.harness.key_press(egui::Key::Backspace);
+    world.harness.run_steps(1);
+    world
+        .harness
+        .get_all_by_role(role)
+        .nth(index)
+        .expect("field")
+        .type_text(text);
+    world.harness.run_steps(1);
+}
