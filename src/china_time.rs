@@ -1,6 +1,6 @@
 //! China Standard Time (UTC+8, no daylight saving since 1991), whatever the machine's zone.
 //!
-//! qht's `request_at` is `yyyyMMddHHmmss` in CST (NOTES.md, "qht gaps"); days in the sales history
+//! qht's `request_at` is `yyyyMMddHHmmss` in CST (README, "Decisions"); days in the sales history
 //! are China days. A fixed offset is exact for every date this program will see.
 
 use chrono::{DateTime, FixedOffset, Utc};

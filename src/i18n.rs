@@ -34,26 +34,3 @@ pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
         Lang::En => en,
     }
 }
-
-impl Localized for crate::status::OrderStatus {
-    fn message(&self, lang: Lang) -> String {
-        use crate::status::OrderStatus::{
-            AmountMismatch, Creating, Failed, Paid, Pending, Unresolved,
-        };
-        let en = match self {
-            Creating => "Creating",
-            Pending => "Waiting",
-            Paid => "Paid",
-            Failed => "Failed",
-            Unresolved => "Unknown",
-            AmountMismatch => "Amount differs",
-        };
-        tr(lang, self.zh_name(), en).to_owned()
-    }
-}
-
-impl Localized for crate::gateway::PayMethod {
-    fn message(&self, lang: Lang) -> String {
-        tr(lang, self.zh_name(), self.en_name()).to_owned()
-    }
-}

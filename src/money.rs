@@ -1,7 +1,7 @@
 //! Exact money: one amount type, held in li (厘, 1 yuan = 1000 li), parsed from what a cashier types.
 //!
 //! changpay counts in li and qht in fen (分, 10 li), so li is the smallest unit that holds both
-//! without loss. No floating point ever holds an amount (../shared/specs/NOTES.md, "Neither spec").
+//! without loss. No floating point ever holds an amount (README, "Decisions").
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! The two MD5 signing schemes (../shared/specs/NOTES.md, "Signing"), and constant-time checking.
+//! The two MD5 signing schemes (README, "Decisions"), and constant-time checking.
 //!
 //! Both sort every field but `sign` by byte order, join `k=v` with `&` in raw UTF-8 (no
 //! URL-encoding) and take the lowercase hex MD5. They differ only in where the secret goes: qht
@@ -16,7 +16,7 @@ pub type SignFields = BTreeMap<String, String>;
 pub const SIGN_FIELD: &str = "sign";
 
 /// The qht sign: `k=v&…&key=SECRET`. Empty values are skipped (we never send one; a response may
-/// carry one, and NOTES.md says to skip it when verifying).
+/// carry one, and the README's decisions say to skip it when verifying).
 #[must_use]
 pub fn qht_sign(fields: &SignFields, key: &str) -> String {
     let mut text = join_fields(fields.iter());

@@ -99,6 +99,21 @@ impl OrderStatus {
     }
 }
 
+impl crate::i18n::Localized for OrderStatus {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        use OrderStatus::{AmountMismatch, Creating, Failed, Paid, Pending, Unresolved};
+        let en = match self {
+            Creating => "Creating",
+            Pending => "Waiting",
+            Paid => "Paid",
+            Failed => "Failed",
+            Unresolved => "Unknown",
+            AmountMismatch => "Amount differs",
+        };
+        crate::i18n::tr(lang, self.zh_name(), en).to_owned()
+    }
+}
+
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -353,6 +353,12 @@ impl PayMethod {
     }
 }
 
+impl crate::i18n::Localized for PayMethod {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::tr(lang, self.zh_name(), self.en_name()).to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

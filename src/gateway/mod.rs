@@ -367,7 +367,7 @@ fn changpay_state(order: &ChangpayOrder, order_no: &str) -> OrderState {
             repeat_of: (order.mch_order != order_no).then(|| order.mch_order.clone()),
             gateway_order_no: None,
         }),
-        // changpay has no failed state: unpaid stays waiting (NOTES.md).
+        // changpay has no failed state: unpaid stays waiting (README, "Decisions").
         ChangpayStatus::Unpaid | ChangpayStatus::Other(_) => OrderState::Waiting,
     }
 }

@@ -62,7 +62,7 @@ impl RequestFields {
     }
 
     /// A descriptive field: cut to `max_chars` on a character boundary. An empty value is sent as
-    /// `-`, because the field is required and an empty field is never sent (NOTES.md, "Signing").
+    /// `-`, because the field is required and an empty field is never sent (README, "Decisions").
     pub fn text_cut(&mut self, name: &'static str, value: &str, max_chars: usize) -> &mut Self {
         let cut = cut_chars(value.trim(), max_chars);
         let value = if cut.is_empty() { "-".to_owned() } else { cut };

@@ -26,6 +26,12 @@ impl SharedLedger {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Whether `self` and `other` are the same ledger (one file opened once).
+    #[must_use]
+    pub fn same_as(&self, other: &SharedLedger) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// Runs `call` on the ledger from async code, on the blocking pool.
     ///
     /// # Panics

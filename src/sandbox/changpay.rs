@@ -16,7 +16,7 @@ use crate::sign::{changpay_sign, signs_match};
 
 type Shared = Extract<Arc<State>>;
 
-/// The sandbox's own copy of the spec's URI table (42 and 43 by their names, NOTES.md).
+/// The sandbox's own copy of the spec's URI table (42 and 43 by their names, README decisions).
 const URIS: &[(&str, u16)] = &[
     ("union.api", 1),
     ("union_qrcode.api", 2),
@@ -139,7 +139,7 @@ fn insert_order(
     let key = (Provider::Changpay, merchant.clone(), order_no.clone());
     let pay_token = uuid::Uuid::new_v4().simple().to_string();
     // A bank transfer asks for a slightly different amount, so the gateway can tell transfers
-    // apart: the customer pays 0.01 to 0.09 less (NOTES.md: amt can differ from mch_amt).
+    // apart: the customer pays 0.01 to 0.09 less (README decisions: amt can differ from mch_amt).
     let pay_li = if matches!(pay_type, 42..=44) && asked_li > 1000 {
         asked_li - i64::from(pay_token.as_bytes()[0] % 9 + 1) * 10
     } else {

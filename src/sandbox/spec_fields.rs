@@ -105,7 +105,7 @@ pub const QHT_SCAN_CODE_PAY: &[FieldSpec] = &[
     t("sign", 500),
 ];
 
-/// qht 5. 条码支付, with `order_desc` at 50 and `auth_code` added (NOTES.md).
+/// qht 5. 条码支付, with `order_desc` at 50 and `auth_code` added (README, "Decisions").
 pub const QHT_BAR_CODE_PAY: &[FieldSpec] = &[
     f("version", 10),
     t("merchant_no", 29),

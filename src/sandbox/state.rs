@@ -123,6 +123,9 @@ pub struct Inner {
     pub sequence: u64,
 }
 
+/// How long the state file keeps an order: longer than the till re-queries one (48 hours).
+const KEEP_ORDERS: Duration = Duration::from_hours(72);
+
 /// What the sandbox keeps in its state file: enough to answer for every order after a restart.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Saved {
@@ -209,10 +212,18 @@ impl State {
         let Some(path) = file.as_deref() else {
             return;
         };
+        // Orders older than the till's re-query window are never asked about again: not kept, so
+        // the file stays small on a till that tries the sandbox for weeks.
+        let keep_since = SystemTime::now() - KEEP_ORDERS;
         let saved = {
             let inner = self.lock();
             Saved {
-                orders: inner.orders.values().cloned().collect(),
+                orders: inner
+                    .orders
+                    .values()
+                    .filter(|order| order.created >= keep_since)
+                    .cloned()
+                    .collect(),
                 repeats: inner.repeats.clone(),
                 sequence: inner.sequence,
             }

@@ -167,6 +167,9 @@ impl CashierApp {
         self.history.offset = self.offset;
         self.history.data = None;
         self.history.detail = None;
+        if self.screen == Screen::History {
+            self.send(Command::LoadHistory(self.history.day));
+        }
         self.unresolved.results.clear();
         self.unresolved.late.clear();
         self.config = gateway.config;

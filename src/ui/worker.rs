@@ -65,11 +65,14 @@ impl Outbox {
     }
 }
 
-/// What one configuration runs beside its payments: the changpay notification listener.
+/// What the worker keeps across configurations: the sandbox and open ledgers, the notification
+/// listener of the configuration in force, and the ledgers whose left-open orders this run has
+/// already recovered.
 #[derive(Debug, Default)]
 struct Held {
     resources: Resources,
     listener: Option<JoinHandle<()>>,
+    recovered: Vec<SharedLedger>,
 }
 
 /// The dispatch loop's state: handles to everything, nothing that waits.
@@ -99,6 +102,7 @@ pub fn start(
     let held = Held {
         listener: spawn_listener(runtime, &configured, late_tx.clone()),
         resources,
+        recovered: vec![configured.ledger().clone()],
     };
     let worker = Worker {
         current: watch::Sender::new(Arc::clone(&configured)),
@@ -377,6 +381,7 @@ impl Worker {
         let settings = Arc::clone(&self.settings);
         let outbox = self.outbox.clone();
         let late_payments = self.late_payments.clone();
+        let requerier = self.requerier.clone();
         tokio::spawn(async move {
             let mut held = held.lock().await;
             let configured = match configure(config, &settings.paths, &mut held.resources).await {
@@ -396,11 +401,21 @@ impl Worker {
                 &configured,
                 late_payments,
             );
+            // A ledger this run has not used yet may hold orders an earlier run left open.
+            let ledger = configured.ledger();
+            let first_use = !held.recovered.iter().any(|seen| seen.same_as(ledger));
+            if first_use {
+                held.recovered.push(ledger.clone());
+            }
             drop(held);
             current.send_replace(Arc::clone(&configured));
             let view = GatewayView::of(&configured);
             outbox.emit(UiEvent::Applied(Ok(Box::new(view)))).await;
-            send_unresolved(configured.ledger(), &outbox).await;
+            if first_use {
+                recover(configured, requerier, outbox, Utc::now()).await;
+            } else {
+                send_unresolved(configured.ledger(), &outbox).await;
+            }
         });
     }
 }

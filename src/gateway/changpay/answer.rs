@@ -76,7 +76,7 @@ pub(super) fn created(answer: &Answer) -> Result<Created, UnknownCause> {
         bank_card: text("bank_card"),
         bank_name: text("bank_name"),
         real_name: text("real_name"),
-        // Flat, `code` is the status; only nested can it be the 附言 (NOTES.md).
+        // Flat, `code` is the status; only nested can it be the 附言 (README, "Decisions").
         note_code: if answer.nested { text("code") } else { None },
         account: text("account"),
     })
@@ -85,7 +85,7 @@ pub(super) fn created(answer: &Answer) -> Result<Created, UnknownCause> {
 /// `status` of a changpay order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangpayStatus {
-    /// 1: not paid (yet). changpay has no failed state (NOTES.md).
+    /// 1: not paid (yet). changpay has no failed state (README, "Decisions").
     Unpaid,
     /// 2: paid.
     Paid,

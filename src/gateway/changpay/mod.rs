@@ -1,9 +1,9 @@
 //! The changpay (畅支付) client: form POSTs signed with `mch_key` in its sorted place, JSON
 //! answers, amounts in li.
 //!
-//! Every endpoint of `changpay-gateway-api.md` is here: create order for every pay type with a
+//! Every endpoint of the changpay (畅支付) API spec is here: create order for every pay type with a
 //! URI, `quick_confirm`, `fetch_order`, and parsing a notification. Answers may be flat or nested
-//! in `data` (NOTES.md); the sign covers the scalar fields of the object that carries it.
+//! in `data` (README, "Decisions"); the sign covers the scalar fields of the object that carries it.
 
 mod answer;
 mod notify;
@@ -86,7 +86,7 @@ pub struct CreateOrder {
     pub pay_type: u16,
     /// `mch_order`.
     pub mch_order: String,
-    /// `amt`: a whole number of fen, sent in li (NOTES.md).
+    /// `amt`: a whole number of fen, sent in li (README, "Decisions").
     pub amount: Money,
     /// `remark`, cut to 32 characters.
     pub remark: String,
@@ -202,7 +202,7 @@ impl ChangpayClient {
     }
 
     fn create_fields(&self, request: &CreateOrder) -> Result<RequestFields, RequestError> {
-        // The till charges to the fen, so `amt` is always a multiple of 10 li (NOTES.md).
+        // The till charges to the fen, so `amt` is always a multiple of 10 li (README, "Decisions").
         if request.amount.fen().is_none_or(|fen| fen <= 0) {
             return Err(RequestError::Amount(request.amount));
         }

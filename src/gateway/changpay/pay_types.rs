@@ -1,6 +1,6 @@
 //! changpay's pay types and their create-order URIs (the spec's 请求uri地址 table).
 //!
-//! NOTES.md: the spec maps 微信银行转账 (42) to `ali_bank_transfer.api` and 支付宝银行转账 (43) to
+//! README decisions: the spec maps 微信银行转账 (42) to `ali_bank_transfer.api` and 支付宝银行转账 (43) to
 //! `wx_bank_transfer.api`, which looks swapped; we follow the names. 快捷支付收银台 (5) and
 //! 支付宝App (21) have no URI and are left out.
 

@@ -1,7 +1,7 @@
 //! The qht (钱汇通) client: JSON POSTs signed with `&key=SECRET`, amounts in fen.
 //!
-//! Every endpoint of `qht-gateway-api.md` is here as a typed request and a parsed, verified
-//! answer. Field lengths are the spec's; NOTES.md's decisions are marked where they apply.
+//! Every endpoint of the qht (钱汇通) API spec is here as a typed request and a parsed, verified
+//! answer. Field lengths are the spec's; the README's decisions are marked where they apply.
 
 mod requests;
 
@@ -88,7 +88,7 @@ pub enum QhtOrderStatus {
     Success,
     /// `Fail`.
     Fail,
-    /// `Unknow` (sic), `Unknown`, or anything unrecognised: never paid (NOTES.md).
+    /// `Unknow` (sic), `Unknown`, or anything unrecognised: never paid (README, "Decisions").
     Unknown,
 }
 
@@ -193,7 +193,7 @@ impl QhtClient {
         })
     }
 
-    /// 条码支付: charges the customer's scanned payment code (sent as `auth_code`, NOTES.md).
+    /// 条码支付: charges the customer's scanned payment code (sent as `auth_code`, README decisions).
     pub async fn bar_code_pay(
         &self,
         request: &BarCodePay,
@@ -250,7 +250,7 @@ impl QhtClient {
         let order_status = match answer.text("order_status") {
             Some("Success") => QhtOrderStatus::Success,
             Some("Fail") => QhtOrderStatus::Fail,
-            // `Unknow` (sic), `Unknown`, and anything else: never paid (NOTES.md).
+            // `Unknow` (sic), `Unknown`, and anything else: never paid (README, "Decisions").
             _ => QhtOrderStatus::Unknown,
         };
         Ok(QhtOrder {

@@ -10,7 +10,7 @@ use crate::secret::mask_number;
 
 /// `order_title` is String(10) in scan-code and bar-code pay.
 const TITLE_MAX: usize = 10;
-/// `order_desc` is String(50); bar-code pay lists it twice (128 and 50): NOTES.md says 50.
+/// `order_desc` is String(50); bar-code pay lists it twice (128 and 50): the README's decisions say 50.
 const DESC_MAX: usize = 50;
 
 /// 扫码支付 for one order.
@@ -69,7 +69,7 @@ pub struct BarCodePay {
     pub title: String,
     /// `order_desc`.
     pub description: String,
-    /// The customer's payment code, sent as `auth_code` (NOTES.md).
+    /// The customer's payment code, sent as `auth_code` (README, "Decisions").
     pub auth_code: String,
 }
 
