@@ -266,17 +266,23 @@ async fn a_payment_after_the_cashier_gives_up_lands_as_late() {
     assert!(result.order.late);
 }
 
+/// A bar-code order the gateway took but never resolves (test code …0004): unresolved after its
+/// live wait.
+async fn left_unresolved(context: &PaymentContext) -> Outcome {
+    pay(
+        context,
+        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
+        |_| {},
+    )
+    .await
+}
+
 #[tokio::test]
 async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
     let sandbox = common::sandbox().await;
     let context = context(&sandbox, Provider::Qht);
     // An order the gateway took and the customer paid, left "pending" by a process that died.
-    let outcome = pay(
-        &context,
-        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
-        |_| {},
-    )
-    .await;
+    let outcome = left_unresolved(&context).await;
     assert_eq!(outcome.order.status, OrderStatus::Unresolved);
     // An order written but never sent.
     let draft = cashier::ledger::OrderDraft {
@@ -337,12 +343,7 @@ async fn recovery_resolves_orders_left_open_and_fails_those_never_sent() {
 async fn an_acknowledged_order_the_gateway_later_denies_is_kept_for_a_person() {
     let sandbox = common::sandbox().await;
     let context = context(&sandbox, Provider::Qht);
-    let outcome = pay(
-        &context,
-        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
-        |_| {},
-    )
-    .await;
+    let outcome = left_unresolved(&context).await;
     assert!(
         outcome.order.acknowledged,
         "the create was answered with success"
@@ -409,12 +410,7 @@ async fn an_acknowledged_order_the_gateway_later_denies_is_kept_for_a_person() {
 async fn concurrent_requeries_of_one_order_send_one_query() {
     let sandbox = common::sandbox().await;
     let context = context(&sandbox, Provider::Qht);
-    let outcome = pay(
-        &context,
-        request(PayMethod::AlipayBarcode, 100, Some("280000000000000004")),
-        |_| {},
-    )
-    .await;
+    let outcome = left_unresolved(&context).await;
     assert_eq!(outcome.order.status, OrderStatus::Unresolved);
     sandbox.set_query_delay(Duration::from_millis(300));
     let requerier = Requerier::default();
