@@ -105,9 +105,7 @@ fn enter_to_create_during_recovery(runtime: &tokio::runtime::Runtime, open_order
     harness.run_steps(2);
     let mut times = Vec::new();
     for _ in 0..7 {
-        harness
-            .get_by_role(egui::accesskit::Role::TextInput)
-            .type_text("2.00");
+        harness.event(egui::Event::Text("2.00".to_owned()));
         harness.run_steps(1);
         harness.key_press(egui::Key::F1);
         harness.run_steps(1);
@@ -152,9 +150,7 @@ fn enter_to_qr(runtime: &tokio::runtime::Runtime, sandbox: &Sandbox) {
     harness.run_steps(3);
     let mut times = Vec::new();
     for _ in 0..20 {
-        harness
-            .get_by_role(egui::accesskit::Role::TextInput)
-            .type_text("12.34");
+        harness.event(egui::Event::Text("12.34".to_owned()));
         harness.run_steps(1);
         harness.key_press(egui::Key::F2);
         harness.run_steps(1);

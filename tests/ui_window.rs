@@ -104,13 +104,7 @@ fn amount_errors_show_inline_in_chinese() {
         ("-1", "金额不能为负数"),
         ("100000", "金额超过单笔上限"),
     ] {
-        let field = world.harness.get_by_role(Role::TextInput);
-        field.focus();
-        world.harness.run_steps(1);
-        world
-            .harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        world.harness.key_press(egui::Key::Backspace);
+        world.press(egui::Key::Escape); // the POS "clear" key
         world.type_amount(typed);
         world.wait_for(message);
     }

@@ -13,7 +13,7 @@ use cashier::money::Money;
 use cashier::payment::policy::PollPolicy;
 use cashier::setup::Paths;
 use cashier::status::OrderStatus;
-use common::window::{harness, set_field, wait_for, world_with};
+use common::window::{harness, set_field, type_keys, wait_for, world_with};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
@@ -232,8 +232,7 @@ fn a_restart_during_a_sandbox_payment_resolves_the_order_and_announces_it() {
     let ledger = setup.ledger().clone();
     let mut till = harness(cashier::ui::start_app(runtime.handle(), setup, &paths));
     till.run_steps(2);
-    till.get_by_role(Role::TextInput).type_text("2.00");
-    till.run_steps(2);
+    type_keys(&mut till, "2.00");
     till.key_press(egui::Key::Enter);
     wait_for(&mut till, "模拟顾客付款");
     let order_no = newest(&ledger).order_no;

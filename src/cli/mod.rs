@@ -46,6 +46,10 @@ pub struct Args {
     /// Where the ledger is kept; by default the platform's data directory.
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
+    /// The port of the sandbox gateway the cashier runs by itself when nothing is configured
+    /// (0: any free port, as the real-window tests use).
+    #[arg(long, global = true, default_value_t = crate::setup::SANDBOX_PORT, hide = true)]
+    pub sandbox_port: u16,
     /// What to do; with none, the cashier window opens (on the sandbox gateway when nothing is
     /// configured).
     #[command(subcommand)]
@@ -154,8 +158,12 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(exit::ERROR);
         }
     };
+    let resolved = Paths::resolve(args.config, args.data_dir).map(|mut paths| {
+        paths.sandbox_port = args.sandbox_port;
+        paths
+    });
     let Some(command) = args.command else {
-        return ExitCode::from(window(&runtime, args.config, args.data_dir));
+        return ExitCode::from(window(&runtime, resolved));
     };
     let code = runtime.block_on(async {
         match command {
@@ -165,7 +173,7 @@ pub fn run(args: Args) -> ExitCode {
                 public_url,
                 speedup,
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
-            command => match start(args.config, args.data_dir).await {
+            command => match start(resolved).await {
                 Ok(setup) => match command {
                     Command::Pay {
                         method,
@@ -197,12 +205,8 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile.
-fn window(
-    runtime: &tokio::runtime::Runtime,
-    config: Option<PathBuf>,
-    data_dir: Option<PathBuf>,
-) -> u8 {
-    let started = Paths::resolve(config, data_dir).and_then(|paths| {
+fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -> u8 {
+    let started = paths.and_then(|paths| {
         let setup = runtime.block_on(crate::setup::start(&paths))?;
         Ok((paths, setup))
     });
@@ -225,9 +229,8 @@ fn window(
     }
 }
 
-async fn start(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<Setup, SetupError> {
-    let paths = Paths::resolve(config, data_dir)?;
-    crate::setup::start(&paths).await
+async fn start(paths: Result<Paths, SetupError>) -> Result<Setup, SetupError> {
+    crate::setup::start(&paths?).await
 }
 
 fn setup_error_text(error: &SetupError) -> String {

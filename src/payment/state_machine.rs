@@ -23,7 +23,9 @@ pub enum LiveStatus {
     Creating,
     /// A QR is shown: 等待顾客扫码….
     AwaitingScan,
-    /// Bar-code pay: the customer confirms on the phone (顾客输入密码中…).
+    /// Bar-code pay, before the gateway has said anything of the customer: 正在确认付款….
+    ConfirmingPayment,
+    /// Bar-code pay: the gateway says the customer is confirming on the phone (顾客输入密码中…).
     AwaitingPassword,
     /// The last call had an unknown outcome: 网络异常，正在确认结果….
     Confirming,
@@ -34,6 +36,7 @@ impl crate::i18n::Localized for LiveStatus {
         let (zh, en) = match self {
             LiveStatus::Creating => ("正在创建订单…", "Creating the order…"),
             LiveStatus::AwaitingScan => ("等待顾客扫码…", "Waiting for the customer to scan…"),
+            LiveStatus::ConfirmingPayment => ("正在确认付款…", "Confirming the payment…"),
             LiveStatus::AwaitingPassword => (
                 "顾客输入密码中…",
                 "The customer is confirming on the phone…",
@@ -188,6 +191,16 @@ impl Payment {
         )
     }
 
+    /// The words right after the create: a code that pays at once never shows "entering the
+    /// password".
+    fn first_status(&self) -> LiveStatus {
+        match self.kind {
+            PayKind::Qr => LiveStatus::AwaitingScan,
+            PayKind::Barcode => LiveStatus::ConfirmingPayment,
+        }
+    }
+
+    /// The words once the gateway said the order is waiting for the customer.
     fn waiting_status(&self) -> LiveStatus {
         match self.kind {
             PayKind::Qr => LiveStatus::AwaitingScan,
@@ -243,7 +256,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
             let effects = vec![
                 Effect::Record(move_),
                 Effect::Show(created.display),
-                Effect::Progress(payment.waiting_status()),
+                Effect::Progress(payment.first_status()),
                 Effect::QueryAfter(payment.policy.first_query),
             ];
             (payment, effects)
@@ -278,7 +291,11 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
             Ok(state) => match move_for_answer(&state, payment.asked, Source::Query, false) {
                 Some(move_) => payment.done(move_),
                 None => {
-                    let progress = payment.waiting_status();
+                    let progress = if state == OrderState::Waiting {
+                        payment.waiting_status()
+                    } else {
+                        payment.first_status()
+                    };
                     payment.next_query(now_ms, progress)
                 }
             },
@@ -286,7 +303,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
                 let progress = if error.is_unknown_outcome() {
                     LiveStatus::Confirming
                 } else {
-                    payment.waiting_status()
+                    payment.first_status()
                 };
                 payment.next_query(now_ms, progress)
             }

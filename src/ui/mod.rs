@@ -5,6 +5,7 @@
 //! only on input and on worker events (plus a 1 s tick while a QR countdown is shown), so an idle
 //! till uses almost no CPU.
 
+pub mod amount_entry;
 pub mod backend;
 pub mod checkout;
 pub mod history;
@@ -123,7 +124,7 @@ impl CashierApp {
 
     fn apply(&mut self, event: UiEvent) {
         match event {
-            UiEvent::Progress(progress) => self.checkout.on_progress(progress, self.info.qr_wait),
+            UiEvent::Progress(progress) => self.checkout.on_progress(progress, &self.info),
             UiEvent::PaymentDone(result) => self.checkout.on_done(result.map(|order| *order)),
             UiEvent::History(data) => self.history.data = Some(*data),
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
@@ -144,6 +145,7 @@ impl CashierApp {
             }
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
+                self.checkout.on_order_update(&order);
                 self.unresolved.late.push((*order).clone());
                 self.notices.push(Notice::Late(order));
             }
@@ -176,10 +178,10 @@ impl CashierApp {
         if !self.checkout.is_paying() {
             // A fresh checkout for the new methods; an amount being typed is kept.
             let typing = matches!(self.checkout.phase, checkout::Phase::Entering);
-            let amount = std::mem::take(&mut self.checkout.amount_text);
+            let entry = std::mem::take(&mut self.checkout.entry);
             self.checkout = CheckoutState::new(&self.info);
             if typing {
-                self.checkout.amount_text = amount;
+                self.checkout.entry = entry;
             }
         }
     }
@@ -192,6 +194,24 @@ impl CashierApp {
 
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut Ui) {
+        // While a notice shows, the keyboard is its: Enter or Esc closes it, and no key reaches
+        // the screen underneath (an F-key must not change the method behind it).
+        if !self.notices.is_empty() {
+            let close = ui.input_mut(|input| {
+                let close = input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
+                    | input.consume_key(egui::Modifiers::NONE, egui::Key::Escape);
+                input.events.retain(|event| {
+                    !matches!(
+                        event,
+                        egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
+                    )
+                });
+                close
+            });
+            if close {
+                self.notices.remove(0);
+            }
+        }
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
         if let Some(error) = &self.error {
             let words = error.message(self.lang);
@@ -418,6 +438,7 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         choices: CheckoutInfo::choices_for(gateway.provider),
         max_amount: gateway.max_amount,
         qr_wait: gateway.config.payment.qr_policy().wait,
+        barcode_wait: gateway.config.payment.barcode_policy().wait,
         is_sandbox: gateway.is_sandbox,
     }
 }

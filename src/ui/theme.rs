@@ -83,6 +83,8 @@ pub fn install(ctx: &egui::Context) {
     ctx.set_visuals(Visuals::light());
     ctx.global_style_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 8.0);
+        // A blinking cursor repaints the whole window twice a second, all day: keep it steady.
+        style.visuals.text_cursor.blink = false;
         style.spacing.button_padding = egui::vec2(12.0, 6.0);
         for (text_style, size) in [
             (egui::TextStyle::Body, BODY_TEXT),

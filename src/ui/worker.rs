@@ -303,6 +303,8 @@ impl Worker {
                 .map(|outcome| Box::new(outcome.order))
                 .map_err(|error| Problem::Pay(Arc::new(error)));
             outbox.emit(UiEvent::PaymentDone(done)).await;
+            // The unresolved count in the tab title stays true after every sale.
+            send_unresolved(configured.ledger(), &outbox).await;
         });
     }
 

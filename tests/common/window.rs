@@ -102,6 +102,15 @@ pub fn harness(app: CashierApp) -> Harness<'static, CashierApp> {
         )
 }
 
+/// Types `text` one character a frame, as a person's keyboard does.
+pub fn type_keys(harness: &mut Harness<'static, CashierApp>, text: &str) {
+    for c in text.chars() {
+        harness.event(egui::Event::Text(c.to_string()));
+        harness.run_steps(1);
+    }
+    harness.run_steps(1);
+}
+
 /// Steps frames until a widget whose label contains `text` shows, or fails after 10 s.
 pub fn wait_for(harness: &mut Harness<'static, CashierApp>, text: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -124,9 +133,9 @@ impl World {
         wait_for(&mut self.harness, text);
     }
 
+    /// Types `amount` as a person does: the checkout reads keys wherever focus is.
     pub fn type_amount(&mut self, amount: &str) {
-        self.harness.get_by_role(Role::TextInput).type_text(amount);
-        self.harness.run_steps(2);
+        type_keys(&mut self.harness, amount);
     }
 
     pub fn press(&mut self, key: egui::Key) {

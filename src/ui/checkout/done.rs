@@ -1,0 +1,129 @@
+//! The result: 支付成功 green, 支付失败 with the reason red, 结果未知 amber. Enter or Esc (after a
+//! short guard, so a double Enter never skips it) starts the next sale; so does typing its amount.
+
+use std::time::Instant;
+
+use egui::{Align, Key, Layout, RichText, Ui};
+
+use super::{CheckoutState, RESULT_GUARD, consume};
+use crate::gateway::MethodKind;
+use crate::i18n::{Lang, Localized, tr};
+use crate::ledger::OrderRecord;
+use crate::status::OrderStatus;
+use crate::ui::theme;
+
+pub(super) fn done_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    order: &OrderRecord,
+    since: Instant,
+    lang: Lang,
+) {
+    let ready = since.elapsed() >= RESULT_GUARD;
+    let next = consume(ui, Key::Enter) | consume(ui, Key::Escape);
+    if !ready {
+        ui.ctx().request_repaint_after(RESULT_GUARD);
+    }
+    // A digit typed here is the next sale's amount: a fast cashier does not wait for Enter.
+    let typed: String = ui.input(|input| {
+        input
+            .events
+            .iter()
+            .filter_map(|event| match event {
+                egui::Event::Text(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    });
+    if typed
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.' || c.is_numeric())
+    {
+        state.start_sale(&typed);
+        return;
+    }
+    let (headline, detail) = result_text(order, lang);
+    ui.add_space(theme::GAP * 2.0);
+    ui.with_layout(Layout::top_down(Align::Center), |ui| {
+        ui.label(
+            RichText::new(headline)
+                .font(theme::font(theme::HUGE_TEXT))
+                .color(theme::status_colour(order.status))
+                .strong(),
+        );
+        if let Some(detail) = detail {
+            ui.label(RichText::new(detail).font(theme::font(theme::LARGE_TEXT)));
+        }
+        ui.label(format!(
+            "{} · {}",
+            order.method.message(lang),
+            order.order_no
+        ));
+        if let Some(by_scanner) = state
+            .last_scan_by_scanner
+            .filter(|_| order.method.kind() == MethodKind::Barcode)
+        {
+            ui.label(
+                RichText::new(if by_scanner {
+                    tr(lang, "扫码枪输入", "Scanned")
+                } else {
+                    tr(lang, "手动输入", "Typed by hand")
+                })
+                .color(theme::MUTED),
+            );
+        }
+        ui.add_space(theme::GAP);
+        let clicked = ui
+            .button(
+                RichText::new(tr(lang, "新的收款 (Enter)", "New sale (Enter)"))
+                    .font(theme::font(theme::LARGE_TEXT)),
+            )
+            .clicked();
+        if clicked || (next && ready) {
+            state.start_sale("");
+        }
+    });
+}
+
+fn result_text(order: &OrderRecord, lang: Lang) -> (String, Option<String>) {
+    let paid = order.paid.unwrap_or(order.amount);
+    match order.status {
+        OrderStatus::Paid => (format!("{} {paid}", tr(lang, "支付成功", "Paid")), None),
+        OrderStatus::Failed => (
+            format!(
+                "{} {}",
+                tr(lang, "支付失败", "Payment failed"),
+                order.amount
+            ),
+            Some(order.last_error.clone().unwrap_or_default()),
+        ),
+        OrderStatus::AmountMismatch => (
+            format!(
+                "{} {paid}",
+                tr(lang, "金额不符：实付", "Amount differs: paid")
+            ),
+            Some(format!(
+                "{} {}，{}",
+                tr(lang, "订单金额", "asked"),
+                order.amount,
+                tr(lang, "请核对", "please check")
+            )),
+        ),
+        OrderStatus::Creating | OrderStatus::Pending | OrderStatus::Unresolved => (
+            format!(
+                "{} {}",
+                tr(lang, "结果未知", "Result unknown"),
+                order.amount
+            ),
+            Some(
+                tr(
+                    lang,
+                    "订单已保存，将在后台继续查询；可在“未完成订单”中重新查询",
+                    "The order is kept and queried again in the background; see Unresolved",
+                )
+                .to_owned(),
+            ),
+        ),
+    }
+}

@@ -1,0 +1,151 @@
+//! Typing the amount: the amount as typed, the methods with their F-keys, the charge button.
+//! Enter charges what is shown; a scanner's burst after the amount charges the scanned code.
+
+use egui::{RichText, Ui};
+
+use super::{
+    Action, CheckoutInfo, CheckoutState, Choice, FUNCTION_KEYS, InputError, Phase, centred_column,
+    code, consume,
+};
+use crate::gateway::barcode::normalise_code;
+use crate::i18n::{Lang, Localized, tr};
+use crate::money::Money;
+use crate::ui::amount_entry::Submit;
+use crate::ui::theme;
+
+pub(super) fn entering_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    info: &CheckoutInfo,
+    lang: Lang,
+) -> Option<Action> {
+    for (index, choice) in info.choices.iter().enumerate() {
+        if FUNCTION_KEYS
+            .get(index)
+            .is_some_and(|key| consume(ui, *key))
+        {
+            state.choice = *choice;
+        }
+    }
+    let (events, now) = ui.input(|input| (input.events.clone(), input.time));
+    let before = state.entry.text.clone();
+    let mut submit = state.entry.on_events(&events, now);
+    if state.entry.text != before {
+        state.amount_error = match Money::parse_charge(&state.entry.text, info.max_amount) {
+            Err(error) if !state.entry.text.trim().is_empty() => Some(InputError::Amount(error)),
+            _ => None,
+        };
+    }
+
+    ui.add_space(theme::GAP * 2.0);
+    centred_column(ui, |ui| {
+        ui.label(
+            RichText::new(tr(lang, "收款金额", "Amount"))
+                .font(theme::font(theme::BODY_TEXT))
+                .color(theme::MUTED),
+        );
+        amount_ui(ui, &state.entry.text);
+        match &state.amount_error {
+            Some(error) => ui.label(RichText::new(error.message(lang)).color(theme::FAILED)),
+            None => ui.label(""),
+        };
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new(tr(lang, "支付方式", "Pay method")).color(theme::MUTED));
+        ui.horizontal_wrapped(|ui| {
+            for (index, choice) in info.choices.iter().enumerate() {
+                let key = FUNCTION_KEYS
+                    .get(index)
+                    .map_or(String::new(), |key| format!("{} ", key.name()));
+                let selected = state.choice == *choice;
+                let button =
+                    egui::Button::selectable(selected, format!("{key}{}", choice.label(lang)))
+                        .min_size(egui::vec2(
+                            theme::METHOD_BUTTON_WIDTH,
+                            theme::BIG_BUTTON_HEIGHT,
+                        ));
+                if ui.add(button).clicked() {
+                    state.choice = *choice;
+                }
+            }
+        });
+        ui.add_space(theme::GAP);
+        let button = egui::Button::new(
+            RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(theme::ON_COLOUR),
+        )
+        .fill(theme::PAID)
+        .min_size(egui::vec2(
+            ui.available_width(),
+            theme::BIG_BUTTON_HEIGHT + 12.0,
+        ));
+        if ui.add(button).clicked() {
+            submit = Some(Submit::Charge);
+        }
+        ui.add_space(theme::GAP);
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "输入金额 → F 键选择支付方式 → Enter 收款；付款码：输入金额后直接扫码",
+                "Type the amount → pick a method with an F key → Enter; pay codes: scan right after the amount",
+            ))
+            .color(theme::MUTED),
+        );
+    });
+    submit.and_then(|submit| charge(state, info, submit))
+}
+
+/// What Enter (or a scanner's burst and its Enter) does with the amount shown.
+fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Option<Action> {
+    let amount = Money::parse_charge(&state.entry.text, info.max_amount);
+    match (submit, amount) {
+        (Submit::ChargeWithCode(_), Err(_)) => {
+            state.amount_error = Some(InputError::NeedAmount);
+            None
+        }
+        (Submit::ChargeWithCode(raw), Ok(amount)) => {
+            let code = normalise_code(&raw);
+            state.last_scan_by_scanner = Some(true);
+            match crate::gateway::barcode::detect_wallet(&code) {
+                Ok(_) => Some(state.pay(amount, Choice::Barcode, Some(code))),
+                Err(error) => {
+                    // Not a wallet's code: say so on the code screen, with the amount kept.
+                    state.phase = Phase::AwaitingCode { amount };
+                    state.scan = code::ScanBuffer::refused(code::ScanError::Invalid(error));
+                    None
+                }
+            }
+        }
+        (Submit::Charge, Ok(amount)) if state.choice == Choice::Barcode => {
+            state.phase = Phase::AwaitingCode { amount };
+            state.scan = code::ScanBuffer::default();
+            None
+        }
+        (Submit::Charge, Ok(amount)) => Some(state.pay(amount, state.choice, None)),
+        (Submit::Charge, Err(error)) => {
+            state.amount_error = Some(InputError::Amount(error));
+            None
+        }
+    }
+}
+
+/// The amount as typed, large, in a box that reads as the place the keys go; a hint when empty.
+fn amount_ui(ui: &mut Ui, text: &str) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("¥").font(theme::font(theme::HUGE_TEXT)));
+        egui::Frame::new()
+            .fill(ui.visuals().extreme_bg_color)
+            .stroke(ui.visuals().selection.stroke)
+            .corner_radius(4.0)
+            .inner_margin(egui::Margin::symmetric(10, 4))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                let shown = if text.is_empty() {
+                    RichText::new("0.00").color(theme::MUTED)
+                } else {
+                    RichText::new(text)
+                };
+                ui.label(shown.font(theme::font(theme::HUGE_TEXT)));
+            });
+    });
+}

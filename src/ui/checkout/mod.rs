@@ -1,0 +1,328 @@
+//! The checkout screen, keyboard first: type an amount, pick a method (F1, F2 …), Enter charges.
+//! Bar-code pay then waits for the scanner (or the code is scanned right after the amount);
+//! scan-code pay shows the QR; both end on a result, where typing the next amount starts the next
+//! sale.
+//!
+//! Every key is read from the input events wherever focus is ([`super::amount_entry`]), so no
+//! keystroke is lost to a text field that gave up focus.
+
+mod code;
+mod done;
+mod entering;
+mod paying;
+
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, Ui};
+
+use super::amount_entry::AmountEntry;
+use super::backend::Problem;
+use super::qr::QrCache;
+use super::theme;
+use crate::gateway::barcode::{Wallet, detect_wallet};
+use crate::gateway::{MethodKind, PayDisplay, PayMethod, Provider};
+use crate::i18n::{Lang, Localized, tr};
+use crate::ledger::OrderRecord;
+use crate::money::{AmountError, Money};
+use crate::payment::runner::{PaymentRequest, Progress};
+use crate::payment::state_machine::LiveStatus;
+
+pub use code::ScanError;
+
+/// How long a result stays before Enter may start a new sale, so a scanner's or a double
+/// Enter never skips it.
+const RESULT_GUARD: Duration = Duration::from_millis(600);
+/// The function keys, in the order methods are listed.
+const FUNCTION_KEYS: [Key; 12] = [
+    Key::F1,
+    Key::F2,
+    Key::F3,
+    Key::F4,
+    Key::F5,
+    Key::F6,
+    Key::F7,
+    Key::F8,
+    Key::F9,
+    Key::F10,
+    Key::F11,
+    Key::F12,
+];
+
+/// What the cashier picks: a method, or 付款码 (the code's prefix names the wallet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// A QR, link or transfer method.
+    Method(PayMethod),
+    /// Bar-code pay, any wallet.
+    Barcode,
+}
+
+impl Choice {
+    fn label(self, lang: Lang) -> String {
+        match self {
+            Choice::Method(method) => method.message(lang),
+            Choice::Barcode => tr(lang, "付款码", "Pay code").to_owned(),
+        }
+    }
+}
+
+/// What the checkout needs to know about the gateway.
+#[derive(Debug, Clone)]
+pub struct CheckoutInfo {
+    /// The methods on offer, in key order.
+    pub choices: Vec<Choice>,
+    /// The single-order limit.
+    pub max_amount: Money,
+    /// How long a QR is shown.
+    pub qr_wait: Duration,
+    /// How long a bar-code payment is waited for.
+    pub barcode_wait: Duration,
+    /// Whether this is the sandbox (shows 模拟顾客付款).
+    pub is_sandbox: bool,
+}
+
+impl CheckoutInfo {
+    /// The choices `provider` offers at a till: its QR, link and transfer methods that need no
+    /// payer details, and 付款码 when it has bar-code pay.
+    #[must_use]
+    pub fn choices_for(provider: Provider) -> Vec<Choice> {
+        let mut choices: Vec<Choice> = PayMethod::offered_by(provider)
+            .filter(|m| m.kind() != MethodKind::Barcode && !m.needs_payer())
+            .map(Choice::Method)
+            .collect();
+        if PayMethod::offered_by(provider).any(|m| m.kind() == MethodKind::Barcode) {
+            choices.insert(choices.len().min(2), Choice::Barcode);
+        }
+        choices
+    }
+}
+
+/// A payment on screen.
+#[derive(Debug, Clone)]
+pub struct Paying {
+    amount: Money,
+    /// For bar-code pay, the wallet's method once the code named it.
+    choice: Choice,
+    order_no: Option<String>,
+    display: Option<PayDisplay>,
+    live: LiveStatus,
+    /// When the live wait ends (the QR's expiry, the bar-code wait's deadline).
+    expires_at: Option<Instant>,
+    cancel_sent: bool,
+}
+
+/// Where the checkout is.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Typing the amount.
+    Entering,
+    /// Waiting for the customer's code from the scanner (or typed).
+    AwaitingCode {
+        /// The amount to charge.
+        amount: Money,
+    },
+    /// The payment is under way.
+    Paying(Box<Paying>),
+    /// The result, with when it appeared.
+    Done(Box<OrderRecord>, Instant),
+}
+
+/// Why the last amount or payment was refused, put in words when drawn.
+#[derive(Debug, Clone)]
+enum InputError {
+    /// The amount typed is not a valid charge.
+    Amount(AmountError),
+    /// A code was scanned before a valid amount was typed.
+    NeedAmount,
+    /// The payment could not start.
+    Payment(Problem),
+}
+
+impl Localized for InputError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            InputError::Amount(error) => error.message(lang),
+            InputError::NeedAmount => tr(
+                lang,
+                "请先输入金额，再扫描顾客的付款码",
+                "Type the amount first, then scan the customer's code",
+            )
+            .to_owned(),
+            InputError::Payment(problem) => problem.message(lang),
+        }
+    }
+}
+
+/// What the checkout asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Action {
+    /// Start a payment.
+    Pay(PaymentRequest),
+    /// Stop waiting.
+    Cancel,
+    /// Sandbox: the customer pays.
+    SimulatePay(String),
+}
+
+/// The checkout's state.
+#[derive(Debug, Clone)]
+pub struct CheckoutState {
+    /// What is typed as the amount.
+    pub entry: AmountEntry,
+    /// The chosen method.
+    pub choice: Choice,
+    /// Where it is.
+    pub phase: Phase,
+    amount_error: Option<InputError>,
+    scan: code::ScanBuffer,
+    last_scan_by_scanner: Option<bool>,
+}
+
+impl CheckoutState {
+    /// A fresh checkout with the first method chosen.
+    #[must_use]
+    pub fn new(info: &CheckoutInfo) -> CheckoutState {
+        CheckoutState {
+            entry: AmountEntry::default(),
+            choice: info.choices.first().copied().unwrap_or(Choice::Barcode),
+            phase: Phase::Entering,
+            amount_error: None,
+            scan: code::ScanBuffer::default(),
+            last_scan_by_scanner: None,
+        }
+    }
+
+    /// Whether a payment is under way (the app then keeps other screens from starting one).
+    #[must_use]
+    pub fn is_paying(&self) -> bool {
+        matches!(self.phase, Phase::Paying(_))
+    }
+
+    /// Applies a payment's progress.
+    pub fn on_progress(&mut self, progress: Progress, info: &CheckoutInfo) {
+        let Phase::Paying(paying) = &mut self.phase else {
+            return;
+        };
+        match progress {
+            Progress::Recorded(order_no) => paying.order_no = Some(order_no),
+            Progress::Show(display) => {
+                let wait = match display {
+                    PayDisplay::AwaitCustomer => info.barcode_wait,
+                    _ => info.qr_wait,
+                };
+                paying.expires_at = Some(Instant::now() + wait);
+                paying.display = Some(display);
+            }
+            Progress::Live(live) => paying.live = live,
+        }
+    }
+
+    /// Applies a payment's end.
+    pub fn on_done(&mut self, result: Result<OrderRecord, Problem>) {
+        match result {
+            Ok(order) => self.phase = Phase::Done(Box::new(order), Instant::now()),
+            Err(problem) => {
+                self.phase = Phase::Entering;
+                self.amount_error = Some(InputError::Payment(problem));
+            }
+        }
+    }
+
+    /// A later state of an order (a late payment): the result on screen, if it is that order's,
+    /// shows it.
+    pub fn on_order_update(&mut self, order: &OrderRecord) {
+        if let Phase::Done(shown, _) = &mut self.phase
+            && shown.order_no == order.order_no
+        {
+            **shown = order.clone();
+        }
+    }
+
+    /// Starts the next sale with `typed` as the start of its amount.
+    fn start_sale(&mut self, typed: &str) {
+        self.entry = AmountEntry::with_text(typed);
+        self.amount_error = None;
+        self.phase = Phase::Entering;
+        self.scan = code::ScanBuffer::default();
+    }
+
+    fn pay(&mut self, amount: Money, choice: Choice, auth_code: Option<String>) -> Action {
+        let method = match (choice, &auth_code) {
+            (Choice::Method(method), _) => method,
+            (Choice::Barcode, Some(code)) => match detect_wallet(code) {
+                Ok(Wallet::Alipay) => PayMethod::AlipayBarcode,
+                _ => PayMethod::WechatBarcode,
+            },
+            (Choice::Barcode, None) => PayMethod::WechatBarcode,
+        };
+        self.phase = Phase::Paying(Box::new(Paying {
+            amount,
+            choice: Choice::Method(method),
+            order_no: None,
+            display: None,
+            live: LiveStatus::Creating,
+            expires_at: None,
+            cancel_sent: false,
+        }));
+        Action::Pay(PaymentRequest {
+            method,
+            amount,
+            description: "商品".to_owned(),
+            auth_code,
+            payer: None,
+        })
+    }
+}
+
+/// Draws the checkout and handles its keys.
+pub fn checkout_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    info: &CheckoutInfo,
+    lang: Lang,
+    qr: &mut QrCache,
+) -> Option<Action> {
+    // No text field on the checkout takes keys: they are read from the events below.
+    ui.memory_mut(egui::Memory::stop_text_input);
+    match state.phase.clone() {
+        Phase::Entering => entering::entering_ui(ui, state, info, lang),
+        Phase::AwaitingCode { amount } => code::awaiting_code_ui(ui, state, amount, lang),
+        Phase::Paying(paying) => paying::paying_ui(ui, state, &paying, info, lang, qr),
+        Phase::Done(order, since) => {
+            done::done_ui(ui, state, &order, since, lang);
+            None
+        }
+    }
+}
+
+/// A column of the checkout's width in the middle of the screen.
+fn centred_column<R>(ui: &mut Ui, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
+    let width = theme::CHECKOUT_WIDTH.min(ui.available_width());
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            add_contents(ui)
+        })
+        .inner
+    })
+    .inner
+}
+
+fn consume(ui: &Ui, key: Key) -> bool {
+    ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))
+}
+
+/// The countdown to `expires_at` as `mm:ss`; asks for the next repaint when the second changes,
+/// the only thing on a wait screen that changes without an event.
+fn countdown_text(ui: &Ui, expires_at: Instant) -> String {
+    let left = expires_at.saturating_duration_since(Instant::now());
+    if !left.is_zero() {
+        let into_second = Duration::from_nanos(u64::from(left.subsec_nanos()));
+        ui.ctx()
+            .request_repaint_after(into_second + Duration::from_millis(5));
+    }
+    format!("{:02}:{:02}", left.as_secs() / 60, left.as_secs() % 60)
+}

@@ -1,0 +1,144 @@
+//! A payment under way: the QR (or transfer instructions), the amount and method, the wait in
+//! words and its countdown. Nothing animates: the screen repaints on the worker's events and once
+//! a second for the countdown, so a wait costs almost no CPU on a fanless till.
+
+use egui::{RichText, Ui};
+
+use super::{Action, CheckoutInfo, CheckoutState, Paying, Phase, consume, countdown_text};
+use crate::gateway::PayDisplay;
+use crate::i18n::{Lang, Localized, tr};
+use crate::payment::state_machine::LiveStatus;
+use crate::ui::qr::QrCache;
+use crate::ui::theme;
+
+/// The width the words beside the QR need.
+const INFO_WIDTH: f32 = 420.0;
+
+pub(super) fn paying_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    paying: &Paying,
+    info: &CheckoutInfo,
+    lang: Lang,
+    qr: &mut QrCache,
+) -> Option<Action> {
+    consume(ui, egui::Key::Enter);
+    let mut action = None;
+    let cancel = consume(ui, egui::Key::Escape);
+    let qr_url = match &paying.display {
+        Some(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => Some(url.clone()),
+        _ => None,
+    };
+    // The QR grows with the window (a customer scans from a distance), and the whole row is
+    // centred.
+    let side = (ui.available_height() - 2.0 * theme::GAP)
+        .min(ui.available_width() - INFO_WIDTH - theme::GAP)
+        .max(theme::QR_MIN_SIDE);
+    let row_width = if qr_url.is_some() {
+        side + theme::GAP + INFO_WIDTH
+    } else {
+        INFO_WIDTH
+    };
+    let margin = ((ui.available_width() - row_width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(margin);
+        if let Some(url) = &qr_url
+            && let Some(texture) = qr.texture(ui.ctx(), url)
+        {
+            ui.add(
+                egui::Image::new(texture)
+                    .fit_to_exact_size(egui::vec2(side, side))
+                    .alt_text(tr(lang, "付款二维码", "Payment QR")),
+            );
+        }
+        ui.vertical(|ui| {
+            ui.set_max_width(INFO_WIDTH);
+            ui.label(RichText::new(paying.amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
+            ui.label(RichText::new(paying.choice.label(lang)).font(theme::font(theme::LARGE_TEXT)));
+            if let Some(PayDisplay::Transfer(transfer)) = &paying.display {
+                transfer_ui(ui, transfer, lang);
+            }
+            ui.add_space(theme::GAP);
+            let colour = if paying.live == LiveStatus::Confirming {
+                theme::UNKNOWN
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(
+                RichText::new(paying.live.message(lang))
+                    .font(theme::font(theme::LARGE_TEXT))
+                    .color(colour),
+            );
+            if let Some(expires_at) = paying.expires_at {
+                let words = if qr_url.is_some() {
+                    tr(lang, "二维码有效期", "QR expires in")
+                } else {
+                    tr(lang, "等待时间剩余", "Time left")
+                };
+                ui.label(format!("{words} {}", countdown_text(ui, expires_at)));
+            }
+            if let Some(order_no) = &paying.order_no {
+                ui.label(
+                    RichText::new(format!("{} {order_no}", tr(lang, "订单号", "Order")))
+                        .color(theme::MUTED),
+                );
+            }
+            ui.add_space(theme::GAP);
+            if ui
+                .button(tr(lang, "停止等待 (Esc)", "Stop waiting (Esc)"))
+                .clicked()
+                || cancel
+            {
+                action = Some(Action::Cancel);
+            }
+            if info.is_sandbox
+                && let Some(url) = &qr_url
+                && ui
+                    .button(tr(lang, "模拟顾客付款", "Simulate customer payment"))
+                    .clicked()
+            {
+                action = Some(Action::SimulatePay(url.clone()));
+            }
+        });
+    });
+    if action == Some(Action::Cancel)
+        && let Phase::Paying(paying) = &mut state.phase
+    {
+        // Esc pressed again while the first cancel is on its way changes nothing.
+        if paying.cancel_sent {
+            return None;
+        }
+        paying.cancel_sent = true;
+    }
+    action
+}
+
+fn transfer_ui(ui: &mut Ui, transfer: &crate::gateway::TransferInstructions, lang: Lang) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tr(lang, "请转账", "Transfer exactly"),
+            transfer.amount
+        ))
+        .font(theme::font(theme::LARGE_TEXT))
+        .color(theme::UNKNOWN),
+    );
+    egui::Grid::new("transfer").num_columns(2).show(ui, |ui| {
+        for (label, value) in [
+            (tr(lang, "收款账号", "Account"), &transfer.account),
+            (tr(lang, "银行卡号", "Card"), &transfer.bank_card),
+            (tr(lang, "开户银行", "Bank"), &transfer.bank_name),
+            (tr(lang, "户名", "Name"), &transfer.real_name),
+            (
+                tr(lang, "附言（必填）", "Note (required)"),
+                &transfer.note_code,
+            ),
+        ] {
+            if let Some(value) = value {
+                ui.label(label);
+                ui.label(RichText::new(value).font(theme::font(theme::LARGE_TEXT)));
+                ui.end_row();
+            }
+        }
+    });
+}

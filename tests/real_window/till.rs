@@ -1,0 +1,245 @@
+//! A till for the real-window suite: the release binary in its own Xvfb display (no window
+//! manager, as CI has), driven by xdotool as a cashier's keyboard, mouse and USB scanner are,
+//! its ledger read back through `cashier history --json`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long the app gets to take what was typed before the next step.
+const SETTLE: Duration = Duration::from_millis(250);
+
+/// The binary under test: `CASHIER_BIN`, else the release build.
+fn binary() -> PathBuf {
+    std::env::var_os("CASHIER_BIN").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target")
+                .join("release")
+                .join("cashier")
+        },
+        PathBuf::from,
+    )
+}
+
+/// One running till on its own display, with its own config and data directories.
+pub struct Till {
+    xvfb: Child,
+    app: Child,
+    display: String,
+    window: String,
+    home: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
+}
+
+impl Till {
+    /// Starts Xvfb at `width`×`height` and the cashier on it, on its own sandbox, and gives its
+    /// window the keyboard.
+    pub fn start(width: u32, height: u32) -> Till {
+        let binary = binary();
+        assert!(
+            binary.exists(),
+            "{} is missing: build it with `cargo build --release --bin cashier`",
+            binary.display()
+        );
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+            .arg(format!("{width}x{height}x24"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (apt-get install xvfb)");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb says its display");
+        let display = format!(":{}", line.trim());
+        let home = tempfile::tempdir().expect("home");
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let app = Command::new(&binary)
+            .args(["--sandbox-port", "0", "--data-dir"])
+            .arg(data_dir.path())
+            .env("DISPLAY", &display)
+            .env("HOME", home.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the cashier starts");
+        let mut till = Till {
+            xvfb,
+            app,
+            display,
+            window: String::new(),
+            home,
+            data_dir,
+        };
+        till.window = till.wait_for_window();
+        // Without a window manager a new window has no keyboard focus: give it the focus.
+        till.xdotool(&["windowfocus", "--sync", &till.window.clone()]);
+        // Let the first frames settle (fonts, the first layout).
+        std::thread::sleep(Duration::from_millis(800));
+        till
+    }
+
+    fn wait_for_window(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let output = Command::new("xdotool")
+                .args([
+                    "search",
+                    "--onlyvisible",
+                    "--pid",
+                    &self.app.id().to_string(),
+                ])
+                .env("DISPLAY", &self.display)
+                .output()
+                .expect("xdotool runs (apt-get install xdotool)");
+            let found = String::from_utf8_lossy(&output.stdout);
+            if let Some(window) = found.lines().next() {
+                return window.to_owned();
+            }
+            assert!(Instant::now() < deadline, "the window never showed");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        let status = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xdotool runs");
+        assert!(status.success(), "xdotool {args:?} failed");
+    }
+
+    /// Types `text` as a person does: a key every 60 ms.
+    pub fn type_text(&self, text: &str) {
+        self.xdotool(&["type", "--delay", "60", text]);
+        Self::settle();
+    }
+
+    /// A USB scanner's burst: the code at 5 ms a key, then Enter.
+    pub fn scan(&self, code: &str) {
+        self.xdotool(&["type", "--delay", "5", code]);
+        self.xdotool(&["key", "Return"]);
+        Self::settle();
+    }
+
+    /// Presses keys by their X names (`Return`, `Escape`, `F3`, `BackSpace`).
+    pub fn key(&self, keys: &str) {
+        self.xdotool(&["key", "--delay", "60", keys]);
+        Self::settle();
+    }
+
+    /// Clicks at a point of the window, in its own pixels.
+    pub fn click(&self, x: u32, y: u32) {
+        self.xdotool(&[
+            "mousemove",
+            "--window",
+            &self.window,
+            &x.to_string(),
+            &y.to_string(),
+            "click",
+            "1",
+        ]);
+        Self::settle();
+    }
+
+    /// Gives the app a moment to take what was typed.
+    fn settle() {
+        std::thread::sleep(SETTLE);
+    }
+
+    /// The cashier's own words on the ledger: `cashier history --json`, one object per line.
+    pub fn history(&self) -> Vec<Value> {
+        let output = Command::new(binary())
+            .args(["history", "--json", "--sandbox-port", "0", "--data-dir"])
+            .arg(self.data_dir.path())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .output()
+            .expect("cashier history runs");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
+
+    /// Today's orders, newest first.
+    pub fn orders(&self) -> Vec<Value> {
+        self.history()
+            .into_iter()
+            .filter(|line| line.get("order_no").is_some())
+            .collect()
+    }
+
+    /// Waits until today's orders satisfy `done`, or fails after `timeout` saying `what`.
+    pub fn wait_for_orders(
+        &self,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let orders = self.orders();
+            if done(&orders) {
+                return orders;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}; the ledger has {orders:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// CPU time the app has used, in clock ticks (user + system, fields 14 and 15 of
+    /// `/proc/PID/stat`).
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.app.id()))
+            .expect("the app is running");
+        // The command name may hold spaces: count fields after its closing parenthesis.
+        let after_name = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let user: u64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0);
+        let system: u64 = fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0);
+        user + system
+    }
+
+    /// The share of one core the app used over `span`, in percent.
+    pub fn cpu_percent_over(&self, span: Duration) -> f64 {
+        let ticks_per_second = 100.0; // USER_HZ on Linux
+        let before = self.cpu_ticks();
+        std::thread::sleep(span);
+        let used = self.cpu_ticks() - before;
+        #[allow(clippy::cast_precision_loss)] // Tick counts are small.
+        let percent = used as f64 / ticks_per_second / span.as_secs_f64() * 100.0;
+        percent
+    }
+
+    /// Saves a screenshot of the display to `name` under `target/real-window/`, for a person.
+    pub fn screenshot(&self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/real-window");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(dir.join(name))
+            .env("DISPLAY", &self.display)
+            .status();
+    }
+}
+
+impl Drop for Till {
+    fn drop(&mut self) {
+        let _ = self.app.kill();
+        let _ = self.app.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}

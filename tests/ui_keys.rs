@@ -1,0 +1,133 @@
+//! The checkout's keyboard as a hurried cashier uses it (issue 8), through `egui_kittest`: every
+//! key lands in the amount wherever focus is, Esc clears, a scanner's burst right after the amount
+//! charges the code, a digit on the result screen starts the next sale, and a notice takes the
+//! keyboard while it shows. The real-window suite (`tests/real_window`) proves the same with real
+//! focus under Xvfb.
+
+mod common;
+
+use std::time::Duration;
+
+use common::window::world;
+use egui_kittest::kittest::Queryable;
+
+#[test]
+fn esc_clears_the_amount_and_the_digits_typed_after_it_are_charged() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("12");
+    world.press(egui::Key::Escape);
+    world.type_amount("34");
+    assert!(
+        world.harness.query_by_label("34").is_some(),
+        "the screen shows 34"
+    );
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    assert!(world.harness.query_by_label("¥34.00").is_some());
+}
+
+#[test]
+fn a_scanner_burst_after_the_amount_charges_the_code() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("11.40");
+    // The scanner: the whole code and its Enter in one frame, no F3, no Enter by the cashier.
+    world.scan("130000000000000001");
+    world.wait_for("支付成功 ¥11.40");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("微信付款码")
+            .is_some()
+    );
+    assert_eq!(world.order_count(), 1);
+}
+
+#[test]
+fn a_scanner_burst_with_no_amount_asks_for_the_amount_first() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.scan("130000000000000001");
+    world.wait_for("请先输入金额");
+    assert!(
+        world.harness.query_by_label("0.00").is_some(),
+        "the code is kept out of the amount"
+    );
+    assert_eq!(world.order_count(), 0);
+}
+
+#[test]
+fn a_digit_on_the_result_screen_starts_the_next_sale() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("8");
+    world.scan("280000000000000001");
+    world.wait_for("支付成功 ¥8.00");
+    world.type_amount("2.5");
+    assert!(world.harness.query_by_label("2.5").is_some());
+    world.press(egui::Key::Enter);
+    world.wait_for("¥2.50");
+}
+
+#[test]
+fn enter_with_nothing_scanned_asks_for_the_scan() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("5");
+    world.press(egui::Key::F3);
+    world.press(egui::Key::Enter);
+    world.wait_for("等待扫码");
+    world.press(egui::Key::Enter);
+    let asks = world
+        .harness
+        .query_all_by_label_contains("请扫描顾客的付款码")
+        .count();
+    assert_eq!(asks, 2, "the heading, and the answer to the empty Enter");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("付款码无效")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_notice_takes_the_keyboard_and_enter_closes_it() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("4.20");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.press(egui::Key::Escape);
+    world.wait_for("结果未知 ¥4.20");
+    let url = world.ledger.lock().unresolved().expect("list")[0]
+        .shown
+        .clone()
+        .expect("shown");
+    world.runtime.block_on(common::open(&url));
+    // The tab's count is live: it was never opened.
+    world.harness.get_by_label("未完成订单 (1)").click();
+    world.wait_for("全部重新查询");
+    world.harness.get_by_label("全部重新查询").click();
+    world.wait_for("知道了");
+    world.press(egui::Key::F3);
+    world.press(egui::Key::Enter);
+    assert!(
+        world.harness.query_by_label("知道了").is_none(),
+        "Enter closed it"
+    );
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    // The result left on the checkout now says paid.
+    world.wait_for("支付成功 ¥4.20");
+    std::thread::sleep(Duration::from_millis(700));
+    world.press(egui::Key::Enter);
+    world.type_amount("1");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    assert!(
+        world.harness.query_by_label("支付宝扫码").is_some(),
+        "F3 pressed on the notice did not pick 付款码"
+    );
+}
