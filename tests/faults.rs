@@ -131,8 +131,11 @@ async fn a_faulty_bar_code_answer_is_an_unknown_outcome() {
     }
 }
 
+/// Nobody listening: the connection is refused before a byte of the request leaves, so the
+/// gateway cannot have acted — a definite "not sent", never an unknown outcome. (A connection
+/// that breaks after the request left is unknown: the drop fault above.)
 #[tokio::test]
-async fn a_dead_gateway_is_an_unknown_outcome() {
+async fn a_refused_connection_is_a_definite_not_sent() {
     let sandbox = sandbox().await;
     let base_url = sandbox.base_url();
     drop(sandbox);
@@ -143,6 +146,7 @@ async fn a_dead_gateway_is_an_unknown_outcome() {
         .create_qr_order(&new_order(PayMethod::AlipayQr, 100))
         .await
         .expect_err("nobody there");
-    assert_eq!(error, GatewayError::Unknown(UnknownCause::Network));
-    assert!(error.to_string().contains("网络异常"));
+    assert_eq!(error, GatewayError::Unreachable);
+    assert!(!error.is_unknown_outcome());
+    assert_eq!(error.to_string(), "无法连接支付平台，请求未发出，未扣款");
 }

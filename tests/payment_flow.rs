@@ -454,3 +454,36 @@ async fn concurrent_requeries_of_one_order_send_one_query() {
         .expect("kept");
     assert_eq!(order.query_attempts, 2);
 }
+
+/// A gateway that refuses the connection never received the order: the sale fails at once as
+/// "not sent" (nothing can have been charged), instead of waiting out the QR's five minutes.
+#[tokio::test]
+async fn a_refused_connection_fails_the_sale_at_once_as_never_sent() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let gateway =
+        cashier::config::GatewayConfig::sandbox(Provider::Qht, &format!("http://127.0.0.1:{port}"))
+            .build("T01", common::TIMEOUTS)
+            .expect("gateway builds");
+    let mut health = gateway.health();
+    let context = PaymentContext {
+        gateway,
+        ledger: SharedLedger::new(Ledger::open_in_memory().expect("ledger")),
+        till_id: "T01".into(),
+        barcode_policy: FAST,
+        qr_policy: PollPolicy::QR,
+    };
+    let started = std::time::Instant::now();
+    let outcome = pay(&context, request(PayMethod::AlipayQr, 1_000, None), |_| {}).await;
+    assert!(started.elapsed() < Duration::from_secs(2), "no wait");
+    assert_eq!(outcome.order.status, OrderStatus::Failed);
+    assert_eq!(
+        outcome.order.last_error.as_deref(),
+        Some("无法连接支付平台，请求未发出，未扣款")
+    );
+    assert!(matches!(
+        *health.borrow_and_update(),
+        cashier::gateway::http::Health::Unreachable { .. }
+    ));
+}

@@ -226,6 +226,13 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
         world.harness.get_by_label("测试连接").click();
         world.wait_for(verdict);
         assert!(
+            world
+                .harness
+                .query_by_label_contains("订单已保存")
+                .is_none(),
+            "a connection test makes no order and says nothing of one"
+        );
+        assert!(
             world.harness.query_by_label_contains(key).is_none(),
             "the key is never shown"
         );

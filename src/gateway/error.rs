@@ -317,6 +317,10 @@ pub enum GatewayError {
     /// The gateway may or may not have acted.
     #[error("{}", unknown_zh(.0))]
     Unknown(UnknownCause),
+    /// No connection could be made (refused, no route, name not found, connect timeout): the
+    /// request never left the machine, so the gateway cannot have acted on it.
+    #[error("无法连接支付平台，请求未发出，未扣款")]
+    Unreachable,
 }
 
 impl GatewayError {
@@ -345,7 +349,22 @@ impl GatewayError {
 }
 
 fn unknown_zh(cause: &UnknownCause) -> String {
-    let what = match cause {
+    format!("{}，结果未知，订单已保存并将重新查询", cause_zh(cause))
+}
+
+impl UnknownCause {
+    /// What went wrong in `lang`, without what it means for an order (for a connection test).
+    #[must_use]
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => cause_zh(self),
+            Lang::En => cause_en(self),
+        }
+    }
+}
+
+fn cause_zh(cause: &UnknownCause) -> String {
+    match cause {
         UnknownCause::Timeout => "支付平台响应超时".to_owned(),
         UnknownCause::Network => "网络异常，连接支付平台失败".to_owned(),
         UnknownCause::ServerError(status) => format!("支付平台服务器错误（HTTP {status}）"),
@@ -358,12 +377,18 @@ fn unknown_zh(cause: &UnknownCause) -> String {
             Some(row) if row.meaning == CodeMeaning::Ambiguous => row.zh.to_owned(),
             _ => format!("支付平台返回未知代码 {code}"),
         },
-    };
-    format!("{what}，结果未知，订单已保存并将重新查询")
+    }
 }
 
 fn unknown_en(cause: &UnknownCause) -> String {
-    let what = match cause {
+    format!(
+        "{}; the result is unknown, the order is kept and will be queried again",
+        cause_en(cause)
+    )
+}
+
+fn cause_en(cause: &UnknownCause) -> String {
+    match cause {
         UnknownCause::Timeout => "The gateway did not answer in time".to_owned(),
         UnknownCause::Network => "Network error reaching the gateway".to_owned(),
         UnknownCause::ServerError(status) => format!("Gateway server error (HTTP {status})"),
@@ -376,8 +401,7 @@ fn unknown_en(cause: &UnknownCause) -> String {
             Some(row) if row.meaning == CodeMeaning::Ambiguous => row.en.to_owned(),
             _ => format!("The gateway answered with unknown code {code}"),
         },
-    };
-    format!("{what}; the result is unknown, the order is kept and will be queried again")
+    }
 }
 
 /// The codes of the two tables do not overlap, so a code alone finds its row.
@@ -414,6 +438,9 @@ impl Localized for GatewayError {
         match (self, lang) {
             (GatewayError::Invalid(error), lang) => error.message(lang),
             (GatewayError::Unknown(cause), Lang::En) => unknown_en(cause),
+            (GatewayError::Unreachable, Lang::En) => {
+                "Cannot reach the gateway: nothing was sent, nothing charged".to_owned()
+            }
             (GatewayError::Rejected { message_en, .. }, Lang::En) => {
                 format!("Refused by the gateway: {message_en}")
             }

@@ -2,10 +2,14 @@
 //!
 //! Anything but a whole JSON object from the gateway is an unknown outcome: a timeout, a reset, a
 //! 5xx, an HTML page, an empty or unparsable body. Only a JSON object is handed to the parsers.
+//! A connection that could not be made at all is different: nothing was sent, so it is
+//! [`GatewayError::Unreachable`], a definite "not sent".
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use tokio::sync::watch;
 
 use crate::gateway::error::{GatewayError, UnknownCause};
 
@@ -27,10 +31,27 @@ impl Default for Timeouts {
     }
 }
 
-/// A reused HTTP client (rustls, no OpenSSL) with the configured timeouts.
+/// Whether the gateway has been answering, from the calls made so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Health {
+    /// No call made yet.
+    #[default]
+    Untried,
+    /// The last call got an answer (whatever it said).
+    Answering,
+    /// Calls have got no answer (no connection, or no answer in time) since then.
+    Unreachable {
+        /// The first call that got no answer.
+        since: DateTime<Utc>,
+    },
+}
+
+/// A reused HTTP client (rustls, no OpenSSL) with the configured timeouts; it keeps the
+/// gateway's [`Health`] for whoever shows it.
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
+    health: watch::Sender<Health>,
 }
 
 impl Transport {
@@ -41,7 +62,34 @@ impl Transport {
             .timeout(timeouts.total)
             .user_agent(concat!("cashier/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Transport { client })
+        Ok(Transport {
+            client,
+            health: watch::Sender::new(Health::Untried),
+        })
+    }
+
+    /// The gateway's health as calls find it; changes wake the receiver.
+    #[must_use]
+    pub fn health(&self) -> watch::Receiver<Health> {
+        self.health.subscribe()
+    }
+
+    fn note(&self, result: &Result<Map<String, Value>, GatewayError>) {
+        let unreachable = matches!(
+            result,
+            Err(GatewayError::Unreachable
+                | GatewayError::Unknown(UnknownCause::Timeout | UnknownCause::Network))
+        );
+        self.health.send_if_modified(|health| {
+            let next = match (unreachable, *health) {
+                (false, _) => Health::Answering,
+                (true, Health::Unreachable { since }) => Health::Unreachable { since },
+                (true, _) => Health::Unreachable { since: Utc::now() },
+            };
+            let changed = next != *health;
+            *health = next;
+            changed
+        });
     }
 
     /// POSTs `body` as JSON and returns the answer's JSON object.
@@ -51,7 +99,9 @@ impl Transport {
         body: &Value,
     ) -> Result<Map<String, Value>, GatewayError> {
         let response = self.client.post(url).json(body).send().await;
-        read_answer(response).await
+        let answer = read_answer(response).await;
+        self.note(&answer);
+        answer
     }
 
     /// POSTs `pairs` as a form and returns the answer's JSON object.
@@ -61,14 +111,23 @@ impl Transport {
         pairs: &[(String, String)],
     ) -> Result<Map<String, Value>, GatewayError> {
         let response = self.client.post(url).form(pairs).send().await;
-        read_answer(response).await
+        let answer = read_answer(response).await;
+        self.note(&answer);
+        answer
     }
 }
 
 async fn read_answer(
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<Map<String, Value>, GatewayError> {
-    let response = response.map_err(|error| GatewayError::Unknown(network_cause(&error)))?;
+    let response = response.map_err(|error| {
+        if error.is_connect() {
+            // No connection was made, so no byte of the request left: a definite "not sent".
+            GatewayError::Unreachable
+        } else {
+            GatewayError::Unknown(network_cause(&error))
+        }
+    })?;
     let status = response.status();
     let body = response
         .bytes()

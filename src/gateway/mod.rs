@@ -212,6 +212,15 @@ impl Gateway {
         }
     }
 
+    /// The gateway's health as calls find it; changes wake the receiver.
+    #[must_use]
+    pub fn health(&self) -> tokio::sync::watch::Receiver<http::Health> {
+        match &self.client {
+            ProviderClient::Qht(client) => client.health(),
+            ProviderClient::Changpay(client) => client.health(),
+        }
+    }
+
     /// The largest amount one order may charge.
     #[must_use]
     pub fn max_amount(&self) -> Money {

@@ -300,7 +300,8 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
                 }
             },
             Err(error) => {
-                let progress = if error.is_unknown_outcome() {
+                let no_answer = error.is_unknown_outcome() || error == GatewayError::Unreachable;
+                let progress = if no_answer {
                     LiveStatus::Confirming
                 } else {
                     payment.first_status()

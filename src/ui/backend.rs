@@ -77,6 +77,8 @@ pub enum UiEvent {
     ConnectionTested(ConnectionVerdict),
     /// A saved configuration is in force now, or why not.
     Applied(Result<Box<GatewayView>, Problem>),
+    /// Whether the gateway in force has been answering.
+    GatewayHealth(crate::gateway::http::Health),
     /// Something failed that the cashier should know.
     Error(Problem),
 }

@@ -156,6 +156,7 @@ impl CashierApp {
             UiEvent::Applied(Err(problem)) => {
                 self.settings.note = Some(SettingsNote::Failed(problem));
             }
+            UiEvent::GatewayHealth(health) => self.info.health = health,
             UiEvent::Error(error) => self.error = Some(error),
         }
     }
@@ -439,6 +440,8 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         max_amount: gateway.max_amount,
         qr_wait: gateway.config.payment.qr_policy().wait,
         barcode_wait: gateway.config.payment.barcode_policy().wait,
+        health: crate::gateway::http::Health::Untried,
+        offset: gateway.config.history.offset(),
         is_sandbox: gateway.is_sandbox,
     }
 }

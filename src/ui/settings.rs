@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::backend::{ConnectionVerdict, Problem};
 use super::theme;
 use crate::config::GatewayConfig;
-use crate::gateway::Provider;
+use crate::gateway::{GatewayError, Provider};
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
 use crate::secret::Secret;
@@ -260,11 +260,21 @@ fn verdict_ui(ui: &mut Ui, verdict: Option<&ConnectionVerdict>, lang: Lang) {
             );
         }
         Some(ConnectionVerdict::Unreachable(error)) => {
+            // A connection test made no order: its words say nothing of orders kept.
+            let why = match error {
+                GatewayError::Unknown(cause) => cause.words(lang),
+                GatewayError::Unreachable => tr(
+                    lang,
+                    "连接被拒绝或无法建立，请检查接口地址和网络",
+                    "the connection was refused or could not be made: check the base URL and the network",
+                )
+                .to_owned(),
+                other => other.message(lang),
+            };
             ui.label(
                 RichText::new(format!(
-                    "{}：{}",
+                    "{}：{why}",
                     tr(lang, "无法连接支付平台", "Cannot reach the gateway"),
-                    error.message(lang)
                 ))
                 .color(theme::UNKNOWN),
             );

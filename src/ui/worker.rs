@@ -72,6 +72,7 @@ impl Outbox {
 struct Held {
     resources: Resources,
     listener: Option<JoinHandle<()>>,
+    health: Option<JoinHandle<()>>,
     recovered: Vec<SharedLedger>,
 }
 
@@ -101,6 +102,7 @@ pub fn start(
     let configured = Arc::new(configured);
     let held = Held {
         listener: spawn_listener(runtime, &configured, late_tx.clone()),
+        health: Some(runtime.spawn(forward_health(Arc::clone(&configured), outbox.clone()))),
         resources,
         recovered: vec![configured.ledger().clone()],
     };
@@ -142,6 +144,19 @@ fn spawn_listener(
             tracing::error!(%error, %addr, "notification listener stopped");
         }
     }))
+}
+
+/// Tells the UI each change of the gateway's health, until the gateway is gone.
+async fn forward_health(configured: Arc<Configured>, outbox: Outbox) {
+    let mut health = configured.context.gateway.health();
+    drop(configured);
+    loop {
+        let now = *health.borrow_and_update();
+        outbox.emit(UiEvent::GatewayHealth(now)).await;
+        if health.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
@@ -403,6 +418,13 @@ impl Worker {
                 &configured,
                 late_payments,
             );
+            if let Some(health) = held.health.take() {
+                health.abort();
+            }
+            held.health = Some(tokio::spawn(forward_health(
+                Arc::clone(&configured),
+                outbox.clone(),
+            )));
             // A ledger this run has not used yet may hold orders an earlier run left open.
             let ledger = configured.ledger();
             let first_use = !held.recovered.iter().any(|seen| seen.same_as(ledger));

@@ -153,3 +153,28 @@ fn open(url: &str) {
         let _ = reqwest::get(url).await;
     });
 }
+
+/// A gateway that refuses the connection: the charge fails at once as "not sent", not after the
+/// QR's five minutes (defect 6).
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn an_unreachable_gateway_fails_the_charge_at_once() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let config = format!(
+        "[gateway]\nprovider = \"qht\"\nbase_url = \"http://127.0.0.1:{port}\"\n\
+         merchant_id = \"QHT-SANDBOX-0001\"\nkey = \"sandbox-qht-key\"\n"
+    );
+    let till = Till::start_with_config(1100, 720, Some(&config));
+    till.type_text("9");
+    till.key("Return");
+    let orders = till.wait_for_orders("a failed sale", Duration::from_secs(3), |o| {
+        o.first().is_some_and(|o| text(o, "status") == "failed")
+    });
+    assert_eq!(
+        text(&orders[0], "error"),
+        "无法连接支付平台，请求未发出，未扣款"
+    );
+    till.screenshot("unreachable.png");
+}

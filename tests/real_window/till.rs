@@ -39,6 +39,11 @@ impl Till {
     /// Starts Xvfb at `width`×`height` and the cashier on it, on its own sandbox, and gives its
     /// window the keyboard.
     pub fn start(width: u32, height: u32) -> Till {
+        Till::start_with_config(width, height, None)
+    }
+
+    /// As [`Till::start`], with `config` (TOML) as the cashier's config file.
+    pub fn start_with_config(width: u32, height: u32, config: Option<&str>) -> Till {
         let binary = binary();
         assert!(
             binary.exists(),
@@ -59,6 +64,15 @@ impl Till {
         let display = format!(":{}", line.trim());
         let home = tempfile::tempdir().expect("home");
         let data_dir = tempfile::tempdir().expect("data dir");
+        if let Some(config) = config {
+            let dir = home.path().join(".config").join("cashier");
+            std::fs::create_dir_all(&dir).expect("config dir");
+            let file = dir.join("config.toml");
+            std::fs::write(&file, config).expect("config written");
+            let mut permissions = std::fs::metadata(&file).expect("written").permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+            std::fs::set_permissions(&file, permissions).expect("0600");
+        }
         let app = Command::new(&binary)
             .args(["--sandbox-port", "0", "--data-dir"])
             .arg(data_dir.path())

@@ -139,7 +139,13 @@ pub struct ChangpayClient {
 }
 
 impl ChangpayClient {
-    /// A client for the merchant in `settings`.
+    /// The gateway's health as this client's calls find it.
+    #[must_use]
+    pub fn health(&self) -> tokio::sync::watch::Receiver<crate::gateway::http::Health> {
+        self.transport.health()
+    }
+
+    /// A client for the merchant in `settings`, sending through `transport`.
     #[must_use]
     pub fn new(transport: Transport, settings: ChangpaySettings) -> ChangpayClient {
         ChangpayClient {

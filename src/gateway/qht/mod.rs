@@ -117,7 +117,13 @@ pub struct QhtClient {
 }
 
 impl QhtClient {
-    /// A client for the merchant in `settings`.
+    /// The gateway's health as this client's calls find it.
+    #[must_use]
+    pub fn health(&self) -> tokio::sync::watch::Receiver<crate::gateway::http::Health> {
+        self.transport.health()
+    }
+
+    /// A client for the merchant in `settings`, sending through `transport`.
     #[must_use]
     pub fn new(transport: Transport, settings: QhtSettings) -> QhtClient {
         QhtClient {

@@ -8,6 +8,7 @@ use super::{
     code, consume,
 };
 use crate::gateway::barcode::normalise_code;
+use crate::gateway::http::Health;
 use crate::i18n::{Lang, Localized, tr};
 use crate::money::Money;
 use crate::ui::amount_entry::Submit;
@@ -37,8 +38,9 @@ pub(super) fn entering_ui(
         };
     }
 
-    ui.add_space(theme::GAP * 2.0);
+    ui.add_space(theme::GAP);
     centred_column(ui, |ui| {
+        health_ui(ui, info, lang);
         ui.label(
             RichText::new(tr(lang, "收款金额", "Amount"))
                 .font(theme::font(theme::BODY_TEXT))
@@ -127,6 +129,30 @@ fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Opt
             None
         }
     }
+}
+
+/// Whether the gateway has been answering: a cashier learns of a dead network before charging.
+fn health_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
+    let (words, colour) = match info.health {
+        Health::Untried => (
+            tr(lang, "支付平台：尚未连接", "Gateway: not contacted yet").to_owned(),
+            theme::MUTED,
+        ),
+        Health::Answering => (
+            tr(lang, "支付平台：连接正常", "Gateway: answering").to_owned(),
+            theme::PAID,
+        ),
+        Health::Unreachable { since } => (
+            format!(
+                "{} {} {}",
+                tr(lang, "！支付平台：自", "! Gateway: no answer since"),
+                since.with_timezone(&info.offset).format("%H:%M:%S"),
+                tr(lang, "起无法连接，请检查网络", "; check the network")
+            ),
+            theme::FAILED,
+        ),
+    };
+    ui.label(RichText::new(words).color(colour));
 }
 
 /// The amount as typed, large, in a box that reads as the place the keys go; a hint when empty.

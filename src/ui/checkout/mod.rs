@@ -79,6 +79,10 @@ pub struct CheckoutInfo {
     pub barcode_wait: Duration,
     /// Whether this is the sandbox (shows 模拟顾客付款).
     pub is_sandbox: bool,
+    /// Whether the gateway has been answering, so the cashier knows before charging.
+    pub health: crate::gateway::http::Health,
+    /// The zone times are shown in.
+    pub offset: chrono::FixedOffset,
 }
 
 impl CheckoutInfo {
