@@ -337,25 +337,3 @@ fn day_totals_split_by_status_and_method() {
         .expect("open one");
     assert_eq!((creating.count, creating.asked), (1, Money::from_li(5_000)));
 }
-
-#[test]
-fn a_csv_line_shows_china_time_and_exact_yuan() {
-    let mut ledger = Ledger::open_in_memory().expect("open");
-    let order_no = ledger
-        .create_order(&draft(12_340), cst_time(2026, 11, 21, 23, 59, 59))
-        .expect("a")
-        .order_no;
-    ledger
-        .record(&order_no, &paid(12_340), Utc::now())
-        .expect("paid");
-    let order = ledger.order(&order_no).expect("read").expect("exists");
-    let line = cashier::ledger::csv_line(&order, cst());
-    assert_eq!(
-        line,
-        format!("{order_no},2026-11-21 23:59:59,支付宝扫码,12.34,12.34,支付成功,false\n")
-    );
-    assert_eq!(
-        cashier::ledger::CSV_HEADER.split(',').count(),
-        line.split(',').count()
-    );
-}

@@ -168,10 +168,11 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
     }
     drop(ledger);
     if as_csv {
-        print!("{}", crate::ledger::CSV_HEADER);
-        for order in &orders {
-            print!("{}", crate::ledger::csv_line(order, offset));
-        }
+        let bom = crate::export::Bom::No;
+        print!(
+            "{}",
+            crate::export::csv_document(&orders, &totals, offset, bom)
+        );
     } else if as_json {
         for order in &orders {
             println!("{}", json::order(order, offset));

@@ -63,27 +63,6 @@ pub struct DailyTotal {
     pub paid: Money,
 }
 
-/// The header of a day's CSV export.
-pub const CSV_HEADER: &str = "order_no,created_at,method,amount,paid_amount,status,late\n";
-
-/// One order as a CSV line of the day's export (the window's 导出 CSV and `cashier history --csv`).
-#[must_use]
-pub fn csv_line(order: &OrderRecord, offset: FixedOffset) -> String {
-    format!(
-        "{},{},{},{},{},{},{}\n",
-        order.order_no,
-        order
-            .created_at
-            .with_timezone(&offset)
-            .format("%Y-%m-%d %H:%M:%S"),
-        order.method.zh_name(),
-        order.amount.yuan_text(),
-        order.paid.map(Money::yuan_text).unwrap_or_default(),
-        order.status.zh_name(),
-        order.late
-    )
-}
-
 /// `day`'s start and end, in UTC milliseconds, in the zone `offset`.
 #[must_use]
 pub fn day_range_ms(day: NaiveDate, offset: FixedOffset) -> (i64, i64) {

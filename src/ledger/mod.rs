@@ -15,9 +15,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub use history::{
-    CSV_HEADER, DailyTotal, DayTotals, MethodTotal, StatusTotal, csv_line, day_of, day_range_ms,
-};
+pub use history::{DailyTotal, DayTotals, MethodTotal, StatusTotal, day_of, day_range_ms};
 pub use shared::SharedLedger;
 
 use crate::gateway::{PayMethod, Provider};

@@ -44,12 +44,21 @@ pub enum Command {
     RequeryAll,
     /// The unresolved list.
     LoadUnresolved,
-    /// Write a day's orders as CSV into the export folder.
-    ExportCsv(NaiveDate),
+    /// Write a day's orders into the export folder.
+    Export(NaiveDate, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
+}
+
+/// The file an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV, UTF-8 with a byte-order mark (Excel on Chinese Windows reads it right).
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// What the worker reports.

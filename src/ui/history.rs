@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::backend::HistoryData;
-use super::backend::Problem;
+use super::backend::{ExportFormat, Problem};
 use super::theme;
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
@@ -39,8 +39,8 @@ pub enum HistoryAction {
     Detail(String),
     /// Query this order again.
     Requery(String),
-    /// Export the day as CSV.
-    Export(NaiveDate),
+    /// Export the day as a file.
+    Export(NaiveDate, ExportFormat),
 }
 
 /// Draws the history screen.
@@ -83,7 +83,10 @@ pub fn history_ui(
             action = Some(HistoryAction::Load(today));
         }
         if ui.button(tr(lang, "导出 CSV", "Export CSV")).clicked() {
-            action = Some(HistoryAction::Export(state.day));
+            action = Some(HistoryAction::Export(state.day, ExportFormat::Csv));
+        }
+        if ui.button(tr(lang, "导出 Excel", "Export Excel")).clicked() {
+            action = Some(HistoryAction::Export(state.day, ExportFormat::Xlsx));
         }
         if let Some(note) = &state.export_note {
             let words = match note {

@@ -327,7 +327,7 @@ impl CashierApp {
             HistoryAction::Load(day) => Command::LoadHistory(day),
             HistoryAction::Detail(order_no) => Command::LoadDetail(order_no),
             HistoryAction::Requery(order_no) => Command::Requery(order_no),
-            HistoryAction::Export(day) => Command::ExportCsv(day),
+            HistoryAction::Export(day, format) => Command::Export(day, format),
         });
     }
 

@@ -17,9 +17,11 @@ use tokio::sync::{Mutex, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::backend::{
-    Command, ConnectionVerdict, GatewayView, HistoryData, Problem, UiEvent, Waker, WorkerSettings,
+    Command, ConnectionVerdict, ExportFormat, GatewayView, HistoryData, Problem, UiEvent, Waker,
+    WorkerSettings,
 };
 use crate::config::{Config, GatewayConfig};
+use crate::export::Bom;
 use crate::gateway::GatewayError;
 use crate::ledger::{LedgerError, OrderRecord, SharedLedger};
 use crate::payment::notify_listener::{Listener, serve};
@@ -280,10 +282,10 @@ impl Worker {
             Command::LoadUnresolved => {
                 tokio::spawn(async move { send_unresolved(configured.ledger(), &outbox).await });
             }
-            Command::ExportCsv(day) => {
+            Command::Export(day, format) => {
                 let export_dir = self.settings.export_dir.clone();
                 tokio::spawn(async move {
-                    let result = export(&configured, day, export_dir).await;
+                    let result = export(&configured, day, format, export_dir).await;
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
@@ -492,21 +494,31 @@ async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData,
         .await
 }
 
+/// Writes `day`'s sales into `export_dir` as `sales-DAY.csv` or `sales-DAY.xlsx`.
 async fn export(
     configured: &Configured,
     day: NaiveDate,
+    format: ExportFormat,
     export_dir: std::path::PathBuf,
 ) -> Result<std::path::PathBuf, Problem> {
     let data = history(configured, day).await?;
     let offset = configured.config.history.offset();
     let written = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&export_dir)?;
-        let path = export_dir.join(format!("sales-{day}.csv"));
-        let mut text = String::from(crate::ledger::CSV_HEADER);
-        for order in &data.orders {
-            text.push_str(&crate::ledger::csv_line(order, offset));
-        }
-        std::fs::write(&path, text)?;
+        let (extension, bytes) = match format {
+            ExportFormat::Csv => (
+                "csv",
+                crate::export::csv_document(&data.orders, &data.totals, offset, Bom::Yes)
+                    .into_bytes(),
+            ),
+            ExportFormat::Xlsx => (
+                "xlsx",
+                crate::export::xlsx_document(&data.orders, &data.totals, offset)
+                    .map_err(std::io::Error::other)?,
+            ),
+        };
+        let path = export_dir.join(format!("sales-{day}.{extension}"));
+        std::fs::write(&path, bytes)?;
         Ok::<_, std::io::Error>(path)
     })
     .await

@@ -21,6 +21,9 @@ use till::Till;
 const TAB_CHECKOUT: (u32, u32) = (173, 18);
 const TAB_HISTORY: (u32, u32) = (256, 18);
 const TAB_UNRESOLVED: (u32, u32) = (364, 18);
+/// History's export buttons.
+const EXPORT_CSV: (u32, u32) = (354, 61);
+const EXPORT_XLSX: (u32, u32) = (458, 61);
 
 fn text<'a>(order: &'a Value, field: &str) -> &'a str {
     order.get(field).and_then(Value::as_str).unwrap_or("")
@@ -177,4 +180,35 @@ fn an_unreachable_gateway_fails_the_charge_at_once() {
         "无法连接支付平台，请求未发出，未扣款"
     );
     till.screenshot("unreachable.png");
+}
+
+/// History's exports: a CSV Excel reads (a byte-order mark, a totals row) and a workbook
+/// (defect 10).
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn history_exports_a_csv_for_excel_and_a_workbook() {
+    let till = Till::start(1100, 720);
+    till.type_text("12.34");
+    till.key("Escape");
+    till.type_text("6");
+    till.key("Return");
+    till.wait_for_orders("a sale", Duration::from_secs(10), |o| o.len() == 1);
+    till.key("Escape");
+    till.click(TAB_HISTORY.0, TAB_HISTORY.1);
+    std::thread::sleep(Duration::from_millis(500));
+    till.screenshot("history.png");
+    till.click(EXPORT_CSV.0, EXPORT_CSV.1);
+    till.click(EXPORT_XLSX.0, EXPORT_XLSX.1);
+    let csv = till.wait_for_file("sales-", ".csv");
+    let text = String::from_utf8(csv).expect("UTF-8");
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains(",6.00,"), "{text}");
+    assert!(
+        text.trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("合计,1 笔"))
+    );
+    let xlsx = till.wait_for_file("sales-", ".xlsx");
+    assert!(xlsx.starts_with(b"PK"), "a workbook is a zip");
 }

@@ -213,6 +213,32 @@ impl Till {
         }
     }
 
+    /// The bytes of the first file in the export folder named `prefix…suffix`, waiting up to
+    /// 5 s for it.
+    pub fn wait_for_file(&self, prefix: &str, suffix: &str) -> Vec<u8> {
+        let dir = self.data_dir.path().join("exports");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = std::fs::read_dir(&dir).ok().and_then(|entries| {
+                entries.flatten().map(|e| e.path()).find(|path| {
+                    path.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
+                })
+            });
+            if let Some(path) = found {
+                std::thread::sleep(Duration::from_millis(100));
+                return std::fs::read(path).expect("readable");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {prefix}…{suffix} in {}",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// CPU time the app has used, in clock ticks (user + system, fields 14 and 15 of
     /// `/proc/PID/stat`).
     pub fn cpu_ticks(&self) -> u64 {

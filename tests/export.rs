@@ -1,0 +1,106 @@
+//! A day's exports as an accountant opens them: CSV with a byte-order mark (Excel on Chinese
+//! Windows) and a totals row; the same in an `.xlsx` workbook with amounts as numbers.
+
+use std::io::Read;
+
+use cashier::china_time::cst;
+use cashier::export::{Bom, csv_document, xlsx_document};
+use cashier::gateway::{PayMethod, Provider};
+use cashier::ledger::{Ledger, OrderDraft};
+use cashier::money::Money;
+use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
+use chrono::{TimeZone, Utc};
+
+/// A ledger with a paid ¥12.34 order (created 23:59:59 China time) and an open ¥5.00 one.
+fn day() -> (
+    Vec<cashier::ledger::OrderRecord>,
+    cashier::ledger::DayTotals,
+) {
+    let mut ledger = Ledger::open_in_memory().expect("open");
+    let at = cst()
+        .with_ymd_and_hms(2026, 11, 21, 23, 59, 59)
+        .single()
+        .expect("valid")
+        .with_timezone(&Utc);
+    let draft = |li: i64| OrderDraft {
+        provider: Provider::Qht,
+        merchant_id: "M".into(),
+        till_id: "T01".into(),
+        method: PayMethod::AlipayQr,
+        amount: Money::from_li(li),
+        description: "x".into(),
+        auth_code_masked: None,
+    };
+    let paid = ledger.create_order(&draft(12_340), at).expect("a");
+    let mut move_ = StatusMove::to(OrderStatus::Paid, Source::Query);
+    move_.paid = Some(PaidAmount {
+        amount: Money::from_li(12_340),
+        paid_at: None,
+    });
+    ledger.record(&paid.order_no, &move_, at).expect("paid");
+    ledger.create_order(&draft(5_000), at).expect("b");
+    let day = at.with_timezone(&cst()).date_naive();
+    let orders = ledger.day_orders(day, cst(), 0, 100).expect("orders");
+    let totals = ledger.day_totals(day, cst()).expect("totals");
+    (orders, totals)
+}
+
+#[test]
+fn the_csv_has_a_bom_china_time_exact_yuan_and_a_totals_row() {
+    let (orders, totals) = day();
+    let csv = csv_document(&orders, &totals, cst(), Bom::Yes);
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "Excel reads UTF-8 only with a BOM"
+    );
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "订单号,创建时间,支付方式,订单金额,实付金额,状态,迟到付款"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(",2026-11-21 23:59:59,支付宝扫码,12.34,12.34,支付成功,")),
+        "{lines:?}"
+    );
+    assert_eq!(lines.last(), Some(&"合计,2 笔,已支付 1 笔,,12.34,,"));
+    assert!(
+        lines.iter().all(|l| l.split(',').count() == 7),
+        "every row has every column"
+    );
+    let piped = csv_document(&orders, &totals, cst(), Bom::No);
+    assert!(piped.starts_with("订单号"), "no BOM for a pipe");
+}
+
+#[test]
+fn the_workbook_holds_the_orders_the_amounts_as_numbers_and_the_totals() {
+    let (orders, totals) = day();
+    let bytes = xlsx_document(&orders, &totals, cst()).expect("written");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .expect(name)
+            .read_to_string(&mut text)
+            .expect("text");
+        text
+    };
+    let strings = read("xl/sharedStrings.xml");
+    let sheet = read("xl/worksheets/sheet1.xml");
+    for expected in [
+        "订单号",
+        "合计",
+        "已支付 1 笔",
+        "支付成功",
+        &orders[0].order_no,
+    ] {
+        assert!(strings.contains(expected), "{expected} missing");
+    }
+    assert!(sheet.contains("<v>12.34</v>"), "paid amount as a number");
+    assert!(
+        sheet.contains("<v>5</v>"),
+        "the open order's amount as a number"
+    );
+}
