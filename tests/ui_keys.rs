@@ -131,3 +131,33 @@ fn a_notice_takes_the_keyboard_and_enter_closes_it() {
         "F3 pressed on the notice did not pick 付款码"
     );
 }
+
+/// History: a click on a row's text selects it, and 重新查询 in the detail panel says how it went.
+#[test]
+fn a_click_on_a_rows_text_opens_it_and_requery_answers_in_the_panel() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("3.30");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.press(egui::Key::Escape);
+    world.wait_for("结果未知 ¥3.30");
+    let order_no = world.ledger.lock().unresolved().expect("list")[0]
+        .order_no
+        .clone();
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for(&order_no);
+    world.harness.get_by_label(&order_no).click();
+    world.wait_for("状态记录");
+    let button = world.harness.get_by_label("重新查询").rect();
+    assert!(button.max.y <= 720.0, "重新查询 is on screen: {button:?}");
+    world.harness.get_by_label("重新查询").click();
+    world.wait_for("查询结果");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("结果未知 → 结果未知")
+            .is_some(),
+        "the panel says what the query found"
+    );
+}

@@ -13,6 +13,7 @@ use super::theme;
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
 use crate::ledger::{EventRecord, OrderRecord};
+use crate::payment::requery::RequeryResult;
 
 /// The history screen's state.
 #[derive(Debug, Clone)]
@@ -27,6 +28,28 @@ pub struct HistoryState {
     pub export_note: Option<Result<std::path::PathBuf, Problem>>,
     /// The zone times are shown in.
     pub offset: FixedOffset,
+    /// The last 重新查询 from the detail panel, for the panel to say how it went.
+    pub requery: Option<RequeryNote>,
+}
+
+/// A 重新查询 asked from the detail panel.
+#[derive(Debug, Clone)]
+pub enum RequeryNote {
+    /// Sent for this order; no answer yet.
+    Querying(String),
+    /// Its result.
+    Done(Box<RequeryResult>),
+    /// The order belongs to another merchant configuration: it was not queried.
+    NotQueried(String),
+}
+
+impl RequeryNote {
+    fn order_no(&self) -> &str {
+        match self {
+            RequeryNote::Querying(order_no) | RequeryNote::NotQueried(order_no) => order_no,
+            RequeryNote::Done(result) => &result.order.order_no,
+        }
+    }
 }
 
 /// What the history screen asks for.
@@ -206,6 +229,9 @@ fn orders_table_ui(
         .detail
         .as_ref()
         .map(|(order, _)| order.order_no.clone());
+    // Labels that select text would take the click from the row: a click anywhere on a row,
+    // its text included, selects it.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
@@ -272,7 +298,16 @@ fn orders_table_ui(
     clicked
 }
 
+/// The selected order: its record, its status history and 重新查询, scrolling when taller than
+/// the window.
 fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| detail_contents_ui(ui, state, lang))
+        .inner
+}
+
+fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
     let Some((order, events)) = &state.detail else {
         ui.label(
             RichText::new(tr(
@@ -294,6 +329,50 @@ fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAct
             .color(theme::FAILED),
         );
     }
+    // The action first, where it is seen without scrolling; the record and history below.
+    let note = state
+        .requery
+        .as_ref()
+        .filter(|note| note.order_no() == order.order_no);
+    let querying = matches!(note, Some(RequeryNote::Querying(_)));
+    let mut action = None;
+    if !order.status.is_final()
+        && ui
+            .add_enabled(
+                !querying,
+                egui::Button::new(tr(lang, "重新查询", "Query again")),
+            )
+            .clicked()
+    {
+        action = Some(HistoryAction::Requery(order.order_no.clone()));
+    }
+    match note {
+        Some(RequeryNote::Querying(_)) => {
+            ui.label(RichText::new(tr(lang, "正在查询…", "Querying…")).color(theme::MUTED));
+        }
+        Some(RequeryNote::Done(result)) => {
+            ui.label(
+                RichText::new(format!(
+                    "{}：{}",
+                    tr(lang, "查询结果", "Result"),
+                    super::unresolved::result_words(result, lang)
+                ))
+                .color(theme::status_colour(result.order.status)),
+            );
+        }
+        Some(RequeryNote::NotQueried(_)) => {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "此订单属于其他商户设置，当前设置无法查询",
+                    "This order belongs to another merchant setting: it cannot be queried now",
+                ))
+                .color(theme::UNKNOWN),
+            );
+        }
+        None => {}
+    }
+    ui.separator();
     egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
         let paid = order
             .paid
@@ -338,9 +417,5 @@ fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAct
             ui.label(RichText::new(detail).color(theme::MUTED));
         }
     }
-    ui.add_space(theme::GAP);
-    if !order.status.is_final() && ui.button(tr(lang, "重新查询", "Query again")).clicked() {
-        return Some(HistoryAction::Requery(order.order_no.clone()));
-    }
-    None
+    action
 }

@@ -92,6 +92,7 @@ impl CashierApp {
                 detail: None,
                 export_note: None,
                 offset,
+                requery: None,
             },
             unresolved: UnresolvedState::default(),
             settings: SettingsState::new(
@@ -130,6 +131,13 @@ impl CashierApp {
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
             UiEvent::Requeried(results) => {
                 self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
+                if let Some(history::RequeryNote::Querying(asked)) = &self.history.requery {
+                    let answer = results.iter().find(|r| &r.order.order_no == asked);
+                    self.history.requery = Some(match answer {
+                        Some(result) => history::RequeryNote::Done(Box::new(result.clone())),
+                        None => history::RequeryNote::NotQueried(asked.clone()),
+                    });
+                }
                 for result in results {
                     let order_no = result.order.order_no.clone();
                     if self
@@ -323,12 +331,16 @@ impl CashierApp {
     }
 
     fn on_history(&mut self, action: HistoryAction) {
-        self.send(match action {
+        let command = match action {
             HistoryAction::Load(day) => Command::LoadHistory(day),
             HistoryAction::Detail(order_no) => Command::LoadDetail(order_no),
-            HistoryAction::Requery(order_no) => Command::Requery(order_no),
+            HistoryAction::Requery(order_no) => {
+                self.history.requery = Some(history::RequeryNote::Querying(order_no.clone()));
+                Command::Requery(order_no)
+            }
             HistoryAction::Export(day, format) => Command::Export(day, format),
-        });
+        };
+        self.send(command);
     }
 
     fn on_settings(&mut self, action: SettingsAction) {
