@@ -13,7 +13,6 @@ use super::theme;
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
 use crate::ledger::{EventRecord, OrderRecord};
-use crate::payment::requery::RequeryResult;
 
 /// The history screen's state.
 #[derive(Debug, Clone)]
@@ -29,27 +28,7 @@ pub struct HistoryState {
     /// The zone times are shown in.
     pub offset: FixedOffset,
     /// The last 重新查询 from the detail panel, for the panel to say how it went.
-    pub requery: Option<RequeryNote>,
-}
-
-/// A 重新查询 asked from the detail panel.
-#[derive(Debug, Clone)]
-pub enum RequeryNote {
-    /// Sent for this order; no answer yet.
-    Querying(String),
-    /// Its result.
-    Done(Box<RequeryResult>),
-    /// The order belongs to another merchant configuration: it was not queried.
-    NotQueried(String),
-}
-
-impl RequeryNote {
-    fn order_no(&self) -> &str {
-        match self {
-            RequeryNote::Querying(order_no) | RequeryNote::NotQueried(order_no) => order_no,
-            RequeryNote::Done(result) => &result.order.order_no,
-        }
-    }
+    pub requery: Option<super::order_detail::RequeryNote>,
 }
 
 /// What the history screen asks for.
@@ -136,7 +115,7 @@ pub fn history_ui(
         .resizable(true)
         .default_size(320.0)
         .show(ui, |ui| {
-            if let Some(next) = detail_ui(ui, state, lang) {
+            if let Some(next) = super::order_detail::detail_ui(ui, state, lang) {
                 action = Some(next);
             }
         });
@@ -296,126 +275,4 @@ fn orders_table_ui(
             });
         });
     clicked
-}
-
-/// The selected order: its record, its status history and 重新查询, scrolling when taller than
-/// the window.
-fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| detail_contents_ui(ui, state, lang))
-        .inner
-}
-
-fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
-    let Some((order, events)) = &state.detail else {
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "点击订单查看详情",
-                "Click an order for its details",
-            ))
-            .color(theme::MUTED),
-        );
-        return None;
-    };
-    ui.heading(order.order_no.as_str());
-    if let Some(reason) = order.open_check_reason() {
-        ui.label(
-            RichText::new(format!(
-                "！{}：{reason}",
-                tr(lang, "需人工核对", "Check by hand")
-            ))
-            .color(theme::FAILED),
-        );
-    }
-    // The action first, where it is seen without scrolling; the record and history below.
-    let note = state
-        .requery
-        .as_ref()
-        .filter(|note| note.order_no() == order.order_no);
-    let querying = matches!(note, Some(RequeryNote::Querying(_)));
-    let mut action = None;
-    if !order.status.is_final()
-        && ui
-            .add_enabled(
-                !querying,
-                egui::Button::new(tr(lang, "重新查询", "Query again")),
-            )
-            .clicked()
-    {
-        action = Some(HistoryAction::Requery(order.order_no.clone()));
-    }
-    match note {
-        Some(RequeryNote::Querying(_)) => {
-            ui.label(RichText::new(tr(lang, "正在查询…", "Querying…")).color(theme::MUTED));
-        }
-        Some(RequeryNote::Done(result)) => {
-            ui.label(
-                RichText::new(format!(
-                    "{}：{}",
-                    tr(lang, "查询结果", "Result"),
-                    super::unresolved::result_words(result, lang)
-                ))
-                .color(theme::status_colour(result.order.status)),
-            );
-        }
-        Some(RequeryNote::NotQueried(_)) => {
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "此订单属于其他商户设置，当前设置无法查询",
-                    "This order belongs to another merchant setting: it cannot be queried now",
-                ))
-                .color(theme::UNKNOWN),
-            );
-        }
-        None => {}
-    }
-    ui.separator();
-    egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
-        let paid = order
-            .paid
-            .map_or_else(|| "-".to_owned(), |paid| paid.to_string());
-        let rows = [
-            (tr(lang, "状态", "Status"), order.status.message(lang)),
-            (tr(lang, "金额", "Amount"), order.amount.to_string()),
-            (tr(lang, "实付", "Paid"), paid),
-            (tr(lang, "支付方式", "Method"), order.method.message(lang)),
-            (
-                tr(lang, "平台单号", "Gateway no."),
-                order.gateway_order_no.clone().unwrap_or_default(),
-            ),
-            (
-                tr(lang, "付款码", "Pay code"),
-                order.auth_code_masked.clone().unwrap_or_default(),
-            ),
-            (
-                tr(lang, "最后错误", "Last error"),
-                order.last_error.clone().unwrap_or_default(),
-            ),
-        ];
-        for (label, value) in rows {
-            ui.label(label);
-            ui.label(value);
-            ui.end_row();
-        }
-    });
-    ui.separator();
-    ui.strong(tr(lang, "状态记录", "Status history"));
-    for event in events {
-        ui.label(format!(
-            "{}  {} → {}  [{}]",
-            event.at.with_timezone(&state.offset).format("%H:%M:%S"),
-            event
-                .from
-                .map_or_else(|| "-".to_owned(), |s| s.message(lang)),
-            event.to.message(lang),
-            event.source
-        ));
-        if let Some(detail) = &event.detail {
-            ui.label(RichText::new(detail).color(theme::MUTED));
-        }
-    }
-    action
 }

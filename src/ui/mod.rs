@@ -9,6 +9,7 @@ pub mod amount_entry;
 pub mod backend;
 pub mod checkout;
 pub mod history;
+pub mod order_detail;
 pub mod qr;
 pub mod settings;
 pub mod theme;
@@ -131,11 +132,11 @@ impl CashierApp {
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
             UiEvent::Requeried(results) => {
                 self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
-                if let Some(history::RequeryNote::Querying(asked)) = &self.history.requery {
+                if let Some(order_detail::RequeryNote::Querying(asked)) = &self.history.requery {
                     let answer = results.iter().find(|r| &r.order.order_no == asked);
                     self.history.requery = Some(match answer {
-                        Some(result) => history::RequeryNote::Done(Box::new(result.clone())),
-                        None => history::RequeryNote::NotQueried(asked.clone()),
+                        Some(result) => order_detail::RequeryNote::Done(Box::new(result.clone())),
+                        None => order_detail::RequeryNote::NotQueried(asked.clone()),
                     });
                 }
                 for result in results {
@@ -335,7 +336,7 @@ impl CashierApp {
             HistoryAction::Load(day) => Command::LoadHistory(day),
             HistoryAction::Detail(order_no) => Command::LoadDetail(order_no),
             HistoryAction::Requery(order_no) => {
-                self.history.requery = Some(history::RequeryNote::Querying(order_no.clone()));
+                self.history.requery = Some(order_detail::RequeryNote::Querying(order_no.clone()));
                 Command::Requery(order_no)
             }
             HistoryAction::Export(day, format) => Command::Export(day, format),
