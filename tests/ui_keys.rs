@@ -107,6 +107,7 @@ fn a_notice_takes_the_keyboard_and_enter_closes_it() {
         .expect("shown");
     world.runtime.block_on(common::open(&url));
     // The tab's count is live: it was never opened.
+    world.wait_for("未完成订单 (1)");
     world.harness.get_by_label("未完成订单 (1)").click();
     world.wait_for("全部重新查询");
     world.harness.get_by_label("全部重新查询").click();

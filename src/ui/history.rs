@@ -31,6 +31,13 @@ pub struct HistoryState {
     pub requery: Option<super::order_detail::RequeryNote>,
 }
 
+/// The detail panel's width on a wide window (at most 35 % of a narrow one).
+const DETAIL_WIDTH: f32 = 320.0;
+/// The time column (`23:59:59`).
+const TIME_WIDTH: f32 = 72.0;
+/// The amount column.
+const AMOUNT_WIDTH: f32 = 90.0;
+
 /// What the history screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -105,7 +112,7 @@ pub fn history_ui(
     // Borrowed, never cloned: a busy day holds 10,000 orders and this runs every frame.
     let state: &HistoryState = state;
     let Some(data) = state.data.as_ref().filter(|data| data.day == state.day) else {
-        ui.spinner();
+        ui.label(RichText::new(tr(lang, "加载中…", "Loading…")).color(theme::MUTED));
         return action;
     };
     totals_ui(ui, data, lang);
@@ -113,7 +120,7 @@ pub fn history_ui(
     ui.separator();
     egui::Panel::right("order-detail")
         .resizable(true)
-        .default_size(320.0)
+        .default_size(DETAIL_WIDTH.min(ui.available_width() * 0.35))
         .show(ui, |ui| {
             if let Some(next) = super::order_detail::detail_ui(ui, state, lang) {
                 action = Some(next);
@@ -142,13 +149,17 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
         ));
         for method in &totals.by_method {
             ui.separator();
-            ui.label(format!(
-                "{} {} {} · {}",
-                method.method.message(lang),
-                method.paid_count,
-                tr(lang, "笔", ""),
-                method.paid
-            ));
+            // One method's total moves to the next line whole, never broken inside a word.
+            ui.add(
+                egui::Label::new(format!(
+                    "{} {} {} · {}",
+                    method.method.message(lang),
+                    method.paid_count,
+                    tr(lang, "笔", ""),
+                    method.paid
+                ))
+                .wrap_mode(egui::TextWrapMode::Extend),
+            );
         }
     });
 }
@@ -209,16 +220,20 @@ fn orders_table_ui(
         .as_ref()
         .map(|(order, _)| order.order_no.clone());
     // Labels that select text would take the click from the row: a click anywhere on a row,
-    // its text included, selects it.
+    // its text included, selects it. A cell too narrow for its text cuts it with "…", never
+    // wraps it into a tall row or runs into the detail panel.
     ui.style_mut().interaction.selectable_labels = false;
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+    let spacing = ui.spacing().item_spacing.x * 5.0;
+    let rest = (ui.available_width() - TIME_WIDTH - AMOUNT_WIDTH - spacing).max(240.0);
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::exact(80.0))
-        .column(Column::exact(230.0))
-        .column(Column::exact(130.0))
-        .column(Column::exact(100.0))
-        .column(Column::remainder())
+        .column(Column::exact(TIME_WIDTH))
+        .column(Column::exact(rest * 0.32).clip(true))
+        .column(Column::exact(rest * 0.28).clip(true))
+        .column(Column::exact(AMOUNT_WIDTH).clip(true))
+        .column(Column::remainder().clip(true))
         .header(theme::ROW_HEIGHT, |mut header| {
             for title in [
                 tr(lang, "时间", "Time"),
@@ -258,7 +273,7 @@ fn orders_table_ui(
                 });
                 row.col(|ui| {
                     let late = if order.late {
-                        tr(lang, " ！迟到付款", " !late")
+                        tr(lang, " ！迟到", " !late")
                     } else if order.open_check_reason().is_some() {
                         tr(lang, " ！需核对", " !check")
                     } else {

@@ -50,7 +50,9 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
         );
         return None;
     };
-    ui.heading(order.order_no.as_str());
+    // The panel keeps the width it was given: long texts wrap inside it instead of widening it.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+    ui.label(RichText::new(order.order_no.as_str()).strong());
     if let Some(reason) = order.open_check_reason() {
         ui.label(
             RichText::new(format!(
@@ -86,7 +88,7 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
             ),
         ];
         for (label, value) in rows {
-            ui.label(label);
+            ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
             ui.label(value);
             ui.end_row();
         }

@@ -58,8 +58,7 @@ pub fn unresolved_ui(
             action = Some(UnresolvedAction::RequeryAll);
         }
         if state.in_flight > 0 {
-            ui.spinner();
-            ui.label(tr(lang, "正在查询…", "Querying…"));
+            ui.label(RichText::new(tr(lang, "正在查询…", "Querying…")).color(theme::MUTED));
         }
     });
     if state.orders.is_empty() {
@@ -68,49 +67,12 @@ pub fn unresolved_ui(
         );
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new("unresolved")
-            .striped(true)
-            .num_columns(6)
-            .show(ui, |ui| {
-                for order in &state.orders {
-                    ui.label(
-                        order
-                            .created_at
-                            .with_timezone(&offset)
-                            .format("%m-%d %H:%M:%S")
-                            .to_string(),
-                    );
-                    ui.label(&order.order_no);
-                    ui.label(order.method.message(lang));
-                    ui.label(order.amount.to_string());
-                    ui.label(
-                        RichText::new(order.status.message(lang))
-                            .color(theme::status_colour(order.status)),
-                    );
-                    ui.horizontal(|ui| {
-                        if !order.status.is_final()
-                            && ui.button(tr(lang, "重新查询", "Query again")).clicked()
-                        {
-                            action = Some(UnresolvedAction::Requery(order.order_no.clone()));
-                        }
-                        if let Some(result) = state.results.get(&order.order_no) {
-                            ui.label(RichText::new(result_words(result, lang)).color(theme::MUTED));
-                        }
-                    });
-                    ui.end_row();
-                    if let Some(reason) = order.open_check_reason() {
-                        ui.label("");
-                        ui.label(
-                            RichText::new(format!(
-                                "！{}：{reason}",
-                                tr(lang, "需人工核对", "Check by hand")
-                            ))
-                            .color(theme::FAILED),
-                        );
-                        ui.end_row();
-                    }
-                }
-            });
+        for order in &state.orders {
+            if let Some(next) = order_ui(ui, state, order, offset, lang) {
+                action = Some(next);
+            }
+            ui.separator();
+        }
         if !state.late.is_empty() {
             ui.separator();
             ui.strong(tr(
@@ -131,6 +93,55 @@ pub fn unresolved_ui(
             }
         }
     });
+    action
+}
+
+/// One order: its line, then (wrapping at the window's edge, never cut) what the last re-query
+/// found and why a person must check it.
+fn order_ui(
+    ui: &mut Ui,
+    state: &UnresolvedState,
+    order: &OrderRecord,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<UnresolvedAction> {
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            order
+                .created_at
+                .with_timezone(&offset)
+                .format("%m-%d %H:%M:%S")
+                .to_string(),
+        );
+        ui.label(&order.order_no);
+        ui.label(order.method.message(lang));
+        ui.label(order.amount.to_string());
+        ui.label(
+            RichText::new(order.status.message(lang)).color(theme::status_colour(order.status)),
+        );
+        if !order.status.is_final() && ui.button(tr(lang, "重新查询", "Query again")).clicked()
+        {
+            action = Some(UnresolvedAction::Requery(order.order_no.clone()));
+        }
+    });
+    if let Some(result) = state.results.get(&order.order_no) {
+        ui.add(
+            egui::Label::new(RichText::new(result_words(result, lang)).color(theme::MUTED)).wrap(),
+        );
+    }
+    if let Some(reason) = order.open_check_reason() {
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "！{}：{reason}",
+                    tr(lang, "需人工核对", "Check by hand")
+                ))
+                .color(theme::FAILED),
+            )
+            .wrap(),
+        );
+    }
     action
 }
 
