@@ -162,3 +162,25 @@ fn a_click_on_a_rows_text_opens_it_and_requery_answers_in_the_panel() {
         "the panel says what the query found"
     );
 }
+
+/// An error already on screen follows a switch of language: it is worded when drawn.
+#[test]
+fn an_error_on_screen_follows_the_language() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("1.234");
+    world.wait_for("金额最多两位小数");
+    world.harness.get_by_label("English").click();
+    world.harness.run_steps(2);
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("金额最多两位小数")
+            .is_none(),
+        "no Chinese left"
+    );
+    assert!(
+        world.harness.query_by_label_contains("decimal").is_some(),
+        "the same error in English"
+    );
+}
