@@ -96,22 +96,9 @@ fn enter_with_nothing_scanned_asks_for_the_scan() {
 fn a_notice_takes_the_keyboard_and_enter_closes_it() {
     let mut world = world();
     world.harness.run_steps(2);
-    world.type_amount("4.20");
-    world.press(egui::Key::Enter);
-    world.wait_for("模拟顾客付款");
-    world.press(egui::Key::Escape);
-    world.wait_for("结果未知 ¥4.20");
-    let url = world.ledger.lock().unresolved().expect("list")[0]
-        .shown
-        .clone()
-        .expect("shown");
-    world.runtime.block_on(common::open(&url));
+    world.qr_paid_after_giving_up("4.20");
     // The tab's count is live: it was never opened.
-    world.wait_for("未完成订单 (1)");
-    world.harness.get_by_label("未完成订单 (1)").click();
-    world.wait_for("全部重新查询");
-    world.harness.get_by_label("全部重新查询").click();
-    world.wait_for("知道了");
+    world.requery_all_until_notice();
     world.press(egui::Key::F3);
     world.press(egui::Key::Enter);
     assert!(

@@ -14,21 +14,8 @@ fn history_rows_stay_left_of_the_detail_panel_and_totals_stay_whole() {
     let mut world = world();
     world.harness.run_steps(2);
     // A late payment: the longest status text ("支付成功 ！迟到").
-    world.type_amount("7");
-    world.press(egui::Key::Enter);
-    world.wait_for("模拟顾客付款");
-    world.press(egui::Key::Escape);
-    world.wait_for("结果未知 ¥7.00");
-    let url = world.ledger.lock().unresolved().expect("list")[0]
-        .shown
-        .clone()
-        .expect("shown");
-    world.runtime.block_on(common::open(&url));
-    world.wait_for("未完成订单 (1)");
-    world.harness.get_by_label("未完成订单 (1)").click();
-    world.wait_for("全部重新查询");
-    world.harness.get_by_label("全部重新查询").click();
-    world.wait_for("知道了");
+    world.qr_paid_after_giving_up("7");
+    world.requery_all_until_notice();
     world.press(egui::Key::Enter);
     world.harness.get_by_label("销售记录").click();
     world.wait_for("！迟到");

@@ -160,22 +160,10 @@ fn the_history_totals_match_the_orders_taken() {
 fn a_payment_after_giving_up_raises_a_notice() {
     let mut world = world();
     world.harness.run_steps(2);
-    world.type_amount("4.20");
-    world.press(egui::Key::Enter);
-    world.wait_for("模拟顾客付款");
-    world.press(egui::Key::Escape);
-    world.wait_for("结果未知 ¥4.20");
-    // The customer pays after all.
-    let url = world.ledger.lock().unresolved().expect("list")[0]
-        .shown
-        .clone()
-        .expect("shown");
-    world.runtime.block_on(common::open(&url));
+    // The customer pays after the cashier gave up.
+    world.qr_paid_after_giving_up("4.20");
     world.new_sale();
-    world.harness.get_by_label_contains("未完成订单").click();
-    world.wait_for("全部重新查询");
-    world.harness.get_by_label("全部重新查询").click();
-    world.wait_for("知道了");
+    world.requery_all_until_notice();
     assert!(
         world.harness.query_by_label("！迟到的付款").is_some(),
         "the notice says what it is"

@@ -133,6 +133,31 @@ impl World {
         wait_for(&mut self.harness, text);
     }
 
+    /// A QR sale of `amount` the cashier gives up on (Esc) and the customer then pays: returns
+    /// when the checkout says 结果未知 and the payment has reached the gateway.
+    pub fn qr_paid_after_giving_up(&mut self, amount: &str) {
+        self.type_amount(amount);
+        self.press(egui::Key::Enter);
+        self.wait_for("模拟顾客付款");
+        self.press(egui::Key::Escape);
+        self.wait_for("结果未知");
+        let url = self.ledger.lock().unresolved().expect("list")[0]
+            .shown
+            .clone()
+            .expect("shown");
+        self.runtime.block_on(super::open(&url));
+    }
+
+    /// Opens 未完成订单 (its count is live) and presses 全部重新查询 until the late-payment
+    /// notice shows.
+    pub fn requery_all_until_notice(&mut self) {
+        self.wait_for("未完成订单 (1)");
+        self.harness.get_by_label("未完成订单 (1)").click();
+        self.wait_for("全部重新查询");
+        self.harness.get_by_label("全部重新查询").click();
+        self.wait_for("知道了");
+    }
+
     /// Types `amount` as a person does: the checkout reads keys wherever focus is.
     pub fn type_amount(&mut self, amount: &str) {
         type_keys(&mut self.harness, amount);
