@@ -70,9 +70,18 @@ impl AmountEntry {
     /// for, if it was pressed. Characters after Enter in the same frame are not part of what
     /// Enter charges.
     pub fn on_events(&mut self, events: &[Event], now: f64) -> Option<Submit> {
+        // A slow frame (a busy till, software rendering) gathers a burst's keys: the gap since
+        // the last frame is shared by every key it brought.
+        let frame_chars: usize = events
+            .iter()
+            .map(|event| match event {
+                Event::Text(text) | Event::Paste(text) => text.chars().count(),
+                _ => 0,
+            })
+            .sum();
         for event in events {
             match event {
-                Event::Text(text) | Event::Paste(text) => self.push(text, now),
+                Event::Text(text) | Event::Paste(text) => self.push(text, now, frame_chars),
                 Event::Key {
                     key, pressed: true, ..
                 } => match key {
@@ -90,14 +99,16 @@ impl AmountEntry {
         None
     }
 
-    fn push(&mut self, text: &str, now: f64) {
+    fn push(&mut self, text: &str, now: f64, frame_chars: usize) {
         let typed: String = text.chars().filter(|c| !c.is_control()).collect();
         if typed.is_empty() {
             return;
         }
         let count = typed.chars().count();
+        #[allow(clippy::cast_precision_loss)] // A frame brings a few dozen keys at most.
+        let allowed_gap = SCANNER_MAX_GAP.as_secs_f64() * frame_chars.max(1) as f64;
         self.run = Some(match self.run {
-            Some(run) if now - run.last <= SCANNER_MAX_GAP.as_secs_f64() => Run {
+            Some(run) if now - run.last <= allowed_gap => Run {
                 chars: run.chars + count,
                 last: now,
                 ..run
@@ -214,6 +225,37 @@ mod tests {
             Some(Submit::ChargeWithCode("280000000000000001".into()))
         );
         assert_eq!(entry.text, "8");
+    }
+
+    #[test]
+    fn a_burst_split_over_slow_frames_is_still_a_code() {
+        let mut entry = AmountEntry::with_text("6");
+        // 18 keys over three frames 70 ms apart: six keys a frame, as a busy till gathers them.
+        let frames = ["130000", "000000", "000001"];
+        for (i, keys) in frames.iter().enumerate() {
+            let events: Vec<Event> = keys.chars().map(|c| text(&c.to_string())).collect();
+            let at = 1.0 + f64::from(u8::try_from(i).unwrap_or(0)) * 0.07;
+            assert_eq!(entry.on_events(&events, at), None);
+        }
+        let submit = entry.on_events(&[key(Key::Enter)], 1.2);
+        assert_eq!(
+            submit,
+            Some(Submit::ChargeWithCode("130000000000000001".into()))
+        );
+        assert_eq!(entry.text, "6");
+    }
+
+    #[test]
+    fn a_person_typing_one_key_a_frame_is_no_burst() {
+        let mut entry = AmountEntry::default();
+        for (i, c) in "123456789012".chars().enumerate() {
+            let at = f64::from(u8::try_from(i).unwrap_or(0)) * 0.06;
+            entry.on_events(&[text(&c.to_string())], at);
+        }
+        assert_eq!(
+            entry.on_events(&[key(Key::Enter)], 1.0),
+            Some(Submit::Charge)
+        );
     }
 
     #[test]

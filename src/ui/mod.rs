@@ -151,10 +151,12 @@ impl CashierApp {
                     }
                     self.unresolved.results.insert(order_no, result);
                 }
+                self.reload_history();
             }
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
                 self.checkout.on_order_update(&order);
+                self.reload_history();
                 self.unresolved.late.push((*order).clone());
                 self.notices.push(Notice::Late(order));
             }
@@ -170,6 +172,14 @@ impl CashierApp {
         }
     }
 
+    /// Loads the day shown again when history is on screen, so its rows and totals never show a
+    /// status the ledger has moved past.
+    fn reload_history(&mut self) {
+        if self.screen == Screen::History {
+            self.send(Command::LoadHistory(self.history.day));
+        }
+    }
+
     /// Shows what a newly applied configuration offers; a sale under way keeps its screen.
     fn use_gateway(&mut self, gateway: GatewayView) {
         self.settings.note = Some(SettingsNote::Applied);
@@ -179,9 +189,7 @@ impl CashierApp {
         self.history.offset = self.offset;
         self.history.data = None;
         self.history.detail = None;
-        if self.screen == Screen::History {
-            self.send(Command::LoadHistory(self.history.day));
-        }
+        self.reload_history();
         self.unresolved.results.clear();
         self.unresolved.late.clear();
         self.config = gateway.config;
