@@ -12,6 +12,9 @@ use egui::{Event, Key};
 
 /// A code typed faster than this per character came from a scanner.
 pub const SCANNER_MAX_GAP: Duration = Duration::from_millis(40);
+/// The longest frame a burst's keys may be gathered over: a person who types the amount and then
+/// picks up the scanner pauses longer than this.
+const SLOW_FRAME: Duration = Duration::from_millis(120);
 /// The fewest characters a scanner's burst has (payment codes have 16 to 24).
 const BURST_MIN_CHARS: usize = 10;
 
@@ -106,7 +109,8 @@ impl AmountEntry {
         }
         let count = typed.chars().count();
         #[allow(clippy::cast_precision_loss)] // A frame brings a few dozen keys at most.
-        let allowed_gap = SCANNER_MAX_GAP.as_secs_f64() * frame_chars.max(1) as f64;
+        let allowed_gap = (SCANNER_MAX_GAP.as_secs_f64() * frame_chars.max(1) as f64)
+            .min(SLOW_FRAME.as_secs_f64());
         self.run = Some(match self.run {
             Some(run) if now - run.last <= allowed_gap => Run {
                 chars: run.chars + count,
