@@ -263,6 +263,28 @@ impl Till {
         percent
     }
 
+    /// Resizes the window (there is no window manager to do it).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.xdotool(&[
+            "windowsize",
+            &self.window,
+            &width.to_string(),
+            &height.to_string(),
+        ]);
+        std::thread::sleep(Duration::from_millis(600));
+    }
+
+    /// The screen as pixels, through a screenshot saved as `name` (kept for a person).
+    pub fn screen(&self, name: &str) -> image::RgbImage {
+        self.screenshot(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/real-window")
+            .join(name);
+        image::open(&path)
+            .expect("a screenshot (apt-get install imagemagick)")
+            .to_rgb8()
+    }
+
     /// Saves a screenshot of the display to `name` under `target/real-window/`, for a person.
     pub fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/real-window");
