@@ -28,6 +28,35 @@ pub fn qht_sign(fields: &SignFields, key: &str) -> String {
     md5_hex(&text)
 }
 
+/// The qht sign with empty values signed as `k=` (as a public qht SDK does).
+#[must_use]
+pub fn qht_sign_with_empty(fields: &SignFields, key: &str) -> String {
+    let mut text = fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != SIGN_FIELD)
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    if !text.is_empty() {
+        text.push('&');
+    }
+    text.push_str("key=");
+    text.push_str(key);
+    md5_hex(&text)
+}
+
+/// Whether `received` is a qht sign of `fields` under either honest reading of the spec's "all
+/// fields": empty fields left out, or signed as `k=`.
+///
+/// Where a spec allows two readings of what a sign covers, an answer is believed if either holds.
+/// Every reading needs the merchant key, so accepting both admits no forgery; picking one would
+/// leave every paid order of a gateway that took the other unresolved (README, "Decisions").
+#[must_use]
+pub fn qht_sign_verifies(fields: &SignFields, key: &str, received: &str) -> bool {
+    signs_match(&qht_sign(fields, key), received)
+        || signs_match(&qht_sign_with_empty(fields, key), received)
+}
+
 /// The changpay sign: the fields plus `mch_key=SECRET` in its sorted place, empty values left out.
 #[must_use]
 pub fn changpay_sign(fields: &SignFields, key: &str) -> String {
@@ -65,6 +94,22 @@ fn md5_hex(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_qht_answer_verifies_under_either_reading_of_empty_fields_and_not_without_the_key() {
+        let f = fields(&[("status", "000000"), ("msg", ""), ("total_fee", "100")]);
+        let left_out = qht_sign(&f, "k1");
+        let as_empty = qht_sign_with_empty(&f, "k1");
+        assert_ne!(
+            left_out, as_empty,
+            "the readings differ when a field is empty"
+        );
+        assert!(qht_sign_verifies(&f, "k1", &left_out));
+        assert!(qht_sign_verifies(&f, "k1", &as_empty));
+        assert!(!qht_sign_verifies(&f, "k2", &left_out));
+        assert!(!qht_sign_verifies(&f, "k2", &as_empty));
+        assert!(!qht_sign_verifies(&f, "k1", &"0".repeat(32)));
+    }
 
     fn fields(pairs: &[(&str, &str)]) -> SignFields {
         pairs

@@ -163,6 +163,7 @@ fn insert_order(
         notify_url: Some(received.get("notify_url").to_owned()),
         call: Some(received.get("call").to_owned()).filter(|call| !call.is_empty()),
         pay_token: pay_token.clone(),
+        settlement: None,
     };
     inner.tokens.insert(pay_token, key.clone());
     inner.orders.insert(key, order.clone());
@@ -226,7 +227,7 @@ fn order_reply(order: &Order, key: &str) -> Reply {
         Status::Pending | Status::Failed(_) => (1, String::new()),
     };
     let mut body = object(json!({
-        "code": 1, "sign_type": "md5", "mch_id": order.merchant, "service": order.pay_code.parse::<i64>().unwrap_or(0),
+        "code": 1, "msg": "success", "sign_type": "md5", "mch_id": order.merchant, "service": order.pay_code.parse::<i64>().unwrap_or(0),
         "mch_order": order.order_no, "amt": order.pay_li, "mch_amt": order.asked_li, "amt_type": "cny",
         "status": status, "created_at": chrono::Utc::now().timestamp(),
     }));

@@ -27,7 +27,7 @@ use axum::routing::{any, get, post};
 pub use changpay::QUICK_PAY_SMS_CODE;
 pub use faults::Fault;
 pub use notifier::SCHEDULE_SECS as NOTIFY_SCHEDULE_SECS;
-pub use state::NotificationAttempt;
+pub use state::{EmptyFields, FlatCoverage, NotificationAttempt, Readings};
 pub use test_codes::{Behaviour, PASSWORD_DELAY, TEST_CODES};
 
 use state::State;
@@ -128,6 +128,11 @@ impl Sandbox {
     /// answering, as a slow gateway does.
     pub fn set_query_delay(&self, delay: Duration) {
         self.state.set_query_delay(delay);
+    }
+
+    /// Reads the parts of the specs that allow two honest readings as `readings` from now on.
+    pub fn set_readings(&self, readings: Readings) {
+        self.state.set_readings(readings);
     }
 
     /// When the order `order_no` reached the sandbox, if it did.

@@ -14,7 +14,7 @@ use super::state::{Order, QhtMerchant, State, Status};
 use super::test_codes::{behaviour_of, is_wallet_code};
 use crate::gateway::Provider;
 use crate::gateway::qht::ONBOARDING_KEY;
-use crate::sign::{qht_sign, signs_match};
+use crate::sign::qht_sign_verifies;
 
 type Shared = Extract<Arc<State>>;
 
@@ -68,7 +68,8 @@ fn check(received: &Received, specs: &[FieldSpec], key: &str) -> Result<(), Repl
             refuse("100002", "RequestContentIsIllegal")
         }
     })?;
-    if !signs_match(&qht_sign(&received.text, key), received.get("sign")) {
+    // Either reading of empty fields (left out, or `k=`), as the client accepts in answers.
+    if !qht_sign_verifies(&received.text, key, received.get("sign")) {
         return Err(refuse("600002", "SignError"));
     }
     if let Some(at) = received.text.get("request_at")
@@ -198,6 +199,7 @@ fn create(
         notify_url: None,
         call: None,
         pay_token: pay_token.clone(),
+        settlement: Some(received.get("settlement").to_owned()).filter(|s| !s.is_empty()),
     };
     inner.tokens.insert(pay_token, key.clone());
     inner.orders.insert(key, order.clone());
@@ -314,7 +316,8 @@ pub async fn order_query(Extract(state): Shared, body: Bytes) -> Response {
                 "status": "000000", "msg": msg, "sign_type": "MD5",
                 "merchant_no": order.merchant, "payment": order.pay_code,
                 "total_fee": order.pay_li / 10, "out_order_number": order.order_no,
-                "order_number": order.gateway_order_no, "settlement": "T1", "order_status": order_status,
+                "order_number": order.gateway_order_no,
+                "settlement": order.settlement.as_deref().unwrap_or("T1"), "order_status": order_status,
             }),
             &key,
         );

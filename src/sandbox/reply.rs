@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::faults::Fault;
-use super::state::State;
-use crate::sign::{SignFields, changpay_sign, qht_sign};
+use super::state::{EmptyFields, FlatCoverage, State};
+use crate::sign::{SignFields, changpay_sign, qht_sign, qht_sign_with_empty};
 
 /// Which scheme signs an answer.
 #[derive(Debug, Clone, Copy)]
@@ -91,12 +91,26 @@ pub async fn respond(state: &Arc<State>, mut reply: Reply) -> Response {
         }
     }
     if let Some(signing) = reply.signing.clone() {
+        let readings = state.readings();
+        let nested = reply.nested;
         let target = reply.target();
         target.remove("sign");
-        let fields = scalar_text(target);
+        if matches!(signing.scheme, Scheme::Qht) && readings.qht_empty_msg.is_some() {
+            target.insert("msg".to_owned(), Value::String(String::new()));
+        }
+        let mut fields = scalar_text(target);
         let sign = match signing.scheme {
+            Scheme::Qht if readings.qht_empty_msg == Some(EmptyFields::Signed) => {
+                qht_sign_with_empty(&fields, &signing.key)
+            }
             Scheme::Qht => qht_sign(&fields, &signing.key),
-            Scheme::Changpay => changpay_sign(&fields, &signing.key),
+            Scheme::Changpay => {
+                if !nested && readings.changpay_flat == FlatCoverage::DetailsOnly {
+                    fields.remove("code");
+                    fields.remove("msg");
+                }
+                changpay_sign(&fields, &signing.key)
+            }
         };
         target.insert("sign".to_owned(), Value::String(sign));
     }

@@ -50,6 +50,9 @@ pub struct Order {
     pub call: Option<String>,
     /// The token of its pay page.
     pub pay_token: String,
+    /// qht `settlement` as sent with the order (`order_query` echoes it).
+    #[serde(default)]
+    pub settlement: Option<String>,
 }
 
 impl Order {
@@ -126,6 +129,35 @@ pub struct Inner {
 /// How long the state file keeps an order: longer than the till re-queries one (48 hours).
 const KEEP_ORDERS: Duration = Duration::from_hours(72);
 
+/// How the sandbox reads the specs where they allow two honest readings, so the client can be
+/// tested against each (README, "Decisions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Readings {
+    /// qht: when set, answers carry an empty `msg`, signed this way.
+    pub qht_empty_msg: Option<EmptyFields>,
+    /// changpay: what the sign of a flat answer covers.
+    pub changpay_flat: FlatCoverage,
+}
+
+/// How an empty field is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyFields {
+    /// Left out of the signed text.
+    LeftOut,
+    /// Signed as `k=`.
+    Signed,
+}
+
+/// What the sign of a flat changpay answer covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlatCoverage {
+    /// Every scalar field, `code` and `msg` included.
+    #[default]
+    Envelope,
+    /// The detail fields alone; `code` and `msg` are added after signing.
+    DetailsOnly,
+}
+
 /// What the sandbox keeps in its state file: enough to answer for every order after a restart.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Saved {
@@ -142,6 +174,8 @@ pub struct State {
     saved_to: Mutex<Option<PathBuf>>,
     /// How long every order query waits before answering: a slow gateway, for tests.
     query_delay: Mutex<Duration>,
+    /// How the ambiguous parts of the specs are read.
+    readings: Mutex<Readings>,
     /// How many times faster than real time the sandbox's delays run.
     pub speedup: u32,
     /// How long a timeout fault holds its answer.
@@ -188,6 +222,7 @@ impl State {
             inner: Mutex::new(inner),
             saved_to: Mutex::new(state_file),
             query_delay: Mutex::new(Duration::ZERO),
+            readings: Mutex::new(Readings::default()),
             speedup: speedup.max(1),
             fault_delay,
             base_url,
@@ -238,6 +273,22 @@ impl State {
         if let Err(error) = written {
             tracing::warn!(%error, path = %path.display(), "sandbox state not saved");
         }
+    }
+
+    /// How the ambiguous parts of the specs are read now.
+    pub fn readings(&self) -> Readings {
+        *self
+            .readings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Reads the ambiguous parts of the specs as `readings` from now on.
+    pub fn set_readings(&self, readings: Readings) {
+        *self
+            .readings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = readings;
     }
 
     /// How long order queries wait before answering.

@@ -16,7 +16,7 @@ use crate::gateway::http::Transport;
 use crate::gateway::wire::{AnswerFields, RequestFields};
 use crate::money::Money;
 use crate::secret::Secret;
-use crate::sign::{SIGN_FIELD, qht_sign, signs_match};
+use crate::sign::{SIGN_FIELD, qht_sign, qht_sign_verifies};
 
 /// The fixed key the onboarding (进件) calls are signed with (spec 1.4.1).
 pub const ONBOARDING_KEY: &str = "qhtpay@qhtpay";
@@ -289,7 +289,7 @@ impl QhtClient {
         let succeeded =
             lookup(Provider::Qht, status).is_some_and(|row| row.meaning == CodeMeaning::Success);
         let sign_checks = match answer.text(SIGN_FIELD) {
-            Some(received) => signs_match(&qht_sign(answer.sign_fields(), key), received),
+            Some(received) => qht_sign_verifies(answer.sign_fields(), key, received),
             None => !(succeeded && sign_required),
         };
         if !sign_checks {
