@@ -247,6 +247,12 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("无法创建网络客户端: {0}")]
     Http(String),
+    /// The file holds a merchant key and other users may read it.
+    #[error("配置文件 {path} 含商户密钥，但其他用户也能读取；请运行：chmod 600 {path}")]
+    Insecure {
+        /// The file.
+        path: String,
+    },
 }
 
 impl crate::i18n::Localized for ConfigError {
@@ -262,6 +268,9 @@ impl crate::i18n::Localized for ConfigError {
                     format!("Config setting {field} is invalid: {reason}")
                 }
                 ConfigError::Http(why) => format!("Cannot create the network client: {why}"),
+                ConfigError::Insecure { path } => format!(
+                    "The config file {path} holds the merchant key but other users can read it; run: chmod 600 {path}"
+                ),
             },
         }
     }
@@ -277,6 +286,12 @@ impl Config {
         let config: Config = toml::from_str(&text)
             .map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
         config.validate()?;
+        let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty());
+        if holds_key && readable_by_others(path) {
+            return Err(ConfigError::Insecure {
+                path: path.display().to_string(),
+            });
+        }
         Ok(config)
     }
 
@@ -309,7 +324,9 @@ impl Config {
                     field: "gateway.base_url",
                     reason: error.to_string(),
                 })?;
-            if url.path() != "/" || !matches!(url.scheme(), "http" | "https") {
+            let only_origin =
+                url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+            if !only_origin || !matches!(url.scheme(), "http" | "https") {
                 return Err(ConfigError::Invalid {
                     field: "gateway.base_url",
                     reason: "只写协议、主机和端口，例如 https://n-sdk.retenai.com".to_owned(),
@@ -323,6 +340,21 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether users other than the owner may read or write `path` (always false where there are no
+/// Unix permissions).
+fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -449,6 +481,28 @@ mod tests {
         assert_eq!(gateway.max_order().ok(), Some(Money::from_yuan(50_000)));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_key_others_can_read_is_refused_with_the_command_that_fixes_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[gateway]\nprovider='qht'\nbase_url='http://h:1'\nmerchant_id='m'\nkey='k'",
+        )
+        .expect("written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+        let error = Config::load(&path).expect_err("refused");
+        assert!(error.to_string().contains("chmod 600"), "{error}");
+        assert!(
+            !error.to_string().contains("'k'"),
+            "the key is never in the message"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(Config::load(&path).is_ok());
+    }
+
     #[test]
     fn bad_values_are_refused() {
         let with_path: Config = toml::from_str(
@@ -462,6 +516,22 @@ mod tests {
                 ..
             })
         ));
+        for url in ["http://h:1?x=1", "http://h:1/#frag", "ftp://h:1"] {
+            let config: Config = toml::from_str(&format!(
+                "[gateway]\nprovider='qht'\nbase_url='{url}'\nmerchant_id='m'\nkey='k'"
+            ))
+            .expect("parses");
+            assert!(
+                matches!(
+                    config.validate(),
+                    Err(ConfigError::Invalid {
+                        field: "gateway.base_url",
+                        ..
+                    })
+                ),
+                "{url} accepted"
+            );
+        }
         assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
         let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
         assert!(bad_till.validate().is_err());

@@ -250,11 +250,22 @@ impl Ledger {
     fn with_connection(mut conn: Connection) -> Result<Ledger, LedgerError> {
         // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable
         // (fsync of the WAL) before it returns, which "written before the request leaves" needs.
+        // Wait for another process's lock before anything else: many may start at once.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        schema::migrations().to_latest(&mut conn)?;
+        // Migrations write at once (an immediate transaction). Processes starting together on a
+        // new ledger all read "version 0" before any takes the lock; those that lose the race
+        // fail on a table that now exists, and find the schema up to date: that is success.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        let migrations = schema::migrations();
+        if let Err(error) = migrations.to_latest(&mut conn) {
+            if migrations.pending_migrations(&conn).ok() != Some(0) {
+                return Err(error.into());
+            }
+        }
+        conn.set_transaction_behavior(TransactionBehavior::Deferred);
         Ok(Ledger { conn })
     }
 
