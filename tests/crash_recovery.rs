@@ -50,6 +50,10 @@ fn write_config(dir: &Path, base_url: &str) -> std::path::PathBuf {
         cashier::sandbox::QHT_KEY
     );
     std::fs::write(&path, text).expect("config written");
+    // It holds a key: readable by its owner only, or the cashier refuses it.
+    let mut permissions = std::fs::metadata(&path).expect("written").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+    std::fs::set_permissions(&path, permissions).expect("chmod 600");
     path
 }
 

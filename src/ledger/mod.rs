@@ -260,10 +260,10 @@ impl Ledger {
         // fail on a table that now exists, and find the schema up to date: that is success.
         conn.set_transaction_behavior(TransactionBehavior::Immediate);
         let migrations = schema::migrations();
-        if let Err(error) = migrations.to_latest(&mut conn) {
-            if migrations.pending_migrations(&conn).ok() != Some(0) {
-                return Err(error.into());
-            }
+        if let Err(error) = migrations.to_latest(&mut conn)
+            && migrations.pending_migrations(&conn).ok() != Some(0)
+        {
+            return Err(error.into());
         }
         conn.set_transaction_behavior(TransactionBehavior::Deferred);
         Ok(Ledger { conn })
