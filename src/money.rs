@@ -76,7 +76,11 @@ impl Money {
     /// Accepts `12`, `12.3`, `12.34`, `¥12.34`, `￥12.34`, surrounding spaces, and the full-width
     /// digits and points a Chinese input method produces (`１２．３４`, `12。34`).
     pub fn parse_charge(input: &str, limit: Money) -> Result<Money, AmountError> {
-        let amount = parse_yuan(input)?;
+        // An amount too large even to hold is above the gateway's limit: say that limit.
+        let amount = parse_yuan(input).map_err(|error| match error {
+            AmountError::OverLimit { .. } => AmountError::OverLimit { limit },
+            other => other,
+        })?;
         if amount.li == 0 {
             return Err(AmountError::Zero);
         }
@@ -275,11 +279,10 @@ mod tests {
             ("-", AmountError::NotANumber),
             ("NaN", AmountError::NotANumber),
             ("50000.01", AmountError::OverLimit { limit: LIMIT }),
+            // Too large even to hold: still the gateway's limit that is named.
             (
                 "99999999999999999999",
-                AmountError::OverLimit {
-                    limit: Money::from_yuan(999_999_999_999),
-                },
+                AmountError::OverLimit { limit: LIMIT },
             ),
         ];
         for (input, expected) in cases {

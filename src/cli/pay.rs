@@ -27,15 +27,20 @@ pub async fn run(
             .methods()
             .map(PayMethod::slug)
             .collect();
-        eprintln!(
-            "未知的支付方式 {method} (unknown method); 可用 (available): {}",
+        let reason = format!(
+            "未知的支付方式 {method}，可用：{} (unknown method; available: {})",
+            known.join(", "),
             known.join(", ")
         );
+        if as_json {
+            println!("{}", json!({"status": "invalid", "error": reason}));
+        }
+        eprintln!("{reason}");
         return exit::BAD_INPUT;
     };
     let amount = match Money::parse_charge(amount, setup.context.gateway.max_amount()) {
         Ok(amount) => amount,
-        Err(error) => return bad_input(&error),
+        Err(error) => return refuse(&error, as_json),
     };
     if setup.is_sandbox && !as_json {
         eprintln!(
@@ -78,20 +83,27 @@ pub async fn run(
             }
             exit_for(order.status)
         }
-        Err(PayError::Invalid(error)) => {
+        Err(PayError::Invalid(error)) => refuse(&error, as_json),
+        Err(error @ (PayError::Ledger(_) | PayError::LedgerAfterWrite(_))) => {
             if as_json {
-                println!(
-                    "{}",
-                    json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)})
-                );
+                let line =
+                    json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
+                println!("{line}");
             }
-            bad_input(&error)
-        }
-        Err(error @ PayError::Ledger(_)) => {
             eprintln!("{}", error.bilingual());
             exit::ERROR
         }
     }
+}
+
+/// A refusal of bad input: with `--json`, one JSON line saying why on stdout, as every outcome
+/// has; the message in both languages on stderr.
+fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
+    if as_json {
+        let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
+        println!("{line}");
+    }
+    bad_input(error)
 }
 
 /// The changpay notification listener, when configured.

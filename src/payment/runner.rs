@@ -49,9 +49,13 @@ pub enum PayError {
     /// Bad input: nothing was written or sent.
     #[error("{}", .0.message(Lang::Zh))]
     Invalid(RequestError),
-    /// The ledger failed. If the order was written, it is resolved later by recovery.
+    /// The ledger failed before the order was written: nothing was sent.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The ledger failed after the order was written: the order is kept and resolved later by
+    /// recovery.
+    #[error("{0}；订单已保存，将在下次启动时核对")]
+    LedgerAfterWrite(LedgerError),
 }
 
 impl Localized for PayError {
@@ -59,11 +63,15 @@ impl Localized for PayError {
         match self {
             PayError::Invalid(error) => error.message(lang),
             PayError::Ledger(error) => match lang {
-                Lang::Zh => error.to_string(),
-                Lang::En => {
-                    "The ledger could not be written; the order will be checked at the next start"
-                        .to_owned()
-                }
+                Lang::Zh => format!("{error}；未发出任何请求"),
+                Lang::En => format!("{}; nothing was sent", error.message(lang)),
+            },
+            PayError::LedgerAfterWrite(error) => match lang {
+                Lang::Zh => self.to_string(),
+                Lang::En => format!(
+                    "{}; the order is kept and will be checked at the next start",
+                    error.message(lang)
+                ),
             },
         }
     }
@@ -152,7 +160,15 @@ pub async fn run_payment(
     let (mut payment, effects) = Payment::start(request.amount, kind, policy);
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
-        if let Some(event) = run.execute(effect).await? {
+        let executed = run.execute(effect).await;
+        let executed = match executed {
+            // Once the order row exists, a ledger failure leaves an order for recovery.
+            Err(PayError::Ledger(error)) if run.order.is_some() => {
+                Err(PayError::LedgerAfterWrite(error))
+            }
+            other => other,
+        };
+        if let Some(event) = executed? {
             let (next, effects) = step(payment, event);
             payment = next;
             queue.extend(effects);
@@ -303,5 +319,22 @@ impl Run<'_> {
 async fn cancelled(cancel: &mut watch::Receiver<bool>) {
     if cancel.wait_for(|stop| *stop).await.is_err() {
         std::future::pending::<()>().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_written_order_is_promised_a_check_at_the_next_start() {
+        let before = PayError::Ledger(LedgerError::OrderNumbersExhausted);
+        let after = PayError::LedgerAfterWrite(LedgerError::OrderNumbersExhausted);
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!before.message(lang).contains("下次启动"));
+            assert!(!before.message(lang).contains("next start"));
+        }
+        assert!(after.message(Lang::Zh).contains("下次启动时核对"));
+        assert!(after.message(Lang::En).contains("next start"));
     }
 }
