@@ -1,7 +1,8 @@
 //! Where a spec allows two honest readings of what a sign covers, the sandbox can speak each and
 //! the client believes every one of them (README, "Decisions"): qht answers with an empty field
 //! signed as left out or as `k=`; changpay flat answers signed over the envelope or the detail
-//! fields alone. A sign under neither reading is still refused.
+//! fields alone. A sign under neither reading is still refused. Also the sandbox's other ways of
+//! being read from outside: pay-page links at its public URL.
 
 mod common;
 
@@ -113,6 +114,31 @@ async fn a_wrong_key_verifies_under_no_reading() {
         assert!(
             !matches!(answer, Ok(OrderState::Paid(_))),
             "{provider:?}: {answer:?}"
+        );
+    }
+}
+
+/// `cashier sandbox --lan --public-url URL`: the QR a phone scans points at the public URL, while
+/// this machine's clients still call the API on loopback.
+#[tokio::test]
+async fn pay_page_links_use_the_public_url() {
+    let sandbox = cashier::sandbox::Sandbox::start(cashier::sandbox::SandboxConfig {
+        public_url: Some("http://192.0.2.10:8088/".to_owned()),
+        ..cashier::sandbox::SandboxConfig::default()
+    })
+    .await
+    .expect("starts");
+    assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+    for provider in [Provider::Qht, Provider::Changpay] {
+        let gateway = common::gateway(&sandbox, provider);
+        let method = match provider {
+            Provider::Qht => PayMethod::AlipayQr,
+            Provider::Changpay => PayMethod::WechatQr,
+        };
+        let url = common::create_qr(&gateway, &common::new_order(method, 1_000)).await;
+        assert!(
+            url.starts_with("http://192.0.2.10:8088/sandbox/pay/"),
+            "{provider:?}: {url}"
         );
     }
 }

@@ -44,11 +44,13 @@ pub async fn run(port: u16, lan: bool, public_url: Option<String>, speedup: u32)
 /// public test keys, not secrets.
 fn banner(sandbox: &Sandbox) -> String {
     let mut text = format!(
-        "沙箱网关已启动 · Sandbox gateway listening on {url}\n\n\
+        "沙箱网关已启动 · Sandbox gateway listening on {url}\n\
+         支付页链接 · Pay-page links: {links}/sandbox/pay/…\n\n\
          qht (钱汇通)       base_url = {url}\n                   merchant_id = {qht_no}\n                   key = {qht_key}\n\
          changpay (畅支付)  base_url = {url}\n                   merchant_id = {cp_id}\n                   key = {cp_key}\n\n\
          付款码测试码 · Bar-code test codes (WeChat / Alipay):\n",
         url = sandbox.base_url(),
+        links = sandbox.links_url(),
         qht_no = sandbox::QHT_MERCHANT_NO,
         qht_key = sandbox::QHT_KEY,
         cp_id = sandbox::CHANGPAY_MCH_ID,

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::extract::{Path, State as Extract};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -97,7 +98,12 @@ pub async fn wrong_method(Extract(state): Shared) -> Response {
 }
 
 /// 创建订单 for the pay type named by the URI.
-pub async fn create(Extract(state): Shared, Path(uri): Path<String>, body: Bytes) -> Response {
+pub async fn create(
+    Extract(state): Shared,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Path(uri): Path<String>,
+    body: Bytes,
+) -> Response {
     let result = (|| {
         let Some(&(_, pay_type)) = URIS.iter().find(|(name, _)| *name == uri) else {
             return Err(refuse(113, "支付API不存在"));
@@ -122,10 +128,18 @@ pub async fn create(Extract(state): Shared, Path(uri): Path<String>, body: Bytes
         if asked_li <= 0 {
             return Err(refuse(110, "金额错误"));
         }
-        let order = insert_order(&state, &received, pay_type, asked_li)?;
+        let notify_url = trusted_notify_url(peer.ip(), received.get("notify_url"));
+        let order = insert_order(&state, &received, pay_type, asked_li, notify_url)?;
         Ok(create_reply(&state, &order, pay_type))
     })();
     finish(&state, result).await
+}
+
+/// Where the sandbox may notify: only the machine that asked, so a requester elsewhere on the LAN
+/// (`cashier sandbox --lan`) cannot make the sandbox call a port on this machine. The notifier
+/// then calls only loopback addresses.
+fn trusted_notify_url(requester: std::net::IpAddr, asked: &str) -> Option<String> {
+    requester.is_loopback().then(|| asked.to_owned())
 }
 
 fn insert_order(
@@ -133,6 +147,7 @@ fn insert_order(
     received: &Received,
     pay_type: u16,
     asked_li: i64,
+    notify_url: Option<String>,
 ) -> Result<Order, Reply> {
     let merchant = received.get("mch_id").to_owned();
     let order_no = received.get("mch_order").to_owned();
@@ -160,7 +175,7 @@ fn insert_order(
         created: SystemTime::now(),
         behaviour: None,
         status: Status::Pending,
-        notify_url: Some(received.get("notify_url").to_owned()),
+        notify_url,
         call: Some(received.get("call").to_owned()).filter(|call| !call.is_empty()),
         pay_token: pay_token.clone(),
         settlement: None,
@@ -304,5 +319,24 @@ pub async fn quick_confirm(Extract(state): Shared, body: Bytes) -> Response {
             respond(&state, reply).await
         }
         Err(refusal) => respond(&state, refusal).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_requester_on_this_machine_is_notified() {
+        let url = "http://127.0.0.1:22/anything";
+        assert_eq!(
+            trusted_notify_url([127, 0, 0, 1].into(), url).as_deref(),
+            Some(url)
+        );
+        assert_eq!(trusted_notify_url([192, 168, 1, 7].into(), url), None);
+        assert_eq!(
+            trusted_notify_url(std::net::Ipv6Addr::LOCALHOST.into(), url).as_deref(),
+            Some(url)
+        );
     }
 }

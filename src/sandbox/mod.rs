@@ -76,6 +76,8 @@ impl Default for SandboxConfig {
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
+    /// Where this machine's clients reach the API (loopback when listening on every interface).
+    api_url: String,
     state: Arc<State>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -85,13 +87,23 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        let api_url = if addr.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", addr.port())
+        } else {
+            format!("http://{addr}")
+        };
+        // Pay-page links are what a customer's phone opens: the public URL when one is given.
+        let links_url = config.public_url.map_or_else(
+            || api_url.clone(),
+            |url| url.trim_end_matches('/').to_owned(),
+        );
         let state = Arc::new(State::new(
             config.speedup,
             config.fault_delay,
-            format!("http://{addr}"),
+            links_url,
             config.state_file,
         ));
-        let app = router(Arc::clone(&state));
+        let app = router(Arc::clone(&state)).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "sandbox server stopped");
@@ -99,14 +111,21 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
+            api_url,
             state,
             server,
         })
     }
 
-    /// `http://127.0.0.1:PORT`: the base URL for both providers.
+    /// `http://127.0.0.1:PORT`: the base URL for both providers, for clients on this machine.
     #[must_use]
     pub fn base_url(&self) -> String {
+        self.api_url.clone()
+    }
+
+    /// Where pay-page links point: the public URL when one was given.
+    #[must_use]
+    pub fn links_url(&self) -> String {
         self.state.base_url.clone()
     }
 
