@@ -222,3 +222,58 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
     );
     assert!(sandbox.notifications().iter().any(|n| n.acknowledged));
 }
+
+/// The listener faces the internet: 1,100 connections that send half a request and wait neither
+/// exhaust its descriptors nor keep a real notification, sent 15 s later, from being answered
+/// `success` within 2 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_slow_connections_does_not_keep_a_notification_waiting() {
+    use tokio::io::AsyncWriteExt;
+    let ledger = ledger();
+    let order_no = order(&ledger, 1_000);
+    let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = socket.local_addr().expect("addr");
+    tokio::spawn(cashier::payment::notify_listener::serve_on(
+        listener(&ledger),
+        socket,
+    ));
+    let fds_before = std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
+    let mut slow = Vec::new();
+    for _ in 0..1_100 {
+        let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+            continue;
+        };
+        let _ = stream
+            .write_all(b"POST /notify HTTP/1.1\r\nHost: till\r\nContent-Length: 300\r\n")
+            .await;
+        slow.push(stream);
+    }
+    assert!(slow.len() > 1_000, "the flood connected: {}", slow.len());
+    let fds_flooded = std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
+    let listener_fds = fds_flooded.saturating_sub(fds_before + slow.len());
+    assert!(
+        listener_fds <= cashier::payment::notify_listener::MAX_CONNECTIONS + 16,
+        "the listener holds {listener_fds} descriptors"
+    );
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    let started = std::time::Instant::now();
+    let answer = reqwest::Client::new()
+        .post(format!("http://{addr}/notify"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(&paid_fields(&order_no, "1000"), CHANGPAY_KEY))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .expect("answered")
+        .text()
+        .await
+        .expect("a body");
+    let took = started.elapsed();
+    assert_eq!(answer, "success");
+    assert!(took < Duration::from_secs(2), "answered after {took:?}");
+    let order = ledger.lock().order(&order_no).expect("read").expect("kept");
+    assert_eq!(order.status, OrderStatus::Paid);
+    drop(slow);
+}

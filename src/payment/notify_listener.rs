@@ -5,13 +5,16 @@
 //! forged or mismatched one gets `fail` and is logged.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
 use chrono::{DateTime, Utc};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 use super::state_machine::move_for_answer;
 use crate::gateway::changpay::{ChangpayOrder, ChangpayStatus, parse_notification};
@@ -128,12 +131,84 @@ fn report_late(listener: &Listener, order_no: &str) {
     }
 }
 
+/// Connections served at once. One more is accepted and closed at once, so a flood of slow
+/// connections cannot exhaust the process's file descriptors nor hold a real notification in the
+/// kernel's queue behind it.
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a client may take to send a request's headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one connection may live, body included: a notification is a few hundred bytes.
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(15);
+/// The largest body read.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
 /// Serves notifications on `addr` until the task is dropped. Any path is accepted, so the
 /// configured `notify_url` path does not have to match a route.
 pub async fn serve(listener: Listener, addr: SocketAddr) -> std::io::Result<()> {
-    let app = Router::new().fallback(post(receive)).with_state(listener);
-    let socket = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(socket, app).await
+    serve_on(listener, tokio::net::TcpListener::bind(addr).await?).await
+}
+
+/// Serves notifications on `socket`, which faces the internet: headers must come within
+/// [`HEADER_TIMEOUT`], a connection lives at most [`CONNECTION_TIMEOUT`], at most
+/// [`MAX_CONNECTIONS`] are served at once, bodies are capped, and refusals are logged at a rate
+/// that cannot fill a disk.
+pub async fn serve_on(listener: Listener, socket: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = Router::new()
+        .fallback(post(receive))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(listener);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let refusals = RateLimitedLog::default();
+    loop {
+        let stream = match socket.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of descriptors or a reset before accept: wait a moment, keep serving.
+                refusals.warn(&format!("accept failed: {error}"));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            refusals.warn("connection limit reached; closing a new connection");
+            drop(stream);
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await;
+            drop(slot);
+        });
+    }
+}
+
+/// A warning logged at most once every ten seconds, with how many were held back.
+#[derive(Debug, Default)]
+struct RateLimitedLog {
+    last_ms: AtomicU64,
+    held_back: AtomicU64,
+}
+
+impl RateLimitedLog {
+    fn warn(&self, what: &str) {
+        let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
+        let last = self.last_ms.load(Ordering::Relaxed);
+        if now_ms.saturating_sub(last) < 10_000
+            || self
+                .last_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            self.held_back.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let held_back = self.held_back.swap(0, Ordering::Relaxed);
+        tracing::warn!(held_back, "notification listener: {what}");
+    }
 }
 
 async fn receive(State(listener): State<Listener>, body: Bytes) -> &'static str {
