@@ -19,24 +19,24 @@ pub const SIGN_FIELD: &str = "sign";
 /// carry one, and the README's decisions say to skip it when verifying).
 #[must_use]
 pub fn qht_sign(fields: &SignFields, key: &str) -> String {
-    let mut text = join_fields(fields.iter());
-    if !text.is_empty() {
-        text.push('&');
-    }
-    text.push_str("key=");
-    text.push_str(key);
-    md5_hex(&text)
+    qht_sign_text(&join_fields(fields.iter()), key)
 }
 
 /// The qht sign with empty values signed as `k=` (as a public qht SDK does).
 #[must_use]
 pub fn qht_sign_with_empty(fields: &SignFields, key: &str) -> String {
-    let mut text = fields
+    let joined = fields
         .iter()
         .filter(|(name, _)| name.as_str() != SIGN_FIELD)
         .map(|(name, value)| format!("{name}={value}"))
         .collect::<Vec<_>>()
         .join("&");
+    qht_sign_text(&joined, key)
+}
+
+/// The MD5 of `joined&key=SECRET` (just `key=SECRET` when nothing is joined).
+fn qht_sign_text(joined: &str, key: &str) -> String {
+    let mut text = joined.to_owned();
     if !text.is_empty() {
         text.push('&');
     }

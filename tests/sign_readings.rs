@@ -9,16 +9,21 @@ mod common;
 use cashier::gateway::{GatewayError, OrderState, PayMethod, Provider, UnknownCause};
 use cashier::sandbox::{EmptyFields, Fault, FlatCoverage, Readings};
 
+/// A QR method `provider` offers.
+fn qr_method(provider: Provider) -> PayMethod {
+    match provider {
+        Provider::Qht => PayMethod::AlipayQr,
+        Provider::Changpay => PayMethod::WechatQr,
+    }
+}
+
 /// Creates a QR order, pays it as the customer, and queries it.
 async fn paid_order_query(
     sandbox: &cashier::sandbox::Sandbox,
     provider: Provider,
 ) -> Result<OrderState, GatewayError> {
     let gateway = common::gateway(sandbox, provider);
-    let method = match provider {
-        Provider::Qht => PayMethod::AlipayQr,
-        Provider::Changpay => PayMethod::WechatQr,
-    };
+    let method = qr_method(provider);
     let order = common::new_order(method, 1_230);
     let url = common::create_qr(&gateway, &order).await;
     common::open(&url).await;
@@ -78,10 +83,7 @@ async fn a_sign_under_neither_reading_is_refused_in_every_reading() {
             let sandbox = common::sandbox().await;
             sandbox.set_readings(readings);
             let gateway = common::gateway(&sandbox, provider);
-            let method = match provider {
-                Provider::Qht => PayMethod::AlipayQr,
-                Provider::Changpay => PayMethod::WechatQr,
-            };
+            let method = qr_method(provider);
             let order = common::new_order(method, 1_230);
             let url = common::create_qr(&gateway, &order).await;
             common::open(&url).await;
@@ -131,10 +133,7 @@ async fn pay_page_links_use_the_public_url() {
     assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
     for provider in [Provider::Qht, Provider::Changpay] {
         let gateway = common::gateway(&sandbox, provider);
-        let method = match provider {
-            Provider::Qht => PayMethod::AlipayQr,
-            Provider::Changpay => PayMethod::WechatQr,
-        };
+        let method = qr_method(provider);
         let url = common::create_qr(&gateway, &common::new_order(method, 1_000)).await;
         assert!(
             url.starts_with("http://192.0.2.10:8088/sandbox/pay/"),

@@ -94,16 +94,7 @@ fn a_wait_costs_almost_no_cpu() {
 #[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
 fn the_late_notice_closes_with_enter_and_keeps_keys_from_the_checkout() {
     let till = Till::start(1100, 720);
-    till.type_text("7");
-    till.key("Return");
-    let orders = till.wait_for_orders("a QR sale", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "pending"
-    });
-    let pay_page = text(&orders[0], "shown").to_owned();
-    till.key("Escape");
-    till.wait_for_orders("given up", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "unresolved"
-    });
+    let pay_page = till.qr_given_up("7");
     // The customer pays after all; a person re-queries: the notice shows.
     open(&pay_page);
     till.click(TAB_UNRESOLVED.0, TAB_UNRESOLVED.1);
@@ -224,16 +215,7 @@ fn history_exports_a_csv_for_excel_and_a_workbook() {
 #[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
 fn history_rows_open_from_their_text_and_requery_is_on_screen() {
     let till = Till::start(1100, 720);
-    till.type_text("4.4");
-    till.key("Return");
-    let orders = till.wait_for_orders("a QR sale", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "pending"
-    });
-    let pay_page = text(&orders[0], "shown").to_owned();
-    till.key("Escape");
-    till.wait_for_orders("given up", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "unresolved"
-    });
+    let pay_page = till.qr_given_up("4.4");
     open(&pay_page);
     till.key("Return");
     till.click(TAB_HISTORY.0, TAB_HISTORY.1);
@@ -283,16 +265,7 @@ fn a_bar_code_wait_counts_down_cheaply_and_an_empty_enter_makes_no_order() {
 #[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
 fn the_unresolved_count_shows_without_opening_the_tab() {
     let till = Till::start(1100, 720);
-    till.type_text("2");
-    till.key("Return");
-    let orders = till.wait_for_orders("a QR sale", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "pending"
-    });
-    let pay_page = text(&orders[0], "shown").to_owned();
-    till.key("Escape");
-    till.wait_for_orders("given up", Duration::from_secs(10), |o| {
-        text(&o[0], "status") == "unresolved"
-    });
+    let pay_page = till.qr_given_up("2");
     open(&pay_page);
     std::thread::sleep(Duration::from_millis(500));
     // "未完成订单 (1)" is wider than "未完成订单": only with the count does this point fall on the

@@ -239,6 +239,29 @@ impl Till {
         }
     }
 
+    /// Types `amount`, charges the first method (a QR), gives up on it with Esc once it is
+    /// shown; returns the pay page the customer's phone would open.
+    pub fn qr_given_up(&self, amount: &str) -> String {
+        self.type_text(amount);
+        self.key("Return");
+        let orders = self.wait_for_orders("a QR sale", Duration::from_secs(10), |o| {
+            o.first()
+                .and_then(|o| o.get("status"))
+                .and_then(Value::as_str)
+                == Some("pending")
+        });
+        let shown = orders[0].get("shown").and_then(Value::as_str).unwrap_or("");
+        let pay_page = shown.to_owned();
+        self.key("Escape");
+        self.wait_for_orders("given up", Duration::from_secs(10), |o| {
+            o.first()
+                .and_then(|o| o.get("status"))
+                .and_then(Value::as_str)
+                == Some("unresolved")
+        });
+        pay_page
+    }
+
     /// CPU time the app has used, in clock ticks (user + system, fields 14 and 15 of
     /// `/proc/PID/stat`).
     pub fn cpu_ticks(&self) -> u64 {
