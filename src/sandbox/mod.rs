@@ -203,7 +203,7 @@ impl Drop for Sandbox {
 }
 
 fn router(state: Arc<State>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/api/v1.0/merchant/import", post(qht::import))
         .route("/api/v1.0/merchant/import_query", post(qht::import_query))
         .route("/api/v1.0/scan_code_pay", post(qht::scan_code_pay))
@@ -224,12 +224,17 @@ fn router(state: Arc<State>) -> Router {
         )
         .route("/sandbox/pay/{token}", get(pay_page::pay))
         .route("/sandbox/faults", any(inject_fault))
-        .route("/sandbox/health", get(|| async { HEALTH_TEXT }))
-        .layer(axum::middleware::from_fn_with_state(
+        .route("/sandbox/health", get(|| async { HEALTH_TEXT }));
+    // Only a sandbox that keeps a state file pays for saving after each request.
+    let router = if state.persists() {
+        router.layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             save_after,
         ))
-        .with_state(state)
+    } else {
+        router
+    };
+    router.with_state(state)
 }
 
 /// Saves the orders after every request, so a restart answers for them as before. The write runs

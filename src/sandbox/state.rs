@@ -237,6 +237,14 @@ impl State {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Whether orders are kept in a state file.
+    pub fn persists(&self) -> bool {
+        self.saved_to
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+
     /// Writes the orders to the state file, if there is one. A failure is logged: the sandbox
     /// goes on answering from memory.
     pub fn save(&self) {

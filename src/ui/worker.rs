@@ -369,7 +369,8 @@ impl Worker {
         if self.background_busy.swap(true, Ordering::AcqRel) {
             return;
         }
-        let busy = Arc::clone(&self.background_busy);
+        // Cleared when the task ends however it ends: a panic must not stop the re-query for good.
+        let busy = BusyFlag(Arc::clone(&self.background_busy));
         let configured = self.configured();
         let requerier = self.requerier.clone();
         let outbox = self.outbox.clone();
@@ -388,7 +389,7 @@ impl Worker {
                 }
                 Err(error) => tracing::error!(%error, "background re-query failed"),
             }
-            busy.store(false, Ordering::Release);
+            drop(busy);
         });
     }
 
@@ -443,6 +444,15 @@ impl Worker {
                 send_unresolved(configured.ledger(), &outbox).await;
             }
         });
+    }
+}
+
+/// Clears its flag when dropped.
+struct BusyFlag(Arc<AtomicBool>);
+
+impl Drop for BusyFlag {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
