@@ -42,6 +42,25 @@ pub enum LedgerError {
     OrderNumbersExhausted,
 }
 
+impl LedgerError {
+    /// Another connection held a lock SQLite would not wait for.
+    fn is_busy(&self) -> bool {
+        let sqlite = match self {
+            LedgerError::Sqlite(error) => Some(error),
+            LedgerError::Migration(error) => std::error::Error::source(error)
+                .and_then(|source| source.downcast_ref::<rusqlite::Error>()),
+            _ => None,
+        };
+        matches!(
+            sqlite.and_then(rusqlite::Error::sqlite_error_code),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
+/// How long opening the ledger keeps trying while other processes hold its locks.
+const OPEN_RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl crate::i18n::Localized for LedgerError {
     fn message(&self, lang: crate::i18n::Lang) -> String {
         match lang {
@@ -239,7 +258,19 @@ impl Ledger {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
         }
-        Ledger::with_connection(Connection::open(path)?)
+        // Switching a new file to WAL and migrating it take locks that SQLite sometimes reports
+        // as busy without calling the busy handler (20 processes starting at once on a new data
+        // dir saw "database is locked" about once in 60). Each attempt is all-or-nothing (the
+        // migrations are transactions), so the whole opening is tried again for a while.
+        let deadline = std::time::Instant::now() + OPEN_RETRY_FOR;
+        loop {
+            match Ledger::with_connection(Connection::open(path)?) {
+                Err(error) if error.is_busy() && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                result => return result,
+            }
+        }
     }
 
     /// A ledger in memory, for tests.
