@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod ledger;
 pub mod money;
 pub mod payment;
+pub mod qr_modules;
 pub mod sandbox;
 pub mod secret;
 pub mod setup;

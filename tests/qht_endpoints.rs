@@ -262,7 +262,7 @@ async fn quick_pay_returns_a_page_and_scan_code_pay_is_typed() {
             .await
             .expect("created")
             .code_url
-            .starts_with("http://127.0.0.1")
+            .is_some_and(|url| url.starts_with("http://127.0.0.1"))
     );
 }
 

@@ -2,12 +2,17 @@
 //! the client believes every one of them (README, "Decisions"): qht answers with an empty field
 //! signed as left out or as `k=`; changpay flat answers signed over the envelope or the detail
 //! fields alone. A sign under neither reading is still refused. Also the sandbox's other ways of
-//! being read from outside: pay-page links at its public URL.
+//! being read from outside: pay-page links at its public URL, and a QR given only as a picture
+//! (`code_img_url`, hosted or inline), which the till reads back into the text it draws.
 
 mod common;
 
 use cashier::gateway::{GatewayError, OrderState, PayMethod, Provider, UnknownCause};
-use cashier::sandbox::{EmptyFields, Fault, FlatCoverage, Readings};
+use std::time::{Duration, Instant};
+
+use cashier::gateway::http::{Timeouts, Transport};
+use cashier::gateway::qr_image;
+use cashier::sandbox::{EmptyFields, Fault, FlatCoverage, QrGivenAs, Readings};
 
 /// A QR method `provider` offers.
 fn qr_method(provider: Provider) -> PayMethod {
@@ -108,6 +113,7 @@ async fn a_wrong_key_verifies_under_no_reading() {
         sandbox.set_readings(Readings {
             qht_empty_msg: Some(EmptyFields::Signed),
             changpay_flat: FlatCoverage::DetailsOnly,
+            ..Readings::default()
         });
         // The client's key differs from the sandbox's: the sandbox refuses the request's sign,
         // and nothing it says can be taken as paid.
@@ -140,4 +146,110 @@ async fn pay_page_links_use_the_public_url() {
             "{provider:?}: {url}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_qr_given_only_as_a_picture_is_read_and_paid() {
+    for given_as in [QrGivenAs::ImageOnly, QrGivenAs::InlineImageOnly] {
+        for provider in [Provider::Qht, Provider::Changpay] {
+            let sandbox = common::sandbox().await;
+            sandbox.set_readings(Readings {
+                qr_given_as: given_as,
+                ..Readings::default()
+            });
+            let gateway = common::gateway(&sandbox, provider);
+            let order = common::new_order(qr_method(provider), 1_230);
+            // The text read back from the picture is the pay page itself: the customer's scan
+            // of the till's redrawn QR reaches the same place as a scan of the gateway's picture.
+            let url = common::create_qr(&gateway, &order).await;
+            let pay_page = sandbox.pay_page_url(&order.order_no).expect("an order");
+            assert_eq!(url, pay_page, "{given_as:?} {provider:?}");
+            common::open(&url).await;
+            let answer = gateway.query_order(&order.order_no).await;
+            assert!(
+                matches!(answer, Ok(OrderState::Paid(_))),
+                "{given_as:?} {provider:?}: {answer:?}"
+            );
+        }
+    }
+}
+
+/// A test server that answers every connection with `response` (or holds it open when `None`).
+async fn serve_raw(response: Option<Vec<u8>>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let response = response.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                match response {
+                    Some(bytes) => {
+                        let _ = socket.write_all(&bytes).await;
+                    }
+                    None => tokio::time::sleep(Duration::from_mins(1)).await,
+                }
+            });
+        }
+    });
+    format!("http://{addr}/qr.png")
+}
+
+fn http_response(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body);
+    response
+}
+
+#[tokio::test]
+async fn a_qr_picture_that_cannot_be_read_is_an_unknown_result_not_a_hang() {
+    let transport = Transport::new(Timeouts {
+        connect: Duration::from_secs(2),
+        total: Duration::from_secs(30),
+    })
+    .expect("client");
+    let oversized = vec![0u8; qr_image::MAX_IMAGE_BYTES + 1];
+    let cases = [
+        (
+            "an HTML page",
+            serve_raw(Some(http_response("text/html", b"<html>404</html>"))).await,
+        ),
+        (
+            "a picture with no QR",
+            serve_raw(Some(http_response("image/png", &blank_png()))).await,
+        ),
+        (
+            "a picture over the cap",
+            serve_raw(Some(http_response("image/png", &oversized))).await,
+        ),
+        ("a server that never answers", serve_raw(None).await),
+        ("not a web address", "file:///etc/passwd".to_owned()),
+    ];
+    for (what, url) in cases {
+        let started = Instant::now();
+        let answer = qr_image::text_of_qr_image(&transport, &url).await;
+        assert_eq!(answer, Err(UnknownCause::QrImage), "{what}");
+        assert!(
+            started.elapsed() < qr_image::FETCH_TIMEOUT + Duration::from_secs(1),
+            "{what}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+fn blank_png() -> Vec<u8> {
+    let blank = image::GrayImage::from_pixel(120, 120, image::Luma([255]));
+    let mut png = Vec::new();
+    blank
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    png
 }

@@ -264,6 +264,8 @@ pub enum UnknownCause {
     OtherOrder,
     /// An error code the spec lists as a failure part way, or one it does not list.
     AmbiguousCode(String),
+    /// The QR came only as an image (`code_img_url`), and it could not be fetched or read.
+    QrImage,
 }
 
 /// A request that was stopped before it left the machine.
@@ -373,6 +375,7 @@ fn cause_zh(cause: &UnknownCause) -> String {
         UnknownCause::Unparsable => "支付平台返回的内容无法识别".to_owned(),
         UnknownCause::BadSign => "支付平台应答签名校验失败".to_owned(),
         UnknownCause::OtherOrder => "支付平台返回了其他订单的信息".to_owned(),
+        UnknownCause::QrImage => "支付平台只给了二维码图片，图片无法读取".to_owned(),
         UnknownCause::AmbiguousCode(code) => match lookup_any(code) {
             Some(row) if row.meaning == CodeMeaning::Ambiguous => row.zh.to_owned(),
             _ => format!("支付平台返回未知代码 {code}"),
@@ -397,6 +400,9 @@ fn cause_en(cause: &UnknownCause) -> String {
         UnknownCause::Unparsable => "The gateway's answer could not be read".to_owned(),
         UnknownCause::BadSign => "The gateway's answer failed its sign check".to_owned(),
         UnknownCause::OtherOrder => "The gateway answered about another order".to_owned(),
+        UnknownCause::QrImage => {
+            "The gateway gave the QR only as an image, which could not be read".to_owned()
+        }
         UnknownCause::AmbiguousCode(code) => match lookup_any(code) {
             Some(row) if row.meaning == CodeMeaning::Ambiguous => row.en.to_owned(),
             _ => format!("The gateway answered with unknown code {code}"),

@@ -115,6 +115,43 @@ impl Transport {
         self.note(&answer);
         answer
     }
+
+    /// GETs `url` (http or https) and returns its body, refusing one longer than `max_bytes` and
+    /// giving up after `timeout`. For a gateway's hosted QR image, which is not the protocol's
+    /// JSON and says nothing about the gateway's health.
+    pub async fn get_capped(
+        &self,
+        url: &str,
+        max_bytes: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UnknownCause> {
+        let read = async {
+            let mut response = self
+                .client
+                .get(url)
+                .send()
+                .await
+                .map_err(|error| network_cause(&error))?;
+            if !response.status().is_success() {
+                return Err(UnknownCause::ServerError(response.status().as_u16()));
+            }
+            let announced = response.content_length().unwrap_or(0);
+            if usize::try_from(announced).map_or(true, |length| length > max_bytes) {
+                return Err(UnknownCause::Unparsable);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| network_cause(&e))? {
+                if body.len() + chunk.len() > max_bytes {
+                    return Err(UnknownCause::Unparsable);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
+        };
+        tokio::time::timeout(timeout, read)
+            .await
+            .unwrap_or(Err(UnknownCause::Timeout))
+    }
 }
 
 async fn read_answer(

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 mod method;
 pub mod qht;
+pub mod qr_image;
 pub mod wire;
 
 use std::fmt;
@@ -281,8 +282,10 @@ impl Gateway {
                     description: order.description.clone(),
                 };
                 let created = client.scan_code_pay(&request).await?;
+                let code_url =
+                    qr_text(client.transport(), created.code_url, created.code_img_url).await?;
                 Ok(CreatedOrder {
-                    display: PayDisplay::QrCode(created.code_url),
+                    display: PayDisplay::QrCode(code_url),
                     gateway_order_no: None,
                 })
             }
@@ -297,7 +300,12 @@ impl Gateway {
                     bank_card: None,
                     callback_url: None,
                 };
-                let created = client.create_order(&request).await?;
+                let mut created = client.create_order(&request).await?;
+                if order.method.kind() == MethodKind::ScanQr {
+                    let given = created.code_url.take().or(created.pay_info.take());
+                    let image = created.code_img_url.take();
+                    created.code_url = Some(qr_text(client.transport(), given, image).await?);
+                }
                 let display = changpay_display(order, created)?;
                 Ok(CreatedOrder {
                     display,
@@ -378,6 +386,21 @@ fn changpay_state(order: &ChangpayOrder, order_no: &str) -> OrderState {
         }),
         // changpay has no failed state: unpaid stays waiting (README, "Decisions").
         ChangpayStatus::Unpaid | ChangpayStatus::Other(_) => OrderState::Waiting,
+    }
+}
+
+/// The text to draw as the QR: the gateway's `code_url`, or else what its QR image holds.
+async fn qr_text(
+    transport: &http::Transport,
+    code_url: Option<String>,
+    code_img_url: Option<String>,
+) -> Result<String, GatewayError> {
+    match (code_url, code_img_url) {
+        (Some(url), _) => Ok(url),
+        (None, Some(image)) => qr_image::text_of_qr_image(transport, &image)
+            .await
+            .map_err(GatewayError::Unknown),
+        (None, None) => Err(GatewayError::Unknown(UnknownCause::Unparsable)),
     }
 }
 

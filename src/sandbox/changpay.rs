@@ -197,8 +197,9 @@ fn create_reply(state: &State, order: &Order, pay_type: u16) -> Reply {
     };
     match pay_type {
         2 | 10 | 14 | 20 | 31 | 41 => {
-            put("code_url", pay_page.clone().into());
-            put("code_img_url", pay_page.into());
+            let (code_url, code_img_url) = super::qr_picture::qr_fields(state, &pay_page);
+            put("code_url", code_url.into());
+            put("code_img_url", code_img_url.into());
         }
         1 | 4 | 6 | 11 | 22 | 23 | 30 => put("pay_info", pay_page.into()),
         40 => put("pay_url", pay_page.into()),

@@ -11,6 +11,7 @@ mod faults;
 mod notifier;
 mod pay_page;
 mod qht;
+mod qr_picture;
 mod reply;
 mod spec_fields;
 mod state;
@@ -27,7 +28,7 @@ use axum::routing::{any, get, post};
 pub use changpay::QUICK_PAY_SMS_CODE;
 pub use faults::Fault;
 pub use notifier::SCHEDULE_SECS as NOTIFY_SCHEDULE_SECS;
-pub use state::{EmptyFields, FlatCoverage, NotificationAttempt, Readings};
+pub use state::{EmptyFields, FlatCoverage, NotificationAttempt, QrGivenAs, Readings};
 pub use test_codes::{Behaviour, PASSWORD_DELAY, TEST_CODES};
 
 use state::State;
@@ -223,6 +224,7 @@ fn router(state: Arc<State>) -> Router {
             post(changpay::fetch_order).fallback(changpay::wrong_method),
         )
         .route("/sandbox/pay/{token}", get(pay_page::pay))
+        .route("/sandbox/qr.png", get(qr_picture::hosted))
         .route("/sandbox/faults", any(inject_fault))
         .route("/sandbox/health", get(|| async { HEALTH_TEXT }));
     // Only a sandbox that keeps a state file pays for saving after each request.

@@ -214,10 +214,11 @@ pub async fn scan_code_pay(Extract(state): Shared, body: Bytes) -> Response {
         check(&received, spec_fields::QHT_SCAN_CODE_PAY, &key)?;
         let order = create(&state, &received, &["100", "200"], None)?;
         let url = format!("{}/sandbox/pay/{}", state.base_url, order.pay_token);
+        let (code_url, code_img_url) = super::qr_picture::qr_fields(&state, &url);
         // The spec lists no sign for this answer.
-        Ok(Reply::plain(object(
-            json!({"status": "000000", "msg": "Success", "code_url": url, "code_img_url": url}),
-        )))
+        Ok(Reply::plain(object(json!({
+            "status": "000000", "msg": "Success", "code_url": code_url, "code_img_url": code_img_url
+        }))))
     })();
     finish(&state, result).await
 }

@@ -137,6 +137,20 @@ pub struct Readings {
     pub qht_empty_msg: Option<EmptyFields>,
     /// changpay: what the sign of a flat answer covers.
     pub changpay_flat: FlatCoverage,
+    /// Both: how a created order's QR is given.
+    pub qr_given_as: QrGivenAs,
+}
+
+/// How a create answer gives the QR (`code_url` and `code_img_url`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QrGivenAs {
+    /// `code_url`, with a hosted picture of it as `code_img_url`.
+    #[default]
+    UrlAndImage,
+    /// An empty `code_url`; only the hosted picture (`http://…/sandbox/qr.png?text=…`).
+    ImageOnly,
+    /// An empty `code_url`; the picture inline, as a `data:image/png;base64,` URL.
+    InlineImageOnly,
 }
 
 /// How an empty field is signed.

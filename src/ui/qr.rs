@@ -1,29 +1,25 @@
 //! The gateway's `code_url` as a sharp QR texture: one texel per module, a 4-module quiet zone,
 //! drawn with nearest-neighbour filtering so it stays crisp at any size.
 
-use egui::{ColorImage, TextureHandle, TextureOptions};
-use qrcode::{Color, QrCode};
-
 use super::theme;
-
-/// Modules of quiet zone on each side (the QR standard's minimum).
-const QUIET_ZONE: usize = 4;
+use egui::{ColorImage, TextureHandle, TextureOptions};
 
 /// The QR image of `text`, or `None` if it does not fit in a QR.
 #[must_use]
 pub fn image(text: &str) -> Option<ColorImage> {
-    let code = QrCode::new(text.as_bytes()).ok()?;
-    let width = code.width();
-    let side = width + 2 * QUIET_ZONE;
-    let colors = code.to_colors();
-    let mut pixels = vec![theme::QR_LIGHT; side * side];
-    for (index, color) in colors.iter().enumerate() {
-        if *color == Color::Dark {
-            let (x, y) = (index % width + QUIET_ZONE, index / width + QUIET_ZONE);
-            pixels[y * side + x] = theme::QR_DARK;
-        }
-    }
-    Some(ColorImage::new([side, side], pixels))
+    let modules = crate::qr_modules::modules(text)?;
+    let pixels = modules
+        .dark
+        .iter()
+        .map(|&dark| {
+            if dark {
+                theme::QR_DARK
+            } else {
+                theme::QR_LIGHT
+            }
+        })
+        .collect();
+    Some(ColorImage::new([modules.side, modules.side], pixels))
 }
 
 /// A texture of the QR of `url`, made once per URL.

@@ -139,6 +139,12 @@ pub struct ChangpayClient {
 }
 
 impl ChangpayClient {
+    /// The connection this client sends through (for fetching a hosted QR image).
+    #[must_use]
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The gateway's health as this client's calls find it.
     #[must_use]
     pub fn health(&self) -> tokio::sync::watch::Receiver<crate::gateway::http::Health> {

@@ -68,8 +68,8 @@ pub struct MerchantCredentials {
 /// What `scan_code_pay` returns: the QR to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanCodeCreated {
-    /// The URL to draw as a QR.
-    pub code_url: String,
+    /// The URL to draw as a QR; some channels leave it empty and give only the image.
+    pub code_url: Option<String>,
     /// A hosted image of the same QR, if given.
     pub code_img_url: Option<String>,
 }
@@ -117,6 +117,12 @@ pub struct QhtClient {
 }
 
 impl QhtClient {
+    /// The connection this client sends through (for fetching a hosted QR image).
+    #[must_use]
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The gateway's health as this client's calls find it.
     #[must_use]
     pub fn health(&self) -> tokio::sync::watch::Receiver<crate::gateway::http::Health> {
@@ -191,10 +197,7 @@ impl QhtClient {
             )
             .await?;
         Ok(ScanCodeCreated {
-            code_url: answer
-                .required("code_url")
-                .map_err(GatewayError::Unknown)?
-                .to_owned(),
+            code_url: answer.text("code_url").map(str::to_owned),
             code_img_url: answer.text("code_img_url").map(str::to_owned),
         })
     }
