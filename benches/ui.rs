@@ -54,6 +54,7 @@ fn harness(
         till_id: "B1".into(),
         barcode_policy: PollPolicy::BARCODE,
         qr_policy: PollPolicy::QR,
+        notices: cashier::payment::notices::Notices::default(),
     };
     let setup = Setup {
         config: Config::default(),

@@ -228,6 +228,7 @@ pub async fn configure(
         till_id: config.till.id.clone(),
         barcode_policy: config.payment.barcode_policy(),
         qr_policy: config.payment.qr_policy(),
+        notices: crate::payment::notices::Notices::default(),
     };
     let requery = config.payment.requery_policy();
     Ok(Configured {

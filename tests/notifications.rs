@@ -26,6 +26,7 @@ fn listener(ledger: &SharedLedger) -> Listener {
         mch_id: CHANGPAY_MCH_ID.into(),
         key: Secret::new(CHANGPAY_KEY),
         late_payments: None,
+        notices: cashier::payment::notices::Notices::default(),
     }
 }
 
@@ -276,4 +277,81 @@ async fn a_flood_of_slow_connections_does_not_keep_a_notification_waiting() {
     let order = ledger.lock().order(&order_no).expect("read").expect("kept");
     assert_eq!(order.status, OrderStatus::Paid);
     drop(slow);
+}
+
+/// `cashier pay` showing a QR hears the notification at once: with queries only every 60 s, the
+/// customer's payment ends the wait within seconds, by a verified query the notice set off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[gateway]\nprovider = \"changpay\"\nbase_url = \"{}\"\nmerchant_id = \"{CHANGPAY_MCH_ID}\"\n\
+             key = \"{CHANGPAY_KEY}\"\nnotify_url = \"http://127.0.0.1:{port}/notify\"\n\n\
+             [notify]\nlisten = \"127.0.0.1:{port}\"\n\n\
+             [payment]\nqr_interval_ms = 60000\nqr_expiry_secs = 120\n",
+            sandbox.base_url()
+        ),
+    )
+    .expect("config");
+    let mut permissions = std::fs::metadata(&config).expect("written").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+    std::fs::set_permissions(&config, permissions).expect("chmod 600");
+
+    let mut pay = Command::new(env!("CARGO_BIN_EXE_cashier"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["pay", "--method", "wechat-qr", "--amount", "3.30", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pay starts");
+    let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
+    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel(64);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = line_tx.blocking_send(line);
+        }
+    });
+    let mut paid_at = None;
+    let mut result = None;
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(90), line_rx.recv()).await {
+        let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        if value["event"] == "show" {
+            let url = value["code_url"].as_str().expect("a code_url").to_owned();
+            // The listener starts with the payment, before the QR is shown.
+            common::open(&url).await;
+            paid_at = Some(std::time::Instant::now());
+        } else if value.get("event").is_none() {
+            result = Some((value, std::time::Instant::now()));
+            break;
+        }
+    }
+    let _ = pay.kill();
+    let _ = pay.wait();
+    let paid_at = paid_at.expect("a QR was shown");
+    let (order, ended_at) = result.expect("a result line");
+    assert_eq!(order["status"], "paid", "{order}");
+    let waited = ended_at - paid_at;
+    assert!(
+        waited < Duration::from_secs(5),
+        "paid {waited:?} after the customer paid; the next poll was 60 s away"
+    );
+    assert!(
+        sandbox.notifications().iter().any(|n| n.acknowledged),
+        "the listener acknowledged the notification"
+    );
 }

@@ -27,6 +27,7 @@ fn context(sandbox: &Sandbox, provider: Provider) -> PaymentContext {
         till_id: "T01".into(),
         barcode_policy: FAST,
         qr_policy: FAST,
+        notices: cashier::payment::notices::Notices::default(),
     }
 }
 
@@ -473,6 +474,7 @@ async fn a_refused_connection_fails_the_sale_at_once_as_never_sent() {
         till_id: "T01".into(),
         barcode_policy: FAST,
         qr_policy: PollPolicy::QR,
+        notices: cashier::payment::notices::Notices::default(),
     };
     let started = std::time::Instant::now();
     let outcome = pay(&context, request(PayMethod::AlipayQr, 1_000, None), |_| {}).await;

@@ -115,6 +115,7 @@ fn start_listener(setup: &Setup) -> Option<tokio::task::JoinHandle<()>> {
         mch_id: changpay.settings().mch_id.clone(),
         key: changpay.settings().key.clone(),
         late_payments: None,
+        notices: setup.context.notices.clone(),
     };
     let addr = notify.listen;
     Some(tokio::spawn(async move {

@@ -16,6 +16,7 @@ use axum::routing::post;
 use chrono::{DateTime, Utc};
 use tokio::sync::{Semaphore, mpsc};
 
+use super::notices::Notices;
 use super::state_machine::move_for_answer;
 use crate::gateway::changpay::{ChangpayOrder, ChangpayStatus, parse_notification};
 use crate::gateway::{OrderState, PaidInfo};
@@ -34,6 +35,8 @@ pub struct Listener {
     pub key: Secret,
     /// Where late payments are reported.
     pub late_payments: Option<mpsc::Sender<String>>,
+    /// Wakes the payments waiting on an order a notification moved.
+    pub notices: Notices,
 }
 
 /// The answer to one notification body.
@@ -115,8 +118,12 @@ fn apply(
     };
     let mismatch = transition.to != crate::status::OrderStatus::Paid;
     let applied = ledger.record(&record.order_no, &transition, now)?;
-    if let Applied::Moved { late: true, .. } = applied {
-        report_late(listener, &record.order_no);
+    drop(ledger);
+    if let Applied::Moved { late, .. } = applied {
+        listener.notices.announce(&record.order_no);
+        if late {
+            report_late(listener, &record.order_no);
+        }
     }
     if mismatch {
         tracing::warn!(order = %record.order_no, paid = %order.amount, asked = %record.amount, "notification amount does not match");

@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 
+use super::notices::{NoticeReceiver, Notices};
 use super::policy::{PollPolicy, requery_delay};
 use super::state_machine::{Effect, Event, LiveStatus, PayKind, Payment, Phase, step};
 use crate::gateway::barcode::{detect_wallet, normalise_code};
@@ -99,6 +100,8 @@ pub struct PaymentContext {
     pub barcode_policy: PollPolicy,
     /// Scan-code pay's live wait.
     pub qr_policy: PollPolicy,
+    /// Orders notifications have moved: a waiting payment queries at once.
+    pub notices: Notices,
 }
 
 /// Checks a request before anything is written: the method is offered, the amount fits, a
@@ -153,6 +156,8 @@ pub async fn run_payment(
         auth_code,
         progress,
         cancel,
+        // Subscribed before the order exists, so no notice about it can slip past.
+        notices: context.notices.subscribe(),
         started: Instant::now(),
         order: None,
         shown: None,
@@ -201,6 +206,7 @@ struct Run<'a> {
     auth_code: Option<String>,
     progress: &'a mpsc::Sender<Progress>,
     cancel: watch::Receiver<bool>,
+    notices: NoticeReceiver,
     started: Instant,
     order: Option<NewOrder>,
     shown: Option<PayDisplay>,
@@ -209,6 +215,26 @@ struct Run<'a> {
 impl Run<'_> {
     fn now_ms(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Waits `wait` (or less, if a notification moves the order), then queries the order.
+    async fn query_after(&mut self, wait: std::time::Duration) -> Option<Event> {
+        let order = self.order.as_ref()?;
+        let notices = &mut self.notices;
+        let query = async {
+            // A notification about this order ends the wait early; the query still decides
+            // what the order is.
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = notices.moved(&order.order_no) => {}
+            }
+            self.context.gateway.query_order(&order.order_no).await
+        };
+        let event = tokio::select! {
+            result = query => Event::Queried { now_ms: self.now_ms(), result },
+            () = cancelled(&mut self.cancel) => Event::Cancel,
+        };
+        Some(event)
     }
 
     /// Carries out `effect`; returns the event it led to, if any.
@@ -260,20 +286,7 @@ impl Run<'_> {
                 };
                 Ok(Some(event))
             }
-            Effect::QueryAfter(wait) => {
-                let Some(order) = &self.order else {
-                    return Ok(None);
-                };
-                let query = async {
-                    tokio::time::sleep(wait).await;
-                    self.context.gateway.query_order(&order.order_no).await
-                };
-                let event = tokio::select! {
-                    result = query => Event::Queried { now_ms: self.now_ms(), result },
-                    () = cancelled(&mut self.cancel) => Event::Cancel,
-                };
-                Ok(Some(event))
-            }
+            Effect::QueryAfter(wait) => Ok(self.query_after(wait).await),
             Effect::Record(mut transition) => {
                 let Some(order) = &self.order else {
                     return Ok(None);

@@ -140,6 +140,7 @@ fn spawn_listener(
         mch_id: changpay.settings().mch_id.clone(),
         key: changpay.settings().key.clone(),
         late_payments: Some(late_payments),
+        notices: configured.context.notices.clone(),
     };
     Some(runtime.spawn(async move {
         if let Err(error) = serve(listener, addr).await {

@@ -69,6 +69,7 @@ pub fn world_with(
         till_id: "T01".into(),
         barcode_policy: policy,
         qr_policy: policy,
+        notices: cashier::payment::notices::Notices::default(),
     };
     let setup = Setup {
         config: Config::default(),
