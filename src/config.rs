@@ -283,15 +283,22 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
-        config.validate()?;
+        let config = Config::from_text(&text)?;
         let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty());
         if holds_key && readable_by_others(path) {
             return Err(ConfigError::Insecure {
                 path: path.display().to_string(),
             });
         }
+        Ok(config)
+    }
+
+    /// Reads and validates a config file's text.
+    pub fn from_text(text: &str) -> Result<Config, ConfigError> {
+        // Only the message: the error's snippet of the file could quote the key.
+        let config: Config =
+            toml::from_str(text).map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
+        config.validate()?;
         Ok(config)
     }
 

@@ -37,6 +37,15 @@ impl Money {
         }
     }
 
+    /// An amount from fen read off the wire, or `None` if it does not fit.
+    #[must_use]
+    pub const fn checked_from_fen(fen: i64) -> Option<Self> {
+        match fen.checked_mul(LI_PER_FEN) {
+            Some(li) => Some(Money { li }),
+            None => None,
+        }
+    }
+
     /// An amount from whole yuan.
     #[must_use]
     pub const fn from_yuan(yuan: i64) -> Self {

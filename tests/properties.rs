@@ -79,3 +79,57 @@ proptest! {
         }
     }
 }
+
+/// The fuzz targets' seeds (fuzz/corpus) reach the paths that believe an answer: each verifies
+/// under the fuzz key and is about the order asked for.
+#[test]
+fn the_fuzz_seeds_are_believed_answers() {
+    use cashier::gateway::changpay::{ChangpayStatus, read_order_answer as changpay_answer};
+    use cashier::gateway::qht::{QhtOrderStatus, read_order_answer as qht_answer};
+    const ORDER: &str = "T0120261122000000001";
+    let seed = |path: &str| {
+        std::fs::read(format!("{}/fuzz/corpus/{path}", env!("CARGO_MANIFEST_DIR"))).expect(path)
+    };
+    let qht = qht_answer(&seed("qht_answer/paid.json"), "fuzz-qht-key", ORDER).expect("qht");
+    assert_eq!(qht.order_status, QhtOrderStatus::Success);
+    assert_eq!(qht.total_fee, Money::from_fen(1_230));
+    for name in [
+        "nested.json",
+        "flat_envelope.json",
+        "flat_details_only.json",
+    ] {
+        let body = seed(&format!("changpay_answer/{name}"));
+        let order = changpay_answer(&body, "fuzz-changpay-key", ORDER).expect(name);
+        assert_eq!(order.status, ChangpayStatus::Paid, "{name}");
+        assert!(
+            changpay_answer(&body, "another-key", ORDER).is_err(),
+            "{name}"
+        );
+    }
+    let notice = parse_notification(&seed("notification/paid.form"), "fuzz-changpay-key");
+    assert_eq!(notice.expect("notification").mch_order, ORDER);
+}
+
+/// A signed qht answer whose `total_fee` does not fit the till's money is unreadable, not a panic
+/// or a wrapped amount (found while writing the `qht_answer` fuzz target).
+#[test]
+fn a_total_fee_too_big_for_money_is_unreadable() {
+    use cashier::gateway::qht::read_order_answer;
+    use cashier::gateway::{GatewayError, UnknownCause};
+    let mut fields = SignFields::new();
+    for (name, value) in [
+        ("status", "000000"),
+        ("out_order_number", "T01X"),
+        ("total_fee", "9223372036854775807"),
+        ("order_status", "Success"),
+    ] {
+        fields.insert(name.to_owned(), value.to_owned());
+    }
+    let sign = qht_sign(&fields, "k");
+    fields.insert("sign".to_owned(), sign);
+    let body = serde_json::to_vec(&fields).expect("json");
+    assert_eq!(
+        read_order_answer(&body, "k", "T01X"),
+        Err(GatewayError::Unknown(UnknownCause::Unparsable))
+    );
+}

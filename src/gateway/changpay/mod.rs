@@ -266,6 +266,18 @@ impl ChangpayClient {
     }
 }
 
+/// Reads a `fetch_order` answer body about `mch_order` as the client does: the order, or why it
+/// cannot be believed. Pure, for the fuzz targets and tests.
+pub fn read_order_answer(
+    body: &[u8],
+    key: &str,
+    mch_order: &str,
+) -> Result<ChangpayOrder, GatewayError> {
+    let object = crate::gateway::http::classify_body(body).map_err(GatewayError::Unknown)?;
+    let answer = answer::Answer::check(&object, key, true)?;
+    answer::order(&answer, mch_order).map_err(GatewayError::Unknown)
+}
+
 /// A signed answer's fields, for [`ChangpayOrder`]'s parser and the notification parser.
 pub(crate) fn order_from_fields(
     fields: &AnswerFields,

@@ -252,24 +252,7 @@ impl QhtClient {
         let answer = self
             .call(path::ORDER_QUERY, &fields, self.settings.key.expose(), true)
             .await?;
-        check_order_echo(&answer, out_order_number)?;
-        let total_fee = answer
-            .required_int("total_fee")
-            .map_err(GatewayError::Unknown)?;
-        let order_status = match answer.text("order_status") {
-            Some("Success") => QhtOrderStatus::Success,
-            Some("Fail") => QhtOrderStatus::Fail,
-            // `Unknow` (sic), `Unknown`, and anything else: never paid (README, "Decisions").
-            _ => QhtOrderStatus::Unknown,
-        };
-        Ok(QhtOrder {
-            out_order_number: out_order_number.to_owned(),
-            order_number: answer.text("order_number").map(str::to_owned),
-            total_fee: Money::from_fen(total_fee),
-            payment: answer.text("payment").map(str::to_owned),
-            order_status,
-            msg: answer.text("msg").unwrap_or_default().to_owned(),
-        })
+        order_from_answer(&answer, out_order_number)
     }
 
     /// Signs and sends `fields`, then checks the answer: its status code, and its sign (required
@@ -287,26 +270,73 @@ impl QhtClient {
             .transport
             .post_json(&url, &fields.to_json(&sign))
             .await?;
-        let answer = AnswerFields::from_object(&object);
-        let status = answer.required("status").map_err(GatewayError::Unknown)?;
-        let succeeded =
-            lookup(Provider::Qht, status).is_some_and(|row| row.meaning == CodeMeaning::Success);
-        let sign_checks = match answer.text(SIGN_FIELD) {
-            Some(received) => qht_sign_verifies(answer.sign_fields(), key, received),
-            None => !(succeeded && sign_required),
-        };
-        if !sign_checks {
-            return Err(GatewayError::Unknown(UnknownCause::BadSign));
-        }
-        if !succeeded {
-            return Err(GatewayError::from_code(
-                Provider::Qht,
-                status,
-                answer.text("msg").unwrap_or_default(),
-            ));
-        }
-        Ok(answer)
+        check_answer(&object, key, sign_required)
     }
+}
+
+/// A qht answer whose status is success and whose sign verifies (required when `sign_required`).
+fn check_answer(
+    object: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    sign_required: bool,
+) -> Result<AnswerFields, GatewayError> {
+    let answer = AnswerFields::from_object(object);
+    let status = answer.required("status").map_err(GatewayError::Unknown)?;
+    let succeeded =
+        lookup(Provider::Qht, status).is_some_and(|row| row.meaning == CodeMeaning::Success);
+    let sign_checks = match answer.text(SIGN_FIELD) {
+        Some(received) => qht_sign_verifies(answer.sign_fields(), key, received),
+        None => !(succeeded && sign_required),
+    };
+    if !sign_checks {
+        return Err(GatewayError::Unknown(UnknownCause::BadSign));
+    }
+    if !succeeded {
+        return Err(GatewayError::from_code(
+            Provider::Qht,
+            status,
+            answer.text("msg").unwrap_or_default(),
+        ));
+    }
+    Ok(answer)
+}
+
+/// Reads an `order_query` answer body about `out_order_number` as the client does: the order, or
+/// why it cannot be believed. Pure, for the fuzz targets and tests.
+pub fn read_order_answer(
+    body: &[u8],
+    key: &str,
+    out_order_number: &str,
+) -> Result<QhtOrder, GatewayError> {
+    let object = crate::gateway::http::classify_body(body).map_err(GatewayError::Unknown)?;
+    let answer = check_answer(&object, key, true)?;
+    order_from_answer(&answer, out_order_number)
+}
+
+/// The order a checked `order_query` answer describes.
+fn order_from_answer(
+    answer: &AnswerFields,
+    out_order_number: &str,
+) -> Result<QhtOrder, GatewayError> {
+    check_order_echo(answer, out_order_number)?;
+    let total_fee = answer
+        .required_int("total_fee")
+        .map_err(GatewayError::Unknown)?;
+    let order_status = match answer.text("order_status") {
+        Some("Success") => QhtOrderStatus::Success,
+        Some("Fail") => QhtOrderStatus::Fail,
+        // `Unknow` (sic), `Unknown`, and anything else: never paid (README, "Decisions").
+        _ => QhtOrderStatus::Unknown,
+    };
+    Ok(QhtOrder {
+        out_order_number: out_order_number.to_owned(),
+        order_number: answer.text("order_number").map(str::to_owned),
+        total_fee: Money::checked_from_fen(total_fee)
+            .ok_or(GatewayError::Unknown(UnknownCause::Unparsable))?,
+        payment: answer.text("payment").map(str::to_owned),
+        order_status,
+        msg: answer.text("msg").unwrap_or_default().to_owned(),
+    })
 }
 
 /// A signed answer must be about the order asked for.
