@@ -44,6 +44,8 @@ pub struct Config {
     pub history: HistoryConfig,
     /// The changpay notification listener; absent means off.
     pub notify: Option<NotifyConfig>,
+    /// The store ledger several tills share; absent means a lone till.
+    pub store: Option<crate::store::StoreConfig>,
 }
 
 /// `[payment]`: the live wait and the background re-query. Defaults follow the wallets' rules.
@@ -284,7 +286,11 @@ impl Config {
             source,
         })?;
         let config = Config::from_text(&text)?;
-        let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty());
+        let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty())
+            || config
+                .store
+                .as_ref()
+                .is_some_and(crate::store::StoreConfig::holds_password);
         if holds_key && readable_by_others(path) {
             return Err(ConfigError::Insecure {
                 path: path.display().to_string(),
@@ -323,6 +329,12 @@ impl Config {
                 field: "payment.*_interval_ms",
                 reason: "必须大于 0".to_owned(),
             });
+        }
+        if let Some(store) = &self.store {
+            store.connection().map_err(|error| ConfigError::Invalid {
+                field: "store.url",
+                reason: error.to_string(),
+            })?;
         }
         if let Some(gateway) = &self.gateway {
             gateway.max_order()?;

@@ -16,4 +16,5 @@ pub mod secret;
 pub mod setup;
 pub mod sign;
 pub mod status;
+pub mod store;
 pub mod ui;

@@ -17,6 +17,7 @@ pub fn order(order: &OrderRecord, offset: FixedOffset) -> Value {
         "method": order.method.slug(),
         "method_name": order.method.zh_name(),
         "provider": order.provider.id(),
+        "till": order.till_id,
         "late": order.late,
         "repeat_of": order.repeat_of,
         "gateway_order_no": order.gateway_order_no,

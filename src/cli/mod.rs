@@ -5,6 +5,7 @@ mod json;
 mod pay;
 mod report;
 mod sandbox_cmd;
+mod store_cmd;
 mod terminal_qr;
 
 use std::path::PathBuf;
@@ -104,6 +105,18 @@ pub enum Command {
         /// CSV of the day's orders.
         #[arg(long)]
         csv: bool,
+        /// The whole store's day, from the store database ([store] in the config).
+        #[arg(long)]
+        all_tills: bool,
+        /// One till's day, from the store database.
+        #[arg(long, conflicts_with = "all_tills")]
+        till: Option<String>,
+    },
+    /// Push this till's orders to the store database now; exit 0 when all is pushed.
+    Sync {
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
     Sandbox {
@@ -186,9 +199,21 @@ pub fn run(args: Args) -> ExitCode {
                         report::query(&setup, &order_no, json).await
                     }
                     Command::Recover { json } => report::recover(&setup, json).await,
-                    Command::History { date, json, csv } => {
-                        report::history(&setup, date.as_deref(), json, csv)
+                    Command::History {
+                        date,
+                        json,
+                        csv,
+                        all_tills,
+                        till,
+                    } => {
+                        let scope = match (all_tills, till) {
+                            (_, Some(till)) => report::Scope::Store(Some(till)),
+                            (true, None) => report::Scope::Store(None),
+                            (false, None) => report::Scope::ThisTill,
+                        };
+                        report::history(&setup, date.as_deref(), scope, json, csv).await
                     }
+                    Command::Sync { json } => store_cmd::sync(&setup, json).await,
                     Command::Sandbox { .. } => exit::ERROR,
                 },
                 Err(error) => {

@@ -72,6 +72,9 @@ pub async fn run(
     drop(progress_tx);
     let _ = printer.await;
     ctrl_c.abort();
+    if result.is_ok() {
+        super::store_cmd::push_after_sale(setup).await;
+    }
     let offset = setup.config.history.offset();
     match result {
         Ok(outcome) => {

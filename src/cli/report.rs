@@ -1,13 +1,14 @@
 //! `cashier query`, `cashier recover` and `cashier history`.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{exit, exit_for, json};
-use crate::ledger::{OrderRecord, day_of};
+use crate::ledger::{DayTotals, OrderRecord, day_of};
 use crate::payment::requery::{Requerier, RequeryResult, belongs_to};
 use crate::setup::Setup;
 use crate::status::Source;
+use crate::store::TillTotal;
 
 /// Queries one order again and prints it with its history.
 pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
@@ -134,8 +135,30 @@ pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
     }
 }
 
+/// Which ledger a history report reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// This till's own ledger.
+    ThisTill,
+    /// The store ledger: every till, or the one named.
+    Store(Option<String>),
+}
+
+/// A day as a report shows it.
+struct Day {
+    totals: DayTotals,
+    by_till: Vec<TillTotal>,
+    orders: Vec<OrderRecord>,
+}
+
 /// Prints a day's totals and orders.
-pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -> u8 {
+pub async fn history(
+    setup: &Setup,
+    date: Option<&str>,
+    scope: Scope,
+    as_json: bool,
+    as_csv: bool,
+) -> u8 {
     let offset = setup.config.history.offset();
     let day = match date {
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -147,26 +170,24 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
         },
         None => day_of(Utc::now(), offset),
     };
-    let ledger = setup.ledger().lock();
-    let totals = match ledger.day_totals(day, offset) {
-        Ok(totals) => totals,
-        Err(error) => {
-            eprintln!("{error}");
-            return exit::ERROR;
-        }
+    let loaded = match &scope {
+        Scope::ThisTill => this_till_day(setup, day, offset),
+        Scope::Store(till) => super::store_cmd::store_day(setup, day, offset, till.as_deref())
+            .await
+            .map(|(store_day, orders)| Day {
+                totals: store_day.totals,
+                by_till: store_day.by_till,
+                orders,
+            }),
     };
-    let mut orders = Vec::new();
-    for page in 0.. {
-        match ledger.day_orders(day, offset, page, 1000) {
-            Ok(batch) if batch.is_empty() => break,
-            Ok(batch) => orders.extend(batch),
-            Err(error) => {
-                eprintln!("{error}");
-                return exit::ERROR;
-            }
-        }
-    }
-    drop(ledger);
+    let Day {
+        totals,
+        by_till,
+        orders,
+    } = match loaded {
+        Ok(day) => day,
+        Err(code) => return code,
+    };
     if as_csv {
         let bom = crate::export::Bom::No;
         print!(
@@ -187,11 +208,15 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
             .iter()
             .map(|t| json!({"status": t.status.as_str(), "count": t.count, "amount": t.asked.yuan_text()}))
             .collect();
-        println!(
-            "{}",
-            json!({"date": day.to_string(), "count": totals.count, "paid_count": totals.paid_count,
-                   "paid": totals.paid.yuan_text(), "by_method": by_method, "by_status": by_status})
-        );
+        let mut summary = json!({"date": day.to_string(), "count": totals.count, "paid_count": totals.paid_count,
+               "paid": totals.paid.yuan_text(), "by_method": by_method, "by_status": by_status});
+        if scope != Scope::ThisTill {
+            summary["by_till"] = by_till
+                .iter()
+                .map(|t| json!({"till": t.till_id, "count": t.count, "paid_count": t.paid_count, "paid": t.paid.yuan_text()}))
+                .collect();
+        }
+        println!("{summary}");
     } else {
         println!(
             "{day}  共 {} 笔，成功 {} 笔，实收 {}",
@@ -205,15 +230,45 @@ pub fn history(setup: &Setup, date: Option<&str>, as_json: bool, as_csv: bool) -
                 total.paid
             );
         }
+        for total in &by_till {
+            println!(
+                "  收银台 {:<8} {:>5} 笔，成功 {} 笔  {}",
+                total.till_id, total.count, total.paid_count, total.paid
+            );
+        }
         for order in &orders {
             println!(
-                "  {}  {}",
+                "  {}  {}  {}",
                 order.created_at.with_timezone(&offset).format("%H:%M:%S"),
+                order.till_id,
                 order_line(order)
             );
         }
     }
     exit::PAID
+}
+
+/// `day` from this till's own ledger.
+fn this_till_day(setup: &Setup, day: NaiveDate, offset: FixedOffset) -> Result<Day, u8> {
+    let fail = |error: crate::ledger::LedgerError| {
+        eprintln!("{error}");
+        exit::ERROR
+    };
+    let ledger = setup.ledger().lock();
+    let totals = ledger.day_totals(day, offset).map_err(fail)?;
+    let mut orders = Vec::new();
+    for page in 0.. {
+        let batch = ledger.day_orders(day, offset, page, 1000).map_err(fail)?;
+        if batch.is_empty() {
+            break;
+        }
+        orders.extend(batch);
+    }
+    Ok(Day {
+        totals,
+        by_till: Vec::new(),
+        orders,
+    })
 }
 
 fn order_line(order: &OrderRecord) -> String {

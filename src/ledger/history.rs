@@ -52,6 +52,54 @@ pub struct DayTotals {
     pub by_method: Vec<MethodTotal>,
 }
 
+impl DayTotals {
+    /// Adds the orders of one status and method (a `GROUP BY status, method` row): how many,
+    /// what they asked, what they paid. Shared by the till's ledger and the store's.
+    pub fn add_group(
+        &mut self,
+        status: &str,
+        method: &str,
+        count: i64,
+        asked: Money,
+        paid: Money,
+    ) -> Result<(), LedgerError> {
+        let status: OrderStatus = status.parse().map_err(LedgerError::Corrupt)?;
+        let method =
+            PayMethod::from_slug(method).ok_or_else(|| LedgerError::Corrupt(method.to_owned()))?;
+        let count = u64::try_from(count).unwrap_or(0);
+        self.count += count;
+        match self.by_status.iter_mut().find(|t| t.status == status) {
+            Some(total) => {
+                total.count += count;
+                total.asked = total.asked.checked_add(asked).unwrap_or(total.asked);
+            }
+            None => self.by_status.push(StatusTotal {
+                status,
+                count,
+                asked,
+            }),
+        }
+        if status == OrderStatus::Paid {
+            self.paid_count += count;
+            self.paid = self.paid.checked_add(paid).unwrap_or(self.paid);
+            self.by_method.push(MethodTotal {
+                method,
+                paid_count: count,
+                paid,
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts statuses and methods in their display order.
+    pub fn sort(&mut self) {
+        self.by_status
+            .sort_by_key(|t| OrderStatus::ALL.iter().position(|s| *s == t.status));
+        self.by_method
+            .sort_by_key(|t| PayMethod::all().position(|m| m == t.method));
+    }
+}
+
 /// One day of the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailyTotal {
@@ -98,41 +146,16 @@ impl Ledger {
         let mut rows = statement.query(params![start, end])?;
         while let Some(row) = rows.next()? {
             let status: String = row.get(0)?;
-            let status: OrderStatus = status.parse().map_err(LedgerError::Corrupt)?;
             let method: String = row.get(1)?;
-            let method = PayMethod::from_slug(&method)
-                .ok_or_else(|| LedgerError::Corrupt(method.clone()))?;
-            let count = u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0);
-            let asked = Money::from_li(row.get(3)?);
-            let paid = Money::from_li(row.get(4)?);
-            totals.count += count;
-            match totals.by_status.iter_mut().find(|t| t.status == status) {
-                Some(total) => {
-                    total.count += count;
-                    total.asked = total.asked.checked_add(asked).unwrap_or(total.asked);
-                }
-                None => totals.by_status.push(StatusTotal {
-                    status,
-                    count,
-                    asked,
-                }),
-            }
-            if status == OrderStatus::Paid {
-                totals.paid_count += count;
-                totals.paid = totals.paid.checked_add(paid).unwrap_or(totals.paid);
-                totals.by_method.push(MethodTotal {
-                    method,
-                    paid_count: count,
-                    paid,
-                });
-            }
+            totals.add_group(
+                &status,
+                &method,
+                row.get(2)?,
+                Money::from_li(row.get(3)?),
+                Money::from_li(row.get(4)?),
+            )?;
         }
-        totals
-            .by_status
-            .sort_by_key(|t| OrderStatus::ALL.iter().position(|s| *s == t.status));
-        totals
-            .by_method
-            .sort_by_key(|t| PayMethod::all().position(|m| m == t.method));
+        totals.sort();
         Ok(totals)
     }
 

@@ -7,6 +7,7 @@
 
 mod history;
 pub mod order_no;
+mod outbox;
 mod schema;
 mod shared;
 
@@ -16,6 +17,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use history::{DailyTotal, DayTotals, MethodTotal, StatusTotal, day_of, day_range_ms};
+pub use outbox::OutboxEntry;
 pub use shared::SharedLedger;
 
 use crate::gateway::{PayMethod, Provider};

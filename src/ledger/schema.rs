@@ -60,6 +60,32 @@ pub fn migrations() -> Migrations<'static> {
              UPDATE orders SET acknowledged = 1
               WHERE id IN (SELECT order_id FROM order_events WHERE to_status = 'pending');",
         ),
+        // The store outbox: orders changed since the store ledger (PostgreSQL) last took them.
+        // `changes` counts changes, so a push clears only the state it sent. Filled only once
+        // this till is linked to a store, so a lone till's outbox stays empty.
+        M::up(
+            "CREATE TABLE store_link (
+                 id      INTEGER PRIMARY KEY CHECK (id = 1),
+                 enabled INTEGER NOT NULL
+             ) STRICT;
+             INSERT INTO store_link (id, enabled) VALUES (1, 0);
+             CREATE TABLE store_outbox (
+                 order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+                 changes  INTEGER NOT NULL
+             ) STRICT;
+             CREATE TRIGGER orders_inserted_for_store AFTER INSERT ON orders
+             WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
+             BEGIN
+                 INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
+                 ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
+             END;
+             CREATE TRIGGER orders_updated_for_store AFTER UPDATE ON orders
+             WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
+             BEGIN
+                 INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
+                 ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
+             END;",
+        ),
     ])
 }
 

@@ -1,0 +1,181 @@
+//! The store ledger: one PostgreSQL database that several tills push their orders to, so the
+//! owner sees one day across every counter. Each till still writes to its own SQLite ledger first
+//! and sells on when the store is down; the outbox (`ledger::outbox`) catches up when it returns.
+//!
+//! ```toml
+//! [store]
+//! url = "postgres://cashier@192.168.1.10:5432/shop"   # password here, or in PGPASSWORD
+//! ```
+
+mod push;
+mod schema;
+mod views;
+
+use std::time::Duration;
+
+pub use push::{PushReport, push_pending};
+pub use views::{StoreDay, TillTotal};
+
+use crate::secret::Secret;
+
+/// How long connecting to the store may take before the till says it is offline.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The oldest PostgreSQL the schema is written for (`INSERT … ON CONFLICT`, `INCLUDE` indexes).
+const MIN_SERVER_VERSION: i32 = 110_000;
+
+/// `[store]`.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `postgres://USER[:PASSWORD]@HOST:PORT/DB`; it may hold a password, so it never shows.
+    pub url: Secret,
+}
+
+impl StoreConfig {
+    /// The connection settings, with the password from `PGPASSWORD` when the URL has none.
+    pub fn connection(&self) -> Result<tokio_postgres::Config, StoreError> {
+        let mut config: tokio_postgres::Config =
+            self.url.expose().parse().map_err(|_| StoreError::Url)?;
+        if config.get_password().is_none()
+            && let Ok(password) = std::env::var("PGPASSWORD")
+        {
+            config.password(password);
+        }
+        if config.get_dbname().is_none() || config.get_hosts().is_empty() {
+            return Err(StoreError::Url);
+        }
+        config.connect_timeout(CONNECT_TIMEOUT);
+        config.application_name("cashier");
+        Ok(config)
+    }
+
+    /// Whether the URL itself holds a password (the config file must then be owner-only).
+    #[must_use]
+    pub fn holds_password(&self) -> bool {
+        self.connection().is_ok_and(|config| {
+            config.get_password().is_some() && std::env::var("PGPASSWORD").is_err()
+        })
+    }
+}
+
+/// Why the store could not be used. None of the texts carries the URL or its password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is not `postgres://USER@HOST:PORT/DB`.
+    #[error("门店数据库地址无效，应为 postgres://用户@主机:端口/数据库")]
+    Url,
+    /// No connection (down, wrong host or port, network).
+    #[error("门店数据库离线（无法连接）")]
+    Unreachable,
+    /// The server refused the user or password.
+    #[error("门店数据库拒绝登录：用户名或密码错误")]
+    LoginRefused,
+    /// The database named does not exist.
+    #[error("门店数据库不存在，请先创建")]
+    NoDatabase,
+    /// The server is older than the schema needs.
+    #[error("门店数据库版本过旧（需要 PostgreSQL 11 或更新）")]
+    TooOld,
+    /// Anything else the server said.
+    #[error("门店数据库出错：{0}")]
+    Server(String),
+    /// The till's own ledger failed while pushing.
+    #[error("{0}")]
+    Ledger(String),
+}
+
+impl crate::i18n::Localized for StoreError {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => self.to_string(),
+            crate::i18n::Lang::En => match self {
+                StoreError::Url => {
+                    "The store database URL must be postgres://USER@HOST:PORT/DB".to_owned()
+                }
+                StoreError::Unreachable => "The store database is offline".to_owned(),
+                StoreError::LoginRefused => {
+                    "The store database refused the user or password".to_owned()
+                }
+                StoreError::NoDatabase => "The store database does not exist".to_owned(),
+                StoreError::TooOld => "The store database is too old (PostgreSQL 11+)".to_owned(),
+                StoreError::Server(what) => format!("The store database failed: {what}"),
+                StoreError::Ledger(what) => what.clone(),
+            },
+        }
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        match error.code() {
+            Some(code) if *code == SqlState::INVALID_PASSWORD => StoreError::LoginRefused,
+            Some(code) if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                StoreError::LoginRefused
+            }
+            Some(code) if *code == SqlState::INVALID_CATALOG_NAME => StoreError::NoDatabase,
+            Some(_) => StoreError::Server(
+                error
+                    .as_db_error()
+                    .map_or_else(|| error.to_string(), |db| db.message().to_owned()),
+            ),
+            // No SQLSTATE: the connection itself failed or broke.
+            None => StoreError::Unreachable,
+        }
+    }
+}
+
+impl From<crate::ledger::LedgerError> for StoreError {
+    fn from(error: crate::ledger::LedgerError) -> Self {
+        StoreError::Ledger(error.to_string())
+    }
+}
+
+/// A connection to the store ledger, its schema brought up to date.
+pub struct Store {
+    /// One connection; the lock keeps one transaction at a time on it.
+    client: tokio::sync::Mutex<tokio_postgres::Client>,
+    connection: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.connection.abort();
+    }
+}
+
+impl Store {
+    /// Connects and migrates.
+    pub async fn connect(config: &StoreConfig) -> Result<Store, StoreError> {
+        let settings = config.connection()?;
+        let (mut client, connection) = settings.connect(tokio_postgres::NoTls).await?;
+        let connection = tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::warn!(error = %StoreError::from(error), "store connection ended");
+            }
+        });
+        let version: String = client
+            .query_one("SHOW server_version_num", &[])
+            .await?
+            .get(0);
+        if version.trim().parse::<i32>().unwrap_or(0) < MIN_SERVER_VERSION {
+            return Err(StoreError::TooOld);
+        }
+        schema::migrate(&mut client).await?;
+        Ok(Store {
+            client: tokio::sync::Mutex::new(client),
+            connection,
+        })
+    }
+
+    /// Whether the connection has broken (then connect again).
+    pub async fn is_closed(&self) -> bool {
+        self.client.lock().await.is_closed()
+    }
+}

@@ -1,0 +1,64 @@
+//! The store's schema, as numbered migrations applied in order under an advisory lock, so tills
+//! starting together migrate once. A migration once released is never edited. (SQLite keeps
+//! `rusqlite_migration`; the two schemas differ, so each database has its own list: ARCHITECTURE.md.)
+
+use tokio_postgres::Client;
+
+/// Every migration, oldest first.
+const MIGRATIONS: &[&str] = &[
+    // Orders as the tills last pushed them (or a notification service wrote them); a day is a
+    // range of `created_at_ms`, as in the till's ledger.
+    "CREATE TABLE orders (
+         order_no         TEXT PRIMARY KEY,
+         till_id          TEXT    NOT NULL,
+         provider         TEXT    NOT NULL,
+         merchant_id      TEXT    NOT NULL,
+         method           TEXT    NOT NULL,
+         amount_li        BIGINT  NOT NULL,
+         paid_li          BIGINT,
+         status           TEXT    NOT NULL,
+         gateway_order_no TEXT,
+         shown            TEXT,
+         auth_code_masked TEXT,
+         description      TEXT    NOT NULL,
+         created_at_ms    BIGINT  NOT NULL,
+         updated_at_ms    BIGINT  NOT NULL,
+         paid_at_ms       BIGINT,
+         last_error       TEXT,
+         late             BOOLEAN NOT NULL,
+         repeat_of        TEXT,
+         acknowledged     BOOLEAN NOT NULL,
+         check_reason     TEXT,
+         pushed_at        TIMESTAMPTZ NOT NULL DEFAULT now()
+     );
+     CREATE INDEX orders_by_time ON orders (created_at_ms)
+         INCLUDE (till_id, status, method, amount_li, paid_li);",
+];
+
+/// A number no other user of the database takes advisory locks on: "cashier" in ASCII.
+const MIGRATION_LOCK: i64 = 0x63_61_73_68_69_65_72;
+
+/// Brings the schema up to date.
+pub async fn migrate(client: &mut Client) -> Result<(), tokio_postgres::Error> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL)")
+        .await?;
+    let applied: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM store_schema", &[])
+        .await?
+        .get(0);
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
+        let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
+        if version > applied {
+            tx.batch_execute(migration).await?;
+            tx.execute(
+                "INSERT INTO store_schema (version) VALUES ($1)",
+                &[&version],
+            )
+            .await?;
+        }
+    }
+    tx.commit().await
+}
