@@ -310,3 +310,23 @@ async fn a_store_that_cannot_be_used_says_why_without_the_password() {
         .await
         .expect("the right password connects");
 }
+
+/// The window says how the store stands: caught up, then offline with the sales waiting (the
+/// sale itself goes through), then caught up again once the store is back.
+#[test]
+fn the_checkout_says_when_the_store_is_offline_and_when_it_caught_up() {
+    let postgres = Postgres::start();
+    let mut world = common::window::world_with_store(&postgres.url());
+    world.wait_for("门店数据库：已同步");
+    postgres.stop();
+    world.type_amount("8.88");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功");
+    world.new_sale();
+    world.wait_for("门店数据库离线，1 笔待同步");
+    postgres.restart();
+    world.wait_for("门店数据库：已同步");
+    let rows = world.runtime.block_on(store_rows(&postgres));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].2, "paid");
+}

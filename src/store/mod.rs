@@ -9,11 +9,13 @@
 
 mod push;
 mod schema;
+mod syncer;
 mod views;
 
 use std::time::Duration;
 
 pub use push::{PushReport, push_pending};
+pub use syncer::{StoreStatus, keep_pushing};
 pub use views::{StoreDay, TillTotal};
 
 use crate::secret::Secret;

@@ -88,6 +88,8 @@ pub enum UiEvent {
     Applied(Result<Box<GatewayView>, Problem>),
     /// Whether the gateway in force has been answering.
     GatewayHealth(crate::gateway::http::Health),
+    /// How the store ledger stands; `None` when this till has no store.
+    Store(Option<crate::store::StoreStatus>),
     /// Something failed that the cashier should know.
     Error(Problem),
 }

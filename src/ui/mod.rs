@@ -168,6 +168,7 @@ impl CashierApp {
                 self.settings.note = Some(SettingsNote::Failed(problem));
             }
             UiEvent::GatewayHealth(health) => self.info.health = health,
+            UiEvent::Store(status) => self.info.store = status,
             UiEvent::Error(error) => self.error = Some(error),
         }
     }
@@ -462,6 +463,7 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         qr_wait: gateway.config.payment.qr_policy().wait,
         barcode_wait: gateway.config.payment.barcode_policy().wait,
         health: crate::gateway::http::Health::Untried,
+        store: None,
         offset: gateway.config.history.offset(),
         is_sandbox: gateway.is_sandbox,
     }

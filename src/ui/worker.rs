@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use tokio::sync::{Mutex, mpsc, watch};
+use tokio::sync::{Mutex, Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::backend::{
@@ -75,6 +75,7 @@ struct Held {
     resources: Resources,
     listener: Option<JoinHandle<()>>,
     health: Option<JoinHandle<()>>,
+    store: Option<JoinHandle<()>>,
     recovered: Vec<SharedLedger>,
 }
 
@@ -88,6 +89,8 @@ struct Worker {
     cancel: Option<watch::Sender<bool>>,
     background_busy: Arc<AtomicBool>,
     late_payments: mpsc::Sender<String>,
+    /// Asks the store pusher to push now (after a sale).
+    store_nudge: Arc<Notify>,
 }
 
 /// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
@@ -102,7 +105,13 @@ pub fn start(
     let (late_tx, late_rx) = mpsc::channel(LATE_QUEUE);
     let started_at = Utc::now();
     let configured = Arc::new(configured);
+    let store_nudge = Arc::new(Notify::new());
     let held = Held {
+        store: Some(runtime.spawn(store_sync(
+            Arc::clone(&configured),
+            Arc::clone(&store_nudge),
+            outbox.clone(),
+        ))),
         listener: spawn_listener(runtime, &configured, late_tx.clone()),
         health: Some(runtime.spawn(forward_health(Arc::clone(&configured), outbox.clone()))),
         resources,
@@ -117,6 +126,7 @@ pub fn start(
         cancel: None,
         background_busy: Arc::new(AtomicBool::new(false)),
         late_payments: late_tx,
+        store_nudge,
     };
     runtime.spawn(recover(
         configured,
@@ -160,6 +170,31 @@ async fn forward_health(configured: Arc<Configured>, outbox: Outbox) {
             return;
         }
     }
+}
+
+/// Keeps the store ledger of `configured` caught up and tells the UI how it stands; tells it
+/// there is no store when the configuration has none.
+async fn store_sync(configured: Arc<Configured>, nudge: Arc<Notify>, outbox: Outbox) {
+    let Some(config) = configured.config.store.clone() else {
+        return outbox.emit(UiEvent::Store(None)).await;
+    };
+    let ledger = configured.ledger().clone();
+    drop(configured);
+    let (status_tx, mut status) = watch::channel(crate::store::StoreStatus::Connecting);
+    let forward = async {
+        loop {
+            let now = status.borrow_and_update().clone();
+            outbox.emit(UiEvent::Store(Some(now))).await;
+            if status.changed().await.is_err() {
+                return;
+            }
+        }
+    };
+    // Both in this task, so aborting it (a new configuration) stops both.
+    tokio::join!(
+        crate::store::keep_pushing(config, ledger, nudge, status_tx),
+        forward
+    );
 }
 
 /// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
@@ -306,6 +341,7 @@ impl Worker {
         self.cancel = Some(cancel_tx);
         let configured = self.configured();
         let outbox = self.outbox.clone();
+        let store_nudge = Arc::clone(&self.store_nudge);
         tokio::spawn(async move {
             let (progress_tx, mut progress_rx) = mpsc::channel(16);
             let forward_outbox = outbox.clone();
@@ -321,6 +357,8 @@ impl Worker {
                 .map(|outcome| Box::new(outcome.order))
                 .map_err(|error| Problem::Pay(Arc::new(error)));
             outbox.emit(UiEvent::PaymentDone(done)).await;
+            // The sale is in this till's ledger; the store gets it now, not at the next tick.
+            store_nudge.notify_one();
             // The unresolved count in the tab title stays true after every sale.
             send_unresolved(configured.ledger(), &outbox).await;
         });
@@ -403,6 +441,7 @@ impl Worker {
         let outbox = self.outbox.clone();
         let late_payments = self.late_payments.clone();
         let requerier = self.requerier.clone();
+        let store_nudge = Arc::clone(&self.store_nudge);
         tokio::spawn(async move {
             let mut held = held.lock().await;
             let configured = match configure(config, &settings.paths, &mut held.resources).await {
@@ -427,6 +466,14 @@ impl Worker {
             }
             held.health = Some(tokio::spawn(forward_health(
                 Arc::clone(&configured),
+                outbox.clone(),
+            )));
+            if let Some(store) = held.store.take() {
+                store.abort();
+            }
+            held.store = Some(tokio::spawn(store_sync(
+                Arc::clone(&configured),
+                Arc::clone(&store_nudge),
                 outbox.clone(),
             )));
             // A ledger this run has not used yet may hold orders an earlier run left open.

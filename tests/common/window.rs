@@ -45,6 +45,26 @@ pub fn world_with(
     policy: PollPolicy,
     before_start: impl FnOnce(&Sandbox, &SharedLedger),
 ) -> World {
+    build_world(timeouts, policy, Config::default(), before_start)
+}
+
+/// A window whose till pushes to the store ledger at `store_url`.
+pub fn world_with_store(store_url: &str) -> World {
+    let config = Config {
+        store: Some(cashier::store::StoreConfig {
+            url: cashier::secret::Secret::new(store_url),
+        }),
+        ..Config::default()
+    };
+    build_world(super::TIMEOUTS, FAST, config, |_, _| {})
+}
+
+fn build_world(
+    timeouts: cashier::gateway::http::Timeouts,
+    policy: PollPolicy,
+    config: Config,
+    before_start: impl FnOnce(&Sandbox, &SharedLedger),
+) -> World {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -72,7 +92,7 @@ pub fn world_with(
         notices: cashier::payment::notices::Notices::default(),
     };
     let setup = Setup {
-        config: Config::default(),
+        config,
         context,
         requery: RequeryPolicy::default(),
         is_sandbox: true,

@@ -41,6 +41,7 @@ pub(super) fn entering_ui(
     ui.add_space(theme::GAP);
     centred_column(ui, |ui| {
         health_ui(ui, info, lang);
+        store_ui(ui, info, lang);
         ui.label(
             RichText::new(tr(lang, "收款金额", "Amount"))
                 .font(theme::font(theme::BODY_TEXT))
@@ -153,6 +154,47 @@ fn health_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
         ),
     };
     ui.label(RichText::new(words).color(colour));
+}
+
+/// How the store ledger stands, when there is one: offline is said with how many orders wait,
+/// so the cashier knows the sales are kept and will reach the store.
+fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
+    use crate::store::StoreStatus;
+    let (words, colour) = match &info.store {
+        None => return,
+        Some(StoreStatus::Connecting) => (
+            tr(lang, "门店数据库：正在连接", "Store: connecting").to_owned(),
+            theme::MUTED,
+        ),
+        Some(StoreStatus::Online { waiting: 0 }) => (
+            tr(lang, "门店数据库：已同步", "Store: up to date").to_owned(),
+            theme::PAID,
+        ),
+        Some(StoreStatus::Online { waiting }) => (
+            format!(
+                "{} {waiting} {}",
+                tr(lang, "门店数据库：正在同步，", "Store: pushing,"),
+                tr(lang, "笔待同步", "to push")
+            ),
+            theme::MUTED,
+        ),
+        Some(StoreStatus::Offline { waiting, .. }) => (
+            format!(
+                "{}{waiting}{}",
+                tr(lang, "！门店数据库离线，", "! Store offline, "),
+                tr(
+                    lang,
+                    " 笔待同步（本机照常收款）",
+                    " to push (this till sells on)"
+                )
+            ),
+            theme::FAILED,
+        ),
+    };
+    let label = ui.label(RichText::new(words).color(colour));
+    if let Some(StoreStatus::Offline { error, .. }) = &info.store {
+        label.on_hover_text(error.message(lang));
+    }
 }
 
 /// The amount as typed, large, in a box that reads as the place the keys go; a hint when empty.

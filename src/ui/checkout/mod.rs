@@ -81,6 +81,8 @@ pub struct CheckoutInfo {
     pub is_sandbox: bool,
     /// Whether the gateway has been answering, so the cashier knows before charging.
     pub health: crate::gateway::http::Health,
+    /// How the store ledger stands, when the till has one.
+    pub store: Option<crate::store::StoreStatus>,
     /// The zone times are shown in.
     pub offset: chrono::FixedOffset,
 }
