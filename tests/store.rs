@@ -330,3 +330,257 @@ fn the_checkout_says_when_the_store_is_offline_and_when_it_caught_up() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].2, "paid");
 }
+
+/// Starts `cashier notify-server` for the store, with a changpay config; killed when dropped.
+struct NotifyServer(std::process::Child);
+
+impl Drop for NotifyServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn changpay_config(
+    dir: &Path,
+    name: &str,
+    sandbox_url: &str,
+    store_url: &str,
+    extra: &str,
+) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "[gateway]\nprovider = \"changpay\"\nbase_url = \"{sandbox_url}\"\nmerchant_id = \"{}\"\n\
+             key = \"{}\"\n{extra}\n[store]\nurl = \"{store_url}\"\n",
+            cashier::sandbox::CHANGPAY_MCH_ID,
+            cashier::sandbox::CHANGPAY_KEY
+        ),
+    )
+    .expect("config");
+    let mut permissions = std::fs::metadata(&path).expect("written").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+    std::fs::set_permissions(&path, permissions).expect("chmod 600");
+    path
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+/// Starts a notify-server on a free port and waits until it answers.
+async fn notify_server(config: &Path) -> (NotifyServer, u16) {
+    let port = free_port();
+    let child = Command::new(CASHIER)
+        .arg("--config")
+        .arg(config)
+        .args(["notify-server", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("notify-server starts");
+    let server = NotifyServer(child);
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return (server, port);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("notify-server did not start");
+}
+
+/// The store's one notification endpoint: changpay notifies `cashier notify-server`, which
+/// records the payment in the store, and the till, polling only every 60 s, shows it paid within
+/// seconds through PostgreSQL LISTEN/NOTIFY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_to_the_store_reaches_the_waiting_till_at_once() {
+    use std::io::{BufRead, BufReader};
+
+    let sandbox = common::sandbox().await;
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server_config = changpay_config(
+        dir.path(),
+        "server",
+        &sandbox.base_url(),
+        &postgres.url(),
+        "",
+    );
+    let (_server, port) = notify_server(&server_config).await;
+    let till_config = changpay_config(
+        dir.path(),
+        "till",
+        &sandbox.base_url(),
+        &postgres.url(),
+        &format!(
+            "notify_url = \"http://127.0.0.1:{port}/notify\"\n\n[payment]\nqr_interval_ms = 60000\n\
+             qr_expiry_secs = 120\n\n[till]\nid = \"K7\"\n"
+        ),
+    );
+    let mut pay = Command::new(CASHIER)
+        .arg("--config")
+        .arg(&till_config)
+        .arg("--data-dir")
+        .arg(dir.path().join("till"))
+        .args(["pay", "--method", "wechat-qr", "--amount", "6.60", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pay starts");
+    let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
+    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel(64);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = line_tx.blocking_send(line);
+        }
+    });
+    let mut paid_at = None;
+    let mut result = None;
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(90), line_rx.recv()).await {
+        let value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        if value["event"] == "show" {
+            // The order reaches the store before the customer pays.
+            for _ in 0..100 {
+                if !store_rows(&postgres).await.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            common::open(value["code_url"].as_str().expect("code_url")).await;
+            paid_at = Some(std::time::Instant::now());
+        } else if value.get("event").is_none() {
+            result = Some((value, std::time::Instant::now()));
+            break;
+        }
+    }
+    let _ = pay.kill();
+    let _ = pay.wait();
+    let (order, ended) = result.expect("a result");
+    assert_eq!(order["status"], "paid", "{order}");
+    let waited = ended - paid_at.expect("shown");
+    assert!(
+        waited < Duration::from_secs(5),
+        "{waited:?}; the next poll was 60 s away"
+    );
+    let rows = store_rows(&postgres).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "K7");
+    assert_eq!(rows[0].2, "paid");
+    assert!(sandbox.notifications().iter().any(|n| n.acknowledged));
+}
+
+/// Two notify-servers at once (a restart overlapping) given the same notification: both answer
+/// `success`, the payment is applied once, and its till is signalled once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_notify_servers_apply_a_payment_once() {
+    use cashier::gateway::{PayMethod, Provider};
+    use cashier::ledger::{Ledger, OrderDraft};
+    use cashier::money::Money;
+    use cashier::sign::{SignFields, changpay_sign};
+
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // An order of till K2, pushed to the store.
+    let till = Till::new(dir.path(), "K2", "http://127.0.0.1:9", &postgres.url());
+    let order_no = {
+        let mut ledger = Ledger::open(&till.data.join("ledger.sqlite3")).expect("ledger");
+        let draft = OrderDraft {
+            provider: Provider::Changpay,
+            merchant_id: cashier::sandbox::CHANGPAY_MCH_ID.into(),
+            till_id: "K2".into(),
+            method: PayMethod::WechatQr,
+            amount: Money::from_fen(990),
+            description: "x".into(),
+            auth_code_masked: None,
+        };
+        ledger
+            .create_order(&draft, chrono::Utc::now())
+            .expect("order")
+            .order_no
+    };
+    assert!(till.run(&["sync"]).status.success());
+
+    let (listener, connection) = tokio_postgres::connect(&postgres.url(), tokio_postgres::NoTls)
+        .await
+        .expect("connects");
+    let (notice_tx, mut notices) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        use futures_util::StreamExt;
+        let mut connection = connection;
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(Ok(message)) = messages.next().await {
+            if let tokio_postgres::AsyncMessage::Notification(n) = message {
+                let _ = notice_tx.send(n.payload().to_owned()).await;
+            }
+        }
+    });
+    listener
+        .batch_execute("LISTEN cashier_paid")
+        .await
+        .expect("listen");
+
+    let config = changpay_config(
+        dir.path(),
+        "server",
+        "http://127.0.0.1:9",
+        &postgres.url(),
+        "",
+    );
+    let (_first, first_port) = notify_server(&config).await;
+    let (_second, second_port) = notify_server(&config).await;
+    let mut fields = SignFields::new();
+    for (name, value) in [
+        ("mch_id", cashier::sandbox::CHANGPAY_MCH_ID),
+        ("mch_order", order_no.as_str()),
+        ("amt", "9900"),
+        ("mch_amt", "9900"),
+        ("status", "2"),
+        ("success_at", "1763800000"),
+        ("created_at", "1763790000"),
+    ] {
+        fields.insert(name.to_owned(), value.to_owned());
+    }
+    let sign = changpay_sign(&fields, cashier::sandbox::CHANGPAY_KEY);
+    let mut pairs: Vec<(String, String)> = fields.into_iter().collect();
+    pairs.push(("sign".to_owned(), sign));
+    let body = serde_urlencoded::to_string(&pairs).expect("form");
+    let post = |port: u16| {
+        let body = body.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("http://127.0.0.1:{port}/notify"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("answered")
+                .text()
+                .await
+                .expect("text")
+        }
+    };
+    let (a, b) = tokio::join!(post(first_port), post(second_port));
+    assert_eq!((a.as_str(), b.as_str()), ("success", "success"));
+    let again = post(first_port).await;
+    assert_eq!(
+        again, "success",
+        "a repeat is acknowledged and changes nothing"
+    );
+
+    let first = tokio::time::timeout(Duration::from_secs(5), notices.recv())
+        .await
+        .expect("signalled")
+        .expect("a notice");
+    assert_eq!(first, format!("K2 {order_no}"));
+    let more = tokio::time::timeout(Duration::from_millis(500), notices.recv()).await;
+    assert!(more.is_err(), "signalled once, got another: {more:?}");
+    let rows = store_rows(&postgres).await;
+    assert_eq!(rows, vec![(order_no, "K2".to_owned(), "paid".to_owned())]);
+}

@@ -118,6 +118,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the store's changpay notification endpoint: verified payments go into the store
+    /// database ([store]) and reach their till at once. Needs a changpay [gateway].
+    NotifyServer {
+        /// Where to listen; by default [notify] listen.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
     Sandbox {
         /// The port to listen on (0 takes any free port).
@@ -186,6 +193,7 @@ pub fn run(args: Args) -> ExitCode {
                 public_url,
                 speedup,
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
+            Command::NotifyServer { listen } => store_cmd::notify_server(resolved, listen).await,
             command => match start(resolved).await {
                 Ok(setup) => match command {
                     Command::Pay {
@@ -214,7 +222,7 @@ pub fn run(args: Args) -> ExitCode {
                         report::history(&setup, date.as_deref(), scope, json, csv).await
                     }
                     Command::Sync { json } => store_cmd::sync(&setup, json).await,
-                    Command::Sandbox { .. } => exit::ERROR,
+                    Command::Sandbox { .. } | Command::NotifyServer { .. } => exit::ERROR,
                 },
                 Err(error) => {
                     eprintln!("{}", setup_error_text(&error));

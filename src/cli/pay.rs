@@ -49,6 +49,7 @@ pub async fn run(
         );
     }
     let _listener = start_listener(setup);
+    let _store_listener = super::store_cmd::listen_for_store_payments(setup);
     let request = PaymentRequest {
         method,
         amount,
@@ -58,8 +59,13 @@ pub async fn run(
     };
     let (progress_tx, mut progress_rx) = mpsc::channel(16);
     let (cancel_tx, cancel_rx) = watch::channel(false);
+    let store_push = super::store_cmd::PushOnShow::new(setup);
     let printer = tokio::spawn(async move {
         while let Some(progress) = progress_rx.recv().await {
+            if matches!(progress, Progress::Show(_)) {
+                // In the store before the customer pays, so its notification finds the order.
+                store_push.push();
+            }
             print_progress(&progress, as_json);
         }
     });

@@ -132,3 +132,129 @@ pub async fn push_after_sale(setup: &Setup) {
 
 /// How long a sale's push may hold up `cashier pay`'s exit.
 const PUSH_AFTER_SALE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `cashier notify-server`: serves changpay notifications into the store until stopped.
+pub async fn notify_server(
+    paths: Result<crate::setup::Paths, crate::setup::SetupError>,
+    listen: Option<std::net::SocketAddr>,
+) -> u8 {
+    let config = match paths
+        .map_err(|error| error.to_string())
+        .and_then(|paths| {
+            paths
+                .config
+                .ok_or_else(|| "需要配置文件 (a config file is needed): --config FILE".to_owned())
+        })
+        .and_then(|path| crate::config::Config::load(&path).map_err(|e| e.bilingual()))
+    {
+        Ok(config) => config,
+        Err(reason) => {
+            eprintln!("{reason}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let changpay = config
+        .gateway
+        .as_ref()
+        .filter(|gateway| gateway.provider == crate::gateway::Provider::Changpay);
+    let (Some(store_config), Some(gateway)) = (&config.store, changpay) else {
+        eprintln!(
+            "notify-server 需要 [store] 和畅支付的 [gateway] (needs [store] and a changpay [gateway])"
+        );
+        return exit::BAD_INPUT;
+    };
+    let Some(addr) = listen.or(config.notify.as_ref().map(|notify| notify.listen)) else {
+        eprintln!(
+            "需要监听地址：--listen 或 [notify] listen (where to listen: --listen or [notify] listen)"
+        );
+        return exit::BAD_INPUT;
+    };
+    let store = match Store::connect(store_config).await {
+        Ok(store) => store,
+        Err(error) => {
+            eprintln!("{}", error.bilingual());
+            return exit::ERROR;
+        }
+    };
+    let sink = crate::store::StoreNotifications {
+        store: std::sync::Arc::new(store),
+        mch_id: gateway.merchant_id.clone(),
+        key: gateway.key.clone(),
+    };
+    eprintln!("门店通知服务已启动 (store notification service) on {addr}");
+    match crate::payment::notify_listener::serve(sink, addr).await {
+        Ok(()) => exit::PAID,
+        Err(error) => {
+            eprintln!("无法监听 {addr} (cannot listen): {error}");
+            exit::ERROR
+        }
+    }
+}
+
+/// With a store, listens for payments its notification service records for this till and wakes
+/// the waiting sale (which then queries the gateway); stops when dropped.
+pub fn listen_for_store_payments(setup: &Setup) -> Option<AbortOnDrop> {
+    let config = setup.config.store.clone()?;
+    let notices = setup.context.notices.clone();
+    let till_id = setup.context.till_id.clone();
+    Some(AbortOnDrop(tokio::spawn(async move {
+        let (paid_tx, mut paid_rx) = tokio::sync::mpsc::channel::<String>(16);
+        let wake = async {
+            while let Some(order_no) = paid_rx.recv().await {
+                notices.announce(&order_no);
+            }
+        };
+        tokio::join!(
+            crate::store::listen_for_payments(config, till_id, paid_tx),
+            wake
+        );
+    })))
+}
+
+/// A task aborted when its handle is dropped.
+#[derive(Debug)]
+pub struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Pushes the order to the store once it exists at the gateway (best effort, in the background).
+#[derive(Debug, Clone)]
+pub struct PushOnShow {
+    store: Option<(crate::store::StoreConfig, crate::ledger::SharedLedger)>,
+}
+
+impl PushOnShow {
+    /// For `setup`'s store, if any.
+    #[must_use]
+    pub fn new(setup: &Setup) -> PushOnShow {
+        PushOnShow {
+            store: setup
+                .config
+                .store
+                .clone()
+                .map(|config| (config, setup.ledger().clone())),
+        }
+    }
+
+    /// Starts a push; a store that is down is reported after the sale.
+    pub fn push(&self) {
+        let Some((config, ledger)) = self.store.clone() else {
+            return;
+        };
+        tokio::spawn(async move {
+            let pushed = tokio::time::timeout(PUSH_AFTER_SALE_WITHIN, async {
+                ledger.run(crate::ledger::Ledger::link_store).await?;
+                let store = Store::connect(&config).await?;
+                push_pending(&ledger, &store).await
+            })
+            .await;
+            if let Ok(Err(error)) = pushed {
+                tracing::debug!(%error, "order not pushed before the customer pays");
+            }
+        });
+    }
+}

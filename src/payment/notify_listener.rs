@@ -39,26 +39,54 @@ pub struct Listener {
     pub notices: Notices,
 }
 
-/// The answer to one notification body.
-pub fn handle(listener: &Listener, body: &[u8]) -> &'static str {
-    let order = match parse_notification(body, listener.key.expose()) {
+/// Where verified notifications are recorded: a till's own ledger ([`Listener`]) or the store's
+/// (`store::StoreNotifications`). The HTTP side, with its limits, is the same for both.
+pub trait NotificationSink: Clone + Send + Sync + 'static {
+    /// The answer to one notification body: `success` once it is durably recorded.
+    fn receive(&self, body: Bytes) -> impl std::future::Future<Output = &'static str> + Send;
+}
+
+impl NotificationSink for Listener {
+    async fn receive(&self, body: Bytes) -> &'static str {
+        // The ledger write is a short, durable SQLite commit; run it off the async workers.
+        let listener = self.clone();
+        tokio::task::spawn_blocking(move || handle(&listener, &body))
+            .await
+            .unwrap_or("fail")
+    }
+}
+
+/// A notification body checked: `Err(answer)` when it is refused, `Ok(None)` when it reports
+/// no payment (answered `success`, nothing to record), `Ok(Some(order))` for a verified payment.
+pub fn verified_payment(
+    body: &[u8],
+    mch_id: &str,
+    key: &Secret,
+) -> Result<Option<ChangpayOrder>, &'static str> {
+    let order = match parse_notification(body, key.expose()) {
         Ok(order) => order,
         Err(error) => {
             tracing::warn!(%error, "notification refused");
-            return "fail";
+            return Err("fail");
         }
     };
-    if order
-        .mch_id
-        .as_deref()
-        .is_some_and(|id| id != listener.mch_id)
-    {
+    if order.mch_id.as_deref().is_some_and(|id| id != mch_id) {
         tracing::warn!(order = %order.mch_order, "notification for another merchant refused");
-        return "fail";
+        return Err("fail");
     }
     if order.status != ChangpayStatus::Paid {
-        return "success";
+        return Ok(None);
     }
+    Ok(Some(order))
+}
+
+/// The answer to one notification body.
+pub fn handle(listener: &Listener, body: &[u8]) -> &'static str {
+    let order = match verified_payment(body, &listener.mch_id, &listener.key) {
+        Ok(Some(order)) => order,
+        Ok(None) => return "success",
+        Err(answer) => return answer,
+    };
     match apply(listener, &order) {
         Ok(answer) => answer,
         Err(error) => {
@@ -151,7 +179,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Serves notifications on `addr` until the task is dropped. Any path is accepted, so the
 /// configured `notify_url` path does not have to match a route.
-pub async fn serve(listener: Listener, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(listener: impl NotificationSink, addr: SocketAddr) -> std::io::Result<()> {
     serve_on(listener, tokio::net::TcpListener::bind(addr).await?).await
 }
 
@@ -159,9 +187,12 @@ pub async fn serve(listener: Listener, addr: SocketAddr) -> std::io::Result<()> 
 /// [`HEADER_TIMEOUT`], a connection lives at most [`CONNECTION_TIMEOUT`], at most
 /// [`MAX_CONNECTIONS`] are served at once, bodies are capped, and refusals are logged at a rate
 /// that cannot fill a disk.
-pub async fn serve_on(listener: Listener, socket: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve_on<S: NotificationSink>(
+    listener: S,
+    socket: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let app = Router::new()
-        .fallback(post(receive))
+        .fallback(post(receive::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(listener);
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -218,9 +249,6 @@ impl RateLimitedLog {
     }
 }
 
-async fn receive(State(listener): State<Listener>, body: Bytes) -> &'static str {
-    // The ledger write is a short, durable SQLite commit; run it off the async workers.
-    tokio::task::spawn_blocking(move || handle(&listener, &body))
-        .await
-        .unwrap_or("fail")
+async fn receive<S: NotificationSink>(State(sink): State<S>, body: Bytes) -> &'static str {
+    sink.receive(body).await
 }

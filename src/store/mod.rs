@@ -7,6 +7,7 @@
 //! url = "postgres://cashier@192.168.1.10:5432/shop"   # password here, or in PGPASSWORD
 //! ```
 
+mod notifications;
 mod push;
 mod schema;
 mod syncer;
@@ -14,6 +15,7 @@ mod views;
 
 use std::time::Duration;
 
+pub use notifications::{PAID_CHANNEL, StoreNotifications, listen_for_payments};
 pub use push::{PushReport, push_pending};
 pub use syncer::{StoreStatus, keep_pushing};
 pub use views::{StoreDay, TillTotal};

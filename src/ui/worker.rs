@@ -106,10 +106,12 @@ pub fn start(
     let started_at = Utc::now();
     let configured = Arc::new(configured);
     let store_nudge = Arc::new(Notify::new());
+    let requerier = Requerier::default();
     let held = Held {
         store: Some(runtime.spawn(store_sync(
             Arc::clone(&configured),
             Arc::clone(&store_nudge),
+            requerier.clone(),
             outbox.clone(),
         ))),
         listener: spawn_listener(runtime, &configured, late_tx.clone()),
@@ -122,7 +124,7 @@ pub fn start(
         held: Arc::new(Mutex::new(held)),
         settings: Arc::new(settings),
         outbox,
-        requerier: Requerier::default(),
+        requerier,
         cancel: None,
         background_busy: Arc::new(AtomicBool::new(false)),
         late_payments: late_tx,
@@ -172,14 +174,19 @@ async fn forward_health(configured: Arc<Configured>, outbox: Outbox) {
     }
 }
 
-/// Keeps the store ledger of `configured` caught up and tells the UI how it stands; tells it
-/// there is no store when the configuration has none.
-async fn store_sync(configured: Arc<Configured>, nudge: Arc<Notify>, outbox: Outbox) {
+/// Keeps the store ledger of `configured` caught up and tells the UI how it stands (or that
+/// there is no store); listens for payments the store's notification service recorded for this
+/// till, so a waiting sale ends at once and one the cashier gave up on is announced.
+async fn store_sync(
+    configured: Arc<Configured>,
+    nudge: Arc<Notify>,
+    requerier: Requerier,
+    outbox: Outbox,
+) {
     let Some(config) = configured.config.store.clone() else {
         return outbox.emit(UiEvent::Store(None)).await;
     };
-    let ledger = configured.ledger().clone();
-    drop(configured);
+    let context = &configured.context;
     let (status_tx, mut status) = watch::channel(crate::store::StoreStatus::Connecting);
     let forward = async {
         loop {
@@ -190,10 +197,37 @@ async fn store_sync(configured: Arc<Configured>, nudge: Arc<Notify>, outbox: Out
             }
         }
     };
-    // Both in this task, so aborting it (a new configuration) stops both.
+    let (paid_tx, mut paid_rx) = mpsc::channel::<String>(LATE_QUEUE);
+    let on_paid = async {
+        while let Some(order_no) = paid_rx.recv().await {
+            context.notices.announce(&order_no);
+            let ledger = context.ledger.clone();
+            let order = ledger.run(move |ledger| ledger.order(&order_no)).await;
+            let Ok(Some(order)) = order else { continue };
+            if order.status.is_final() {
+                continue;
+            }
+            // The verified answer comes from the gateway, as for every move of an order.
+            let answer = requerier
+                .requery(
+                    &context.gateway,
+                    &context.ledger,
+                    order,
+                    Source::Notification,
+                    configured.requery,
+                )
+                .await;
+            if let Ok(result) = answer {
+                outbox.late(std::slice::from_ref(&result)).await;
+            }
+        }
+    };
+    // All in this task, so aborting it (a new configuration) stops them all.
     tokio::join!(
-        crate::store::keep_pushing(config, ledger, nudge, status_tx),
-        forward
+        crate::store::keep_pushing(config.clone(), context.ledger.clone(), nudge, status_tx),
+        crate::store::listen_for_payments(config, context.till_id.clone(), paid_tx),
+        forward,
+        on_paid,
     );
 }
 
@@ -345,8 +379,14 @@ impl Worker {
         tokio::spawn(async move {
             let (progress_tx, mut progress_rx) = mpsc::channel(16);
             let forward_outbox = outbox.clone();
+            let shown_nudge = Arc::clone(&store_nudge);
             let forward = tokio::spawn(async move {
                 while let Some(progress) = progress_rx.recv().await {
+                    if matches!(progress, crate::payment::runner::Progress::Show(_)) {
+                        // In the store before the customer pays, so the store's notification
+                        // service finds the order.
+                        shown_nudge.notify_one();
+                    }
                     forward_outbox.emit(UiEvent::Progress(progress)).await;
                 }
             });
@@ -474,6 +514,7 @@ impl Worker {
             held.store = Some(tokio::spawn(store_sync(
                 Arc::clone(&configured),
                 Arc::clone(&store_nudge),
+                requerier.clone(),
                 outbox.clone(),
             )));
             // A ledger this run has not used yet may hold orders an earlier run left open.
