@@ -584,3 +584,50 @@ async fn two_notify_servers_apply_a_payment_once() {
     let rows = store_rows(&postgres).await;
     assert_eq!(rows, vec![(order_no, "K2".to_owned(), "paid".to_owned())]);
 }
+
+/// The window's history reads the store when asked: this till, every till, or one.
+#[test]
+fn the_history_shows_the_whole_store_when_asked() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+
+    let postgres = Postgres::start();
+    let mut world = common::window::world_with_store(&postgres.url());
+    world.wait_for("门店数据库：已同步");
+    world.type_amount("5.55");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功");
+    world.new_sale();
+    world.wait_for("门店数据库：已同步");
+    // Another till's sale, already in the store.
+    let other = postgres.url();
+    world.runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&other, tokio_postgres::NoTls)
+            .await
+            .expect("connects");
+        tokio::spawn(connection);
+        let now = chrono::Utc::now().timestamp_millis();
+        client
+            .execute(
+                "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
+                     paid_li, status, description, created_at_ms, updated_at_ms, late, acknowledged)
+                 VALUES ('K9-ORDER-1', 'K9', 'qht', 'M', 'alipay-qr', 7770, 7770, 'paid', 'x',
+                         $1, $1, false, true)",
+                &[&now],
+            )
+            .await
+            .expect("insert");
+    });
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("实收 ¥5.55");
+    world.harness.get_by_role(Role::ComboBox).click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("全部收银台").click();
+    world.wait_for("实收 ¥13.32");
+    world.wait_for("收银台 K9: 1 / 1 笔 · ¥7.77");
+    world.wait_for("收银台 T01: 1 / 1 笔 · ¥5.55");
+    world.harness.get_by_role(Role::ComboBox).click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("收银台 K9").click();
+    world.wait_for("实收 ¥7.77");
+}

@@ -111,6 +111,32 @@ pub struct DailyTotal {
     pub paid: Money,
 }
 
+impl DailyTotal {
+    /// `days` days from `first_day`, each with its `(day number since 1970, paid count, paid
+    /// li)` row from `found`, or zero: the chart shows the days nothing was sold too. Shared by
+    /// the till's ledger and the store's.
+    #[must_use]
+    pub fn every_day(first_day: NaiveDate, days: u32, found: &[(i64, u64, i64)]) -> Vec<Self> {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        first_day
+            .iter_days()
+            .take(days as usize)
+            .map(|day| {
+                let index = (day - epoch).num_days();
+                let (paid_count, paid_li) = found
+                    .iter()
+                    .find(|(d, _, _)| *d == index)
+                    .map_or((0, 0), |(_, c, s)| (*c, *s));
+                DailyTotal {
+                    day,
+                    paid_count,
+                    paid: Money::from_li(paid_li),
+                }
+            })
+            .collect()
+    }
+}
+
 /// `day`'s start and end, in UTC milliseconds, in the zone `offset`.
 #[must_use]
 pub fn day_range_ms(day: NaiveDate, offset: FixedOffset) -> (i64, i64) {
@@ -211,22 +237,6 @@ impl Ledger {
                 ))
             })?
             .collect::<Result<_, _>>()?;
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-        Ok(first_day
-            .iter_days()
-            .take(days as usize)
-            .map(|day| {
-                let index = (day - epoch).num_days();
-                let (paid_count, paid_li) = found
-                    .iter()
-                    .find(|(d, _, _)| *d == index)
-                    .map_or((0, 0), |(_, c, s)| (*c, *s));
-                DailyTotal {
-                    day,
-                    paid_count,
-                    paid: Money::from_li(paid_li),
-                }
-            })
-            .collect())
+        Ok(DailyTotal::every_day(first_day, days, &found))
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use super::{Store, StoreError};
 use crate::gateway::{PayMethod, Provider};
-use crate::ledger::{DayTotals, OrderRecord, day_range_ms};
+use crate::ledger::{DailyTotal, DayTotals, OrderRecord, day_range_ms};
 use crate::money::Money;
 
 /// One till's part of a day.
@@ -85,6 +85,44 @@ impl Store {
         }
         day_totals.totals.sort();
         Ok(day_totals)
+    }
+
+    /// Paid totals of the `days` days ending with `last_day`, over every till (or one).
+    pub async fn daily_totals(
+        &self,
+        last_day: NaiveDate,
+        days: u32,
+        offset: FixedOffset,
+        till: Option<&str>,
+    ) -> Result<Vec<DailyTotal>, StoreError> {
+        let first_day = last_day
+            .checked_sub_days(chrono::Days::new(u64::from(days.saturating_sub(1))))
+            .unwrap_or(last_day);
+        let (start, _) = day_range_ms(first_day, offset);
+        let (_, end) = day_range_ms(last_day, offset);
+        let offset_ms = i64::from(offset.local_minus_utc()) * 1000;
+        let client = self.client.lock().await;
+        let rows = client
+            .query(
+                "SELECT (created_at_ms + $3) / 86400000 AS day, count(*), sum(paid_li)::BIGINT
+                 FROM orders
+                 WHERE created_at_ms >= $1 AND created_at_ms < $2 AND status = 'paid'
+                   AND ($4::TEXT IS NULL OR till_id = $4)
+                 GROUP BY day",
+                &[&start, &end, &offset_ms, &till],
+            )
+            .await?;
+        let found: Vec<(i64, u64, i64)> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.get(0),
+                    u64::try_from(row.get::<_, i64>(1)).unwrap_or(0),
+                    row.get::<_, Option<i64>>(2).unwrap_or(0),
+                )
+            })
+            .collect();
+        Ok(DailyTotal::every_day(first_day, days, &found))
     }
 
     /// `day`'s orders over every till (or one), newest first.

@@ -34,8 +34,8 @@ pub enum Command {
     Cancel,
     /// Sandbox only: open a pay page as the customer would.
     SimulatePay(String),
-    /// A day's totals, orders and the chart ending that day.
-    LoadHistory(NaiveDate),
+    /// A day's totals, orders and the chart ending that day, of this till or from the store.
+    LoadHistory(NaiveDate, HistoryScope),
     /// One order's record and history.
     LoadDetail(String),
     /// Query one order again (重新查询).
@@ -111,6 +111,8 @@ pub enum Problem {
     Io(Arc<std::io::Error>),
     /// The sandbox's pay page could not be opened.
     SimulatePay(String),
+    /// The store ledger could not be read.
+    Store(crate::store::StoreError),
 }
 
 impl From<LedgerError> for Problem {
@@ -133,6 +135,7 @@ impl Localized for Problem {
             Problem::Pay(error) => error.message(lang),
             Problem::Setup(error) => error.message(lang),
             Problem::Config(error) => error.message(lang),
+            Problem::Store(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(
@@ -144,11 +147,27 @@ impl Localized for Problem {
     }
 }
 
+/// Whose sales the history shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum HistoryScope {
+    /// This till's own ledger.
+    #[default]
+    ThisTill,
+    /// Every till, from the store ledger.
+    AllTills,
+    /// One till, from the store ledger.
+    Till(String),
+}
+
 /// A day's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryData {
     /// The day.
     pub day: NaiveDate,
+    /// Whose sales these are.
+    pub scope: HistoryScope,
+    /// Per till (from the store only).
+    pub by_till: Vec<crate::store::TillTotal>,
     /// Its totals.
     pub totals: DayTotals,
     /// Its orders, newest first.

@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::backend::HistoryData;
 use super::backend::{ExportFormat, Problem};
+use super::backend::{HistoryData, HistoryScope};
 use super::theme;
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
@@ -29,6 +29,12 @@ pub struct HistoryState {
     pub offset: FixedOffset,
     /// The last 重新查询 from the detail panel, for the panel to say how it went.
     pub requery: Option<super::order_detail::RequeryNote>,
+    /// Whose sales are shown.
+    pub scope: HistoryScope,
+    /// Whether a store is configured (then the scope can be chosen).
+    pub has_store: bool,
+    /// The tills the store has shown, for choosing one.
+    pub tills: Vec<String>,
 }
 
 /// The detail panel's width on a wide window (at most 35 % of a narrow one).
@@ -97,6 +103,9 @@ pub fn history_ui(
         if ui.button(tr(lang, "导出 Excel", "Export Excel")).clicked() {
             action = Some(HistoryAction::Export(state.day, ExportFormat::Xlsx));
         }
+        if state.has_store && scope_ui(ui, state, lang) {
+            action = Some(HistoryAction::Load(state.day));
+        }
         if let Some(note) = &state.export_note {
             let words = match note {
                 Ok(path) => format!("{} {}", tr(lang, "已导出到", "Exported to"), path.display()),
@@ -111,7 +120,11 @@ pub fn history_ui(
     });
     // Borrowed, never cloned: a busy day holds 10,000 orders and this runs every frame.
     let state: &HistoryState = state;
-    let Some(data) = state.data.as_ref().filter(|data| data.day == state.day) else {
+    let Some(data) = state
+        .data
+        .as_ref()
+        .filter(|data| data.day == state.day && data.scope == state.scope)
+    else {
         ui.label(RichText::new(tr(lang, "加载中…", "Loading…")).color(theme::MUTED));
         return action;
     };
@@ -130,6 +143,28 @@ pub fn history_ui(
         action = Some(HistoryAction::Detail(selected));
     }
     action
+}
+
+/// The choice of whose sales to show (with a store): this till, every till, or one. Returns
+/// whether it changed.
+fn scope_ui(ui: &mut Ui, state: &mut HistoryState, lang: Lang) -> bool {
+    let name = |scope: &HistoryScope| match scope {
+        HistoryScope::ThisTill => tr(lang, "本机", "This till").to_owned(),
+        HistoryScope::AllTills => tr(lang, "全部收银台", "All tills").to_owned(),
+        HistoryScope::Till(till) => format!("{} {till}", tr(lang, "收银台", "Till")),
+    };
+    let before = state.scope.clone();
+    let mut choices = vec![HistoryScope::ThisTill, HistoryScope::AllTills];
+    choices.extend(state.tills.iter().cloned().map(HistoryScope::Till));
+    egui::ComboBox::from_id_salt("history-scope")
+        .selected_text(name(&state.scope))
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                let label = name(&choice);
+                ui.selectable_value(&mut state.scope, choice, label);
+            }
+        });
+    state.scope != before
 }
 
 fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
@@ -160,6 +195,26 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
                 ))
                 .wrap_mode(egui::TextWrapMode::Extend),
             );
+        }
+    });
+    if data.by_till.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for till in &data.by_till {
+            ui.add(
+                egui::Label::new(format!(
+                    "{} {}: {} / {} {} · {}",
+                    tr(lang, "收银台", "Till"),
+                    till.till_id,
+                    till.paid_count,
+                    till.count,
+                    tr(lang, "笔", ""),
+                    till.paid
+                ))
+                .wrap_mode(egui::TextWrapMode::Extend),
+            );
+            ui.separator();
         }
     });
 }

@@ -94,6 +94,9 @@ impl CashierApp {
                 export_note: None,
                 offset,
                 requery: None,
+                scope: backend::HistoryScope::ThisTill,
+                has_store: gateway.config.store.is_some(),
+                tills: Vec::new(),
             },
             unresolved: UnresolvedState::default(),
             settings: SettingsState::new(
@@ -128,7 +131,18 @@ impl CashierApp {
         match event {
             UiEvent::Progress(progress) => self.checkout.on_progress(progress, &self.info),
             UiEvent::PaymentDone(result) => self.checkout.on_done(result.map(|order| *order)),
-            UiEvent::History(data) => self.history.data = Some(*data),
+            UiEvent::History(data) => {
+                if data.scope == backend::HistoryScope::AllTills {
+                    // The tills a store knows, to choose one.
+                    for total in &data.by_till {
+                        if !self.history.tills.contains(&total.till_id) {
+                            self.history.tills.push(total.till_id.clone());
+                        }
+                    }
+                    self.history.tills.sort();
+                }
+                self.history.data = Some(*data);
+            }
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
             UiEvent::Requeried(results) => {
                 self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
@@ -177,7 +191,10 @@ impl CashierApp {
     /// status the ledger has moved past.
     fn reload_history(&mut self) {
         if self.screen == Screen::History {
-            self.send(Command::LoadHistory(self.history.day));
+            self.send(Command::LoadHistory(
+                self.history.day,
+                self.history.scope.clone(),
+            ));
         }
     }
 
@@ -190,6 +207,10 @@ impl CashierApp {
         self.history.offset = self.offset;
         self.history.data = None;
         self.history.detail = None;
+        self.history.has_store = gateway.config.store.is_some();
+        if !self.history.has_store {
+            self.history.scope = backend::HistoryScope::ThisTill;
+        }
         self.reload_history();
         self.unresolved.results.clear();
         self.unresolved.late.clear();
@@ -326,7 +347,10 @@ impl CashierApp {
     fn open(&mut self, screen: Screen) {
         self.screen = screen;
         match screen {
-            Screen::History => self.send(Command::LoadHistory(self.history.day)),
+            Screen::History => self.send(Command::LoadHistory(
+                self.history.day,
+                self.history.scope.clone(),
+            )),
             Screen::Unresolved => self.send(Command::LoadUnresolved),
             Screen::Checkout | Screen::Settings => {}
         }
@@ -342,7 +366,7 @@ impl CashierApp {
 
     fn on_history(&mut self, action: HistoryAction) {
         let command = match action {
-            HistoryAction::Load(day) => Command::LoadHistory(day),
+            HistoryAction::Load(day) => Command::LoadHistory(day, self.history.scope.clone()),
             HistoryAction::Detail(order_no) => Command::LoadDetail(order_no),
             HistoryAction::Requery(order_no) => {
                 self.history.requery = Some(order_detail::RequeryNote::Querying(order_no.clone()));

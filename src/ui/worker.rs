@@ -17,8 +17,8 @@ use tokio::sync::{Mutex, Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::backend::{
-    Command, ConnectionVerdict, ExportFormat, GatewayView, HistoryData, Problem, UiEvent, Waker,
-    WorkerSettings,
+    Command, ConnectionVerdict, ExportFormat, GatewayView, HistoryData, HistoryScope, Problem,
+    UiEvent, Waker, WorkerSettings,
 };
 use crate::config::{Config, GatewayConfig};
 use crate::export::Bom;
@@ -332,11 +332,19 @@ impl Worker {
                     }
                 });
             }
-            Command::LoadHistory(day) => {
+            Command::LoadHistory(day, scope) => {
                 tokio::spawn(async move {
-                    let event = match history(&configured, day).await {
+                    let loaded = match scope {
+                        HistoryScope::ThisTill => {
+                            history(&configured, day).await.map_err(Problem::from)
+                        }
+                        scope => store_history(&configured, day, scope)
+                            .await
+                            .map_err(Problem::Store),
+                    };
+                    let event = match loaded {
                         Ok(data) => UiEvent::History(Box::new(data)),
-                        Err(error) => UiEvent::Error(error.into()),
+                        Err(problem) => UiEvent::Error(problem),
                     };
                     outbox.emit(event).await;
                 });
@@ -585,12 +593,44 @@ async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData,
             let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
             Ok(HistoryData {
                 day,
+                scope: HistoryScope::ThisTill,
+                by_till: Vec::new(),
                 totals,
                 orders,
                 chart,
             })
         })
         .await
+}
+
+/// `day` across the store (every till, or one), with the store's 30-day chart.
+async fn store_history(
+    configured: &Configured,
+    day: NaiveDate,
+    scope: HistoryScope,
+) -> Result<HistoryData, crate::store::StoreError> {
+    let config = configured
+        .config
+        .store
+        .as_ref()
+        .ok_or(crate::store::StoreError::Unreachable)?;
+    let offset = configured.config.history.offset();
+    let store = crate::store::Store::connect(config).await?;
+    let till = match &scope {
+        HistoryScope::Till(till) => Some(till.as_str()),
+        HistoryScope::ThisTill | HistoryScope::AllTills => None,
+    };
+    let store_day = store.day_totals(day, offset, till).await?;
+    let orders = store.day_orders(day, offset, till).await?;
+    let chart = store.daily_totals(day, CHART_DAYS, offset, till).await?;
+    Ok(HistoryData {
+        day,
+        scope,
+        by_till: store_day.by_till,
+        totals: store_day.totals,
+        orders,
+        chart,
+    })
 }
 
 /// Writes `day`'s sales into `export_dir` as `sales-DAY.csv` or `sales-DAY.xlsx`.
