@@ -631,3 +631,79 @@ fn the_history_shows_the_whole_store_when_asked() {
     world.harness.get_by_label("收银台 K9").click();
     world.wait_for("实收 ¥7.77");
 }
+
+/// The store's password may stay out of the config file (PGPASSWORD or a 0600 ~/.pgpass); one
+/// written in the URL makes the file owner-only, or the cashier refuses it.
+#[test]
+fn the_store_password_stays_out_of_sight() {
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare_url = format!(
+        "postgres://{}@127.0.0.1:{}/{}",
+        common::pg::USER,
+        postgres.port,
+        common::pg::DATABASE
+    );
+    let till = Till::new(dir.path(), "K1", "http://127.0.0.1:9", &bare_url);
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let refused = till
+        .command(&["sync"])
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", home.join("none"))
+        .output()
+        .expect("runs");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("门店数据库需要密码"), "{stderr}");
+
+    let with_env = till
+        .command(&["sync", "--json"])
+        .env("PGPASSWORD", common::pg::PASSWORD)
+        .output()
+        .expect("runs");
+    assert!(
+        with_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_env.stderr)
+    );
+
+    let pgpass = home.join("pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "127.0.0.1:{}:*:{}:{}\n",
+            postgres.port,
+            common::pg::USER,
+            common::pg::PASSWORD
+        ),
+    )
+    .expect("pgpass");
+    let mut permissions = std::fs::metadata(&pgpass).expect("written").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+    std::fs::set_permissions(&pgpass, permissions).expect("chmod");
+    let with_file = till
+        .command(&["sync", "--json"])
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", &pgpass)
+        .output()
+        .expect("runs");
+    assert!(
+        with_file.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_file.stderr)
+    );
+
+    // A password in the URL: the file must be owner-only.
+    let exposed = Till::new(dir.path(), "K2", "http://127.0.0.1:9", &postgres.url());
+    let mut permissions = std::fs::metadata(&exposed.config)
+        .expect("written")
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o644);
+    std::fs::set_permissions(&exposed.config, permissions).expect("chmod");
+    let output = exposed.run(&["history", "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(!stderr.contains(common::pg::PASSWORD), "{stderr}");
+}

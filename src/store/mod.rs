@@ -8,6 +8,7 @@
 //! ```
 
 mod notifications;
+mod pgpass;
 mod push;
 mod schema;
 mod syncer;
@@ -36,17 +37,20 @@ pub struct StoreConfig {
 }
 
 impl StoreConfig {
-    /// The connection settings, with the password from `PGPASSWORD` when the URL has none.
+    /// The connection settings, with the password from `PGPASSWORD` or the password file
+    /// (`PGPASSFILE`, else `~/.pgpass`) when the URL has none, as PostgreSQL's own tools do.
     pub fn connection(&self) -> Result<tokio_postgres::Config, StoreError> {
         let mut config: tokio_postgres::Config =
             self.url.expose().parse().map_err(|_| StoreError::Url)?;
-        if config.get_password().is_none()
-            && let Ok(password) = std::env::var("PGPASSWORD")
-        {
-            config.password(password);
-        }
         if config.get_dbname().is_none() || config.get_hosts().is_empty() {
             return Err(StoreError::Url);
+        }
+        if config.get_password().is_none() {
+            if let Ok(password) = std::env::var("PGPASSWORD") {
+                config.password(password);
+            } else if let Some(password) = pgpass::lookup(&config) {
+                config.password(password);
+            }
         }
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("cashier");
@@ -56,9 +60,10 @@ impl StoreConfig {
     /// Whether the URL itself holds a password (the config file must then be owner-only).
     #[must_use]
     pub fn holds_password(&self) -> bool {
-        self.connection().is_ok_and(|config| {
-            config.get_password().is_some() && std::env::var("PGPASSWORD").is_err()
-        })
+        self.url
+            .expose()
+            .parse::<tokio_postgres::Config>()
+            .is_ok_and(|config| config.get_password().is_some())
     }
 }
 
@@ -74,6 +79,9 @@ pub enum StoreError {
     /// The server refused the user or password.
     #[error("门店数据库拒绝登录：用户名或密码错误")]
     LoginRefused,
+    /// The server asks for a password and none was given.
+    #[error("门店数据库需要密码：写在 url 中，或设置 PGPASSWORD 或 ~/.pgpass")]
+    PasswordMissing,
     /// The database named does not exist.
     #[error("门店数据库不存在，请先创建")]
     NoDatabase,
@@ -100,6 +108,10 @@ impl crate::i18n::Localized for StoreError {
                 StoreError::LoginRefused => {
                     "The store database refused the user or password".to_owned()
                 }
+                StoreError::PasswordMissing => {
+                    "The store database needs a password: in the url, PGPASSWORD or ~/.pgpass"
+                        .to_owned()
+                }
                 StoreError::NoDatabase => "The store database does not exist".to_owned(),
                 StoreError::TooOld => "The store database is too old (PostgreSQL 11+)".to_owned(),
                 StoreError::Server(what) => format!("The store database failed: {what}"),
@@ -123,6 +135,10 @@ impl From<tokio_postgres::Error> for StoreError {
                     .as_db_error()
                     .map_or_else(|| error.to_string(), |db| db.message().to_owned()),
             ),
+            // tokio-postgres exposes no kind for this client-side refusal, only its cause's words.
+            None if format!("{error:?}").contains("password missing") => {
+                StoreError::PasswordMissing
+            }
             // No SQLSTATE: the connection itself failed or broke.
             None => StoreError::Unreachable,
         }
