@@ -337,3 +337,43 @@ fn day_totals_split_by_status_and_method() {
         .expect("open one");
     assert_eq!((creating.count, creating.asked), (1, Money::from_li(5_000)));
 }
+
+/// The chart's hourly summary agrees with the orders themselves, day by day, in every whole-hour
+/// zone: orders paid, mismatched, failed and left open over a week, at every hour of the day.
+#[test]
+fn the_chart_summary_matches_the_orders() {
+    let mut ledger = Ledger::open_in_memory().expect("open");
+    let mut n = 0_i64;
+    for day in 10..17 {
+        for hour in 0..24 {
+            n += 1;
+            let at = cst_time(2026, 11, day, hour, 30, 0);
+            let order = ledger
+                .create_order(&draft(n * 10), at)
+                .expect("order")
+                .order_no;
+            let next = match n % 5 {
+                0..=2 => Some(paid(n * 10)),
+                3 => Some(paid(n * 10 + 10)), // another amount: amount_mismatch, not paid
+                _ => None,
+            };
+            if let Some(next) = next {
+                ledger.record(&order, &next, at).expect("moved");
+            }
+        }
+    }
+    for hours in [8, 0, -5, 14] {
+        let zone = chrono::FixedOffset::east_opt(hours * 3600).expect("zone");
+        let last = NaiveDate::from_ymd_opt(2026, 11, 17).expect("valid");
+        let chart = ledger.daily_totals(last, 10, zone).expect("chart");
+        for point in chart {
+            let totals = ledger.day_totals(point.day, zone).expect("totals");
+            assert_eq!(
+                (point.paid_count, point.paid),
+                (totals.paid_count, totals.paid),
+                "{} in UTC{hours:+}",
+                point.day
+            );
+        }
+    }
+}

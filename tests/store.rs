@@ -156,6 +156,26 @@ async fn four_tills_selling_at_once_all_reach_the_store() {
     );
     assert!(lines[..20].iter().all(|order| order["till"].is_string()));
 
+    // The chart's hourly summary in the store agrees with the orders.
+    let store = Store::connect(&StoreConfig {
+        url: cashier::secret::Secret::new(postgres.url()),
+    })
+    .await
+    .expect("store");
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let chart = store
+        .daily_totals(today, 30, cashier::china_time::cst(), None)
+        .await
+        .expect("chart");
+    assert_eq!(chart.len(), 30);
+    assert_eq!(chart[29].paid_count, 20);
+    assert_eq!(chart[29].paid, cashier::money::Money::from_yuan(60));
+    let k3 = store
+        .daily_totals(today, 1, cashier::china_time::cst(), Some("K3"))
+        .await
+        .expect("chart");
+    assert_eq!(k3[0].paid_count, 5);
+
     let one = totals(&tills[0].run(&["history", "--till", "K3", "--json"]));
     assert_eq!(one["count"], 5);
     let own = totals(&tills[1].run(&["history", "--json"]));

@@ -224,9 +224,11 @@ impl Ledger {
         let (start, _) = day_range_ms(first_day, offset);
         let (_, end) = day_range_ms(last_day, offset);
         let offset_ms = i64::from(offset.local_minus_utc()) * 1000;
+        // Day boundaries fall on whole hours (the offset is whole hours): the hourly summary
+        // holds exactly the paid orders of each day.
         let mut statement = self.conn().prepare_cached(
-            "SELECT (created_at_ms + ?3) / 86400000 AS day, count(*), sum(paid_li)
-             FROM orders WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'paid' GROUP BY day",
+            "SELECT (hour * 3600000 + ?3) / 86400000 AS day, sum(paid_count), sum(paid_li)
+             FROM paid_by_hour WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000 GROUP BY day",
         )?;
         let found: Vec<(i64, u64, i64)> = statement
             .query_map(params![start, end, offset_ms], |row| {

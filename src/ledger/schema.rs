@@ -60,34 +60,74 @@ pub fn migrations() -> Migrations<'static> {
              UPDATE orders SET acknowledged = 1
               WHERE id IN (SELECT order_id FROM order_events WHERE to_status = 'pending');",
         ),
-        // The store outbox: orders changed since the store ledger (PostgreSQL) last took them.
-        // `changes` counts changes, so a push clears only the state it sent. Filled only once
-        // this till is linked to a store, so a lone till's outbox stays empty.
-        M::up(
-            "CREATE TABLE store_link (
-                 id      INTEGER PRIMARY KEY CHECK (id = 1),
-                 enabled INTEGER NOT NULL
-             ) STRICT;
-             INSERT INTO store_link (id, enabled) VALUES (1, 0);
-             CREATE TABLE store_outbox (
-                 order_id INTEGER PRIMARY KEY REFERENCES orders (id),
-                 changes  INTEGER NOT NULL
-             ) STRICT;
-             CREATE TRIGGER orders_inserted_for_store AFTER INSERT ON orders
-             WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
-             BEGIN
-                 INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
-                 ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
-             END;
-             CREATE TRIGGER orders_updated_for_store AFTER UPDATE ON orders
-             WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
-             BEGIN
-                 INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
-                 ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
-             END;",
-        ),
+        M::up(STORE_OUTBOX),
+        M::up(PAID_BY_HOUR),
     ])
 }
+
+/// The store outbox: orders changed since the store ledger (PostgreSQL) last took them.
+/// `changes` counts changes, so a push clears only the state it sent. Filled only once
+/// this till is linked to a store, so a lone till's outbox stays empty.
+const STORE_OUTBOX: &str = "CREATE TABLE store_link (
+         id      INTEGER PRIMARY KEY CHECK (id = 1),
+         enabled INTEGER NOT NULL
+     ) STRICT;
+     INSERT INTO store_link (id, enabled) VALUES (1, 0);
+     CREATE TABLE store_outbox (
+         order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+         changes  INTEGER NOT NULL
+     ) STRICT;
+     CREATE TRIGGER orders_inserted_for_store AFTER INSERT ON orders
+     WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
+     BEGIN
+         INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
+         ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
+     END;
+     CREATE TRIGGER orders_updated_for_store AFTER UPDATE ON orders
+     WHEN (SELECT enabled FROM store_link WHERE id = 1) = 1
+     BEGIN
+         INSERT INTO store_outbox (order_id, changes) VALUES (NEW.id, 1)
+         ON CONFLICT (order_id) DO UPDATE SET changes = changes + 1;
+     END;";
+
+/// Paid orders per UTC hour, kept by triggers with the orders: the 30-day chart sums 720
+/// rows instead of scanning ~80,000 orders. Hours, so any whole-hour zone makes days.
+const PAID_BY_HOUR: &str = "CREATE TABLE paid_by_hour (
+         hour       INTEGER PRIMARY KEY,
+         paid_count INTEGER NOT NULL,
+         paid_li    INTEGER NOT NULL
+     ) STRICT;
+     INSERT INTO paid_by_hour (hour, paid_count, paid_li)
+         SELECT created_at_ms / 3600000, count(*), coalesce(sum(paid_li), 0)
+         FROM orders WHERE status = 'paid' GROUP BY created_at_ms / 3600000;
+     CREATE TRIGGER paid_hour_inserted AFTER INSERT ON orders WHEN NEW.status = 'paid'
+     BEGIN
+         INSERT INTO paid_by_hour (hour, paid_count, paid_li)
+         VALUES (NEW.created_at_ms / 3600000, 1, coalesce(NEW.paid_li, 0))
+         ON CONFLICT (hour) DO UPDATE SET paid_count = paid_count + 1,
+             paid_li = paid_li + excluded.paid_li;
+     END;
+     CREATE TRIGGER paid_hour_left AFTER UPDATE OF status, paid_li ON orders
+     WHEN OLD.status = 'paid'
+     BEGIN
+         UPDATE paid_by_hour SET paid_count = paid_count - 1,
+             paid_li = paid_li - coalesce(OLD.paid_li, 0)
+         WHERE hour = OLD.created_at_ms / 3600000;
+     END;
+     CREATE TRIGGER paid_hour_entered AFTER UPDATE OF status, paid_li ON orders
+     WHEN NEW.status = 'paid'
+     BEGIN
+         INSERT INTO paid_by_hour (hour, paid_count, paid_li)
+         VALUES (NEW.created_at_ms / 3600000, 1, coalesce(NEW.paid_li, 0))
+         ON CONFLICT (hour) DO UPDATE SET paid_count = paid_count + 1,
+             paid_li = paid_li + excluded.paid_li;
+     END;
+     CREATE TRIGGER paid_hour_deleted AFTER DELETE ON orders WHEN OLD.status = 'paid'
+     BEGIN
+         UPDATE paid_by_hour SET paid_count = paid_count - 1,
+             paid_li = paid_li - coalesce(OLD.paid_li, 0)
+         WHERE hour = OLD.created_at_ms / 3600000;
+     END;";
 
 #[cfg(test)]
 mod tests {

@@ -139,8 +139,25 @@ impl From<tokio_postgres::Error> for StoreError {
             None if format!("{error:?}").contains("password missing") => {
                 StoreError::PasswordMissing
             }
-            // No SQLSTATE: the connection itself failed or broke.
-            None => StoreError::Unreachable,
+            // No SQLSTATE: the connection failed or broke, or (a bug of ours) a value did not
+            // fit its column. tokio-postgres names the kind only in its debug text.
+            None => {
+                let debug = format!("{error:?}");
+                let network = [
+                    "kind: Io",
+                    "kind: Connect",
+                    "kind: Closed",
+                    "kind: Timeout",
+                    "kind: Tls",
+                ]
+                .iter()
+                .any(|kind| debug.contains(kind));
+                if network || error.is_closed() {
+                    StoreError::Unreachable
+                } else {
+                    StoreError::Server(error.to_string())
+                }
+            }
         }
     }
 }

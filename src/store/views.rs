@@ -104,9 +104,10 @@ impl Store {
         let client = self.client.lock().await;
         let rows = client
             .query(
-                "SELECT (created_at_ms + $3) / 86400000 AS day, count(*), sum(paid_li)::BIGINT
-                 FROM orders
-                 WHERE created_at_ms >= $1 AND created_at_ms < $2 AND status = 'paid'
+                "SELECT (hour * 3600000 + $3) / 86400000 AS day, sum(paid_count)::BIGINT,
+                        sum(paid_li)::BIGINT
+                 FROM paid_by_hour
+                 WHERE hour >= $1::BIGINT / 3600000 AND hour < $2::BIGINT / 3600000
                    AND ($4::TEXT IS NULL OR till_id = $4)
                  GROUP BY day",
                 &[&start, &end, &offset_ms, &till],
