@@ -76,14 +76,15 @@ async fn fill(url: &str, year_start: i64) {
         .execute(
             "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
                  paid_li, status, description, created_at_ms, updated_at_ms, late, acknowledged)
-             SELECT 'B' || n, 'K' || (n % $3), 'qht', 'M1',
+             SELECT 'B' || n, 'K' || (n % $3::BIGINT), 'qht', 'M1',
                     (ARRAY['alipay-qr','wechat-qr','alipay-barcode','wechat-barcode'])[n % 4 + 1],
                     1000 + (n % 5000) * 10,
                     CASE WHEN n % 100 < 92 THEN 1000 + (n % 5000) * 10 END,
                     CASE WHEN n % 100 < 92 THEN 'paid' WHEN n % 100 < 97 THEN 'failed'
                          ELSE 'unresolved' END,
-                    'bench', $1 + n * (31536000000 / $2), $1 + n * (31536000000 / $2), false, true
-             FROM generate_series(1, $2) AS n",
+                    'bench', $1::BIGINT + n * (31536000000 / $2::BIGINT),
+                    $1::BIGINT + n * (31536000000 / $2::BIGINT), false, true
+             FROM generate_series(1, $2::BIGINT) AS n",
             &[&year_start, &ORDERS, &i64::try_from(TILLS).expect("small")],
         )
         .await
