@@ -283,9 +283,6 @@ async fn a_flood_of_slow_connections_does_not_keep_a_notification_waiting() {
 /// customer's payment ends the wait within seconds, by a verified query the notice set off.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -294,58 +291,25 @@ async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
         .expect("addr")
         .port();
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    common::write_private(
         &config,
-        format!(
+        &format!(
             "[gateway]\nprovider = \"changpay\"\nbase_url = \"{}\"\nmerchant_id = \"{CHANGPAY_MCH_ID}\"\n\
              key = \"{CHANGPAY_KEY}\"\nnotify_url = \"http://127.0.0.1:{port}/notify\"\n\n\
              [notify]\nlisten = \"127.0.0.1:{port}\"\n\n\
              [payment]\nqr_interval_ms = 60000\nqr_expiry_secs = 120\n",
             sandbox.base_url()
         ),
-    )
-    .expect("config");
-    let mut permissions = std::fs::metadata(&config).expect("written").permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
-    std::fs::set_permissions(&config, permissions).expect("chmod 600");
-
-    let mut pay = Command::new(env!("CARGO_BIN_EXE_cashier"))
-        .arg("--config")
+    );
+    let mut pay = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"));
+    pay.arg("--config")
         .arg(&config)
         .arg("--data-dir")
         .arg(dir.path().join("data"))
-        .args(["pay", "--method", "wechat-qr", "--amount", "3.30", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("pay starts");
-    let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
-    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel(64);
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            let _ = line_tx.blocking_send(line);
-        }
-    });
-    let mut paid_at = None;
-    let mut result = None;
-    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(90), line_rx.recv()).await {
-        let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
-        if value["event"] == "show" {
-            let url = value["code_url"].as_str().expect("a code_url").to_owned();
-            // The listener starts with the payment, before the QR is shown.
-            common::open(&url).await;
-            paid_at = Some(std::time::Instant::now());
-        } else if value.get("event").is_none() {
-            result = Some((value, std::time::Instant::now()));
-            break;
-        }
-    }
-    let _ = pay.kill();
-    let _ = pay.wait();
-    let paid_at = paid_at.expect("a QR was shown");
-    let (order, ended_at) = result.expect("a result line");
+        .args(["pay", "--method", "wechat-qr", "--amount", "3.30", "--json"]);
+    // The listener starts with the payment, before the QR is shown.
+    let (order, waited) = common::qr_sale_paid_by_customer(pay, || async {}).await;
     assert_eq!(order["status"], "paid", "{order}");
-    let waited = ended_at - paid_at;
     assert!(
         waited < Duration::from_secs(5),
         "paid {waited:?} after the customer paid; the next poll was 60 s away"

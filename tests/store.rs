@@ -23,19 +23,15 @@ struct Till {
 impl Till {
     fn new(dir: &Path, id: &str, sandbox_url: &str, store_url: &str) -> Till {
         let config = dir.join(format!("{id}.toml"));
-        std::fs::write(
+        common::write_private(
             &config,
-            format!(
+            &format!(
                 "[gateway]\nprovider = \"qht\"\nbase_url = \"{sandbox_url}\"\nmerchant_id = \"{}\"\n\
                  key = \"{}\"\n\n[till]\nid = \"{id}\"\n\n[store]\nurl = \"{store_url}\"\n",
                 cashier::sandbox::QHT_MERCHANT_NO,
                 cashier::sandbox::QHT_KEY
             ),
-        )
-        .expect("config");
-        let mut permissions = std::fs::metadata(&config).expect("written").permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
-        std::fs::set_permissions(&config, permissions).expect("chmod 600");
+        );
         Till {
             config,
             data: dir.join(id),
@@ -369,19 +365,15 @@ fn changpay_config(
     extra: &str,
 ) -> PathBuf {
     let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
+    common::write_private(
         &path,
-        format!(
+        &format!(
             "[gateway]\nprovider = \"changpay\"\nbase_url = \"{sandbox_url}\"\nmerchant_id = \"{}\"\n\
              key = \"{}\"\n{extra}\n[store]\nurl = \"{store_url}\"\n",
             cashier::sandbox::CHANGPAY_MCH_ID,
             cashier::sandbox::CHANGPAY_KEY
         ),
-    )
-    .expect("config");
-    let mut permissions = std::fs::metadata(&path).expect("written").permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
-    std::fs::set_permissions(&path, permissions).expect("chmod 600");
+    );
     path
 }
 
@@ -421,8 +413,6 @@ async fn notify_server(config: &Path) -> (NotifyServer, u16) {
 /// seconds through PostgreSQL LISTEN/NOTIFY.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_to_the_store_reaches_the_waiting_till_at_once() {
-    use std::io::{BufRead, BufReader};
-
     let sandbox = common::sandbox().await;
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -444,47 +434,23 @@ async fn a_notification_to_the_store_reaches_the_waiting_till_at_once() {
              qr_expiry_secs = 120\n\n[till]\nid = \"K7\"\n"
         ),
     );
-    let mut pay = Command::new(CASHIER)
-        .arg("--config")
+    let mut pay = Command::new(CASHIER);
+    pay.arg("--config")
         .arg(&till_config)
         .arg("--data-dir")
         .arg(dir.path().join("till"))
-        .args(["pay", "--method", "wechat-qr", "--amount", "6.60", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("pay starts");
-    let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
-    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel(64);
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            let _ = line_tx.blocking_send(line);
-        }
-    });
-    let mut paid_at = None;
-    let mut result = None;
-    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(90), line_rx.recv()).await {
-        let value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
-        if value["event"] == "show" {
-            // The order reaches the store before the customer pays.
-            for _ in 0..100 {
-                if !store_rows(&postgres).await.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
+        .args(["pay", "--method", "wechat-qr", "--amount", "6.60", "--json"]);
+    // The order reaches the store before the customer pays.
+    let store_has_it = || async {
+        for _ in 0..100 {
+            if !store_rows(&postgres).await.is_empty() {
+                break;
             }
-            common::open(value["code_url"].as_str().expect("code_url")).await;
-            paid_at = Some(std::time::Instant::now());
-        } else if value.get("event").is_none() {
-            result = Some((value, std::time::Instant::now()));
-            break;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-    }
-    let _ = pay.kill();
-    let _ = pay.wait();
-    let (order, ended) = result.expect("a result");
+    };
+    let (order, waited) = common::qr_sale_paid_by_customer(pay, store_has_it).await;
     assert_eq!(order["status"], "paid", "{order}");
-    let waited = ended - paid_at.expect("shown");
     assert!(
         waited < Duration::from_secs(5),
         "{waited:?}; the next poll was 60 s away"

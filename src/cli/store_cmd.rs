@@ -25,6 +25,15 @@ async fn connect(setup: &Setup) -> Result<Store, u8> {
     })
 }
 
+/// How many of this till's orders wait for the store.
+async fn waiting(setup: &Setup) -> u64 {
+    setup
+        .ledger()
+        .run(|ledger| ledger.outbox_len())
+        .await
+        .unwrap_or(0)
+}
+
 /// Pushes every order waiting for the store; 0 when all is pushed.
 pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
     if setup.config.store.is_some()
@@ -37,11 +46,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
         Ok(store) => store,
         Err(code) => {
             if as_json {
-                let waiting = setup
-                    .ledger()
-                    .run(|ledger| ledger.outbox_len())
-                    .await
-                    .unwrap_or(0);
+                let waiting = waiting(setup).await;
                 println!(
                     "{}",
                     serde_json::json!({"status": "offline", "left": waiting})
@@ -117,11 +122,7 @@ pub async fn push_after_sale(setup: &Setup) {
     .await
     .unwrap_or(Err(StoreError::Unreachable));
     if let Err(error) = pushed {
-        let waiting = setup
-            .ledger()
-            .run(|ledger| ledger.outbox_len())
-            .await
-            .unwrap_or(0);
+        let waiting = waiting(setup).await;
         eprintln!(
             "{}，{waiting} 笔待同步 ({}; {waiting} to push)",
             error.message(crate::i18n::Lang::Zh),

@@ -80,6 +80,19 @@ pub fn verified_payment(
     Ok(Some(order))
 }
 
+/// What a verified paid notification says was paid.
+#[must_use]
+pub fn paid_info(order: &ChangpayOrder) -> PaidInfo {
+    PaidInfo {
+        amount: order.amount,
+        paid_at: order
+            .success_at
+            .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+        gateway_order_no: None,
+        repeat_of: None,
+    }
+}
+
 /// The answer to one notification body.
 pub fn handle(listener: &Listener, body: &[u8]) -> &'static str {
     let order = match verified_payment(body, &listener.mch_id, &listener.key) {
@@ -102,14 +115,7 @@ fn apply(
     order: &ChangpayOrder,
 ) -> Result<&'static str, crate::ledger::LedgerError> {
     let now = Utc::now();
-    let paid = PaidInfo {
-        amount: order.amount,
-        paid_at: order
-            .success_at
-            .and_then(|secs| DateTime::from_timestamp(secs, 0)),
-        gateway_order_no: None,
-        repeat_of: None,
-    };
+    let paid = paid_info(order);
     let mut ledger = listener.ledger.lock();
     if let Some(original) = &order.origin_order {
         // A repeated payment (补单): its own paid order, linked to the original.

@@ -10,15 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::{Store, StoreConfig, StoreError};
+use crate::gateway::OrderState;
 use crate::gateway::changpay::ChangpayOrder;
-use crate::gateway::{OrderState, PaidInfo};
 use crate::money::Money;
-use crate::payment::notify_listener::{NotificationSink, verified_payment};
+use crate::payment::notify_listener::{NotificationSink, paid_info, verified_payment};
 use crate::payment::state_machine::move_for_answer;
 use crate::secret::Secret;
 use crate::status::{OrderStatus, Source};
@@ -81,17 +81,8 @@ impl Store {
         };
         let till: String = row.get(0);
         let asked = Money::from_li(row.get(1));
-        let paid = PaidInfo {
-            amount: order.amount,
-            paid_at: order
-                .success_at
-                .and_then(|secs| DateTime::from_timestamp(secs, 0)),
-            gateway_order_no: None,
-            repeat_of: None,
-        };
-        let Some(transition) =
-            move_for_answer(&OrderState::Paid(paid), asked, Source::Notification, false)
-        else {
+        let paid = OrderState::Paid(paid_info(order));
+        let Some(transition) = move_for_answer(&paid, asked, Source::Notification, false) else {
             return Ok("success");
         };
         let now_ms = Utc::now().timestamp_millis();

@@ -95,3 +95,61 @@ pub fn changpay_notifying(sandbox: &Sandbox, notify_url: String) -> Gateway {
     config.notify_url = notify_url;
     config.build("T01", TIMEOUTS).expect("gateway builds")
 }
+
+/// Writes a config file readable by its owner only (one holding a key must be, or the cashier
+/// refuses it).
+pub fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).expect("config written");
+    let mut permissions = std::fs::metadata(path).expect("written").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
+    std::fs::set_permissions(path, permissions).expect("chmod 600");
+}
+
+/// Runs `pay` (a `cashier pay … --json` command), and when it shows its QR runs `before_paying`
+/// and then pays as the customer. Returns the final order line and how long after the customer
+/// paid it came.
+pub async fn qr_sale_paid_by_customer<F, Fut>(
+    mut pay: std::process::Command,
+    before_paying: F,
+) -> (serde_json::Value, Duration)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut pay = pay
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pay starts");
+    let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
+    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel(64);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = line_tx.blocking_send(line);
+        }
+    });
+    let mut before_paying = Some(before_paying);
+    let mut paid_at = None;
+    let mut result = None;
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(90), line_rx.recv()).await {
+        let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        if value["event"] == "show" {
+            if let Some(before) = before_paying.take() {
+                before().await;
+            }
+            open(value["code_url"].as_str().expect("a code_url")).await;
+            paid_at = Some(std::time::Instant::now());
+        } else if value.get("event").is_none() {
+            result = Some((value, std::time::Instant::now()));
+            break;
+        }
+    }
+    let _ = pay.kill();
+    let _ = pay.wait();
+    let paid_at = paid_at.expect("a QR was shown");
+    let (order, ended) = result.expect("a result line");
+    (order, ended - paid_at)
+}
