@@ -693,3 +693,48 @@ fn the_store_password_stays_out_of_sight() {
     assert!(stderr.contains("chmod 600"), "{stderr}");
     assert!(!stderr.contains(common::pg::PASSWORD), "{stderr}");
 }
+
+/// Sandbox sales are not money: a till on the sandbox gateway never pushes them to the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_sales_never_reach_the_store() {
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("sandbox.toml");
+    common::write_private(&config, &format!("[store]\nurl = \"{}\"\n", postgres.url()));
+    let cashier = |args: &[&str]| {
+        Command::new(CASHIER)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["--sandbox-port", "0"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let sale = cashier(&[
+        "pay",
+        "--method",
+        "alipay-barcode",
+        "--amount",
+        "1.00",
+        "--auth-code",
+        "280000000000000001",
+        "--json",
+    ]);
+    assert!(
+        sale.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sale.stderr)
+    );
+    let sync = cashier(&["sync"]);
+    assert_eq!(sync.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&sync.stderr).contains("沙箱"));
+    // The till never even created the store's tables; create them to look.
+    Store::connect(&StoreConfig {
+        url: cashier::secret::Secret::new(postgres.url()),
+    })
+    .await
+    .expect("store");
+    assert!(store_rows(&postgres).await.is_empty());
+}

@@ -36,6 +36,12 @@ async fn waiting(setup: &Setup) -> u64 {
 
 /// Pushes every order waiting for the store; 0 when all is pushed.
 pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
+    if setup.is_sandbox {
+        eprintln!(
+            "沙箱模式的模拟订单不同步到门店数据库 (sandbox orders are never pushed to the store)"
+        );
+        return exit::BAD_INPUT;
+    }
     if setup.config.store.is_some()
         && let Err(error) = setup.ledger().run(crate::ledger::Ledger::link_store).await
     {
@@ -92,7 +98,10 @@ pub async fn store_day(
     till: Option<&str>,
 ) -> Result<(StoreDay, Vec<OrderRecord>), u8> {
     let store = connect(setup).await?;
-    if let Err(error) = push_pending(setup.ledger(), &store).await {
+    // This till's latest sales first (sandbox sales never reach the store).
+    if !setup.is_sandbox
+        && let Err(error) = push_pending(setup.ledger(), &store).await
+    {
         eprintln!("{}", error.bilingual());
     }
     let fail = |error: StoreError| {
@@ -107,7 +116,7 @@ pub async fn store_day(
 /// After a sale, pushes to the store if there is one; the sale is already safe in this till's
 /// ledger, so a store that is down only delays it (said on stderr, with how many wait).
 pub async fn push_after_sale(setup: &Setup) {
-    let Some(config) = &setup.config.store else {
+    let Some(config) = setup.config.store.as_ref().filter(|_| !setup.is_sandbox) else {
         return;
     };
     // Linked before connecting, so a store that was never reachable still gets every order.
@@ -195,7 +204,7 @@ pub async fn notify_server(
 /// With a store, listens for payments its notification service records for this till and wakes
 /// the waiting sale (which then queries the gateway); stops when dropped.
 pub fn listen_for_store_payments(setup: &Setup) -> Option<AbortOnDrop> {
-    let config = setup.config.store.clone()?;
+    let config = setup.config.store.clone().filter(|_| !setup.is_sandbox)?;
     let notices = setup.context.notices.clone();
     let till_id = setup.context.till_id.clone();
     Some(AbortOnDrop(tokio::spawn(async move {
@@ -237,6 +246,7 @@ impl PushOnShow {
                 .config
                 .store
                 .clone()
+                .filter(|_| !setup.is_sandbox)
                 .map(|config| (config, setup.ledger().clone())),
         }
     }

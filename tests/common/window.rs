@@ -91,11 +91,13 @@ fn build_world(
         qr_policy: policy,
         notices: cashier::payment::notices::Notices::default(),
     };
+    // A till with a store sells for a (test) merchant: sandbox sales never reach a store.
+    let is_sandbox = config.store.is_none();
     let setup = Setup {
         config,
         context,
         requery: RequeryPolicy::default(),
-        is_sandbox: true,
+        is_sandbox,
         resources: Resources::with_ledger(ledger_file, ledger.clone()),
     };
     let app = cashier::ui::start_app(runtime.handle(), setup, &paths);
