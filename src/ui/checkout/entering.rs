@@ -178,6 +178,15 @@ fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
             ),
             theme::MUTED,
         ),
+        Some(StoreStatus::Offline { waiting: 0, .. }) => (
+            tr(
+                lang,
+                "！门店数据库离线（本机照常收款）",
+                "! Store offline (this till sells on)",
+            )
+            .to_owned(),
+            theme::FAILED,
+        ),
         Some(StoreStatus::Offline { waiting, .. }) => (
             format!(
                 "{}{waiting}{}",
