@@ -738,3 +738,38 @@ async fn sandbox_sales_never_reach_the_store() {
     .expect("store");
     assert!(store_rows(&postgres).await.is_empty());
 }
+
+/// Settings: the store URL is typed in (never shown), tested, and saved with the config.
+#[test]
+fn the_store_is_set_up_and_tested_from_settings() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+
+    let postgres = Postgres::start();
+    let mut world = common::window::world();
+    world.harness.get_by_label("设置").click();
+    world.wait_for("测试门店数据库");
+    let dead = format!("postgres://cashier:x@127.0.0.1:{}/shop", free_port());
+    common::window::set_field(&mut world, Role::PasswordInput, 1, &dead);
+    world.harness.get_by_label("测试门店数据库").click();
+    world.wait_for("门店数据库离线");
+    common::window::set_field(&mut world, Role::PasswordInput, 1, &postgres.url());
+    world.harness.get_by_label("测试门店数据库").click();
+    world.wait_for("门店数据库连接成功");
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+    let path = world.data_dir.path().join("config.toml");
+    let saved = std::fs::read_to_string(&path).expect("saved");
+    assert!(saved.contains("[store]"), "{saved}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&path).expect("saved").permissions(),
+    );
+    assert_eq!(mode & 0o077, 0, "the file holds the store's password");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains(common::pg::PASSWORD)
+            .is_none(),
+        "the URL is never shown"
+    );
+}

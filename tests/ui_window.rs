@@ -200,8 +200,8 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
         assert_eq!(fields, 3, "base URL, merchant id, till id");
         assert_eq!(
             world.harness.get_all_by_role(Role::PasswordInput).count(),
-            1,
-            "the key is a password field"
+            2,
+            "the key and the store URL (which may hold a password) are password fields"
         );
         set_field(&mut world, Role::TextInput, 0, url);
         set_field(

@@ -48,6 +48,8 @@ pub enum Command {
     Export(NaiveDate, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
+    /// Connect to this store ledger and say how it went.
+    TestStore(crate::store::StoreConfig),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
 }
@@ -84,6 +86,8 @@ pub enum UiEvent {
     Exported(Result<PathBuf, Problem>),
     /// A connection test's verdict.
     ConnectionTested(ConnectionVerdict),
+    /// A store connection test's result.
+    StoreTested(Result<(), crate::store::StoreError>),
     /// A saved configuration is in force now, or why not.
     Applied(Result<Box<GatewayView>, Problem>),
     /// Whether the gateway in force has been answering.

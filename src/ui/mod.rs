@@ -103,7 +103,8 @@ impl CashierApp {
                 gateway.config.gateway.as_ref(),
                 &gateway.config.till.id,
                 config_path,
-            ),
+            )
+            .with_store(gateway.config.store.as_ref()),
             notices: Vec::new(),
             error: None,
             qr: qr::QrCache::default(),
@@ -177,6 +178,7 @@ impl CashierApp {
             UiEvent::Recovered(orders) => self.notices.push(Notice::Recovered(orders)),
             UiEvent::Exported(result) => self.history.export_note = Some(result),
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
+            UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
             UiEvent::Applied(Err(problem)) => {
                 self.settings.note = Some(SettingsNote::Failed(problem));
@@ -380,17 +382,24 @@ impl CashierApp {
     fn on_settings(&mut self, action: SettingsAction) {
         match action {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
-            SettingsAction::Save(gateway, till_id) => {
-                self.save_settings(gateway.map(|gateway| *gateway), till_id);
+            SettingsAction::TestStore(config) => self.send(Command::TestStore(config)),
+            SettingsAction::Save(gateway, till_id, store) => {
+                self.save_settings(gateway.map(|gateway| *gateway), till_id, store);
             }
         }
     }
 
     /// Saves the settings and puts them in force for the next sale.
-    fn save_settings(&mut self, gateway: Option<GatewayConfig>, till_id: String) {
+    fn save_settings(
+        &mut self,
+        gateway: Option<GatewayConfig>,
+        till_id: String,
+        store: Option<crate::store::StoreConfig>,
+    ) {
         let mut config = self.config.clone();
         config.gateway = gateway;
         config.till.id = till_id;
+        config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
         let result = config.validate().and_then(|()| match &path {
             Some(path) => crate::config::save(&config, path),
@@ -402,6 +411,7 @@ impl CashierApp {
         match result {
             Ok(()) => {
                 self.settings.key_was_saved();
+                self.settings.store_was_saved(config.store.clone());
                 self.settings.path = path;
                 self.settings.note = Some(SettingsNote::Saved);
                 self.send(Command::Apply(Box::new(config)));

@@ -36,6 +36,11 @@ pub struct SettingsState {
     pub note: Option<SettingsNote>,
     /// Where the config is saved.
     pub path: Option<std::path::PathBuf>,
+    /// A new store URL typed in; empty keeps the saved one (it may hold a password: never shown).
+    pub new_store_url: String,
+    saved_store: Option<crate::store::StoreConfig>,
+    /// The last store connection test.
+    pub store_verdict: Option<Result<(), crate::store::StoreError>>,
 }
 
 /// What became of the last save, put in words when drawn.
@@ -55,8 +60,15 @@ pub enum SettingsNote {
 pub enum SettingsAction {
     /// Test this configuration.
     Test(Box<GatewayConfig>),
-    /// Save it (`None`: the sandbox) with this till id, and put it in force.
-    Save(Option<Box<GatewayConfig>>, String),
+    /// Connect to this store ledger.
+    TestStore(crate::store::StoreConfig),
+    /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
+    /// it in force.
+    Save(
+        Option<Box<GatewayConfig>>,
+        String,
+        Option<crate::store::StoreConfig>,
+    ),
 }
 
 impl SettingsState {
@@ -79,6 +91,28 @@ impl SettingsState {
             verdict: None,
             note: None,
             path,
+            new_store_url: String::new(),
+            saved_store: None,
+            store_verdict: None,
+        }
+    }
+
+    /// The form with the store ledger in force (`None`: a lone till).
+    #[must_use]
+    pub fn with_store(mut self, store: Option<&crate::store::StoreConfig>) -> SettingsState {
+        self.saved_store = store.cloned();
+        self
+    }
+
+    /// The store as the form has it: a URL typed in, else the saved one.
+    fn store(&self) -> Option<crate::store::StoreConfig> {
+        let typed = self.new_store_url.trim();
+        if typed.is_empty() {
+            self.saved_store.clone()
+        } else {
+            Some(crate::store::StoreConfig {
+                url: Secret::new(typed),
+            })
         }
     }
 
@@ -91,6 +125,12 @@ impl SettingsState {
             Secret::new(self.new_key.trim())
         };
         config
+    }
+
+    /// Records the store saved, so its URL is never shown again.
+    pub fn store_was_saved(&mut self, store: Option<crate::store::StoreConfig>) {
+        self.saved_store = store;
+        self.new_store_url.clear();
     }
 
     /// Records that the key was saved, so it is never shown again.
@@ -153,10 +193,15 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             action = Some(SettingsAction::Save(
                 gateway,
                 state.till_id.trim().to_owned(),
+                state.store(),
             ));
         }
     });
     verdict_ui(ui, state.verdict.as_ref(), lang);
+    ui.add_space(theme::GAP);
+    if let Some(store_action) = store_form_ui(ui, state, lang) {
+        action = Some(store_action);
+    }
     if let Some(note) = &state.note {
         let (words, colour) = match note {
             SettingsNote::Saved => (
@@ -231,6 +276,58 @@ fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
             });
             ui.end_row();
         });
+}
+
+/// The store ledger several tills share: its URL (never shown once saved) and a test.
+fn store_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option<SettingsAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "门店数据库", "Store database"));
+        let hint = if state.saved_store.is_some() {
+            tr(
+                lang,
+                "已保存（不显示）；输入新地址以更换",
+                "Saved (never shown); type a new URL to replace it",
+            )
+        } else {
+            "postgres://cashier@192.168.1.10:5432/shop"
+        };
+        ui.add(
+            egui::TextEdit::singleline(&mut state.new_store_url)
+                .password(true)
+                .hint_text(hint)
+                .desired_width(360.0),
+        );
+        let store = state.store();
+        if ui
+            .add_enabled(
+                store.is_some(),
+                egui::Button::new(tr(lang, "测试门店数据库", "Test store database")),
+            )
+            .clicked()
+            && let Some(store) = store
+        {
+            state.store_verdict = None;
+            action = Some(SettingsAction::TestStore(store));
+        }
+    });
+    match &state.store_verdict {
+        Some(Ok(())) => {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "门店数据库连接成功",
+                    "Connected to the store database",
+                ))
+                .color(theme::PAID),
+            );
+        }
+        Some(Err(error)) => {
+            ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
+        }
+        None => {}
+    }
+    action
 }
 
 fn verdict_ui(ui: &mut Ui, verdict: Option<&ConnectionVerdict>, lang: Lang) {

@@ -369,6 +369,12 @@ impl Worker {
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
+            Command::TestStore(config) => {
+                tokio::spawn(async move {
+                    let result = crate::store::Store::connect(&config).await.map(drop);
+                    outbox.emit(UiEvent::StoreTested(result)).await;
+                });
+            }
             Command::TestConnection(config) => {
                 let till_id = configured.context.till_id.clone();
                 tokio::spawn(async move {
