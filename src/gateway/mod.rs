@@ -217,8 +217,8 @@ impl Gateway {
     #[must_use]
     pub fn health(&self) -> tokio::sync::watch::Receiver<http::Health> {
         match &self.client {
-            ProviderClient::Qht(client) => client.health(),
-            ProviderClient::Changpay(client) => client.health(),
+            ProviderClient::Qht(client) => client.transport().health(),
+            ProviderClient::Changpay(client) => client.transport().health(),
         }
     }
 

@@ -215,7 +215,8 @@ async fn store_sync(
                     &context.gateway,
                     &context.ledger,
                     order,
-                    Source::Notification,
+                    // A query the store's notice set off, not the notice itself.
+                    Source::Background,
                     configured.requery,
                 )
                 .await;
