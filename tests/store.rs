@@ -86,9 +86,10 @@ fn totals(output: &Output) -> serde_json::Value {
 }
 
 async fn store_rows(postgres: &Postgres) -> Vec<(String, String, String)> {
-    let (client, connection) = tokio_postgres::connect(&postgres.url(), tokio_postgres::NoTls)
-        .await
-        .expect("connects");
+    let (client, connection) =
+        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
+            .await
+            .expect("connects");
     tokio::spawn(connection);
     client
         .query(
@@ -493,9 +494,10 @@ async fn two_notify_servers_apply_a_payment_once() {
     };
     assert!(till.run(&["sync"]).status.success());
 
-    let (listener, connection) = tokio_postgres::connect(&postgres.url(), tokio_postgres::NoTls)
-        .await
-        .expect("connects");
+    let (listener, connection) =
+        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
+            .await
+            .expect("connects");
     let (notice_tx, mut notices) = tokio::sync::mpsc::channel(16);
     tokio::spawn(async move {
         use futures_util::StreamExt;
@@ -772,4 +774,111 @@ fn the_store_is_set_up_and_tested_from_settings() {
             .is_none(),
         "the URL is never shown"
     );
+}
+
+/// A shop CA, and a server certificate it signed for `127.0.0.1`: (CA PEM, server cert PEM,
+/// server key PEM).
+fn shop_ca_and_server_cert() -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().expect("CA key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Shop CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("CA");
+    let server_key = rcgen::KeyPair::generate().expect("server key");
+    let server = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .expect("server params")
+        .signed_by(&server_key, &ca)
+        .expect("server cert");
+    (ca.pem(), server.pem(), server_key.serialize_pem())
+}
+
+/// Whether the store connection the till opens for `url` is encrypted, as the server sees it.
+async fn encrypted(url: &str) -> Result<bool, StoreError> {
+    let config = StoreConfig {
+        url: cashier::secret::Secret::new(url.to_owned()),
+    };
+    let (client, connection) = config.open().await?;
+    let driver = tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await
+        .expect("pg_stat_ssl");
+    driver.abort();
+    Ok(row.get(0))
+}
+
+/// `sslmode=verify-full` with the shop's CA connects encrypted, and a till pushes its sales over
+/// it; a certificate the till cannot check, a plain server asked for TLS, or a server that wants
+/// TLS reached without it each give their own clear error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_can_be_reached_over_tls_checked_against_the_shops_ca() {
+    let (ca, cert, key) = shop_ca_and_server_cert();
+    let postgres = Postgres::start_with_tls(&cert, &key);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca_file = dir.path().join("shop-ca.pem");
+    std::fs::write(&ca_file, &ca).expect("CA file");
+    let tls_url = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        postgres.url(),
+        ca_file.display()
+    );
+    assert_eq!(encrypted(&tls_url).await, Ok(true));
+
+    let sandbox = common::sandbox().await;
+    let till = Till::new(dir.path(), "T1", &sandbox.base_url(), &tls_url);
+    let sale = till.sell("6.60").wait_with_output().expect("ends");
+    assert!(sale.status.success());
+    let synced = till.run(&["sync", "--json"]);
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+    assert_eq!(store_rows(&postgres).await.len(), 1, "pushed over TLS");
+
+    // Not signed by a CA the till trusts: the system's roots, or another CA's file.
+    let require = format!("{}?sslmode=require", postgres.url());
+    assert_eq!(
+        encrypted(&require).await,
+        Err(StoreError::CertificateRefused)
+    );
+    let (other_ca, _, _) = shop_ca_and_server_cert();
+    let other_file = dir.path().join("other-ca.pem");
+    std::fs::write(&other_file, other_ca).expect("other CA");
+    let wrong_ca = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        postgres.url(),
+        other_file.display()
+    );
+    assert_eq!(
+        encrypted(&wrong_ca).await,
+        Err(StoreError::CertificateRefused)
+    );
+    let missing = format!(
+        "{}?sslmode=require&sslrootcert=/nonexistent/ca.pem",
+        postgres.url()
+    );
+    assert_eq!(
+        encrypted(&missing).await,
+        Err(StoreError::RootCert("/nonexistent/ca.pem".to_owned()))
+    );
+    // The server takes TLS logins only: a plain URL is refused by it.
+    assert_eq!(
+        encrypted(&postgres.url()).await,
+        Err(StoreError::LoginRefused)
+    );
+
+    let plain = Postgres::start();
+    let asks_tls = format!("{}?sslmode=require", plain.url());
+    assert_eq!(encrypted(&asks_tls).await, Err(StoreError::TlsUnsupported));
+    for error in [StoreError::CertificateRefused, StoreError::TlsUnsupported] {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!error.message(lang).contains(common::pg::PASSWORD));
+        }
+    }
 }

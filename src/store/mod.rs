@@ -5,6 +5,8 @@
 //! ```toml
 //! [store]
 //! url = "postgres://cashier@192.168.1.10:5432/shop"   # password here, or in PGPASSWORD
+//! # encrypted, the server's certificate checked against the shop's CA (see `tls`):
+//! # url = "postgres://cashier@store.lan/shop?sslmode=verify-full&sslrootcert=/etc/cashier/ca.pem"
 //! ```
 
 mod notifications;
@@ -12,6 +14,7 @@ mod pgpass;
 mod push;
 mod schema;
 mod syncer;
+mod tls;
 mod views;
 
 use std::time::Duration;
@@ -40,8 +43,8 @@ impl StoreConfig {
     /// The connection settings, with the password from `PGPASSWORD` or the password file
     /// (`PGPASSFILE`, else `~/.pgpass`) when the URL has none, as PostgreSQL's own tools do.
     pub fn connection(&self) -> Result<tokio_postgres::Config, StoreError> {
-        let mut config: tokio_postgres::Config =
-            self.url.expose().parse().map_err(|_| StoreError::Url)?;
+        let (url, wanted) = tls::split_url(self.url.expose())?;
+        let mut config: tokio_postgres::Config = url.parse().map_err(|_| StoreError::Url)?;
         if config.get_dbname().is_none() || config.get_hosts().is_empty() {
             return Err(StoreError::Url);
         }
@@ -52,20 +55,37 @@ impl StoreConfig {
                 config.password(password);
             }
         }
+        config.ssl_mode(wanted.mode);
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("cashier");
         Ok(config)
     }
 
+    /// Opens one connection, encrypted when the URL asks for it. The connection half must be
+    /// driven (spawned or polled) for the client to work.
+    pub async fn open(&self) -> Result<(tokio_postgres::Client, StoreConnection), StoreError> {
+        let settings = self.connection()?;
+        let (_, wanted) = tls::split_url(self.url.expose())?;
+        Ok(settings.connect(tls::connector(&wanted)?).await?)
+    }
+
     /// Whether the URL itself holds a password (the config file must then be owner-only).
     #[must_use]
     pub fn holds_password(&self) -> bool {
-        self.url
-            .expose()
-            .parse::<tokio_postgres::Config>()
-            .is_ok_and(|config| config.get_password().is_some())
+        tls::split_url(self.url.expose()).is_ok_and(|(url, _)| {
+            url.parse::<tokio_postgres::Config>()
+                .is_ok_and(|config| config.get_password().is_some())
+        })
     }
 }
+
+/// The connection half of [`StoreConfig::open`].
+pub type StoreConnection = tokio_postgres::Connection<
+    tokio_postgres::Socket,
+    <tokio_postgres_rustls::MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<
+        tokio_postgres::Socket,
+    >>::Stream,
+>;
 
 /// Why the store could not be used. None of the texts carries the URL or its password.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,6 +105,15 @@ pub enum StoreError {
     /// The database named does not exist.
     #[error("门店数据库不存在，请先创建")]
     NoDatabase,
+    /// `sslmode=require` and the server does not speak TLS.
+    #[error("门店数据库不支持加密连接（地址中有 sslmode=require）")]
+    TlsUnsupported,
+    /// The server's certificate is not signed by a CA the till trusts, or names another host.
+    #[error("门店数据库的证书不受信任：检查 sslrootcert 指向的 CA 证书和主机名")]
+    CertificateRefused,
+    /// `sslrootcert` names a file with no readable certificate.
+    #[error("无法读取门店数据库的 CA 证书文件：{0}")]
+    RootCert(String),
     /// The server is older than the schema needs.
     #[error("门店数据库版本过旧（需要 PostgreSQL 11 或更新）")]
     TooOld,
@@ -113,6 +142,16 @@ impl crate::i18n::Localized for StoreError {
                         .to_owned()
                 }
                 StoreError::NoDatabase => "The store database does not exist".to_owned(),
+                StoreError::TlsUnsupported => {
+                    "The store database does not speak TLS (the URL has sslmode=require)".to_owned()
+                }
+                StoreError::CertificateRefused => {
+                    "The store database's certificate is not trusted: check sslrootcert and the host name"
+                        .to_owned()
+                }
+                StoreError::RootCert(path) => {
+                    format!("Cannot read the store database's CA certificate file: {path}")
+                }
                 StoreError::TooOld => "The store database is too old (PostgreSQL 11+)".to_owned(),
                 StoreError::Server(what) => format!("The store database failed: {what}"),
                 StoreError::Ledger(what) => what.clone(),
@@ -143,6 +182,12 @@ impl From<tokio_postgres::Error> for StoreError {
             // fit its column. tokio-postgres names the kind only in its debug text.
             None => {
                 let debug = format!("{error:?}");
+                if debug.contains("InvalidCertificate") {
+                    return StoreError::CertificateRefused;
+                }
+                if debug.contains("server does not support TLS") {
+                    return StoreError::TlsUnsupported;
+                }
                 let network = [
                     "kind: Io",
                     "kind: Connect",
@@ -190,8 +235,7 @@ impl Drop for Store {
 impl Store {
     /// Connects and migrates.
     pub async fn connect(config: &StoreConfig) -> Result<Store, StoreError> {
-        let settings = config.connection()?;
-        let (mut client, connection) = settings.connect(tokio_postgres::NoTls).await?;
+        let (mut client, connection) = config.open().await?;
         let connection = tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::warn!(error = %StoreError::from(error), "store connection ended");

@@ -136,7 +136,7 @@ async fn listen_once(
     till_id: &str,
     paid: &mpsc::Sender<String>,
 ) -> Result<(), StoreError> {
-    let (client, mut connection) = config.connection()?.connect(tokio_postgres::NoTls).await?;
+    let (client, mut connection) = config.open().await?;
     // The connection must be driven by hand to see notifications.
     let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
     let statement = format!("LISTEN {PAID_CHANNEL}");

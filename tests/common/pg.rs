@@ -71,6 +71,16 @@ fn free_port() -> u16 {
 impl Postgres {
     /// initdb, start, and create the store's database.
     pub fn start() -> Postgres {
+        Postgres::start_configured(None)
+    }
+
+    /// As [`Postgres::start`], serving TLS with this certificate chain and key (PEM) and
+    /// accepting TCP logins over TLS only (`hostssl`), as a store that insists on encryption.
+    pub fn start_with_tls(cert_pem: &str, key_pem: &str) -> Postgres {
+        Postgres::start_configured(Some((cert_pem, key_pem)))
+    }
+
+    fn start_configured(tls: Option<(&str, &str)>) -> Postgres {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("cashier-pg")
@@ -96,6 +106,9 @@ impl Postgres {
             .args(["--auth-host=scram-sha-256", "--pwfile"])
             .arg(dir.path().join("pw"));
         run(initdb, "initdb");
+        if let Some((cert, key)) = tls {
+            write_tls_files(&data, cert, key);
+        }
         let postgres = Postgres {
             dir,
             bin,
@@ -139,6 +152,17 @@ impl Postgres {
         )
     }
 
+    /// Connection settings through the cluster's Unix socket (trusted, plain even when TCP takes
+    /// TLS only): for tests that look into the store.
+    #[must_use]
+    pub fn socket_conninfo(&self) -> String {
+        format!(
+            "host={} port={} user={USER} dbname={DATABASE}",
+            self.dir.path().display(),
+            self.port
+        )
+    }
+
     /// Stops the server at once (as a crash or a pulled cable would look to the tills).
     pub fn stop(&self) {
         let mut stop = as_owner(&self.bin, "pg_ctl");
@@ -151,6 +175,31 @@ impl Postgres {
     /// Starts it again after [`Postgres::stop`].
     pub fn restart(&self) {
         self.start_server();
+    }
+}
+
+/// The server's certificate and key in the data dir, owned by the server's user, and a
+/// `pg_hba.conf` that takes TCP logins over TLS only.
+fn write_tls_files(data: &Path, cert: &str, key: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(data.join("server.crt"), cert).expect("server.crt");
+    std::fs::write(data.join("server.key"), key).expect("server.key");
+    std::fs::set_permissions(
+        data.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("key private");
+    let hba = "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n";
+    std::fs::write(data.join("pg_hba.conf"), hba).expect("pg_hba.conf");
+    let mut conf = std::fs::OpenOptions::new()
+        .append(true)
+        .open(data.join("postgresql.conf"))
+        .expect("postgresql.conf");
+    std::io::Write::write_all(&mut conf, b"\nssl = on\n").expect("ssl on");
+    if is_root() {
+        let mut chown = Command::new("chown");
+        chown.args(["-R", "postgres"]).arg(data);
+        run(chown, "chown");
     }
 }
 
