@@ -9,7 +9,7 @@ use crate::ledger::{DayTotals, OrderRecord};
 use crate::money::Money;
 
 /// The column titles, in the order of every row.
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 8] = [
     "订单号",
     "创建时间",
     "支付方式",
@@ -17,6 +17,7 @@ const COLUMNS: [&str; 7] = [
     "实付金额",
     "状态",
     "迟到付款",
+    "收银台",
 ];
 
 /// Whether a CSV starts with the UTF-8 byte-order mark.
@@ -29,7 +30,7 @@ pub enum Bom {
 }
 
 /// One order's cells, as text.
-fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; 7] {
+fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; 8] {
     [
         order.order_no.clone(),
         order
@@ -42,17 +43,19 @@ fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; 7] {
         order.paid.map(Money::yuan_text).unwrap_or_default(),
         order.status.zh_name().to_owned(),
         if order.late { "是" } else { "" }.to_owned(),
+        order.till_id.clone(),
     ]
 }
 
 /// The totals row: how many orders, how many paid, and what they paid.
-fn totals_cells(totals: &DayTotals) -> [String; 7] {
+fn totals_cells(totals: &DayTotals) -> [String; 8] {
     [
         "合计".to_owned(),
         format!("{} 笔", totals.count),
         format!("已支付 {} 笔", totals.paid_count),
         String::new(),
         totals.paid.yuan_text(),
+        String::new(),
         String::new(),
         String::new(),
     ]
@@ -114,7 +117,7 @@ pub fn xlsx_document(
     }
     let mut row = 1u32;
     for order in orders {
-        let [order_no, created, method, _, _, status, late] = cells(order, offset);
+        let [order_no, created, method, _, _, status, late, till] = cells(order, offset);
         sheet.write_string(row, 0, order_no)?;
         sheet.write_string(row, 1, created)?;
         sheet.write_string(row, 2, method)?;
@@ -124,9 +127,10 @@ pub fn xlsx_document(
         }
         sheet.write_string(row, 5, status)?;
         sheet.write_string(row, 6, late)?;
+        sheet.write_string(row, 7, till)?;
         row += 1;
     }
-    let [label, count, paid_count, _, _, _, _] = totals_cells(totals);
+    let [label, count, paid_count, ..] = totals_cells(totals);
     sheet.write_string_with_format(row, 0, label, &bold)?;
     sheet.write_string(row, 1, count)?;
     sheet.write_string(row, 2, paid_count)?;

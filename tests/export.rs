@@ -56,17 +56,17 @@ fn the_csv_has_a_bom_china_time_exact_yuan_and_a_totals_row() {
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
-        "订单号,创建时间,支付方式,订单金额,实付金额,状态,迟到付款"
+        "订单号,创建时间,支付方式,订单金额,实付金额,状态,迟到付款,收银台"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with(",2026-11-21 23:59:59,支付宝扫码,12.34,12.34,支付成功,")),
+            .any(|l| l.ends_with(",2026-11-21 23:59:59,支付宝扫码,12.34,12.34,支付成功,,T01")),
         "{lines:?}"
     );
-    assert_eq!(lines.last(), Some(&"合计,2 笔,已支付 1 笔,,12.34,,"));
+    assert_eq!(lines.last(), Some(&"合计,2 笔,已支付 1 笔,,12.34,,,"));
     assert!(
-        lines.iter().all(|l| l.split(',').count() == 7),
+        lines.iter().all(|l| l.split(',').count() == 8),
         "every row has every column"
     );
     let piped = csv_document(&orders, &totals, cst(), Bom::No);

@@ -614,6 +614,23 @@ fn the_history_shows_the_whole_store_when_asked() {
     world.wait_for("实收 ¥13.32");
     world.wait_for("收银台 K9: 1 / 1 笔 · ¥7.77");
     world.wait_for("收银台 T01: 1 / 1 笔 · ¥5.55");
+    // The export is of what the history shows: every till's orders, each with its till.
+    world.harness.get_by_label("导出 CSV").click();
+    world.wait_for("已导出到");
+    let exports = world.data_dir.path().join("exports");
+    let file = std::fs::read_dir(&exports)
+        .expect("exports")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.to_string_lossy().ends_with("-all-tills.csv"))
+        .expect("the store's day exported");
+    let csv = std::fs::read_to_string(file).expect("csv");
+    assert!(
+        csv.contains("K9-ORDER-1,") && csv.contains(",K9\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",T01\r\n"), "{csv}");
+    assert!(csv.contains("合计,2 笔,已支付 2 笔,,13.32"), "{csv}");
     world.harness.get_by_role(Role::ComboBox).click();
     world.harness.run_steps(2);
     world.harness.get_by_label("收银台 K9").click();

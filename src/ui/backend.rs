@@ -44,8 +44,9 @@ pub enum Command {
     RequeryAll,
     /// The unresolved list.
     LoadUnresolved,
-    /// Write a day's orders into the export folder.
-    Export(NaiveDate, ExportFormat),
+    /// Write a day's orders, of this till or of the store as the history shows them, into the
+    /// export folder.
+    Export(NaiveDate, HistoryScope, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
     /// Connect to this store ledger and say how it went.

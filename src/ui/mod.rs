@@ -374,7 +374,9 @@ impl CashierApp {
                 self.history.requery = Some(order_detail::RequeryNote::Querying(order_no.clone()));
                 Command::Requery(order_no)
             }
-            HistoryAction::Export(day, format) => Command::Export(day, format),
+            HistoryAction::Export(day, format) => {
+                Command::Export(day, self.history.scope.clone(), format)
+            }
         };
         self.send(command);
     }

@@ -363,10 +363,10 @@ impl Worker {
             Command::LoadUnresolved => {
                 tokio::spawn(async move { send_unresolved(configured.ledger(), &outbox).await });
             }
-            Command::Export(day, format) => {
+            Command::Export(day, scope, format) => {
                 let export_dir = self.settings.export_dir.clone();
                 tokio::spawn(async move {
-                    let result = export(&configured, day, format, export_dir).await;
+                    let result = export(&configured, day, scope, format, export_dir).await;
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
@@ -642,14 +642,26 @@ async fn store_history(
     })
 }
 
-/// Writes `day`'s sales into `export_dir` as `sales-DAY.csv` or `sales-DAY.xlsx`.
+/// Writes `day`'s sales into `export_dir` as `sales-DAY.csv` or `sales-DAY.xlsx` (this till),
+/// `sales-DAY-all-tills.…` or `sales-DAY-till-K2.…` (the store's, as the history shows them).
 async fn export(
     configured: &Configured,
     day: NaiveDate,
+    scope: HistoryScope,
     format: ExportFormat,
     export_dir: std::path::PathBuf,
 ) -> Result<std::path::PathBuf, Problem> {
-    let data = history(configured, day).await?;
+    let suffix = match &scope {
+        HistoryScope::ThisTill => String::new(),
+        HistoryScope::AllTills => "-all-tills".to_owned(),
+        HistoryScope::Till(till) => format!("-till-{}", file_safe(till)),
+    };
+    let data = match scope {
+        HistoryScope::ThisTill => history(configured, day).await?,
+        scope => store_history(configured, day, scope)
+            .await
+            .map_err(Problem::Store)?,
+    };
     let offset = configured.config.history.offset();
     let written = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&export_dir)?;
@@ -665,7 +677,7 @@ async fn export(
                     .map_err(std::io::Error::other)?,
             ),
         };
-        let path = export_dir.join(format!("sales-{day}.{extension}"));
+        let path = export_dir.join(format!("sales-{day}{suffix}.{extension}"));
         std::fs::write(&path, bytes)?;
         Ok::<_, std::io::Error>(path)
     })
@@ -673,6 +685,19 @@ async fn export(
     .map_err(std::io::Error::other)
     .and_then(|written| written);
     written.map_err(|error| Problem::Io(Arc::new(error)))
+}
+
+/// `name` with anything but letters, digits, `-` and `_` replaced, for a file name.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Queries an order that cannot exist: a refusal of the sign or merchant means wrong
