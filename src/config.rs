@@ -46,6 +46,11 @@ pub struct Config {
     pub notify: Option<NotifyConfig>,
     /// The store ledger several tills share; absent means a lone till.
     pub store: Option<crate::store::StoreConfig>,
+    /// The receipt printer; absent means none.
+    pub printer: Option<crate::receipt::PrinterConfig>,
+    /// The shop, as its slips name it.
+    #[serde(default)]
+    pub shop: crate::receipt::ShopConfig,
 }
 
 /// `[payment]`: the live wait and the background re-query. Defaults follow the wallets' rules.
@@ -329,6 +334,12 @@ impl Config {
                 field: "payment.*_interval_ms",
                 reason: "必须大于 0".to_owned(),
             });
+        }
+        if let Some(printer) = &self.printer {
+            printer.address().map_err(|error| ConfigError::Invalid {
+                field: "printer.address",
+                reason: error.to_string(),
+            })?;
         }
         if let Some(store) = &self.store {
             store.connection().map_err(|error| ConfigError::Invalid {

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod money;
 pub mod payment;
 pub mod qr_modules;
+pub mod receipt;
 pub mod sandbox;
 pub mod secret;
 pub mod setup;

@@ -151,6 +151,8 @@ pub enum Source {
     Cancel,
     /// The live wait ran out.
     Timeout,
+    /// Cash taken at the counter: paid when entered.
+    Cash,
 }
 
 impl Source {
@@ -166,6 +168,7 @@ impl Source {
             Source::Background => "background",
             Source::Cancel => "cancel",
             Source::Timeout => "timeout",
+            Source::Cash => "cash",
         }
     }
 }

@@ -42,3 +42,51 @@ pub fn event(event: &EventRecord, offset: FixedOffset) -> Value {
         "detail": event.detail,
     })
 }
+
+/// A shift's report as one JSON object; amounts as yuan strings (`"12.30"`).
+#[must_use]
+pub fn shift_report(report: &crate::ledger::ShiftReport, offset: FixedOffset) -> Value {
+    use crate::money::Money;
+    let by_method: Vec<Value> = report
+        .by_method
+        .iter()
+        .map(|line| {
+            json!({
+                "method": line.method.slug(),
+                "method_name": line.method.zh_name(),
+                "count": line.count,
+                "amount": line.amount.yuan_text(),
+            })
+        })
+        .collect();
+    let late: Vec<Value> = report
+        .late_payments
+        .iter()
+        .map(|late| {
+            json!({
+                "order_no": late.order_no,
+                "method": late.method.slug(),
+                "amount": late.amount.yuan_text(),
+                "sold_in_shift": late.sold_in_shift,
+            })
+        })
+        .collect();
+    json!({
+        "shift": report.shift,
+        "cashier": report.cashier,
+        "opened_at": report.opened_at.with_timezone(&offset).to_rfc3339(),
+        "closed_at": report.closed_at.map(|t| t.with_timezone(&offset).to_rfc3339()),
+        "float": report.float.yuan_text(),
+        "order_count": report.order_count,
+        "paid": report.paid.yuan_text(),
+        "paid_count": report.paid_count,
+        "by_method": by_method,
+        "failed": report.failed_count,
+        "unresolved": report.unresolved,
+        "late_payments": late,
+        "late_paid": report.late_paid.yuan_text(),
+        "cash_expected": report.cash_expected.yuan_text(),
+        "cash_counted": report.cash_counted.map(Money::yuan_text),
+        "difference": report.difference.map(Money::yuan_text),
+    })
+}

@@ -5,6 +5,7 @@ mod json;
 mod pay;
 mod report;
 mod sandbox_cmd;
+mod shift_cmd;
 mod store_cmd;
 mod terminal_qr;
 
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::gateway::PayMethod;
 use crate::i18n::Localized;
 use crate::setup::{Paths, Setup, SetupError};
 use crate::status::OrderStatus;
@@ -72,6 +74,10 @@ pub enum Command {
         /// The customer's payment code, for bar-code methods.
         #[arg(long)]
         auth_code: Option<String>,
+        /// Cash handed over, for `--method cash` (the amount itself by default); the change is
+        /// printed.
+        #[arg(long)]
+        tendered: Option<String>,
         /// What is sold.
         #[arg(long, default_value = "商品")]
         description: String,
@@ -112,6 +118,20 @@ pub enum Command {
         #[arg(long, conflicts_with = "all_tills")]
         till: Option<String>,
     },
+    /// Shifts (班次): open one, close it with the cash counted, read its report.
+    Shift {
+        /// What to do.
+        #[command(subcommand)]
+        action: ShiftAction,
+    },
+    /// Print (or reprint) a sale's receipt on the printer ([printer] or --printer).
+    Receipt {
+        /// Our order number.
+        order_no: String,
+        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+        #[arg(long)]
+        printer: Option<String>,
+    },
     /// Push this till's orders to the store database now; exit 0 when all is pushed.
     Sync {
         /// One JSON object.
@@ -140,6 +160,53 @@ pub enum Command {
         /// Run delays (password entry, notification retries) this many times faster.
         #[arg(long, default_value_t = 1, hide = true)]
         speedup: u32,
+    },
+}
+
+/// `cashier shift …`.
+#[derive(Debug, Subcommand)]
+pub enum ShiftAction {
+    /// Open a shift: who sells, with how much cash in the drawer.
+    Open {
+        /// The cashier's name.
+        #[arg(long)]
+        cashier: String,
+        /// The opening float (备用金), in yuan.
+        #[arg(long, default_value = "0")]
+        float: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the open shift with the cash counted in the drawer; prints its report.
+    Close {
+        /// The cash counted, in yuan.
+        #[arg(long)]
+        counted: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Print the report on the printer too.
+        #[arg(long)]
+        print: bool,
+        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// The open shift's report so far, or a past shift's (--shift N) as it was closed.
+    Report {
+        /// A past shift's number.
+        #[arg(long)]
+        shift: Option<i64>,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Print it on the printer too.
+        #[arg(long)]
+        print: bool,
+        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+        #[arg(long)]
+        printer: Option<String>,
     },
 }
 
@@ -182,6 +249,10 @@ pub fn run(args: Args) -> ExitCode {
         paths.sandbox_port = args.sandbox_port;
         paths
     });
+    let spool = resolved
+        .as_ref()
+        .map(|paths| paths.data_dir.join("receipts"))
+        .unwrap_or_default();
     let Some(command) = args.command else {
         return ExitCode::from(window(&runtime, resolved));
     };
@@ -199,7 +270,18 @@ pub fn run(args: Args) -> ExitCode {
                     Command::Pay {
                         method,
                         amount,
+                        auth_code: _,
+                        tendered,
+                        description,
+                        json,
+                    } if method == PayMethod::Cash.slug() => {
+                        pay::cash(&setup, &amount, tendered.as_deref(), description, json).await
+                    }
+                    Command::Pay {
+                        method,
+                        amount,
                         auth_code,
+                        tendered: _,
                         description,
                         json,
                     } => pay::run(&setup, &method, &amount, auth_code, description, json).await,
@@ -222,6 +304,14 @@ pub fn run(args: Args) -> ExitCode {
                         report::history(&setup, date.as_deref(), scope, json, csv).await
                     }
                     Command::Sync { json } => store_cmd::sync(&setup, json).await,
+                    Command::Shift { action } => shift(&setup, action, spool).await,
+                    Command::Receipt { order_no, printer } => {
+                        let target = shift_cmd::PrintTarget {
+                            address: printer,
+                            spool,
+                        };
+                        shift_cmd::receipt(&setup, &order_no, &target).await
+                    }
                     Command::Sandbox { .. } | Command::NotifyServer { .. } => exit::ERROR,
                 },
                 Err(error) => {
@@ -235,6 +325,34 @@ pub fn run(args: Args) -> ExitCode {
         }
     });
     ExitCode::from(code)
+}
+
+async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
+    let target = |print: bool, address: Option<String>| {
+        print.then(|| shift_cmd::PrintTarget {
+            address,
+            spool: spool.clone(),
+        })
+    };
+    match action {
+        ShiftAction::Open {
+            cashier,
+            float,
+            json,
+        } => shift_cmd::open(setup, cashier, &float, json).await,
+        ShiftAction::Close {
+            counted,
+            json,
+            print,
+            printer,
+        } => shift_cmd::close(setup, &counted, json, target(print, printer)).await,
+        ShiftAction::Report {
+            shift,
+            json,
+            print,
+            printer,
+        } => shift_cmd::report(setup, shift, json, target(print, printer)).await,
+    }
 }
 
 /// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile.

@@ -105,6 +105,47 @@ pub async fn run(
     }
 }
 
+/// `cashier pay --method cash`: paid at once, the change in the last line (`"change": "7.70"`).
+pub async fn cash(
+    setup: &Setup,
+    amount: &str,
+    tendered: Option<&str>,
+    description: String,
+    as_json: bool,
+) -> u8 {
+    use crate::payment::cash::{CashError, check, take_cash};
+    let (amount, tendered) = match check(amount, tendered) {
+        Ok(checked) => checked,
+        Err(error) => return refuse(&error, as_json),
+    };
+    match take_cash(&setup.context, amount, tendered, description).await {
+        Ok(order) => {
+            super::store_cmd::push_after_sale(setup).await;
+            let change = order.change().unwrap_or(Money::ZERO);
+            if as_json {
+                let mut line = json::order(&order, setup.config.history.offset());
+                line["tendered"] = json!(tendered.yuan_text());
+                line["change"] = json!(change.yuan_text());
+                println!("{line}");
+            } else {
+                println!("{}", result_line(&order));
+                println!("实收 {tendered}　找零 {change} (change)");
+            }
+            exit::PAID
+        }
+        Err(error @ CashError::Ledger(_)) => {
+            if as_json {
+                let line =
+                    json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
+                println!("{line}");
+            }
+            eprintln!("{}", error.bilingual());
+            exit::ERROR
+        }
+        Err(error) => refuse(&error, as_json),
+    }
+}
+
 /// A refusal of bad input: with `--json`, one JSON line saying why on stdout, as every outcome
 /// has; the message in both languages on stderr.
 fn refuse(error: &dyn Localized, as_json: bool) -> u8 {

@@ -16,6 +16,8 @@ pub enum MethodKind {
     Link,
     /// The customer transfers money to an account with a note code (附言).
     Transfer,
+    /// Notes and coins over the counter: never sent to a gateway, paid when entered.
+    Cash,
 }
 
 /// A way a customer can pay. Which ones are offered depends on the provider ([`PayMethod::offered_by`]).
@@ -60,6 +62,8 @@ pub enum PayMethod {
     AlipayTransfer,
     /// 人工客服充值.
     ServiceRecharge,
+    /// 现金: taken at the counter, offered whatever the gateway.
+    Cash,
 }
 
 /// One row of the method table.
@@ -245,6 +249,15 @@ const METHODS: &[MethodRow] = &[
         MethodKind::Transfer,
         None,
         Some(62),
+    ),
+    row(
+        PayMethod::Cash,
+        "cash",
+        "现金",
+        "Cash",
+        MethodKind::Cash,
+        None,
+        None,
     ),
 ];
 

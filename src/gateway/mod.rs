@@ -430,8 +430,8 @@ fn changpay_display(
             amount: created.transfer_amount.unwrap_or(order.amount),
             note_code: created.note_code,
         })),
-        MethodKind::Barcode => Err(GatewayError::Invalid(RequestError::MethodNotOffered(
-            order.method.zh_name(),
-        ))),
+        MethodKind::Barcode | MethodKind::Cash => Err(GatewayError::Invalid(
+            RequestError::MethodNotOffered(order.method.zh_name()),
+        )),
     }
 }

@@ -10,6 +10,7 @@ pub mod order_no;
 mod outbox;
 mod schema;
 mod shared;
+mod shifts;
 
 use std::path::Path;
 
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 pub use history::{DailyTotal, DayTotals, MethodTotal, StatusTotal, day_of, day_range_ms};
 pub use outbox::OutboxEntry;
 pub use shared::SharedLedger;
+pub use shifts::{LatePayment, MethodLine, Shift, ShiftError, ShiftReport};
 
 use crate::gateway::{PayMethod, Provider};
 use crate::money::Money;
@@ -153,9 +155,21 @@ pub struct OrderRecord {
     pub acknowledged: bool,
     /// Why a person must look at it (an acknowledged order the gateway later denied knowing).
     pub check_reason: Option<String>,
+    /// The shift it was sold in (none for orders older than shifts).
+    pub shift_id: Option<i64>,
+    /// Cash: what the customer handed over.
+    #[serde(skip)]
+    pub tendered: Option<Money>,
 }
 
 impl OrderRecord {
+    /// Cash: the change handed back.
+    #[must_use]
+    pub fn change(&self) -> Option<Money> {
+        self.tendered
+            .map(|tendered| Money::from_li(tendered.li() - self.amount.li()))
+    }
+
     /// Why a person must look at this order, while it is still open.
     #[must_use]
     pub fn open_check_reason(&self) -> Option<&str> {
@@ -207,7 +221,10 @@ pub struct Ledger {
 
 const ORDER_COLUMNS: &str = "order_no, provider, merchant_id, till_id, method, amount_li, paid_li, status, \
      gateway_order_no, shown, auth_code_masked, description, created_at_ms, updated_at_ms, paid_at_ms, \
-     last_error, late, repeat_of, query_attempts, acknowledged, check_reason";
+     last_error, late, repeat_of, query_attempts, acknowledged, check_reason, shift_id, tendered_li";
+
+/// How many columns `ORDER_COLUMNS` names: a query selecting more reads them from here on.
+const ORDER_COLUMN_COUNT: usize = 23;
 
 fn ms(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()
@@ -251,6 +268,8 @@ fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRecord> {
         query_attempts: row.get(18)?,
         acknowledged: row.get(19)?,
         check_reason: row.get(20)?,
+        shift_id: row.get(21)?,
+        tendered: row.get::<_, Option<i64>>(22)?.map(Money::from_li),
     })
 }
 
@@ -302,10 +321,31 @@ impl Ledger {
         Ok(Ledger { conn })
     }
 
-    /// Gives `draft` a fresh order number and writes it, durably, as `creating`.
+    /// Gives `draft` a fresh order number and writes it, durably, as `creating`, in the open
+    /// shift (a default one is opened if there is none).
     pub fn create_order(
         &mut self,
         draft: &OrderDraft,
+        now: DateTime<Utc>,
+    ) -> Result<OrderRecord, LedgerError> {
+        self.insert_order(draft, None, now)
+    }
+
+    /// Writes a cash sale, paid at once: `tendered` is what the customer handed over (at least
+    /// the amount). It never goes to a gateway, so it is never queried.
+    pub fn record_cash_sale(
+        &mut self,
+        draft: &OrderDraft,
+        tendered: Money,
+        now: DateTime<Utc>,
+    ) -> Result<OrderRecord, LedgerError> {
+        self.insert_order(draft, Some(tendered), now)
+    }
+
+    fn insert_order(
+        &mut self,
+        draft: &OrderDraft,
+        cash_tendered: Option<Money>,
         now: DateTime<Utc>,
     ) -> Result<OrderRecord, LedgerError> {
         let tx = self
@@ -322,10 +362,17 @@ impl Ledger {
             .flatten();
         let order_no =
             order_no::next(&prefix, last.as_deref()).ok_or(LedgerError::OrderNumbersExhausted)?;
+        let shift = shifts::shift_for_sale(&tx, now)?;
+        let (status, source, paid) = match cash_tendered {
+            Some(_) => (OrderStatus::Paid, Source::Cash, Some(draft.amount.li())),
+            None => (OrderStatus::Creating, Source::Create, None),
+        };
         tx.execute(
             "INSERT INTO orders (order_no, provider, merchant_id, till_id, method, amount_li, status,
-                                 auth_code_masked, description, created_at_ms, updated_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'creating', ?7, ?8, ?9, ?9)",
+                                 auth_code_masked, description, created_at_ms, updated_at_ms,
+                                 shift_id, tendered_li, paid_li, paid_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13,
+                     CASE WHEN ?13 IS NULL THEN NULL ELSE ?10 END)",
             params![
                 order_no,
                 draft.provider.id(),
@@ -333,15 +380,26 @@ impl Ledger {
                 draft.till_id,
                 draft.method.slug(),
                 draft.amount.li(),
+                status.as_str(),
                 draft.auth_code_masked,
                 draft.description,
-                ms(now)
+                ms(now),
+                shift,
+                cash_tendered.map(Money::li),
+                paid,
             ],
         )?;
         let id = tx.last_insert_rowid();
         tx.execute(
-            "INSERT INTO order_events (order_id, at_ms, from_status, to_status, source) VALUES (?1, ?2, NULL, 'creating', ?3)",
-            params![id, ms(now), Source::Create.as_str()],
+            "INSERT INTO order_events (order_id, at_ms, from_status, to_status, source, detail)
+             VALUES (?1, ?2, NULL, ?3, ?4, ?5)",
+            params![
+                id,
+                ms(now),
+                status.as_str(),
+                source.as_str(),
+                cash_tendered.map(|tendered| format!("收现金 {tendered}"))
+            ],
         )?;
         tx.commit()?;
         self.order(&order_no)?

@@ -59,8 +59,8 @@ impl Ledger {
         let rows = statement.query_map(params![limit], |row| {
             Ok(OutboxEntry {
                 order: order_from_row(row)?,
-                order_id: row.get(21)?,
-                changes: row.get(22)?,
+                order_id: row.get(super::ORDER_COLUMN_COUNT)?,
+                changes: row.get(super::ORDER_COLUMN_COUNT + 1)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -62,8 +62,29 @@ pub fn migrations() -> Migrations<'static> {
         ),
         M::up(STORE_OUTBOX),
         M::up(PAID_BY_HOUR),
+        M::up(SHIFTS),
     ])
 }
+
+/// Shifts (班次): who sold from when to when with which float, and the closing report kept as
+/// printed. At most one is open. Every order belongs to the shift open when it was written; cash
+/// orders keep what the customer handed over.
+const SHIFTS: &str = "CREATE TABLE shifts (
+         id           INTEGER PRIMARY KEY,
+         cashier      TEXT    NOT NULL,
+         float_li     INTEGER NOT NULL CHECK (float_li >= 0),
+         opened_at_ms INTEGER NOT NULL,
+         closed_at_ms INTEGER,
+         counted_li   INTEGER,
+         implicit     INTEGER NOT NULL DEFAULT 0,
+         report       TEXT
+     ) STRICT;
+     CREATE UNIQUE INDEX shifts_one_open ON shifts ((closed_at_ms IS NULL))
+         WHERE closed_at_ms IS NULL;
+     ALTER TABLE orders ADD COLUMN shift_id INTEGER REFERENCES shifts (id);
+     ALTER TABLE orders ADD COLUMN tendered_li INTEGER;
+     CREATE INDEX orders_by_shift ON orders (shift_id, status, method) WHERE shift_id IS NOT NULL;
+     CREATE INDEX orders_late ON orders (id) WHERE late = 1;";
 
 /// The store outbox: orders changed since the store ledger (PostgreSQL) last took them.
 /// `changes` counts changes, so a push clears only the state it sent. Filled only once

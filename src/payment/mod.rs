@@ -1,6 +1,7 @@
 //! Taking a payment: the pure state machine, the polling policy, and the runner that carries
 //! out its effects against the ledger and the gateway.
 
+pub mod cash;
 pub mod notices;
 pub mod notify_listener;
 pub mod policy;

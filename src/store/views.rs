@@ -184,5 +184,8 @@ fn order_from_row(row: &tokio_postgres::Row) -> Result<OrderRecord, StoreError> 
         query_attempts: 0,
         acknowledged: row.get(18),
         check_reason: row.get(19),
+        // Shifts and tendered cash are the till's own (its closing report), not the store's.
+        shift_id: None,
+        tendered: None,
     })
 }

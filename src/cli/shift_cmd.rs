@@ -1,0 +1,188 @@
+//! `cashier shift open|close|report` and `cashier receipt`: the shop's day from the command line,
+//! through the same ledger calls, layouts and print queue as the window.
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::{bad_input, exit};
+use crate::i18n::Localized;
+use crate::ledger::ShiftError;
+use crate::payment::cash::parse_cash;
+use crate::receipt::slip::{Slip, order_slip, shift_slip};
+use crate::receipt::{PrintQueue, PrinterAddress, escpos};
+use crate::setup::Setup;
+
+/// What to print on, and where jobs wait.
+pub struct PrintTarget {
+    /// `--printer`, overriding `[printer] address`.
+    pub address: Option<String>,
+    /// The spool folder in the data dir.
+    pub spool: std::path::PathBuf,
+}
+
+/// `shift open`.
+pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) -> u8 {
+    let float = match parse_cash(float) {
+        Ok(float) => float,
+        Err(error) => return refuse(&error, as_json),
+    };
+    let opened = setup
+        .ledger()
+        .run(move |ledger| ledger.open_shift(&cashier, float, Utc::now()))
+        .await;
+    match opened {
+        Ok(shift) => {
+            let offset = setup.config.history.offset();
+            if as_json {
+                println!(
+                    "{}",
+                    json!({
+                        "shift": shift.id,
+                        "cashier": shift.cashier,
+                        "float": shift.float.yuan_text(),
+                        "opened_at": shift.opened_at.with_timezone(&offset).to_rfc3339(),
+                    })
+                );
+            } else {
+                println!(
+                    "第 {} 班已开班：收银员 {}，备用金 {}",
+                    shift.id, shift.cashier, shift.float
+                );
+            }
+            exit::PAID
+        }
+        Err(error) => shift_failed(&error, as_json),
+    }
+}
+
+/// `shift close`: the report, kept, printed with `--print`.
+pub async fn close(setup: &Setup, counted: &str, as_json: bool, print: Option<PrintTarget>) -> u8 {
+    let counted = match parse_cash(counted) {
+        Ok(counted) => counted,
+        Err(error) => return refuse(&error, as_json),
+    };
+    let closed = setup
+        .ledger()
+        .run(move |ledger| ledger.close_shift(counted, Utc::now()))
+        .await;
+    match closed {
+        Ok(report) => show_report(setup, &report, as_json, print).await,
+        Err(error) => shift_failed(&error, as_json),
+    }
+}
+
+/// `shift report`: the open shift so far, or a past shift as it was closed.
+pub async fn report(
+    setup: &Setup,
+    shift: Option<i64>,
+    as_json: bool,
+    print: Option<PrintTarget>,
+) -> u8 {
+    let read = setup
+        .ledger()
+        .run(move |ledger| ledger.shift_report(shift, Utc::now()))
+        .await;
+    match read {
+        Ok(report) => show_report(setup, &report, as_json, print).await,
+        Err(error) => shift_failed(&error, as_json),
+    }
+}
+
+async fn show_report(
+    setup: &Setup,
+    report: &crate::ledger::ShiftReport,
+    as_json: bool,
+    print: Option<PrintTarget>,
+) -> u8 {
+    let offset = setup.config.history.offset();
+    let slip = shift_slip(&setup.config.shop.name, report, offset, paper(setup));
+    if as_json {
+        println!("{}", super::json::shift_report(report, offset));
+    } else {
+        for line in slip.plain_lines() {
+            println!("{line}");
+        }
+    }
+    match print {
+        Some(target) => print_slip(setup, &slip, &target).await,
+        None => exit::PAID,
+    }
+}
+
+/// `receipt ORDER_NO`: a sale's slip, printed (again).
+pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 {
+    let wanted = order_no.to_owned();
+    let order = match setup
+        .ledger()
+        .run(move |ledger| ledger.order(&wanted))
+        .await
+    {
+        Ok(Some(order)) => order,
+        Ok(None) => {
+            eprintln!("账本中没有订单 {order_no} (no such order)");
+            return exit::BAD_INPUT;
+        }
+        Err(error) => {
+            eprintln!("{}", error.bilingual());
+            return exit::ERROR;
+        }
+    };
+    let slip = order_slip(
+        &setup.config.shop.name,
+        &order,
+        setup.config.history.offset(),
+        paper(setup),
+    );
+    print_slip(setup, &slip, target).await
+}
+
+fn paper(setup: &Setup) -> crate::receipt::Paper {
+    setup
+        .config
+        .printer
+        .as_ref()
+        .map_or(crate::receipt::Paper::Mm58, |printer| printer.width)
+}
+
+/// Spools and sends `slip`: 0 when printed, 1 when it waits (why on stderr), 2 with no printer.
+pub async fn print_slip(setup: &Setup, slip: &Slip, target: &PrintTarget) -> u8 {
+    let configured = setup.config.printer.as_ref().map(|p| p.address.clone());
+    let Some(text) = target.address.clone().or(configured) else {
+        eprintln!(
+            "没有设置打印机：在配置的 [printer] 中写 address，或用 --printer (no printer set)"
+        );
+        return exit::BAD_INPUT;
+    };
+    let address: PrinterAddress = match text.parse() {
+        Ok(address) => address,
+        Err(error) => return bad_input(&error),
+    };
+    let queue = PrintQueue::new(&target.spool);
+    match queue.print(&address, &escpos::encode(slip)).await {
+        Ok(_) => exit::PAID,
+        Err(error) => {
+            eprintln!("{}", error.bilingual());
+            exit::ERROR
+        }
+    }
+}
+
+fn shift_failed(error: &ShiftError, as_json: bool) -> u8 {
+    if as_json {
+        let line = json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
+        println!("{line}");
+    }
+    eprintln!("{}", error.bilingual());
+    match error {
+        ShiftError::Ledger(_) => exit::ERROR,
+        _ => exit::BAD_INPUT,
+    }
+}
+
+fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
+    if as_json {
+        let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
+        println!("{line}");
+    }
+    bad_input(error)
+}

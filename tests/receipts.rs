@@ -1,0 +1,345 @@
+//! Cash sales, shifts and slips from the command line, printed on a virtual ESC/POS printer (a
+//! TCP listener that keeps the bytes, as a network printer's raw port 9100 would) and read back
+//! with the decoder: the tests assert on the printed lines, not on bytes.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use cashier::receipt::decode::{Printed, decode};
+use cashier::receipt::slip::Line;
+
+const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
+
+/// A network receipt printer: answers the paper-status question and keeps every job's bytes.
+struct VirtualPrinter {
+    port: u16,
+    jobs: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl VirtualPrinter {
+    fn start(out_of_paper: bool) -> VirtualPrinter {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let jobs = Arc::new(Mutex::new(Vec::new()));
+        let kept = jobs.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut question = [0u8; 3];
+                if stream.read_exact(&mut question).is_err() {
+                    continue;
+                }
+                let mut job = Vec::new();
+                if question == [0x10, 0x04, 0x04] {
+                    // Bits 5 and 6: the roll is out.
+                    let status = if out_of_paper { 0x72 } else { 0x12 };
+                    let _ = stream.write_all(&[status]);
+                } else {
+                    job.extend_from_slice(&question);
+                }
+                let _ = stream.read_to_end(&mut job);
+                if !job.is_empty() {
+                    kept.lock().expect("jobs").push(job);
+                }
+            }
+        });
+        VirtualPrinter { port, jobs }
+    }
+
+    fn address(&self) -> String {
+        format!("tcp://127.0.0.1:{}", self.port)
+    }
+
+    fn printed(&self) -> Vec<Printed> {
+        self.jobs
+            .lock()
+            .expect("jobs")
+            .iter()
+            .map(|job| decode(job).expect("the printer understands every byte"))
+            .collect()
+    }
+}
+
+/// A till on the built-in sandbox, with a shop name and (maybe) a printer.
+struct Till {
+    dir: tempfile::TempDir,
+}
+
+impl Till {
+    fn new(printer: Option<&str>) -> Till {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let printer = printer.map_or_else(String::new, |address| {
+            format!("\n[printer]\naddress = \"{address}\"\nwidth = 58\n")
+        });
+        let config = format!("[shop]\nname = \"好邻居便利店\"\n{printer}");
+        std::fs::write(dir.path().join("config.toml"), config).expect("config");
+        Till { dir }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(CASHIER)
+            .arg("--config")
+            .arg(self.dir.path().join("config.toml"))
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(["--sandbox-port", "0"])
+            .args(args)
+            .output()
+            .expect("runs")
+    }
+
+    fn spool(&self) -> PathBuf {
+        self.dir.path().join("data").join("receipts")
+    }
+}
+
+fn last_json(output: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(stdout.lines().last().expect("a line")).expect("json")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn waiting(spool: &Path) -> usize {
+    std::fs::read_dir(spool).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "escpos"))
+            .count()
+    })
+}
+
+#[test]
+fn a_cash_sale_gives_change_and_bad_cash_is_refused_with_nothing_written() {
+    let till = Till::new(None);
+    let sale = till.run(&[
+        "pay",
+        "--method",
+        "cash",
+        "--amount",
+        "12.30",
+        "--tendered",
+        "20",
+        "--json",
+    ]);
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    let line = last_json(&sale);
+    assert_eq!(line["status"], "paid");
+    assert_eq!(line["method"], "cash");
+    assert_eq!(line["change"], "7.70");
+    assert_eq!(
+        line["gateway_order_no"],
+        serde_json::Value::Null,
+        "never sent to a gateway"
+    );
+
+    for (tendered, says) in [
+        ("abc", "金额格式不正确"),
+        ("10", "少于应收"),
+        ("100000.01", "超过单笔上限"),
+        ("20.001", "最多两位小数"),
+    ] {
+        let refused = till.run(&[
+            "pay",
+            "--method",
+            "cash",
+            "--amount",
+            "12.30",
+            "--tendered",
+            tendered,
+            "--json",
+        ]);
+        assert_eq!(refused.status.code(), Some(2), "{tendered}");
+        assert_eq!(last_json(&refused)["status"], "invalid");
+        assert!(
+            stderr(&refused).contains(says),
+            "{tendered}: {}",
+            stderr(&refused)
+        );
+    }
+    let history = till.run(&["history", "--json"]);
+    let totals = last_json(&history);
+    assert_eq!(
+        totals["count"], 1,
+        "only the good sale is in the ledger: {totals}"
+    );
+}
+
+#[test]
+fn a_receipt_prints_the_sale_in_chinese_with_a_qr_and_a_cut() {
+    let printer = VirtualPrinter::start(false);
+    let till = Till::new(Some(&printer.address()));
+    let sale = till.run(&[
+        "pay",
+        "--method",
+        "cash",
+        "--amount",
+        "12.30",
+        "--tendered",
+        "20",
+        "--json",
+    ]);
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let receipt = till.run(&["receipt", &order_no]);
+    assert!(receipt.status.success(), "{}", stderr(&receipt));
+    let jobs = printer.printed();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].cuts, 1);
+    let lines = jobs[0].plain_lines();
+    assert_eq!(lines[0], "好邻居便利店");
+    for expected in [
+        "收款小票",
+        &order_no,
+        "现金",
+        "支付成功",
+        "金额 ￥12.30",
+        "￥20.00",
+        "￥7.70",
+    ] {
+        assert!(
+            lines.iter().any(|line| line.contains(expected)),
+            "{expected} not printed: {lines:#?}"
+        );
+    }
+    assert!(jobs[0].lines.contains(&Line::Qr(order_no.clone())));
+    assert!(
+        lines
+            .iter()
+            .all(|line| cashier::receipt::slip::columns_of(line) <= 32)
+    );
+    if std::env::var_os("CASHIER_UPDATE_SCREENSHOTS").is_some() {
+        let png = cashier::receipt::decode::preview_png(&jobs[0], cashier::receipt::Paper::Mm58)
+            .expect("preview");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/receipt.png");
+        std::fs::write(path, png).expect("written");
+    }
+}
+
+#[test]
+fn a_printer_that_is_off_or_out_of_paper_keeps_the_slip_waiting_and_never_blocks_the_sale() {
+    // Nothing listens on this port yet: the printer is off.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let off = format!("tcp://127.0.0.1:{port}");
+    let till = Till::new(Some(&off));
+    let sale = till.run(&["pay", "--method", "cash", "--amount", "3", "--json"]);
+    assert!(
+        sale.status.success(),
+        "the sale does not wait for the printer"
+    );
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let refused = till.run(&["receipt", &order_no]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("打印机无法连接"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(waiting(&till.spool()), 1, "the slip waits");
+
+    let empty = VirtualPrinter::start(true);
+    let no_paper = till.run(&["receipt", &order_no, "--printer", &empty.address()]);
+    assert_eq!(no_paper.status.code(), Some(1));
+    assert!(stderr(&no_paper).contains("缺纸"), "{}", stderr(&no_paper));
+    assert!(empty.printed().is_empty());
+    assert_eq!(waiting(&till.spool()), 2);
+
+    let working = VirtualPrinter::start(false);
+    let printed = till.run(&["receipt", &order_no, "--printer", &working.address()]);
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    // The two that waited, then this one, in order; each slip once.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(working.printed().len(), 3);
+    assert_eq!(waiting(&till.spool()), 0);
+
+    let bad = till.run(&["receipt", &order_no, "--printer", "lpt1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("打印机地址无法识别"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        waiting(&till.spool()),
+        0,
+        "nothing queued for a bad address"
+    );
+}
+
+#[test]
+fn a_shift_is_opened_closed_once_and_its_report_printed() {
+    let printer = VirtualPrinter::start(false);
+    let till = Till::new(Some(&printer.address()));
+    let opened = till.run(&[
+        "shift",
+        "open",
+        "--cashier",
+        "张三",
+        "--float",
+        "200.00",
+        "--json",
+    ]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    till.run(&[
+        "pay",
+        "--method",
+        "cash",
+        "--amount",
+        "12.30",
+        "--tendered",
+        "20",
+    ]);
+    let bad_count = till.run(&["shift", "close", "--counted", "212.301"]);
+    assert_eq!(bad_count.status.code(), Some(2));
+    let closed = till.run(&["shift", "close", "--counted", "212.30", "--json", "--print"]);
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    let report = last_json(&closed);
+    assert_eq!(report["cashier"], "张三");
+    assert_eq!(report["paid"], "12.30");
+    assert_eq!(report["paid_count"], 1);
+    assert_eq!(report["by_method"][0]["method"], "cash");
+    assert_eq!(report["by_method"][0]["amount"], "12.30");
+    assert_eq!(report["cash_expected"], "212.30");
+    assert_eq!(report["cash_counted"], "212.30");
+    assert_eq!(report["difference"], "0.00");
+    assert_eq!(report["unresolved"], serde_json::json!([]));
+
+    let twice = till.run(&["shift", "close", "--counted", "212.30"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(stderr(&twice).contains("没有未交班的班次"));
+
+    let jobs = printer.printed();
+    assert_eq!(jobs.len(), 1);
+    let lines = jobs[0].plain_lines();
+    for expected in [
+        "交班报表",
+        "张三",
+        "现金 1 笔",
+        "应有现金",
+        "￥212.30",
+        "差额",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(expected)),
+            "{expected}: {lines:#?}"
+        );
+    }
+    // Reprinted later: the same report.
+    let shift = report["shift"].to_string();
+    let again = till.run(&["shift", "report", "--shift", &shift, "--json"]);
+    assert_eq!(last_json(&again), report);
+}

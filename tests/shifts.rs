@@ -1,0 +1,229 @@
+//! Shift arithmetic (交班): what belongs to a shift, the cash in the drawer, unresolved orders,
+//! payments that land a shift later, shifts across midnight, and the kept report.
+
+use cashier::china_time::cst;
+use cashier::gateway::{PayMethod, Provider};
+use cashier::ledger::{Ledger, OrderDraft, ShiftError};
+use cashier::money::Money;
+use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+fn draft(method: PayMethod, fen: i64) -> OrderDraft {
+    OrderDraft {
+        provider: Provider::Qht,
+        merchant_id: "M".into(),
+        till_id: "T01".into(),
+        method,
+        amount: Money::from_fen(fen),
+        description: "x".into(),
+        auth_code_masked: None,
+    }
+}
+
+/// China time on 2026-11-21.
+fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    cst()
+        .with_ymd_and_hms(2026, 11, 21, hour, minute, 0)
+        .single()
+        .expect("valid")
+        .with_timezone(&Utc)
+}
+
+fn pay(ledger: &mut Ledger, order_no: &str, fen: i64, when: DateTime<Utc>) {
+    let mut paid = StatusMove::to(OrderStatus::Paid, Source::Query);
+    paid.paid = Some(PaidAmount {
+        amount: Money::from_fen(fen),
+        paid_at: None,
+    });
+    ledger.record(order_no, &paid, when).expect("paid");
+}
+
+#[test]
+fn a_shift_counts_its_sales_its_cash_and_what_is_still_open() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    ledger
+        .open_shift("张三", Money::from_yuan(200), at(8, 0))
+        .expect("open");
+    let cash = ledger
+        .record_cash_sale(
+            &draft(PayMethod::Cash, 1230),
+            Money::from_yuan(20),
+            at(8, 10),
+        )
+        .expect("cash");
+    assert_eq!(cash.change(), Some(Money::from_fen(770)));
+    let qr = ledger
+        .create_order(&draft(PayMethod::AlipayQr, 5000), at(9, 0))
+        .expect("qr");
+    pay(&mut ledger, &qr.order_no, 5000, at(9, 1));
+    let failed = ledger
+        .create_order(&draft(PayMethod::WechatQr, 100), at(9, 5))
+        .expect("failed");
+    ledger
+        .record(
+            &failed.order_no,
+            &StatusMove::to(OrderStatus::Failed, Source::Query),
+            at(9, 6),
+        )
+        .expect("fails");
+    let open = ledger
+        .create_order(&draft(PayMethod::WechatQr, 300), at(9, 10))
+        .expect("open");
+
+    let report = ledger
+        .close_shift(Money::from_fen(21_200), at(17, 0))
+        .expect("closed");
+    assert_eq!(report.cashier, "张三");
+    assert_eq!(report.order_count, 4);
+    assert_eq!(report.paid_count, 2);
+    assert_eq!(report.paid, Money::from_fen(6230));
+    let methods: Vec<_> = report
+        .by_method
+        .iter()
+        .map(|line| (line.method, line.count, line.amount))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            (PayMethod::AlipayQr, 1, Money::from_yuan(50)),
+            (PayMethod::Cash, 1, Money::from_fen(1230))
+        ]
+    );
+    assert_eq!(report.failed_count, 1);
+    assert_eq!(report.unresolved, std::slice::from_ref(&open.order_no));
+    assert_eq!(report.cash_expected, Money::from_fen(21_230));
+    assert_eq!(report.cash_counted, Some(Money::from_fen(21_200)));
+    assert_eq!(
+        report.difference,
+        Some(Money::from_fen(-30)),
+        "30 fen short"
+    );
+    assert_eq!(report.closed_at, Some(at(17, 0)));
+
+    // Closing twice is refused; the past shift reads back as it was closed.
+    assert!(matches!(
+        ledger.close_shift(Money::ZERO, at(17, 1)),
+        Err(ShiftError::NoneOpen)
+    ));
+    assert_eq!(
+        ledger
+            .shift_report(Some(report.shift), at(18, 0))
+            .expect("kept"),
+        report
+    );
+}
+
+#[test]
+fn a_payment_that_lands_a_shift_later_shows_there_and_the_past_report_stays_as_printed() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    let first = ledger
+        .open_shift("早班", Money::ZERO, at(8, 0))
+        .expect("open");
+    let given_up = ledger
+        .create_order(&draft(PayMethod::AlipayQr, 880), at(11, 0))
+        .expect("order");
+    ledger
+        .record(
+            &given_up.order_no,
+            &StatusMove::to(OrderStatus::Unresolved, Source::Cancel),
+            at(11, 5),
+        )
+        .expect("unresolved");
+    let closed = ledger.close_shift(Money::ZERO, at(14, 0)).expect("closed");
+    assert_eq!(closed.unresolved, std::slice::from_ref(&given_up.order_no));
+    assert_eq!(closed.paid, Money::ZERO);
+
+    let second = ledger
+        .open_shift("晚班", Money::from_yuan(100), at(14, 0))
+        .expect("open");
+    // The background query finds it paid in the evening shift.
+    pay(&mut ledger, &given_up.order_no, 880, at(15, 30));
+    let evening = ledger.shift_report(None, at(16, 0)).expect("so far");
+    assert_eq!(evening.shift, second.id);
+    assert_eq!(evening.paid, Money::ZERO, "not a sale of this shift");
+    assert_eq!(evening.late_payments.len(), 1);
+    assert_eq!(evening.late_payments[0].order_no, given_up.order_no);
+    assert_eq!(evening.late_payments[0].sold_in_shift, Some(first.id));
+    assert_eq!(evening.late_paid, Money::from_fen(880));
+    assert_eq!(evening.cash_expected, Money::from_yuan(100));
+    assert_eq!(
+        ledger
+            .shift_report(Some(first.id), at(16, 0))
+            .expect("kept"),
+        closed,
+        "the morning's report is never edited"
+    );
+}
+
+#[test]
+fn selling_with_no_shift_opens_a_default_one_and_a_shift_runs_past_midnight() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    let before = ledger
+        .create_order(&draft(PayMethod::AlipayQr, 100), at(22, 0))
+        .expect("order");
+    let default = ledger
+        .open_shift_now()
+        .expect("read")
+        .expect("opened by the sale");
+    assert_eq!(default.cashier, "默认");
+    assert!(default.implicit);
+    assert_eq!(before.shift_id, Some(default.id));
+    assert!(matches!(
+        ledger.open_shift("李四", Money::ZERO, at(22, 30)),
+        Err(ShiftError::AlreadyOpen { .. })
+    ));
+    ledger.close_shift(Money::ZERO, at(22, 59)).expect("closed");
+
+    let night = ledger
+        .open_shift("夜班", Money::from_yuan(50), at(23, 0))
+        .expect("open");
+    let late_evening = ledger
+        .record_cash_sale(
+            &draft(PayMethod::Cash, 1000),
+            Money::from_yuan(10),
+            at(23, 30),
+        )
+        .expect("23:30");
+    let after_midnight = ledger
+        .record_cash_sale(
+            &draft(PayMethod::Cash, 2000),
+            Money::from_yuan(50),
+            at(23, 30) + Duration::hours(1),
+        )
+        .expect("00:30");
+    assert_eq!(late_evening.shift_id, Some(night.id));
+    assert_eq!(after_midnight.shift_id, Some(night.id));
+    let report = ledger
+        .close_shift(Money::from_yuan(80), at(23, 0) + Duration::hours(8))
+        .expect("closed in the morning");
+    assert_eq!(report.paid, Money::from_yuan(30));
+    assert_eq!(report.cash_expected, Money::from_yuan(80));
+    assert_eq!(report.difference, Some(Money::ZERO));
+    // The days still split at midnight China time.
+    let day = |d| {
+        cst()
+            .with_ymd_and_hms(2026, 11, d, 0, 0, 0)
+            .single()
+            .expect("day")
+            .date_naive()
+    };
+    assert_eq!(
+        ledger.day_totals(day(21), cst()).expect("21st").paid,
+        Money::from_yuan(10)
+    );
+    assert_eq!(
+        ledger.day_totals(day(22), cst()).expect("22nd").paid,
+        Money::from_yuan(20)
+    );
+}
+
+#[test]
+fn a_cashier_name_must_be_given() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    for name in ["", "   ", &"长".repeat(33)] {
+        assert!(matches!(
+            ledger.open_shift(name, Money::ZERO, at(8, 0)),
+            Err(ShiftError::CashierName)
+        ));
+    }
+}
