@@ -171,3 +171,48 @@ fn an_error_on_screen_follows_the_language() {
         "the same error in English"
     );
 }
+
+/// Cash on F4: the amount, F4, Enter, what the customer handed over, Enter: paid, with the change
+/// shown large; less than the amount is refused on screen and nothing is written; Esc goes back.
+#[test]
+fn cash_on_f4_shows_the_change_and_refuses_too_little() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("12.30");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("现金应收 ¥12.30");
+    world.type_amount("10");
+    world.wait_for("实收 ¥10.00 少于应收 ¥12.30");
+    world.press(egui::Key::Enter);
+    world.harness.run_steps(3);
+    assert_eq!(world.order_count(), 0, "nothing written for too little");
+    world.press(egui::Key::Backspace);
+    world.press(egui::Key::Backspace);
+    world.type_amount("20");
+    world.wait_for("找零 ¥7.70");
+    world.press(egui::Key::Enter);
+    world.wait_for("支付成功");
+    world.wait_for("找零 ¥7.70");
+    assert_eq!(world.order_count(), 1);
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let order = world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 1)
+        .expect("read")
+        .pop()
+        .expect("the cash sale");
+    assert_eq!(order.method, cashier::gateway::PayMethod::Cash);
+    assert_eq!(order.change(), Some(cashier::money::Money::from_fen(770)));
+
+    // Esc on the cash screen goes back to the amount, nothing written.
+    world.new_sale();
+    world.type_amount("5");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("现金应收 ¥5.00");
+    world.press(egui::Key::Escape);
+    world.wait_for("收款金额");
+    assert_eq!(world.order_count(), 1);
+}

@@ -30,6 +30,8 @@ pub const EVENT_QUEUE: usize = 256;
 pub enum Command {
     /// Take a payment, on the configuration in force now.
     Pay(PaymentRequest),
+    /// Write a cash sale (amount, handed over): paid at once, never sent to a gateway.
+    Cash(crate::money::Money, crate::money::Money),
     /// Stop waiting for the current payment.
     Cancel,
     /// Sandbox only: open a pay page as the customer would.
@@ -118,6 +120,8 @@ pub enum Problem {
     SimulatePay(String),
     /// The store ledger could not be read.
     Store(crate::store::StoreError),
+    /// A cash sale was refused or not written.
+    Cash(Arc<crate::payment::cash::CashError>),
 }
 
 impl From<LedgerError> for Problem {
@@ -141,6 +145,7 @@ impl Localized for Problem {
             Problem::Setup(error) => error.message(lang),
             Problem::Config(error) => error.message(lang),
             Problem::Store(error) => error.message(lang),
+            Problem::Cash(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

@@ -363,6 +363,7 @@ impl CashierApp {
             Action::Pay(request) => Command::Pay(request),
             Action::Cancel => Command::Cancel,
             Action::SimulatePay(url) => Command::SimulatePay(url),
+            Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
         });
     }
 

@@ -322,6 +322,23 @@ impl Worker {
         let configured = self.configured();
         match command {
             Command::Pay(request) => self.pay(request),
+            Command::Cash(amount, tendered) => {
+                let store_nudge = Arc::clone(&self.store_nudge);
+                tokio::spawn(async move {
+                    let taken = crate::payment::cash::take_cash(
+                        &configured.context,
+                        amount,
+                        tendered,
+                        "商品".to_owned(),
+                    )
+                    .await;
+                    let done = taken
+                        .map(Box::new)
+                        .map_err(|error| Problem::Cash(Arc::new(error)));
+                    outbox.emit(UiEvent::PaymentDone(done)).await;
+                    store_nudge.notify_one();
+                });
+            }
             Command::Cancel => {
                 if let Some(cancel) = &self.cancel {
                     let _ = cancel.send(true);

@@ -55,6 +55,21 @@ pub(super) fn done_ui(
         if let Some(detail) = detail {
             ui.label(RichText::new(detail).font(theme::font(theme::LARGE_TEXT)));
         }
+        if let (Some(tendered), Some(change)) = (order.tendered, order.change()) {
+            ui.label(
+                RichText::new(format!(
+                    "{} {tendered}",
+                    tr(lang, "实收现金", "Handed over")
+                ))
+                .font(theme::font(theme::LARGE_TEXT)),
+            );
+            ui.label(
+                RichText::new(format!("{} {change}", tr(lang, "找零", "Change")))
+                    .font(theme::font(theme::HUGE_TEXT))
+                    .color(theme::PAID)
+                    .strong(),
+            );
+        }
         ui.label(format!(
             "{} · {}",
             order.method.message(lang),

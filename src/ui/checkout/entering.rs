@@ -7,6 +7,7 @@ use super::{
     Action, CheckoutInfo, CheckoutState, Choice, FUNCTION_KEYS, InputError, Phase, centred_column,
     code, consume,
 };
+use crate::gateway::PayMethod;
 use crate::gateway::barcode::normalise_code;
 use crate::gateway::http::Health;
 use crate::i18n::{Lang, Localized, tr};
@@ -122,6 +123,12 @@ fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Opt
         (Submit::Charge, Ok(amount)) if state.choice == Choice::Barcode => {
             state.phase = Phase::AwaitingCode { amount };
             state.scan = code::ScanBuffer::default();
+            None
+        }
+        (Submit::Charge, Ok(amount)) if state.choice == Choice::Method(PayMethod::Cash) => {
+            state.tendered = crate::ui::amount_entry::AmountEntry::default();
+            state.amount_error = None;
+            state.phase = Phase::Tendering { amount };
             None
         }
         (Submit::Charge, Ok(amount)) => Some(state.pay(amount, state.choice, None)),

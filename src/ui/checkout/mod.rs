@@ -6,6 +6,7 @@
 //! Every key is read from the input events wherever focus is ([`super::amount_entry`]), so no
 //! keystroke is lost to a text field that gave up focus.
 
+mod cash;
 mod code;
 mod done;
 mod entering;
@@ -99,6 +100,8 @@ impl CheckoutInfo {
         if PayMethod::offered_by(provider).any(|m| m.kind() == MethodKind::Barcode) {
             choices.insert(choices.len().min(2), Choice::Barcode);
         }
+        // Cash at every till, on F4 whatever the gateway.
+        choices.insert(choices.len().min(3), Choice::Method(PayMethod::Cash));
         choices
     }
 }
@@ -122,6 +125,11 @@ pub struct Paying {
 pub enum Phase {
     /// Typing the amount.
     Entering,
+    /// Cash: typing what the customer handed over.
+    Tendering {
+        /// The amount to charge.
+        amount: Money,
+    },
     /// Waiting for the customer's code from the scanner (or typed).
     AwaitingCode {
         /// The amount to charge.
@@ -169,6 +177,8 @@ pub enum Action {
     Cancel,
     /// Sandbox: the customer pays.
     SimulatePay(String),
+    /// Write a cash sale: the amount, and what the customer handed over.
+    Cash(Money, Money),
 }
 
 /// The checkout's state.
@@ -176,6 +186,8 @@ pub enum Action {
 pub struct CheckoutState {
     /// What is typed as the amount.
     pub entry: AmountEntry,
+    /// Cash: what is typed as handed over.
+    tendered: AmountEntry,
     /// The chosen method.
     pub choice: Choice,
     /// Where it is.
@@ -191,6 +203,7 @@ impl CheckoutState {
     pub fn new(info: &CheckoutInfo) -> CheckoutState {
         CheckoutState {
             entry: AmountEntry::default(),
+            tendered: AmountEntry::default(),
             choice: info.choices.first().copied().unwrap_or(Choice::Barcode),
             phase: Phase::Entering,
             amount_error: None,
@@ -293,6 +306,7 @@ pub fn checkout_ui(
     ui.memory_mut(egui::Memory::stop_text_input);
     match state.phase.clone() {
         Phase::Entering => entering::entering_ui(ui, state, info, lang),
+        Phase::Tendering { amount } => cash::tendering_ui(ui, state, amount, lang),
         Phase::AwaitingCode { amount } => code::awaiting_code_ui(ui, state, amount, lang),
         Phase::Paying(paying) => paying::paying_ui(ui, state, &paying, info, lang, qr),
         Phase::Done(order, since) => {

@@ -1,0 +1,97 @@
+//! Cash: after the amount, the cashier types what the customer handed over (Enter alone: the
+//! exact amount); the change shows as it is typed, Enter writes the sale paid, Esc goes back to
+//! the amount. Nothing goes to a gateway.
+
+use egui::{Align, Key, Layout, RichText, Ui};
+
+use super::{Action, CheckoutState, InputError, Paying, Phase, centred_column, consume};
+use crate::gateway::PayMethod;
+use crate::i18n::{Lang, Localized, tr};
+use crate::money::Money;
+use crate::payment::cash::{CashError, check};
+use crate::payment::state_machine::LiveStatus;
+use crate::ui::theme;
+
+pub(super) fn tendering_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    amount: Money,
+    lang: Lang,
+) -> Option<Action> {
+    if consume(ui, Key::Escape) {
+        state.phase = Phase::Entering;
+        return None;
+    }
+    let (events, now) = ui.input(|input| (input.events.clone(), input.time));
+    let submit = state.tendered.on_events(&events, now);
+    let typed = state.tendered.text.trim().to_owned();
+    let checked = check(
+        &amount.yuan_text(),
+        (!typed.is_empty()).then_some(typed.as_str()),
+    );
+
+    ui.add_space(theme::GAP);
+    centred_column(ui, |ui| {
+        ui.with_layout(Layout::top_down(Align::Center), |ui| {
+            ui.label(
+                RichText::new(format!("{} {amount}", tr(lang, "现金应收", "Cash due")))
+                    .font(theme::font(theme::LARGE_TEXT)),
+            );
+            ui.add_space(theme::GAP);
+            ui.label(RichText::new(tr(lang, "实收现金", "Handed over")).color(theme::MUTED));
+            let shown = if typed.is_empty() {
+                amount.yuan_text()
+            } else {
+                typed.clone()
+            };
+            ui.label(
+                RichText::new(format!("¥{shown}"))
+                    .font(theme::font(theme::HUGE_TEXT))
+                    .strong(),
+            );
+            match &checked {
+                Ok((amount, tendered)) => ui.label(
+                    RichText::new(format!(
+                        "{} {}",
+                        tr(lang, "找零", "Change"),
+                        Money::from_li(tendered.li() - amount.li())
+                    ))
+                    .font(theme::font(theme::LARGE_TEXT))
+                    .color(theme::PAID),
+                ),
+                Err(error) => ui.label(RichText::new(error.message(lang)).color(theme::FAILED)),
+            };
+            ui.add_space(theme::GAP);
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "Enter 收款（不输入即为刚好）· Esc 返回",
+                    "Enter to take it (nothing typed: exact) · Esc to go back",
+                ))
+                .color(theme::MUTED),
+            );
+        });
+    });
+    submit?;
+    match checked {
+        Ok((amount, tendered)) => {
+            state.phase = Phase::Paying(Box::new(Paying {
+                amount,
+                choice: super::Choice::Method(PayMethod::Cash),
+                order_no: None,
+                display: None,
+                live: LiveStatus::Creating,
+                expires_at: None,
+                cancel_sent: false,
+            }));
+            Some(Action::Cash(amount, tendered))
+        }
+        Err(CashError::Amount(error)) => {
+            state.phase = Phase::Entering;
+            state.amount_error = Some(InputError::Amount(error));
+            None
+        }
+        // The reason stays on screen under the field.
+        Err(_) => None,
+    }
+}
