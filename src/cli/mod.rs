@@ -183,31 +183,33 @@ pub enum ShiftAction {
         /// The cash counted, in yuan.
         #[arg(long)]
         counted: String,
-        /// One JSON object.
-        #[arg(long)]
-        json: bool,
-        /// Print the report on the printer too.
-        #[arg(long)]
-        print: bool,
-        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
-        #[arg(long)]
-        printer: Option<String>,
+        /// How the report is given.
+        #[command(flatten)]
+        output: ReportOutput,
     },
     /// The open shift's report so far, or a past shift's (--shift N) as it was closed.
     Report {
         /// A past shift's number.
         #[arg(long)]
         shift: Option<i64>,
-        /// One JSON object.
-        #[arg(long)]
-        json: bool,
-        /// Print it on the printer too.
-        #[arg(long)]
-        print: bool,
-        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
-        #[arg(long)]
-        printer: Option<String>,
+        /// How the report is given.
+        #[command(flatten)]
+        output: ReportOutput,
     },
+}
+
+/// How a shift's report is given: text or JSON, and on the printer too.
+#[derive(Debug, clap::Args)]
+pub struct ReportOutput {
+    /// One JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Print the report on the printer too.
+    #[arg(long)]
+    print: bool,
+    /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+    #[arg(long)]
+    printer: Option<String>,
 }
 
 /// Logs to stderr; `RUST_LOG` sets the level (warnings by default, so output stays clean).
@@ -328,11 +330,12 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
-    let target = |print: bool, address: Option<String>| {
-        print.then(|| shift_cmd::PrintTarget {
-            address,
+    let target = |output: ReportOutput| {
+        let print = output.print.then(|| shift_cmd::PrintTarget {
+            address: output.printer,
             spool: spool.clone(),
-        })
+        });
+        (output.json, print)
     };
     match action {
         ShiftAction::Open {
@@ -340,18 +343,14 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
             float,
             json,
         } => shift_cmd::open(setup, cashier, &float, json).await,
-        ShiftAction::Close {
-            counted,
-            json,
-            print,
-            printer,
-        } => shift_cmd::close(setup, &counted, json, target(print, printer)).await,
-        ShiftAction::Report {
-            shift,
-            json,
-            print,
-            printer,
-        } => shift_cmd::report(setup, shift, json, target(print, printer)).await,
+        ShiftAction::Close { counted, output } => {
+            let (json, print) = target(output);
+            shift_cmd::close(setup, &counted, json, print).await
+        }
+        ShiftAction::Report { shift, output } => {
+            let (json, print) = target(output);
+            shift_cmd::report(setup, shift, json, print).await
+        }
     }
 }
 

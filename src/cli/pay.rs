@@ -94,13 +94,7 @@ pub async fn run(
         }
         Err(PayError::Invalid(error)) => refuse(&error, as_json),
         Err(error @ (PayError::Ledger(_) | PayError::LedgerAfterWrite(_))) => {
-            if as_json {
-                let line =
-                    json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
-                println!("{line}");
-            }
-            eprintln!("{}", error.bilingual());
-            exit::ERROR
+            internal_error(&error, as_json)
         }
     }
 }
@@ -133,22 +127,25 @@ pub async fn cash(
             }
             exit::PAID
         }
-        Err(error @ CashError::Ledger(_)) => {
-            if as_json {
-                let line =
-                    json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
-                println!("{line}");
-            }
-            eprintln!("{}", error.bilingual());
-            exit::ERROR
-        }
+        Err(error @ CashError::Ledger(_)) => internal_error(&error, as_json),
         Err(error) => refuse(&error, as_json),
     }
 }
 
+/// A failure inside (the ledger): with `--json`, one JSON line saying why on stdout; the message
+/// in both languages on stderr.
+pub(super) fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {
+    if as_json {
+        let line = json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
+        println!("{line}");
+    }
+    eprintln!("{}", error.bilingual());
+    exit::ERROR
+}
+
 /// A refusal of bad input: with `--json`, one JSON line saying why on stdout, as every outcome
 /// has; the message in both languages on stderr.
-fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
+pub(super) fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
     if as_json {
         let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
         println!("{line}");

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use serde_json::json;
 
+use super::pay::{internal_error, refuse};
 use super::{bad_input, exit};
 use crate::i18n::Localized;
 use crate::ledger::ShiftError;
@@ -168,21 +169,8 @@ pub async fn print_slip(setup: &Setup, slip: &Slip, target: &PrintTarget) -> u8 
 }
 
 fn shift_failed(error: &ShiftError, as_json: bool) -> u8 {
-    if as_json {
-        let line = json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
-        println!("{line}");
-    }
-    eprintln!("{}", error.bilingual());
     match error {
-        ShiftError::Ledger(_) => exit::ERROR,
-        _ => exit::BAD_INPUT,
+        ShiftError::Ledger(_) => internal_error(error, as_json),
+        _ => refuse(error, as_json),
     }
-}
-
-fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
-    if as_json {
-        let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
-        println!("{line}");
-    }
-    bad_input(error)
 }

@@ -59,10 +59,8 @@ pub fn parse_cash(text: &str) -> Result<Money, AmountError> {
 
 /// Checks a cash sale: the amount and what was handed over (the amount itself when not given).
 pub fn check(amount: &str, tendered: Option<&str>) -> Result<(Money, Money), CashError> {
+    // parse_charge takes at most two decimals: cash is counted in fen.
     let amount = Money::parse_charge(amount, CASH_LIMIT).map_err(CashError::Amount)?;
-    if amount.fen().is_none() {
-        return Err(CashError::Amount(AmountError::TooManyDecimals));
-    }
     let tendered = match tendered {
         Some(text) => Money::parse_charge(text, CASH_LIMIT).map_err(CashError::Tendered)?,
         None => amount,
