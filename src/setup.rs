@@ -61,6 +61,12 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// Where slips wait for the printer (the window and the CLI share it).
+    #[must_use]
+    pub fn spool_dir(&self) -> PathBuf {
+        self.data_dir.join("receipts")
+    }
+
     /// `config` and `data_dir` as given, else the platform's directories
     /// (`~/.config/cashier/config.toml`, `~/.local/share/cashier` on Linux).
     pub fn resolve(

@@ -343,3 +343,36 @@ fn a_shift_is_opened_closed_once_and_its_report_printed() {
     let again = till.run(&["shift", "report", "--shift", &shift, "--json"]);
     assert_eq!(last_json(&again), report);
 }
+
+#[test]
+fn with_auto_print_a_paid_sale_prints_its_receipt_and_a_dead_printer_never_fails_the_sale() {
+    let printer = VirtualPrinter::start(false);
+    let till = Till::new(Some(&printer.address()));
+    let config = till.dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}auto_print = true\n")).expect("auto_print");
+    let sale = till.run(&["pay", "--method", "cash", "--amount", "3", "--json"]);
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let jobs = printer.printed();
+    assert_eq!(jobs.len(), 1, "printed without asking");
+    assert!(jobs[0].plain_lines().iter().any(|l| l.contains(&order_no)));
+
+    // The printer is unplugged: the sale is paid all the same, the slip waits, stderr says why.
+    let dead = Till::new(Some("tcp://127.0.0.1:1"));
+    let config = dead.dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}auto_print = true\n")).expect("auto_print");
+    let sale = dead.run(&["pay", "--method", "cash", "--amount", "3", "--json"]);
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    assert_eq!(last_json(&sale)["status"], "paid");
+    assert!(
+        stderr(&sale).contains("打印机无法连接"),
+        "{}",
+        stderr(&sale)
+    );
+    assert_eq!(waiting(&dead.spool()), 1);
+}

@@ -251,10 +251,7 @@ pub fn run(args: Args) -> ExitCode {
         paths.sandbox_port = args.sandbox_port;
         paths
     });
-    let spool = resolved
-        .as_ref()
-        .map(|paths| paths.data_dir.join("receipts"))
-        .unwrap_or_default();
+    let spool = resolved.as_ref().map(Paths::spool_dir).unwrap_or_default();
     let Some(command) = args.command else {
         return ExitCode::from(window(&runtime, resolved));
     };
@@ -268,54 +265,7 @@ pub fn run(args: Args) -> ExitCode {
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
             Command::NotifyServer { listen } => store_cmd::notify_server(resolved, listen).await,
             command => match start(resolved).await {
-                Ok(setup) => match command {
-                    Command::Pay {
-                        method,
-                        amount,
-                        auth_code: _,
-                        tendered,
-                        description,
-                        json,
-                    } if method == PayMethod::Cash.slug() => {
-                        pay::cash(&setup, &amount, tendered.as_deref(), description, json).await
-                    }
-                    Command::Pay {
-                        method,
-                        amount,
-                        auth_code,
-                        tendered: _,
-                        description,
-                        json,
-                    } => pay::run(&setup, &method, &amount, auth_code, description, json).await,
-                    Command::Query { order_no, json } => {
-                        report::query(&setup, &order_no, json).await
-                    }
-                    Command::Recover { json } => report::recover(&setup, json).await,
-                    Command::History {
-                        date,
-                        json,
-                        csv,
-                        all_tills,
-                        till,
-                    } => {
-                        let scope = match (all_tills, till) {
-                            (_, Some(till)) => report::Scope::Store(Some(till)),
-                            (true, None) => report::Scope::Store(None),
-                            (false, None) => report::Scope::ThisTill,
-                        };
-                        report::history(&setup, date.as_deref(), scope, json, csv).await
-                    }
-                    Command::Sync { json } => store_cmd::sync(&setup, json).await,
-                    Command::Shift { action } => shift(&setup, action, spool).await,
-                    Command::Receipt { order_no, printer } => {
-                        let target = shift_cmd::PrintTarget {
-                            address: printer,
-                            spool,
-                        };
-                        shift_cmd::receipt(&setup, &order_no, &target).await
-                    }
-                    Command::Sandbox { .. } | Command::NotifyServer { .. } => exit::ERROR,
-                },
+                Ok(setup) => with_setup(&setup, command, spool).await,
                 Err(error) => {
                     eprintln!("{}", setup_error_text(&error));
                     match error {
@@ -327,6 +277,75 @@ pub fn run(args: Args) -> ExitCode {
         }
     });
     ExitCode::from(code)
+}
+
+/// The commands that need the configuration in force (its gateway and ledger).
+async fn with_setup(setup: &Setup, command: Command, spool: std::path::PathBuf) -> u8 {
+    match command {
+        Command::Pay {
+            method,
+            amount,
+            auth_code: _,
+            tendered,
+            description,
+            json,
+        } if method == PayMethod::Cash.slug() => {
+            pay::cash(
+                setup,
+                &amount,
+                tendered.as_deref(),
+                description,
+                json,
+                &spool,
+            )
+            .await
+        }
+        Command::Pay {
+            method,
+            amount,
+            auth_code,
+            tendered: _,
+            description,
+            json,
+        } => {
+            pay::run(
+                setup,
+                &method,
+                &amount,
+                auth_code,
+                description,
+                json,
+                &spool,
+            )
+            .await
+        }
+        Command::Query { order_no, json } => report::query(setup, &order_no, json).await,
+        Command::Recover { json } => report::recover(setup, json).await,
+        Command::History {
+            date,
+            json,
+            csv,
+            all_tills,
+            till,
+        } => {
+            let scope = match (all_tills, till) {
+                (_, Some(till)) => report::Scope::Store(Some(till)),
+                (true, None) => report::Scope::Store(None),
+                (false, None) => report::Scope::ThisTill,
+            };
+            report::history(setup, date.as_deref(), scope, json, csv).await
+        }
+        Command::Sync { json } => store_cmd::sync(setup, json).await,
+        Command::Shift { action } => shift(setup, action, spool).await,
+        Command::Receipt { order_no, printer } => {
+            let target = shift_cmd::PrintTarget {
+                address: printer,
+                spool,
+            };
+            shift_cmd::receipt(setup, &order_no, &target).await
+        }
+        Command::Sandbox { .. } | Command::NotifyServer { .. } => exit::ERROR,
+    }
 }
 
 async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {

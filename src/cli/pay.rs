@@ -19,6 +19,7 @@ pub async fn run(
     auth_code: Option<String>,
     description: String,
     as_json: bool,
+    spool: &std::path::Path,
 ) -> u8 {
     let Some(method) = PayMethod::from_slug(method) else {
         let known: Vec<_> = setup
@@ -90,6 +91,7 @@ pub async fn run(
             } else {
                 println!("{}", result_line(order));
             }
+            super::shift_cmd::auto_print(setup, order, spool).await;
             exit_for(order.status)
         }
         Err(PayError::Invalid(error)) => refuse(&error, as_json),
@@ -106,6 +108,7 @@ pub async fn cash(
     tendered: Option<&str>,
     description: String,
     as_json: bool,
+    spool: &std::path::Path,
 ) -> u8 {
     use crate::payment::cash::{CashError, check, take_cash};
     let (amount, tendered) = match check(amount, tendered) {
@@ -125,6 +128,7 @@ pub async fn cash(
                 println!("{}", result_line(&order));
                 println!("实收 {tendered}　找零 {change} (change)");
             }
+            super::shift_cmd::auto_print(setup, &order, spool).await;
             exit::PAID
         }
         Err(error @ CashError::Ledger(_)) => internal_error(&error, as_json),

@@ -9,8 +9,9 @@ use super::{bad_input, exit};
 use crate::i18n::Localized;
 use crate::ledger::ShiftError;
 use crate::payment::cash::parse_cash;
+use crate::receipt::printer::address_of;
 use crate::receipt::slip::{Slip, order_slip, shift_slip};
-use crate::receipt::{PrintQueue, PrinterAddress, escpos};
+use crate::receipt::{PrintQueue, escpos};
 use crate::setup::Setup;
 
 /// What to print on, and where jobs wait.
@@ -137,6 +138,31 @@ pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 
     print_slip(setup, &slip, target).await
 }
 
+/// After a paid sale from the command line: the receipt, when `[printer] auto_print` asks for
+/// it. The sale stands whatever the printer does; a slip that cannot go out waits, and stderr
+/// says why.
+pub async fn auto_print(
+    setup: &Setup,
+    order: &crate::ledger::OrderRecord,
+    spool: &std::path::Path,
+) {
+    let auto = setup.config.printer.as_ref().is_some_and(|p| p.auto_print);
+    if !auto || order.status != crate::status::OrderStatus::Paid {
+        return;
+    }
+    let slip = order_slip(
+        &setup.config.shop.name,
+        order,
+        setup.config.history.offset(),
+        paper(setup),
+    );
+    let target = PrintTarget {
+        address: None,
+        spool: spool.to_owned(),
+    };
+    print_slip(setup, &slip, &target).await;
+}
+
 fn paper(setup: &Setup) -> crate::receipt::Paper {
     setup
         .config
@@ -147,14 +173,7 @@ fn paper(setup: &Setup) -> crate::receipt::Paper {
 
 /// Spools and sends `slip`: 0 when printed, 1 when it waits (why on stderr), 2 with no printer.
 pub async fn print_slip(setup: &Setup, slip: &Slip, target: &PrintTarget) -> u8 {
-    let configured = setup.config.printer.as_ref().map(|p| p.address.clone());
-    let Some(text) = target.address.clone().or(configured) else {
-        eprintln!(
-            "没有设置打印机：在配置的 [printer] 中写 address，或用 --printer (no printer set)"
-        );
-        return exit::BAD_INPUT;
-    };
-    let address: PrinterAddress = match text.parse() {
+    let address = match address_of(setup.config.printer.as_ref(), target.address.as_deref()) {
         Ok(address) => address,
         Err(error) => return bad_input(&error),
     };

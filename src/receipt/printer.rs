@@ -89,9 +89,16 @@ impl std::fmt::Display for PrinterAddress {
     }
 }
 
-/// Why a job is still waiting.
+/// Why a slip was not printed. Off, out of paper or slow: the slip waits in the spool. No printer
+/// set, an address that does not parse, or a spool that cannot be written: nothing was queued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrintError {
+    /// No `[printer]` is set and none was given.
+    #[error("没有设置打印机：在“设置”或配置的 [printer] 中填写打印机地址")]
+    NotSet,
+    /// The address does not parse.
+    #[error(transparent)]
+    BadAddress(#[from] BadAddress),
     /// No connection, or the device cannot be opened.
     #[error("打印机无法连接（{0}），小票已排队等待补打")]
     Unreachable(String),
@@ -110,6 +117,10 @@ impl crate::i18n::Localized for PrintError {
     fn message(&self, lang: crate::i18n::Lang) -> String {
         match (lang, self) {
             (crate::i18n::Lang::Zh, _) => self.to_string(),
+            (_, PrintError::NotSet) => {
+                "No printer is set: give its address in [printer] of the configuration".to_owned()
+            }
+            (lang, PrintError::BadAddress(bad)) => bad.message(lang),
             (_, PrintError::Unreachable(why)) => {
                 format!("The printer cannot be reached ({why}); the slip waits to be printed")
             }
@@ -169,8 +180,9 @@ async fn send_tcp(host: &str, bytes: &[u8]) -> Result<(), PrintError> {
     stream.shutdown().await.map_err(unreachable)
 }
 
-/// The spool: jobs waiting for the printer, one file each, oldest first. One queue per data dir;
-/// its lock keeps one sender at a time in this process.
+/// The spool: jobs waiting for the printer, one file each, oldest first. One queue per data dir:
+/// a lock file in it keeps one sender at a time across processes (the window and a `cashier
+/// receipt` printing at the same instant must not send one waiting slip twice).
 #[derive(Debug)]
 pub struct PrintQueue {
     dir: PathBuf,
@@ -223,6 +235,7 @@ impl PrintQueue {
     /// first failure, which it returns (the rest keep waiting).
     pub async fn flush(&self, address: &PrinterAddress) -> Result<usize, PrintError> {
         let _one_sender = self.sending.lock().await;
+        let _one_process = self.lock_across_processes().await?;
         let mut sent = 0;
         for job in self.jobs().await {
             let Ok(bytes) = tokio::fs::read(&job).await else {
@@ -238,6 +251,25 @@ impl PrintQueue {
         Ok(sent)
     }
 
+    /// Holds the spool's lock file until the returned file is dropped; waits (on the blocking
+    /// pool) while another process sends.
+    async fn lock_across_processes(&self) -> Result<std::fs::File, PrintError> {
+        let dir = self.dir.clone();
+        let locked = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(dir.join(".lock"))?;
+            file.lock()?;
+            Ok::<_, std::io::Error>(file)
+        })
+        .await
+        .map_err(|error| PrintError::Spool(error.to_string()))?;
+        locked.map_err(|error| PrintError::Spool(error.to_string()))
+    }
+
     /// Keeps `bytes` and sends everything waiting.
     pub async fn print(&self, address: &PrinterAddress, bytes: &[u8]) -> Result<usize, PrintError> {
         self.enqueue(bytes).await?;
@@ -245,9 +277,39 @@ impl PrintQueue {
     }
 }
 
+/// Where `config` (or `chosen`, overriding it) prints.
+pub fn address_of(
+    config: Option<&super::PrinterConfig>,
+    chosen: Option<&str>,
+) -> Result<PrinterAddress, PrintError> {
+    let text = chosen
+        .or(config.map(|printer| printer.address.as_str()))
+        .ok_or(PrintError::NotSet)?;
+    Ok(text.parse()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn two_queues_on_one_spool_never_send_a_waiting_slip_twice() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("paper.bin");
+        let address = PrinterAddress::File(out.clone());
+        let first = PrintQueue::new(&dir.path().join("spool"));
+        let second = PrintQueue::new(&dir.path().join("spool"));
+        for n in 0..20u8 {
+            first.enqueue(&[n]).await.expect("spooled");
+        }
+        let (a, b) = tokio::join!(first.flush(&address), second.flush(&address));
+        assert_eq!(a.expect("first sent") + b.expect("second sent"), 20);
+        assert_eq!(
+            std::fs::read(&out).expect("printed"),
+            (0..20u8).collect::<Vec<_>>()
+        );
+        assert_eq!(first.waiting().await, 0);
+    }
 
     #[test]
     fn addresses_parse_or_say_what_is_expected() {

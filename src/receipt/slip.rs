@@ -215,60 +215,137 @@ fn yuan(money: Money) -> String {
     money.to_string().replace('¥', "￥")
 }
 
+/// One row of a shift's report, in both languages: the printer prints the Chinese, the window
+/// shows the cashier's language. One list serves both, so the screen says what the slip says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportRow {
+    /// A label and its value.
+    Pair {
+        /// The label in Chinese.
+        zh: String,
+        /// The label in English.
+        en: String,
+        /// The value (an amount, a count, a time).
+        value: String,
+    },
+    /// An order number listed under the row before it.
+    Item(String),
+    /// A break between sections.
+    Rule,
+}
+
+impl ReportRow {
+    fn pair(zh: impl Into<String>, en: impl Into<String>, value: impl Into<String>) -> ReportRow {
+        ReportRow::Pair {
+            zh: zh.into(),
+            en: en.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The rows of `report` (after its title), amounts with the full-width ￥.
+#[must_use]
+pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
+    let mut rows = vec![
+        ReportRow::pair("班次", "Shift", format!("第 {} 班", report.shift)),
+        ReportRow::pair("收银员", "Cashier", report.cashier.clone()),
+        ReportRow::pair("开班", "Opened", local(report.opened_at, offset)),
+    ];
+    if let Some(closed) = report.closed_at {
+        rows.push(ReportRow::pair("交班", "Closed", local(closed, offset)));
+    }
+    rows.push(ReportRow::Rule);
+    for line in &report.by_method {
+        rows.push(ReportRow::pair(
+            format!("{} {} 笔", line.method.zh_name(), line.count),
+            format!("{} × {}", line.method.en_name(), line.count),
+            yuan(line.amount),
+        ));
+    }
+    rows.push(ReportRow::pair(
+        format!("合计 {} 笔", report.paid_count),
+        format!("Paid × {}", report.paid_count),
+        yuan(report.paid),
+    ));
+    rows.push(ReportRow::pair(
+        "订单总数",
+        "Orders",
+        report.order_count.to_string(),
+    ));
+    rows.push(ReportRow::pair(
+        "失败",
+        "Failed",
+        format!("{} 笔", report.failed_count),
+    ));
+    rows.push(ReportRow::pair(
+        "未完成",
+        "Unresolved",
+        format!("{} 笔", report.unresolved.len()),
+    ));
+    rows.extend(report.unresolved.iter().cloned().map(ReportRow::Item));
+    if !report.late_payments.is_empty() {
+        rows.push(ReportRow::pair(
+            format!("迟到付款 {} 笔", report.late_payments.len()),
+            format!("Late payments × {}", report.late_payments.len()),
+            yuan(report.late_paid),
+        ));
+        for late in &report.late_payments {
+            rows.push(ReportRow::pair(
+                format!("  {}", late.order_no),
+                format!("  {}", late.order_no),
+                yuan(late.amount),
+            ));
+        }
+    }
+    rows.push(ReportRow::Rule);
+    rows.push(ReportRow::pair("备用金", "Float", yuan(report.float)));
+    rows.push(ReportRow::pair(
+        "应有现金",
+        "Cash expected",
+        yuan(report.cash_expected),
+    ));
+    if let (Some(counted), Some(difference)) = (report.cash_counted, report.difference) {
+        rows.push(ReportRow::pair("实点现金", "Cash counted", yuan(counted)));
+        rows.push(ReportRow::pair(
+            "差额",
+            "Difference",
+            signed_yuan(difference),
+        ));
+    }
+    rows
+}
+
+/// A difference with its sign: `+￥0.30`, `-￥0.30`, `￥0.00`.
+#[must_use]
+pub fn signed_yuan(difference: Money) -> String {
+    let sign = if difference > Money::ZERO { "+" } else { "" };
+    format!("{sign}{}", yuan(difference))
+}
+
+/// Whether `report` is of a closed shift: the title says 交班报表, else 班次报表（未交班）.
+#[must_use]
+pub fn shift_title(report: &ShiftReport) -> &'static str {
+    if report.closed_at.is_some() {
+        "交班报表"
+    } else {
+        "班次报表（未交班）"
+    }
+}
+
 /// A shift's closing report (交班报表), or the report so far of the open shift.
 #[must_use]
 pub fn shift_slip(shop: &str, report: &ShiftReport, offset: FixedOffset, paper: Paper) -> Slip {
     let mut slip = Slip::default();
     slip.title(shop, paper);
-    let kind = if report.closed_at.is_some() {
-        "交班报表"
-    } else {
-        "班次报表（未交班）"
-    };
-    slip.center(kind, paper);
+    slip.center(shift_title(report), paper);
     slip.rule(paper);
-    slip.pair("班次", &format!("第 {} 班", report.shift), paper);
-    slip.pair("收银员", &report.cashier, paper);
-    slip.pair("开班", &local(report.opened_at, offset), paper);
-    if let Some(closed) = report.closed_at {
-        slip.pair("交班", &local(closed, offset), paper);
-    }
-    slip.rule(paper);
-    for line in &report.by_method {
-        slip.pair(
-            &format!("{} {} 笔", line.method.zh_name(), line.count),
-            &yuan(line.amount),
-            paper,
-        );
-    }
-    slip.pair(
-        &format!("合计 {} 笔", report.paid_count),
-        &yuan(report.paid),
-        paper,
-    );
-    slip.pair("订单总数", &report.order_count.to_string(), paper);
-    slip.pair("失败", &format!("{} 笔", report.failed_count), paper);
-    slip.pair("未完成", &format!("{} 笔", report.unresolved.len()), paper);
-    for order_no in &report.unresolved {
-        slip.text(&format!("  {order_no}"), paper);
-    }
-    if !report.late_payments.is_empty() {
-        slip.pair(
-            &format!("迟到付款 {} 笔", report.late_payments.len()),
-            &yuan(report.late_paid),
-            paper,
-        );
-        for late in &report.late_payments {
-            slip.pair(&format!("  {}", late.order_no), &yuan(late.amount), paper);
+    for row in shift_rows(report, offset) {
+        match row {
+            ReportRow::Pair { zh, value, .. } => slip.pair(&zh, &value, paper),
+            ReportRow::Item(order_no) => slip.text(&format!("  {order_no}"), paper),
+            ReportRow::Rule => slip.rule(paper),
         }
-    }
-    slip.rule(paper);
-    slip.pair("备用金", &yuan(report.float), paper);
-    slip.pair("应有现金", &yuan(report.cash_expected), paper);
-    if let (Some(counted), Some(difference)) = (report.cash_counted, report.difference) {
-        slip.pair("实点现金", &yuan(counted), paper);
-        let sign = if difference > Money::ZERO { "+" } else { "" };
-        slip.pair("差额", &format!("{sign}{}", yuan(difference)), paper);
     }
     slip
 }

@@ -13,7 +13,9 @@ use tokio::sync::mpsc;
 use crate::config::{Config, ConfigError, GatewayConfig};
 use crate::gateway::{GatewayError, Provider};
 use crate::i18n::{Lang, Localized, tr};
-use crate::ledger::{DailyTotal, DayTotals, EventRecord, LedgerError, OrderRecord};
+use crate::ledger::{
+    DailyTotal, DayTotals, EventRecord, LedgerError, OrderRecord, Shift, ShiftError, ShiftReport,
+};
 use crate::money::Money;
 use crate::payment::requery::RequeryResult;
 use crate::payment::runner::{PayError, PaymentRequest, Progress};
@@ -55,6 +57,49 @@ pub enum Command {
     TestStore(crate::store::StoreConfig),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
+    /// The open shift and the latest shifts; with a number, that shift's report to read.
+    LoadShifts(Option<i64>),
+    /// Open a shift: the cashier's name and the float in the drawer.
+    OpenShift(String, Money),
+    /// Close the open shift with the cash counted in the drawer.
+    CloseShift(Money),
+    /// Print a slip (through the spool), or send what waits.
+    Print(PrintJob),
+}
+
+/// What to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintJob {
+    /// A sale's receipt (小票), by order number.
+    Sale(String),
+    /// A shift's report, by shift number.
+    Shift(i64),
+    /// Nothing new: send the slips that wait (重试打印).
+    Waiting,
+    /// Nothing: only say how many slips wait (at start-up).
+    Count,
+}
+
+/// What the worker says after a print.
+#[derive(Debug, Clone)]
+pub struct PrintNote {
+    /// What was asked.
+    pub job: PrintJob,
+    /// How many slips went to the printer, or why not.
+    pub result: Result<usize, Problem>,
+    /// How many slips still wait.
+    pub waiting: usize,
+}
+
+/// The shift screen's data.
+#[derive(Debug, Clone)]
+pub struct ShiftView {
+    /// The open shift's report so far, when one is open.
+    pub open: Option<ShiftReport>,
+    /// A past shift's report asked for (as closed), or the one just closed.
+    pub past: Option<ShiftReport>,
+    /// The latest shifts, newest first.
+    pub recent: Vec<Shift>,
 }
 
 /// The file an export writes.
@@ -97,6 +142,11 @@ pub enum UiEvent {
     GatewayHealth(crate::gateway::http::Health),
     /// How the store ledger stands; `None` when this till has no store.
     Store(Option<crate::store::StoreStatus>),
+    /// The shifts as they stand (after a load, an open or a close), or why an open or close
+    /// was refused.
+    Shifts(Result<Box<ShiftView>, Problem>),
+    /// A print went out, or waits, and why.
+    Printed(PrintNote),
     /// Something failed that the cashier should know.
     Error(Problem),
 }
@@ -122,6 +172,12 @@ pub enum Problem {
     Store(crate::store::StoreError),
     /// A cash sale was refused or not written.
     Cash(Arc<crate::payment::cash::CashError>),
+    /// A shift could not be opened, closed or read.
+    Shift(Arc<ShiftError>),
+    /// An amount typed (the float, the cash counted) is not valid.
+    Amount(crate::money::AmountError),
+    /// A slip was not printed (it waits, or there is no printer).
+    Print(crate::receipt::PrintError),
 }
 
 impl From<LedgerError> for Problem {
@@ -146,6 +202,9 @@ impl Localized for Problem {
             Problem::Config(error) => error.message(lang),
             Problem::Store(error) => error.message(lang),
             Problem::Cash(error) => error.message(lang),
+            Problem::Shift(error) => error.message(lang),
+            Problem::Amount(error) => error.message(lang),
+            Problem::Print(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

@@ -56,6 +56,8 @@ pub enum HistoryAction {
     Requery(String),
     /// Export the day as a file.
     Export(NaiveDate, ExportFormat),
+    /// Print this order's receipt again (重打小票).
+    Print(String),
 }
 
 /// Draws the history screen.

@@ -12,6 +12,8 @@ pub mod history;
 pub mod order_detail;
 pub mod qr;
 pub mod settings;
+pub mod shift;
+pub mod shop_day;
 pub mod theme;
 pub mod unresolved;
 pub mod worker;
@@ -22,10 +24,11 @@ use chrono::{FixedOffset, Utc};
 use egui::{RichText, Ui};
 
 use crate::i18n::tr;
-use backend::{Backend, Command, GatewayView, Problem, UiEvent};
+use backend::{Backend, Command, GatewayView, PrintJob, PrintNote, Problem, UiEvent};
 use checkout::{Action, CheckoutInfo, CheckoutState, checkout_ui};
 use history::{HistoryAction, HistoryState, history_ui};
 use settings::{SettingsAction, SettingsNote, SettingsState, settings_ui};
+use shift::{ShiftAction, ShiftState, shift_ui};
 use unresolved::{UnresolvedAction, UnresolvedState, unresolved_ui};
 
 use crate::config::{Config, GatewayConfig};
@@ -42,8 +45,50 @@ pub enum Screen {
     History,
     /// 未完成订单.
     Unresolved,
+    /// 交班.
+    Shift,
     /// 设置.
     Settings,
+}
+
+impl PrinterState {
+    fn on_note(&mut self, note: PrintNote) {
+        self.waiting = note.waiting;
+        match note.result {
+            Ok(_) => self.problem = None,
+            Err(problem) => self.problem = Some(problem),
+        }
+    }
+
+    /// Whether the bar shows: slips wait, or the last print failed.
+    fn needs_attention(&self) -> bool {
+        self.waiting > 0 || self.problem.is_some()
+    }
+
+    /// The bar: why slips wait and 重试打印; true when the cashier asks to retry.
+    fn bar_ui(&mut self, ui: &mut Ui, lang: Lang) -> bool {
+        ui.horizontal(|ui| {
+            let mut words = String::new();
+            if let Some(problem) = &self.problem {
+                words.push_str(&problem.message(lang));
+            }
+            if self.waiting > 0 {
+                let waiting = match lang {
+                    Lang::Zh => format!("  {} 张小票等待打印", self.waiting),
+                    Lang::En => format!("  {} slip(s) waiting", self.waiting),
+                };
+                words.push_str(&waiting);
+            }
+            ui.label(RichText::new(words).color(theme::UNKNOWN));
+            let retry =
+                self.waiting > 0 && ui.button(tr(lang, "重试打印", "Print again")).clicked();
+            if ui.button(tr(lang, "关闭", "Dismiss")).clicked() {
+                self.problem = None;
+            }
+            retry
+        })
+        .inner
+    }
 }
 
 /// A notice the cashier must dismiss (Enter, Esc or 知道了).
@@ -66,12 +111,24 @@ pub struct CashierApp {
     history: HistoryState,
     unresolved: UnresolvedState,
     settings: SettingsState,
+    shift: ShiftState,
+    printer: PrinterState,
     notices: Vec<Notice>,
     error: Option<Problem>,
     qr: qr::QrCache,
     offset: FixedOffset,
     config: Config,
     is_sandbox: bool,
+    started: bool,
+}
+
+/// How the printer stands, for the bar that says why slips wait.
+#[derive(Debug, Clone, Default)]
+pub struct PrinterState {
+    /// Slips waiting in the spool.
+    pub waiting: usize,
+    /// Why the last print did not go out.
+    pub problem: Option<Problem>,
 }
 
 impl CashierApp {
@@ -105,13 +162,23 @@ impl CashierApp {
                 config_path,
             )
             .with_store(gateway.config.store.as_ref()),
+            shift: ShiftState::default(),
+            printer: PrinterState::default(),
             notices: Vec::new(),
             error: None,
             qr: qr::QrCache::default(),
             offset,
             config: gateway.config,
             is_sandbox: gateway.is_sandbox,
+            started: false,
         }
+    }
+
+    /// Asks the worker for what every screen shows from the start: the open shift (the checkout
+    /// names it) and the slips still waiting for the printer.
+    fn load_start(&mut self) {
+        self.send(Command::LoadShifts(None));
+        self.send(Command::Print(PrintJob::Count));
     }
 
     /// Whether the sandbox badge shows.
@@ -123,6 +190,10 @@ impl CashierApp {
     /// Applies what the worker reported. Runs before every frame, even when hidden.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.backend.attach(ctx);
+        if !self.started {
+            self.started = true;
+            self.load_start();
+        }
         for event in self.backend.drain() {
             self.apply(event);
         }
@@ -131,7 +202,25 @@ impl CashierApp {
     fn apply(&mut self, event: UiEvent) {
         match event {
             UiEvent::Progress(progress) => self.checkout.on_progress(progress, &self.info),
-            UiEvent::PaymentDone(result) => self.checkout.on_done(result.map(|order| *order)),
+            UiEvent::PaymentDone(result) => {
+                if let Ok(order) = &result {
+                    self.after_sale(order);
+                }
+                self.checkout.on_done(result.map(|order| *order));
+            }
+            UiEvent::Shifts(view) => {
+                let view = view.map(|view| *view);
+                if let Ok(view) = &view {
+                    self.info.shift = view.open.as_ref().map(|report| report.cashier.clone());
+                }
+                self.shift.on_view(view);
+            }
+            UiEvent::Printed(note) => {
+                if let (PrintJob::Sale(order_no), Ok(_)) = (&note.job, &note.result) {
+                    self.info.printed = Some(order_no.clone());
+                }
+                self.printer.on_note(note);
+            }
             UiEvent::History(data) => {
                 if data.scope == backend::HistoryScope::AllTills {
                     // The tills a store knows, to choose one.
@@ -189,6 +278,16 @@ impl CashierApp {
         }
     }
 
+    /// After a sale: the shift may have been opened by it (默认), and a paid one prints its slip
+    /// when the printer is set to print every sale.
+    fn after_sale(&mut self, order: &OrderRecord) {
+        self.send(Command::LoadShifts(None));
+        let auto_print = self.config.printer.as_ref().is_some_and(|p| p.auto_print);
+        if auto_print && order.status == crate::status::OrderStatus::Paid {
+            self.send(Command::Print(PrintJob::Sale(order.order_no.clone())));
+        }
+    }
+
     /// Loads the day shown again when history is on screen, so its rows and totals never show a
     /// status the ledger has moved past.
     fn reload_history(&mut self) {
@@ -203,7 +302,11 @@ impl CashierApp {
     /// Shows what a newly applied configuration offers; a sale under way keeps its screen.
     fn use_gateway(&mut self, gateway: GatewayView) {
         self.settings.note = Some(SettingsNote::Applied);
+        let shift = self.info.shift.take();
         self.info = checkout_info(&gateway);
+        self.info.shift = shift;
+        // Another ledger may be in force now (sandbox ↔ real merchant): its shifts.
+        self.send(Command::LoadShifts(None));
         self.is_sandbox = gateway.is_sandbox;
         self.offset = gateway.config.history.offset();
         self.history.offset = self.offset;
@@ -255,6 +358,13 @@ impl CashierApp {
             }
         }
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
+        if self.printer.needs_attention() {
+            egui::Panel::bottom("printer-bar").show(ui, |ui| {
+                if self.printer.bar_ui(ui, self.lang) {
+                    self.send(Command::Print(PrintJob::Waiting));
+                }
+            });
+        }
         if let Some(error) = &self.error {
             let words = error.message(self.lang);
             egui::Panel::bottom("error-bar").show(ui, |ui| {
@@ -289,6 +399,11 @@ impl CashierApp {
                     });
                 }
             }
+            Screen::Shift => {
+                if let Some(action) = shift_ui(ui, &mut self.shift, self.offset, self.lang) {
+                    self.on_shift(action);
+                }
+            }
             Screen::Settings => {
                 if let Some(action) = settings_ui(ui, &mut self.settings, self.lang) {
                     self.on_settings(action);
@@ -320,6 +435,7 @@ impl CashierApp {
                     Screen::Unresolved,
                     tr(self.lang, "未完成订单", "Unresolved"),
                 ),
+                (Screen::Shift, tr(self.lang, "交班", "Shift")),
                 (Screen::Settings, tr(self.lang, "设置", "Settings")),
             ];
             for (screen, label) in tabs {
@@ -354,6 +470,10 @@ impl CashierApp {
                 self.history.scope.clone(),
             )),
             Screen::Unresolved => self.send(Command::LoadUnresolved),
+            Screen::Shift => {
+                self.shift.focus_name = true;
+                self.send(Command::LoadShifts(None));
+            }
             Screen::Checkout | Screen::Settings => {}
         }
     }
@@ -364,6 +484,8 @@ impl CashierApp {
             Action::Cancel => Command::Cancel,
             Action::SimulatePay(url) => Command::SimulatePay(url),
             Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
+            Action::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
+            Action::Shifts => return self.open(Screen::Shift),
         });
     }
 
@@ -378,8 +500,18 @@ impl CashierApp {
             HistoryAction::Export(day, format) => {
                 Command::Export(day, self.history.scope.clone(), format)
             }
+            HistoryAction::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
         };
         self.send(command);
+    }
+
+    fn on_shift(&mut self, action: ShiftAction) {
+        self.send(match action {
+            ShiftAction::Open(cashier, float) => Command::OpenShift(cashier, float),
+            ShiftAction::Close(counted) => Command::CloseShift(counted),
+            ShiftAction::Read(id) => Command::LoadShifts(Some(id)),
+            ShiftAction::Print(id) => Command::Print(PrintJob::Shift(id)),
+        });
     }
 
     fn on_settings(&mut self, action: SettingsAction) {
@@ -503,6 +635,9 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         store: None,
         offset: gateway.config.history.offset(),
         is_sandbox: gateway.is_sandbox,
+        shift: None,
+        has_printer: gateway.config.printer.is_some(),
+        printed: None,
     }
 }
 

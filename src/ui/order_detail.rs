@@ -63,7 +63,14 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
         );
     }
     // The action first, where it is seen without scrolling; the record and history below.
-    let action = requery_ui(ui, state, order, lang);
+    let mut action = requery_ui(ui, state, order, lang);
+    // A slip is printed from this till's own ledger (a store row may be another till's sale).
+    if order.status == crate::status::OrderStatus::Paid
+        && state.scope == super::backend::HistoryScope::ThisTill
+        && ui.button(tr(lang, "重打小票", "Reprint receipt")).clicked()
+    {
+        action = Some(HistoryAction::Print(order.order_no.clone()));
+    }
     ui.separator();
     egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
         let paid = order

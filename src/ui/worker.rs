@@ -20,6 +20,7 @@ use super::backend::{
     Command, ConnectionVerdict, ExportFormat, GatewayView, HistoryData, HistoryScope, Problem,
     UiEvent, Waker, WorkerSettings,
 };
+use super::shop_day::{self, ShiftCall};
 use crate::config::{Config, GatewayConfig};
 use crate::export::Bom;
 use crate::gateway::GatewayError;
@@ -401,7 +402,25 @@ impl Worker {
                 });
             }
             Command::Apply(config) => self.spawn_apply(*config),
+            Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
+            Command::OpenShift(cashier, float) => {
+                self.spawn_shifts(ShiftCall::Open(cashier, float));
+            }
+            Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::Print(job) => {
+                let spool = self.settings.paths.spool_dir();
+                tokio::spawn(async move {
+                    outbox
+                        .emit(shop_day::print(&configured, &spool, job).await)
+                        .await;
+                });
+            }
         }
+    }
+
+    fn spawn_shifts(&self, call: ShiftCall) {
+        let (configured, outbox) = (self.configured(), self.outbox.clone());
+        tokio::spawn(async move { outbox.emit(shop_day::shifts(&configured, call).await).await });
     }
 
     fn pay(&mut self, request: PaymentRequest) {

@@ -48,6 +48,11 @@ pub fn world_with(
     build_world(timeouts, policy, Config::default(), before_start)
 }
 
+/// A window on a test sandbox with `config` in force (a printer, a shop name…).
+pub fn world_with_config(config: Config) -> World {
+    build_world(super::TIMEOUTS, FAST, config, |_, _| {})
+}
+
 /// A window whose till pushes to the store ledger at `store_url`.
 pub fn world_with_store(store_url: &str) -> World {
     let config = Config {

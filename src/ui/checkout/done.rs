@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use egui::{Align, Key, Layout, RichText, Ui};
 
-use super::{CheckoutState, RESULT_GUARD, consume};
+use super::{Action, CheckoutInfo, CheckoutState, RESULT_GUARD, consume};
 use crate::gateway::MethodKind;
 use crate::i18n::{Lang, Localized, tr};
 use crate::ledger::OrderRecord;
@@ -17,10 +17,16 @@ pub(super) fn done_ui(
     state: &mut CheckoutState,
     order: &OrderRecord,
     since: Instant,
+    info: &CheckoutInfo,
     lang: Lang,
-) {
+) -> Option<Action> {
     let ready = since.elapsed() >= RESULT_GUARD;
     let next = consume(ui, Key::Enter) | consume(ui, Key::Escape);
+    let mut action = None;
+    let printable = info.has_printer && order.status == OrderStatus::Paid;
+    if consume(ui, Key::F9) && printable {
+        action = Some(Action::Print(order.order_no.clone()));
+    }
     if !ready {
         ui.ctx().request_repaint_after(RESULT_GUARD);
     }
@@ -41,7 +47,7 @@ pub(super) fn done_ui(
         .is_some_and(|c| c.is_ascii_digit() || c == '.' || c.is_numeric())
     {
         state.start_sale(&typed);
-        return;
+        return action;
     }
     let (headline, detail) = result_text(order, lang);
     ui.add_space(theme::GAP * 2.0);
@@ -88,6 +94,19 @@ pub(super) fn done_ui(
                 .color(theme::MUTED),
             );
         }
+        if printable {
+            if info.printed.as_deref() == Some(order.order_no.as_str()) {
+                ui.label(
+                    RichText::new(tr(lang, "小票已打印", "Receipt printed")).color(theme::MUTED),
+                );
+            }
+            if ui
+                .button(tr(lang, "打印小票 (F9)", "Print receipt (F9)"))
+                .clicked()
+            {
+                action = Some(Action::Print(order.order_no.clone()));
+            }
+        }
         ui.add_space(theme::GAP);
         let clicked = ui
             .button(
@@ -99,6 +118,7 @@ pub(super) fn done_ui(
             state.start_sale("");
         }
     });
+    action
 }
 
 fn result_text(order: &OrderRecord, lang: Lang) -> (String, Option<String>) {

@@ -40,9 +40,11 @@ pub(super) fn entering_ui(
     }
 
     ui.add_space(theme::GAP);
+    let mut go_to_shifts = false;
     centred_column(ui, |ui| {
         health_ui(ui, info, lang);
         store_ui(ui, info, lang);
+        go_to_shifts = shift_line_ui(ui, info, lang);
         ui.label(
             RichText::new(tr(lang, "收款金额", "Amount"))
                 .font(theme::font(theme::BODY_TEXT))
@@ -96,7 +98,37 @@ pub(super) fn entering_ui(
             .color(theme::MUTED),
         );
     });
+    if go_to_shifts {
+        return Some(Action::Shifts);
+    }
     submit.and_then(|submit| charge(state, info, submit))
+}
+
+/// Whose shift the sales go into; with none open, a way to open one. True when clicked.
+fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> bool {
+    match &info.shift {
+        Some(cashier) => {
+            ui.label(
+                RichText::new(format!("{}：{cashier}", tr(lang, "当班收银员", "On shift")))
+                    .color(theme::MUTED),
+            );
+            false
+        }
+        None => {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "未开班：收款将记入“默认”班次",
+                        "No shift open: sales go into “默认” (default)",
+                    ))
+                    .color(theme::UNKNOWN),
+                );
+                ui.button(tr(lang, "开班", "Open a shift")).clicked()
+            })
+            .inner
+        }
+    }
 }
 
 /// What Enter (or a scanner's burst and its Enter) does with the amount shown.

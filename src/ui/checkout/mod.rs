@@ -86,6 +86,12 @@ pub struct CheckoutInfo {
     pub store: Option<crate::store::StoreStatus>,
     /// The zone times are shown in.
     pub offset: chrono::FixedOffset,
+    /// The open shift's cashier; `None` when no shift is open.
+    pub shift: Option<String>,
+    /// Whether a printer is set (the result offers F9 打印小票).
+    pub has_printer: bool,
+    /// The order whose receipt last went to the printer.
+    pub printed: Option<String>,
 }
 
 impl CheckoutInfo {
@@ -179,6 +185,10 @@ pub enum Action {
     SimulatePay(String),
     /// Write a cash sale: the amount, and what the customer handed over.
     Cash(Money, Money),
+    /// Print this order's receipt.
+    Print(String),
+    /// Go to the shift screen (开班).
+    Shifts,
 }
 
 /// The checkout's state.
@@ -309,10 +319,7 @@ pub fn checkout_ui(
         Phase::Tendering { amount } => cash::tendering_ui(ui, state, amount, lang),
         Phase::AwaitingCode { amount } => code::awaiting_code_ui(ui, state, amount, lang),
         Phase::Paying(paying) => paying::paying_ui(ui, state, &paying, info, lang, qr),
-        Phase::Done(order, since) => {
-            done::done_ui(ui, state, &order, since, lang);
-            None
-        }
+        Phase::Done(order, since) => done::done_ui(ui, state, &order, since, info, lang),
     }
 }
 

@@ -1,0 +1,380 @@
+//! 交班: the shift screen. Open a shift (the cashier's name, the float in the drawer) before the
+//! first sale; watch its report build up; count the drawer and close it (a second press confirms:
+//! a closed shift is never edited); read and reprint past shifts' reports as they were closed.
+//!
+//! The report on screen and the one printed come from one list of rows
+//! ([`crate::receipt::slip::shift_rows`]), so the screen says what the paper says.
+
+use chrono::FixedOffset;
+use egui::{RichText, Ui};
+
+use super::backend::{Problem, ShiftView};
+use super::theme;
+use crate::i18n::{Lang, Localized, tr};
+use crate::ledger::ShiftReport;
+use crate::money::Money;
+use crate::payment::cash::parse_cash;
+use crate::receipt::slip::{ReportRow, shift_rows, signed_yuan};
+
+/// The shift screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct ShiftState {
+    /// The shifts as last loaded.
+    pub view: Option<ShiftView>,
+    /// 收银员, typed.
+    pub cashier: String,
+    /// 备用金, typed.
+    pub float: String,
+    /// 实点现金, typed.
+    pub counted: String,
+    /// The count waiting for 确认交班.
+    pub confirming: Option<Money>,
+    /// Why the last open or close was refused (or the amount typed is wrong).
+    pub problem: Option<Problem>,
+    /// The name field takes the cursor when the screen next shows with no shift open.
+    pub focus_name: bool,
+}
+
+impl ShiftState {
+    /// Takes the worker's answer: the new view, or why it was refused.
+    pub fn on_view(&mut self, view: Result<ShiftView, Problem>) {
+        match view {
+            Ok(view) => {
+                if view.open.is_none() && self.view.as_ref().is_some_and(|v| v.open.is_some()) {
+                    // Just closed: the next shift starts from an empty form.
+                    self.counted.clear();
+                    self.cashier.clear();
+                    self.float.clear();
+                }
+                self.confirming = None;
+                self.problem = None;
+                self.view = Some(view);
+            }
+            Err(problem) => {
+                self.confirming = None;
+                self.problem = Some(problem);
+            }
+        }
+    }
+}
+
+/// What the shift screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum ShiftAction {
+    /// Open a shift.
+    Open(String, Money),
+    /// Close the open shift with this count.
+    Close(Money),
+    /// Read a past shift's report.
+    Read(i64),
+    /// Print a shift's report.
+    Print(i64),
+}
+
+/// Draws the shift screen.
+pub fn shift_ui(
+    ui: &mut Ui,
+    state: &mut ShiftState,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    let Some(view) = state.view.clone() else {
+        ui.label(tr(lang, "正在读取班次…", "Loading shifts…"));
+        return None;
+    };
+    let mut action = None;
+    ui.columns(2, |columns| {
+        egui::ScrollArea::vertical()
+            .id_salt("current-shift")
+            .show(&mut columns[0], |ui| {
+                action = match &view.open {
+                    Some(report) => open_shift_ui(ui, state, report, offset, lang),
+                    None => no_shift_ui(ui, state, lang),
+                };
+            });
+        egui::ScrollArea::vertical()
+            .id_salt("past-shifts")
+            .show(&mut columns[1], |ui| {
+                if let Some(past) = past_shifts_ui(ui, &view, offset, lang) {
+                    action = Some(past);
+                }
+            });
+    });
+    action
+}
+
+/// No shift open: the form that opens one.
+fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftAction> {
+    ui.heading(tr(lang, "开班", "Open a shift"));
+    ui.label(
+        RichText::new(tr(
+            lang,
+            "开班后，收款都记入本班；不开班直接收款会记入“默认”班次。",
+            "Sales go into the open shift; selling with none open opens “默认” (default).",
+        ))
+        .color(theme::MUTED),
+    );
+    ui.add_space(theme::GAP);
+    let mut submit = false;
+    egui::Grid::new("open-shift")
+        .num_columns(2)
+        .spacing([theme::GAP, theme::GAP])
+        .show(ui, |ui| {
+            ui.label(tr(lang, "收银员", "Cashier"));
+            let name = ui.add(
+                egui::TextEdit::singleline(&mut state.cashier)
+                    .hint_text(tr(lang, "姓名", "Name"))
+                    .desired_width(200.0),
+            );
+            if std::mem::take(&mut state.focus_name) {
+                name.request_focus();
+            }
+            ui.end_row();
+            ui.label(tr(lang, "备用金", "Float"));
+            let float = ui.add(
+                egui::TextEdit::singleline(&mut state.float)
+                    .hint_text("0.00")
+                    .desired_width(200.0),
+            );
+            submit |= float.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.end_row();
+        });
+    ui.add_space(theme::GAP);
+    submit |= ui
+        .button(
+            RichText::new(tr(lang, "开班 (Enter)", "Open (Enter)"))
+                .font(theme::font(theme::LARGE_TEXT)),
+        )
+        .clicked();
+    problem_ui(ui, state.problem.as_ref(), lang);
+    if !submit {
+        return None;
+    }
+    let float = if state.float.trim().is_empty() {
+        "0"
+    } else {
+        &state.float
+    };
+    match parse_cash(float) {
+        Ok(float) => Some(ShiftAction::Open(state.cashier.trim().to_owned(), float)),
+        Err(error) => {
+            state.problem = Some(Problem::Amount(error));
+            None
+        }
+    }
+}
+
+/// The open shift: its report so far, the count and 交班.
+fn open_shift_ui(
+    ui: &mut Ui,
+    state: &mut ShiftState,
+    report: &ShiftReport,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    ui.heading(format!(
+        "{} · {}",
+        tr(lang, "当前班次", "Current shift"),
+        report.cashier
+    ));
+    report_ui(ui, "open-report", report, offset, lang);
+    ui.add_space(theme::GAP);
+    ui.separator();
+    let mut action = close_ui(ui, state, report, lang);
+    if ui
+        .button(tr(lang, "打印本班报表", "Print report so far"))
+        .clicked()
+    {
+        action = Some(ShiftAction::Print(report.shift));
+    }
+    problem_ui(ui, state.problem.as_ref(), lang);
+    action
+}
+
+/// 实点现金, the difference as it is typed, 交班 and its confirmation.
+fn close_ui(
+    ui: &mut Ui,
+    state: &mut ShiftState,
+    report: &ShiftReport,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "实点现金", "Cash counted"));
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut state.counted)
+                .hint_text("0.00")
+                .desired_width(140.0),
+        );
+        if field.changed() {
+            state.confirming = None;
+        }
+    });
+    let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
+    match &counted {
+        Some(Ok(counted)) => {
+            let difference = Money::from_li(counted.li() - report.cash_expected.li());
+            ui.label(
+                RichText::new(format!(
+                    "{} {} · {} {}",
+                    tr(lang, "应有现金", "Expected"),
+                    report.cash_expected,
+                    tr(lang, "差额", "Difference"),
+                    signed_yuan(difference)
+                ))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(if difference == Money::ZERO {
+                    theme::PAID
+                } else {
+                    theme::UNKNOWN
+                }),
+            );
+        }
+        Some(Err(error)) => {
+            ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
+        }
+        None => {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "数一数钱箱里的现金，填在上面",
+                    "Count the drawer and type it above",
+                ))
+                .color(theme::MUTED),
+            );
+        }
+    }
+    ui.add_space(theme::GAP);
+    match (state.confirming, &counted) {
+        (Some(confirmed), _) => {
+            ui.label(
+                RichText::new(format!(
+                    "{} {confirmed}",
+                    tr(
+                        lang,
+                        "确认交班？交班后本班报表不能再改。实点现金",
+                        "Close the shift? Its report cannot change after. Counted"
+                    )
+                ))
+                .color(theme::UNKNOWN),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .button(RichText::new(tr(lang, "确认交班", "Close shift")).strong())
+                    .clicked()
+                {
+                    action = Some(ShiftAction::Close(confirmed));
+                }
+                if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                    state.confirming = None;
+                }
+            });
+        }
+        (None, Some(Ok(counted))) => {
+            if ui
+                .button(
+                    RichText::new(tr(lang, "交班 · 结束本班", "Close shift…"))
+                        .font(theme::font(theme::LARGE_TEXT)),
+                )
+                .clicked()
+            {
+                state.confirming = Some(*counted);
+            }
+        }
+        (None, _) => {
+            ui.add_enabled(
+                false,
+                egui::Button::new(
+                    RichText::new(tr(lang, "交班 · 结束本班", "Close shift…"))
+                        .font(theme::font(theme::LARGE_TEXT)),
+                ),
+            );
+        }
+    }
+    action
+}
+
+/// The latest shifts, and the one being read.
+fn past_shifts_ui(
+    ui: &mut Ui,
+    view: &ShiftView,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    let mut action = None;
+    if let Some(past) = &view.past {
+        ui.heading(if past.closed_at.is_some() {
+            tr(lang, "交班报表", "Closing report")
+        } else {
+            tr(lang, "班次报表（未交班）", "Shift report (open)")
+        });
+        report_ui(ui, "past-report", past, offset, lang);
+        if ui
+            .button(tr(lang, "打印 / 重打", "Print / reprint"))
+            .clicked()
+        {
+            action = Some(ShiftAction::Print(past.shift));
+        }
+        ui.separator();
+    }
+    ui.heading(tr(lang, "最近班次", "Recent shifts"));
+    egui::Grid::new("recent-shifts")
+        .num_columns(4)
+        .striped(true)
+        .spacing([theme::GAP, 4.0])
+        .show(ui, |ui| {
+            for shift in &view.recent {
+                ui.label(format!("#{}", shift.id));
+                ui.label(&shift.cashier);
+                let opened = shift.opened_at.with_timezone(&offset).format("%m-%d %H:%M");
+                let closed = shift.closed_at.map_or_else(
+                    || tr(lang, "未交班", "open").to_owned(),
+                    |closed| {
+                        closed
+                            .with_timezone(&offset)
+                            .format("%m-%d %H:%M")
+                            .to_string()
+                    },
+                );
+                ui.label(format!("{opened} → {closed}"));
+                if shift.closed_at.is_some() && ui.button(tr(lang, "查看", "Read")).clicked() {
+                    action = Some(ShiftAction::Read(shift.id));
+                }
+                ui.end_row();
+            }
+        });
+    action
+}
+
+/// A report's rows, in the cashier's language.
+fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, lang: Lang) {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([theme::GAP * 2.0, 2.0])
+        .show(ui, |ui| {
+            for row in shift_rows(report, offset) {
+                match row {
+                    ReportRow::Pair { zh, en, value } => {
+                        ui.label(if lang == Lang::Zh { zh } else { en });
+                        ui.label(RichText::new(value).strong());
+                    }
+                    ReportRow::Item(order_no) => {
+                        ui.label(RichText::new(format!("  {order_no}")).color(theme::UNKNOWN));
+                        ui.label("");
+                    }
+                    ReportRow::Rule => {
+                        ui.separator();
+                        ui.separator();
+                    }
+                }
+                ui.end_row();
+            }
+        });
+}
+
+fn problem_ui(ui: &mut Ui, problem: Option<&Problem>, lang: Lang) {
+    if let Some(problem) = problem {
+        ui.label(RichText::new(problem.message(lang)).color(theme::FAILED));
+    }
+}

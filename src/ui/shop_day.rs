@@ -1,0 +1,123 @@
+//! The worker's tasks for the shop's day: shifts (open, close, read) and printing slips. Each runs
+//! on its own task like every other worker job; the ledger is reached through the blocking pool
+//! and the printer through the spool, so a printer that is off never holds up a sale.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::backend::{PrintJob, PrintNote, Problem, ShiftView, UiEvent};
+use crate::ledger::{Ledger, LedgerError, ShiftError};
+use crate::money::Money;
+use crate::receipt::printer::address_of;
+use crate::receipt::slip::{order_slip, shift_slip};
+use crate::receipt::{Paper, PrintQueue, escpos};
+use crate::setup::Configured;
+
+/// How many past shifts the shift screen lists.
+const RECENT_SHIFTS: u32 = 20;
+
+/// What a shift command asks of the ledger.
+#[derive(Debug, Clone)]
+pub enum ShiftCall {
+    /// Only read: the open shift, and `Some(id)`'s report.
+    Load(Option<i64>),
+    /// Open one for this cashier with this float.
+    Open(String, Money),
+    /// Close the open one with this cash counted.
+    Close(Money),
+}
+
+/// Runs `call` and says how the shifts stand after it.
+pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
+    let view = configured
+        .ledger()
+        .run(move |ledger| {
+            let now = Utc::now();
+            let past = match call {
+                ShiftCall::Load(None) => None,
+                ShiftCall::Load(Some(id)) => Some(ledger.shift_report(Some(id), now)?),
+                ShiftCall::Open(cashier, float) => {
+                    ledger.open_shift(&cashier, float, now)?;
+                    None
+                }
+                ShiftCall::Close(counted) => Some(ledger.close_shift(counted, now)?),
+            };
+            view(ledger, past, now)
+        })
+        .await;
+    UiEvent::Shifts(
+        view.map(Box::new)
+            .map_err(|error| Problem::Shift(Arc::new(error))),
+    )
+}
+
+fn view(
+    ledger: &Ledger,
+    past: Option<crate::ledger::ShiftReport>,
+    now: chrono::DateTime<Utc>,
+) -> Result<ShiftView, ShiftError> {
+    let open = match ledger.shift_report(None, now) {
+        Ok(report) => Some(report),
+        Err(ShiftError::NoneOpen) => None,
+        Err(error) => return Err(error),
+    };
+    Ok(ShiftView {
+        open,
+        past,
+        recent: ledger.recent_shifts(RECENT_SHIFTS)?,
+    })
+}
+
+/// Prints `job` as `configured` says (its printer, paper and shop name), spooling in `spool`.
+pub async fn print(configured: &Configured, spool: &Path, job: PrintJob) -> UiEvent {
+    let queue = PrintQueue::new(spool);
+    let result = send(configured, &queue, &job).await;
+    UiEvent::Printed(PrintNote {
+        job,
+        result,
+        waiting: queue.waiting().await,
+    })
+}
+
+/// Spools `job`'s slip and sends everything waiting; how many slips went out.
+async fn send(
+    configured: &Configured,
+    queue: &PrintQueue,
+    job: &PrintJob,
+) -> Result<usize, Problem> {
+    if *job == PrintJob::Count {
+        return Ok(0);
+    }
+    let config = &configured.config;
+    let address = address_of(config.printer.as_ref(), None).map_err(Problem::Print)?;
+    let paper = config.printer.as_ref().map_or(Paper::Mm58, |p| p.width);
+    let (shop, offset) = (config.shop.name.clone(), config.history.offset());
+    let slip = match job.clone() {
+        PrintJob::Sale(order_no) => {
+            let wanted = order_no.clone();
+            let order = configured
+                .ledger()
+                .run(move |ledger| ledger.order(&wanted))
+                .await?
+                .ok_or(Problem::from(LedgerError::NoSuchOrder(order_no)))?;
+            order_slip(&shop, &order, offset, paper)
+        }
+        PrintJob::Shift(id) => {
+            let report = configured
+                .ledger()
+                .run(move |ledger| ledger.shift_report(Some(id), Utc::now()))
+                .await
+                .map_err(|error| Problem::Shift(Arc::new(error)))?;
+            shift_slip(&shop, &report, offset, paper)
+        }
+        PrintJob::Waiting | PrintJob::Count => {
+            return queue.flush(&address).await.map_err(Problem::Print);
+        }
+    };
+    queue
+        .print(&address, &escpos::encode(&slip))
+        .await
+        .map_err(Problem::Print)
+}

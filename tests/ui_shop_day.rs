@@ -1,0 +1,192 @@
+//! The shop's day in the window (kittest): a shift opened with the cashier's name and float,
+//! sales in it, the drawer counted and the shift closed (a second press confirms), its report
+//! read back as closed; receipts printed after a sale, on F9 and from history, waiting with the
+//! reason shown while the printer is off, and sent by 重试打印.
+
+mod common;
+
+use cashier::config::Config;
+use cashier::receipt::{Paper, PrinterConfig};
+use common::window::{World, set_field, world, world_with_config};
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+fn cash_sale(world: &mut World, amount: &str, tendered: &str) {
+    world.type_amount(amount);
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("现金应收");
+    world.type_amount(tendered);
+    world.press(egui::Key::Enter);
+    world.wait_for("支付成功");
+}
+
+#[test]
+fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
+    let mut world = world();
+    world.wait_for("未开班：收款将记入“默认”班次");
+    world.harness.get_by_label("开班").click();
+    world.wait_for("开班 (Enter)");
+
+    // Bad input first: nothing is opened.
+    set_field(&mut world, Role::TextInput, 1, "abc");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("金额格式不正确");
+    set_field(&mut world, Role::TextInput, 1, "200");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("收银员姓名应为 1 到 32 个字");
+    assert!(
+        world
+            .ledger
+            .lock()
+            .open_shift_now()
+            .expect("read")
+            .is_none()
+    );
+
+    set_field(&mut world, Role::TextInput, 0, "张三");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("当前班次 · 张三");
+    // The float, and the cash expected with no sale yet.
+    assert_eq!(
+        world
+            .harness
+            .query_all_by_label_contains("￥200.00")
+            .count(),
+        2
+    );
+
+    world.harness.get_by_label("收银").click();
+    world.wait_for("当班收银员：张三");
+    cash_sale(&mut world, "12.30", "20");
+    world.new_sale();
+
+    world.harness.get_by_label("交班").click();
+    world.wait_for("现金 1 笔");
+    world.wait_for("￥212.30");
+    // The count as typed: the difference shows before anything is closed.
+    set_field(&mut world, Role::TextInput, 0, "212.00");
+    world.wait_for("差额 -￥0.30");
+    world.harness.get_by_label("交班 · 结束本班").click();
+    world.wait_for("确认交班？");
+    assert!(
+        world
+            .ledger
+            .lock()
+            .open_shift_now()
+            .expect("read")
+            .is_some(),
+        "one press does not close a shift"
+    );
+    world.harness.get_by_label("确认交班").click();
+    world.wait_for("交班报表");
+    world.wait_for("实点现金");
+    world.wait_for("-￥0.30");
+    world.wait_for("开班 (Enter)");
+    let ledger = world.ledger.lock();
+    assert!(ledger.open_shift_now().expect("read").is_none());
+    let kept = ledger
+        .shift_report(Some(1), chrono::Utc::now())
+        .expect("kept");
+    drop(ledger);
+    assert_eq!(
+        kept.cash_counted,
+        Some(cashier::money::Money::from_fen(21_200))
+    );
+    assert_eq!(kept.difference, Some(cashier::money::Money::from_fen(-30)));
+
+    // The next sale with no shift open goes into 默认, and the checkout says so.
+    world.harness.get_by_label("收银").click();
+    world.wait_for("未开班");
+    cash_sale(&mut world, "1", "1");
+    world.new_sale();
+    world.wait_for("当班收银员：默认");
+}
+
+fn printer_world(paper: &std::path::Path) -> World {
+    world_with_config(Config {
+        printer: Some(PrinterConfig {
+            address: format!("file:{}", paper.display()),
+            width: Paper::Mm58,
+            auto_print: true,
+        }),
+        shop: cashier::receipt::ShopConfig {
+            name: "好邻居便利店".to_owned(),
+        },
+        ..Config::default()
+    })
+}
+
+fn printed(paper: &std::path::Path) -> cashier::receipt::decode::Printed {
+    let bytes = std::fs::read(paper).expect("the printer got bytes");
+    cashier::receipt::decode::decode(&bytes).expect("ESC/POS the decoder knows")
+}
+
+#[test]
+fn a_paid_sale_prints_its_receipt_and_a_printer_that_is_off_keeps_it_waiting() {
+    let room = tempfile::tempdir().expect("temp dir");
+    // The printer's "device" is in a folder that does not exist yet: the printer is off.
+    let paper = room.path().join("printer").join("paper.bin");
+    let mut world = printer_world(&paper);
+    cash_sale(&mut world, "5", "");
+    world.wait_for("打印机无法连接");
+    world.wait_for("1 张小票等待打印");
+    assert_eq!(
+        world.order_count(),
+        1,
+        "the sale is in the ledger all the same"
+    );
+
+    // The printer comes back; 重试打印 sends what waits.
+    std::fs::create_dir_all(paper.parent().expect("folder")).expect("printer on");
+    world.harness.get_by_label("重试打印").click();
+    wait_until(&mut world, "the waiting slip is sent", |world| {
+        world
+            .harness
+            .query_by_label_contains("张小票等待打印")
+            .is_none()
+    });
+    let slip = printed(&paper);
+    let lines = slip.plain_lines();
+    assert!(
+        lines.iter().any(|l| l.contains("好邻居便利店")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("收款小票")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("￥5.00")), "{lines:?}");
+    assert_eq!(slip.cuts, 1);
+
+    // F9 on the result prints it again; so does 重打小票 in history.
+    world.press(egui::Key::F9);
+    world.harness.run_steps(5);
+    wait_for_cuts(&mut world, &paper, 2);
+    world.new_sale();
+    world.harness.get_by_label("销售记录").click();
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let order_no = world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 1)
+        .expect("read")[0]
+        .order_no
+        .clone();
+    world.wait_for(&order_no);
+    world.harness.get_by_label(&order_no).click();
+    world.wait_for("重打小票");
+    world.harness.get_by_label("重打小票").click();
+    wait_for_cuts(&mut world, &paper, 3);
+}
+
+fn wait_for_cuts(world: &mut World, paper: &std::path::Path, cuts: usize) {
+    wait_until(world, "slips printed", |_| printed(paper).cuts >= cuts);
+}
+
+/// Steps frames until `done`, or fails after 10 s saying `what`.
+fn wait_until(world: &mut World, what: &str, done: impl Fn(&mut World) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done(world) {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
