@@ -52,6 +52,16 @@ fn main() {
     report("30 days of daily totals", 50, || {
         ledger.daily_totals(day, 30, offset).expect("chart");
     });
+    let shift = busy_shift(&mut ledger, &path, day);
+    report(
+        &format!("a shift's report so far ({} orders)", totals.count),
+        RUNS,
+        || {
+            ledger
+                .shift_report(Some(shift), Utc::now())
+                .expect("report");
+        },
+    );
     let draft = OrderDraft {
         provider: Provider::Qht,
         merchant_id: "M1".into(),
@@ -64,6 +74,25 @@ fn main() {
     report("insert + durable commit of one order", RUNS, || {
         ledger.create_order(&draft, Utc::now()).expect("insert");
     });
+}
+
+/// The open shift holding every order of `day` (a busy day's shift), made on the first run.
+fn busy_shift(ledger: &mut Ledger, path: &Path, day: NaiveDate) -> i64 {
+    if let Some(open) = ledger.open_shift_now().expect("read") {
+        return open.id;
+    }
+    let (from_ms, to_ms) = cashier::ledger::day_range_ms(day, cst());
+    let opened = Utc.timestamp_millis_opt(from_ms).single().expect("valid");
+    let shift = ledger
+        .open_shift("张三", Money::from_yuan(200), opened)
+        .expect("opens");
+    let conn = Connection::open(path).expect("open");
+    conn.execute(
+        "UPDATE orders SET shift_id = ?1 WHERE created_at_ms >= ?2 AND created_at_ms < ?3",
+        params![shift.id, from_ms, to_ms],
+    )
+    .expect("assign");
+    shift.id
 }
 
 fn is_built(path: &Path) -> bool {

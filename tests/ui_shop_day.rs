@@ -49,10 +49,7 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     world.wait_for("当前班次 · 张三");
     // The float, and the cash expected with no sale yet.
     assert_eq!(
-        world
-            .harness
-            .query_all_by_label_contains("￥200.00")
-            .count(),
+        world.harness.query_all_by_label_contains("¥200.00").count(),
         2
     );
 
@@ -63,10 +60,10 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
 
     world.harness.get_by_label("交班").click();
     world.wait_for("现金 1 笔");
-    world.wait_for("￥212.30");
+    world.wait_for("¥212.30");
     // The count as typed: the difference shows before anything is closed.
     set_field(&mut world, Role::TextInput, 0, "212.00");
-    world.wait_for("差额 -￥0.30");
+    world.wait_for("差额 -¥0.30");
     world.harness.get_by_label("交班 · 结束本班").click();
     world.wait_for("确认交班？");
     assert!(
@@ -81,7 +78,7 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     world.harness.get_by_label("确认交班").click();
     world.wait_for("交班报表");
     world.wait_for("实点现金");
-    world.wait_for("-￥0.30");
+    world.wait_for("-¥0.30");
     world.wait_for("开班 (Enter)");
     let ledger = world.ledger.lock();
     assert!(ledger.open_shift_now().expect("read").is_none());

@@ -298,12 +298,13 @@ fn late_payments(
     shift: &Shift,
     end: DateTime<Utc>,
 ) -> rusqlite::Result<Vec<LatePayment>> {
+    // Sorted here, not by SQL: an ORDER BY makes SQLite walk every order by its number instead
+    // of the few late ones through `orders_late` (139 ms instead of 0.05 ms on a million orders).
     let mut statement = conn.prepare_cached(
         "SELECT o.order_no, o.method, o.paid_li, o.shift_id FROM orders o
          WHERE o.late = 1 AND o.status = 'paid' AND o.shift_id IS NOT ?1
            AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id
-                       AND e.to_status = 'paid' AND e.at_ms >= ?2 AND e.at_ms < ?3)
-         ORDER BY o.order_no",
+                       AND e.to_status = 'paid' AND e.at_ms >= ?2 AND e.at_ms < ?3)",
     )?;
     let rows = statement.query_map(params![shift.id, ms(shift.opened_at), ms(end)], |row| {
         let method: String = row.get(1)?;
@@ -315,7 +316,9 @@ fn late_payments(
             sold_in_shift: row.get(3)?,
         })
     })?;
-    rows.collect()
+    let mut late: Vec<LatePayment> = rows.collect::<rusqlite::Result<_>>()?;
+    late.sort_by(|a, b| a.order_no.cmp(&b.order_no));
+    Ok(late)
 }
 
 impl Ledger {

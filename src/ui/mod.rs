@@ -471,7 +471,7 @@ impl CashierApp {
             )),
             Screen::Unresolved => self.send(Command::LoadUnresolved),
             Screen::Shift => {
-                self.shift.focus_name = true;
+                self.shift.focus_form = true;
                 self.send(Command::LoadShifts(None));
             }
             Screen::Checkout | Screen::Settings => {}

@@ -31,8 +31,9 @@ pub struct ShiftState {
     pub confirming: Option<Money>,
     /// Why the last open or close was refused (or the amount typed is wrong).
     pub problem: Option<Problem>,
-    /// The name field takes the cursor when the screen next shows with no shift open.
-    pub focus_name: bool,
+    /// The form's first field (the name, or the count when a shift is open) takes the cursor
+    /// when the screen next shows.
+    pub focus_form: bool,
 }
 
 impl ShiftState {
@@ -41,10 +42,15 @@ impl ShiftState {
         match view {
             Ok(view) => {
                 if view.open.is_none() && self.view.as_ref().is_some_and(|v| v.open.is_some()) {
-                    // Just closed: the next shift starts from an empty form.
+                    // Just closed: the next shift starts from an empty form, cursor in the name.
                     self.counted.clear();
                     self.cashier.clear();
                     self.float.clear();
+                    self.focus_form = true;
+                }
+                if view.open.is_some() && self.view.as_ref().is_some_and(|v| v.open.is_none()) {
+                    // Just opened: the cursor waits in the count for the end of the shift.
+                    self.focus_form = true;
                 }
                 self.confirming = None;
                 self.problem = None;
@@ -127,7 +133,7 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
                     .hint_text(tr(lang, "姓名", "Name"))
                     .desired_width(200.0),
             );
-            if std::mem::take(&mut state.focus_name) {
+            if std::mem::take(&mut state.focus_form) {
                 name.request_focus();
             }
             ui.end_row();
@@ -210,6 +216,9 @@ fn close_ui(
         if field.changed() {
             state.confirming = None;
         }
+        if std::mem::take(&mut state.focus_form) {
+            field.request_focus();
+        }
     });
     let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
     match &counted {
@@ -221,7 +230,7 @@ fn close_ui(
                     tr(lang, "应有现金", "Expected"),
                     report.cash_expected,
                     tr(lang, "差额", "Difference"),
-                    signed_yuan(difference)
+                    signed_yuan(difference).replace('￥', "¥")
                 ))
                 .font(theme::font(theme::LARGE_TEXT))
                 .color(if difference == Money::ZERO {
@@ -357,7 +366,8 @@ fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, l
                 match row {
                     ReportRow::Pair { zh, en, value } => {
                         ui.label(if lang == Lang::Zh { zh } else { en });
-                        ui.label(RichText::new(value).strong());
+                        // The printer's full-width ￥ looks spaced out in the window's font.
+                        ui.label(RichText::new(value.replace('￥', "¥")).strong());
                     }
                     ReportRow::Item(order_no) => {
                         ui.label(RichText::new(format!("  {order_no}")).color(theme::UNKNOWN));

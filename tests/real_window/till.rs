@@ -171,13 +171,19 @@ impl Till {
 
     /// The cashier's own words on the ledger: `cashier history --json`, one object per line.
     pub fn history(&self) -> Vec<Value> {
+        self.cli(&["history", "--json"])
+    }
+
+    /// `cashier ARGS` on this till's ledger: its JSON lines.
+    pub fn cli(&self, args: &[&str]) -> Vec<Value> {
         let output = Command::new(binary())
-            .args(["history", "--json", "--sandbox-port", "0", "--data-dir"])
+            .args(args)
+            .args(["--sandbox-port", "0", "--data-dir"])
             .arg(self.data_dir.path())
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
             .output()
-            .expect("cashier history runs");
+            .expect("cashier runs");
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str(line).ok())
