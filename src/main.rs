@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    cashier::cli::init_logging();
     let args = cashier::cli::Args::parse();
     cashier::cli::run(args)
 }

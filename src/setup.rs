@@ -61,6 +61,12 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// Where the daily logs go.
+    #[must_use]
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
     /// Where slips wait for the printer (the window and the CLI share it).
     #[must_use]
     pub fn spool_dir(&self) -> PathBuf {

@@ -40,7 +40,7 @@ const EXIT_CODES: &str = "Exit status: 0 paid (or done), 1 internal error, 2 bad
 
 /// A counter-top cashier for 钱汇通 (qht) and 畅支付 (changpay), with a built-in sandbox gateway.
 #[derive(Debug, Parser)]
-#[command(version, about, after_help = EXIT_CODES)]
+#[command(version = VERSION, about, after_help = EXIT_CODES)]
 pub struct Args {
     /// The config file (TOML); by default the platform's config directory, if one is there.
     /// With no `[gateway]` the sandbox gateway is used.
@@ -132,6 +132,13 @@ pub enum Command {
         #[arg(long)]
         printer: Option<String>,
     },
+    /// Write a zip for the shop's support person: the logs, the config without its key, the
+    /// version and the ledger's counts. Prints the zip's path.
+    Diagnostics {
+        /// The folder it goes in (default: the data dir's exports folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Push this till's orders to the store database now; exit 0 when all is pushed.
     Sync {
         /// One JSON object.
@@ -213,14 +220,58 @@ pub struct ReportOutput {
 }
 
 /// Logs to stderr; `RUST_LOG` sets the level (warnings by default, so output stays clean).
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+pub fn init_logging(log_dir: Option<&std::path::Path>) -> Option<WorkerGuard> {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let stderr_filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .init();
+        .with_filter(stderr_filter);
+    // The file a support person asks for: one per day, two weeks kept, this app's info and up.
+    let (file, guard) = match log_dir.and_then(|dir| daily_log(dir).ok()) {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(tracing_subscriber::EnvFilter::new("warn,cashier=info"));
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file)
+        .try_init();
+    guard
 }
+
+/// The daily-rotated log in `dir` (`cashier.YYYY-MM-DD.log`), 14 days kept.
+fn daily_log(
+    dir: &std::path::Path,
+) -> Result<tracing_appender::rolling::RollingFileAppender, tracing_appender::rolling::InitError> {
+    tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("cashier")
+        .filename_suffix("log")
+        .max_log_files(LOG_DAYS)
+        .build(dir)
+}
+
+/// How many days of logs are kept.
+const LOG_DAYS: usize = 14;
+
+/// `cashier --version`: the version and the git revision it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CASHIER_GIT_REV"),
+    ")"
+);
+
+pub use tracing_appender::non_blocking::WorkerGuard;
 
 /// The exit status for an order that ended in `status`.
 #[must_use]
@@ -251,7 +302,14 @@ pub fn run(args: Args) -> ExitCode {
         paths.sandbox_port = args.sandbox_port;
         paths
     });
-    let spool = resolved.as_ref().map(Paths::spool_dir).unwrap_or_default();
+    let _log = init_logging(resolved.as_ref().ok().map(Paths::log_dir).as_deref());
+    // Never the arguments themselves: they may hold a customer's pay code.
+    tracing::info!(
+        version = VERSION,
+        window = args.command.is_none(),
+        "cashier started"
+    );
+    let paths = resolved.as_ref().ok().cloned();
     let Some(command) = args.command else {
         return ExitCode::from(window(&runtime, resolved));
     };
@@ -265,7 +323,11 @@ pub fn run(args: Args) -> ExitCode {
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
             Command::NotifyServer { listen } => store_cmd::notify_server(resolved, listen).await,
             command => match start(resolved).await {
-                Ok(setup) => with_setup(&setup, command, spool).await,
+                // A setup exists only when the paths resolved.
+                Ok(setup) => match &paths {
+                    Some(paths) => with_setup(&setup, command, paths).await,
+                    None => exit::ERROR,
+                },
                 Err(error) => {
                     eprintln!("{}", setup_error_text(&error));
                     match error {
@@ -280,7 +342,8 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// The commands that need the configuration in force (its gateway and ledger).
-async fn with_setup(setup: &Setup, command: Command, spool: std::path::PathBuf) -> u8 {
+async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
+    let spool = paths.spool_dir();
     match command {
         Command::Pay {
             method,
@@ -337,6 +400,19 @@ async fn with_setup(setup: &Setup, command: Command, spool: std::path::PathBuf) 
         }
         Command::Sync { json } => store_cmd::sync(setup, json).await,
         Command::Shift { action } => shift(setup, action, spool).await,
+        Command::Diagnostics { out } => {
+            let out = out.unwrap_or_else(|| paths.data_dir.join("exports"));
+            match crate::diagnostics::export(&setup.configured(), paths, &out).await {
+                Ok(zip) => {
+                    println!("{}", zip.display());
+                    exit::PAID
+                }
+                Err(error) => {
+                    eprintln!("{}", error.bilingual());
+                    exit::ERROR
+                }
+            }
+        }
         Command::Receipt { order_no, printer } => {
             let target = shift_cmd::PrintTarget {
                 address: printer,

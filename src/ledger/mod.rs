@@ -631,6 +631,24 @@ impl Ledger {
         )
     }
 
+    /// How many orders the ledger holds per status (the diagnostics zip).
+    pub fn counts_by_status(&self) -> Result<Vec<(String, i64)>, LedgerError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT status, count(*) FROM orders GROUP BY status ORDER BY status",
+        )?;
+        let counts = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(counts)
+    }
+
+    /// How many shifts the ledger holds.
+    pub fn shift_count(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM shifts", [], |row| row.get(0))?)
+    }
+
     /// What needs a person: open orders and amount mismatches, oldest first.
     pub fn unresolved(&self) -> Result<Vec<OrderRecord>, LedgerError> {
         self.select_orders(

@@ -87,10 +87,12 @@ pub async fn take_cash(
         description,
         auth_code_masked: None,
     };
-    Ok(context
+    let order = context
         .ledger
         .run(move |ledger| ledger.record_cash_sale(&draft, tendered, Utc::now()))
-        .await?)
+        .await?;
+    tracing::info!(order = %order.order_no, amount = %order.amount, %tendered, "cash sale");
+    Ok(order)
 }
 
 #[cfg(test)]

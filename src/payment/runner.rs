@@ -192,6 +192,14 @@ pub async fn run_payment(
                 .ok_or(LedgerError::NoSuchOrder(order_no))
         })
         .await?;
+    // The support log's line per sale: never the pay code (only the ledger's masked copy exists).
+    tracing::info!(
+        order = %record.order_no,
+        method = record.method.slug(),
+        amount = %record.amount,
+        status = ?record.status,
+        "payment ended"
+    );
     Ok(Outcome {
         order: record,
         shown: run.shown,

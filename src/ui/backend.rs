@@ -65,6 +65,8 @@ pub enum Command {
     CloseShift(Money),
     /// Print a slip (through the spool), or send what waits.
     Print(PrintJob),
+    /// Write the diagnostics zip into the export folder.
+    Diagnostics,
 }
 
 /// What to print.
@@ -147,6 +149,8 @@ pub enum UiEvent {
     Shifts(Result<Box<ShiftView>, Problem>),
     /// A print went out, or waits, and why.
     Printed(PrintNote),
+    /// The diagnostics zip was written (its path), or why not.
+    Diagnostics(Result<PathBuf, Problem>),
     /// Something failed that the cashier should know.
     Error(Problem),
 }
@@ -178,6 +182,8 @@ pub enum Problem {
     Amount(crate::money::AmountError),
     /// A slip was not printed (it waits, or there is no printer).
     Print(crate::receipt::PrintError),
+    /// The diagnostics zip could not be written.
+    Diagnostics(Arc<crate::diagnostics::DiagnosticsError>),
 }
 
 impl From<LedgerError> for Problem {
@@ -205,6 +211,7 @@ impl Localized for Problem {
             Problem::Shift(error) => error.message(lang),
             Problem::Amount(error) => error.message(lang),
             Problem::Print(error) => error.message(lang),
+            Problem::Diagnostics(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

@@ -215,6 +215,12 @@ impl CashierApp {
                 }
                 self.shift.on_view(view);
             }
+            UiEvent::Diagnostics(written) => {
+                self.settings.note = Some(match written {
+                    Ok(path) => SettingsNote::Diagnostics(path),
+                    Err(problem) => SettingsNote::Failed(problem),
+                });
+            }
             UiEvent::Printed(note) => {
                 if let (PrintJob::Sale(order_no), Ok(_)) = (&note.job, &note.result) {
                     self.info.printed = Some(order_no.clone());
@@ -518,6 +524,7 @@ impl CashierApp {
         match action {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
             SettingsAction::TestStore(config) => self.send(Command::TestStore(config)),
+            SettingsAction::Diagnostics => self.send(Command::Diagnostics),
             SettingsAction::Save(gateway, till_id, store) => {
                 self.save_settings(gateway.map(|gateway| *gateway), till_id, store);
             }

@@ -52,6 +52,8 @@ pub enum SettingsNote {
     Applied,
     /// Not saved, or saved but not put in force.
     Failed(Problem),
+    /// The diagnostics zip was written here.
+    Diagnostics(std::path::PathBuf),
 }
 
 /// What the settings screen asks for.
@@ -62,6 +64,8 @@ pub enum SettingsAction {
     Test(Box<GatewayConfig>),
     /// Connect to this store ledger.
     TestStore(crate::store::StoreConfig),
+    /// Write the diagnostics zip (导出诊断信息).
+    Diagnostics,
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -203,23 +207,7 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
         action = Some(store_action);
     }
     if let Some(note) = &state.note {
-        let (words, colour) = match note {
-            SettingsNote::Saved => (
-                tr(lang, "已保存，正在生效…", "Saved; applying…").to_owned(),
-                theme::MUTED,
-            ),
-            SettingsNote::Applied => (
-                tr(
-                    lang,
-                    "已保存并生效，下一笔交易起使用",
-                    "Saved and in force from the next sale",
-                )
-                .to_owned(),
-                theme::PAID,
-            ),
-            SettingsNote::Failed(problem) => (problem.message(lang), theme::FAILED),
-        };
-        ui.label(RichText::new(words).color(colour));
+        note_ui(ui, note, lang);
     }
     if let Some(path) = &state.path {
         ui.label(
@@ -231,7 +219,48 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             .color(theme::MUTED),
         );
     }
+    ui.add_space(theme::GAP);
+    if ui
+        .button(tr(lang, "导出诊断信息", "Export diagnostics"))
+        .on_hover_text(tr(
+            lang,
+            "日志、去掉密钥的配置、版本和账本统计，打包成一个 zip 交给技术支持",
+            "Logs, the config without its key, the version and ledger counts, in one zip for support",
+        ))
+        .clicked()
+    {
+        action = Some(SettingsAction::Diagnostics);
+    }
     action
+}
+
+/// What became of the last save, or where the diagnostics went.
+fn note_ui(ui: &mut Ui, note: &SettingsNote, lang: Lang) {
+    let (words, colour) = match note {
+        SettingsNote::Saved => (
+            tr(lang, "已保存，正在生效…", "Saved; applying…").to_owned(),
+            theme::MUTED,
+        ),
+        SettingsNote::Applied => (
+            tr(
+                lang,
+                "已保存并生效，下一笔交易起使用",
+                "Saved and in force from the next sale",
+            )
+            .to_owned(),
+            theme::PAID,
+        ),
+        SettingsNote::Failed(problem) => (problem.message(lang), theme::FAILED),
+        SettingsNote::Diagnostics(path) => (
+            format!(
+                "{} {}",
+                tr(lang, "诊断信息已导出：", "Diagnostics written:"),
+                path.display()
+            ),
+            theme::PAID,
+        ),
+    };
+    ui.label(RichText::new(words).color(colour));
 }
 
 /// The merchant's fields: provider, base URL, merchant id and key.

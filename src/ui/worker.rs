@@ -402,11 +402,36 @@ impl Worker {
                 });
             }
             Command::Apply(config) => self.spawn_apply(*config),
+            command @ (Command::LoadShifts(_)
+            | Command::OpenShift(..)
+            | Command::CloseShift(_)
+            | Command::Print(_)
+            | Command::Diagnostics) => self.dispatch_shop_day(command),
+        }
+    }
+
+    /// The shop's day: shifts, printing and the diagnostics zip.
+    fn dispatch_shop_day(&self, command: Command) {
+        let (configured, outbox) = (self.configured(), self.outbox.clone());
+        match command {
             Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
             Command::OpenShift(cashier, float) => {
                 self.spawn_shifts(ShiftCall::Open(cashier, float));
             }
             Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::Diagnostics => {
+                let settings = Arc::clone(&self.settings);
+                tokio::spawn(async move {
+                    let written = crate::diagnostics::export(
+                        &configured,
+                        &settings.paths,
+                        &settings.export_dir,
+                    )
+                    .await
+                    .map_err(|error| Problem::Diagnostics(Arc::new(error)));
+                    outbox.emit(UiEvent::Diagnostics(written)).await;
+                });
+            }
             Command::Print(job) => {
                 let spool = self.settings.paths.spool_dir();
                 tokio::spawn(async move {
@@ -415,6 +440,8 @@ impl Worker {
                         .await;
                 });
             }
+            // `dispatch` sends only the commands above here.
+            _ => {}
         }
     }
 
