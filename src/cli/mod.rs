@@ -74,6 +74,12 @@ pub enum Command {
         /// The customer's payment code, for bar-code methods.
         #[arg(long)]
         auth_code: Option<String>,
+        /// A bank transfer's payer: the real name (with --payer-account).
+        #[arg(long, requires = "payer_account")]
+        payer_name: Option<String>,
+        /// A bank transfer's payer: the account, or the card number for card-bank-transfer.
+        #[arg(long, requires = "payer_name")]
+        payer_account: Option<String>,
         /// Cash handed over, for `--method cash` (the amount itself by default); the change is
         /// printed.
         #[arg(long)]
@@ -348,10 +354,10 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
         Command::Pay {
             method,
             amount,
-            auth_code: _,
             tendered,
             description,
             json,
+            ..
         } if method == PayMethod::Cash.slug() => {
             pay::cash(
                 setup,
@@ -367,20 +373,20 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             method,
             amount,
             auth_code,
-            tendered: _,
+            payer_name,
+            payer_account,
             description,
             json,
+            ..
         } => {
-            pay::run(
-                setup,
-                &method,
-                &amount,
+            let sale = pay::Sale {
+                method,
+                amount,
                 auth_code,
+                payer: payer_name.zip(payer_account),
                 description,
-                json,
-                &spool,
-            )
-            .await
+            };
+            pay::run(setup, sale, json, &spool).await
         }
         Command::Query { order_no, json } => report::query(setup, &order_no, json).await,
         Command::Recover { json } => report::recover(setup, json).await,

@@ -11,17 +11,31 @@ use crate::payment::notify_listener::{self, Listener};
 use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
 use crate::setup::Setup;
 
+/// A sale as asked on the command line.
+#[derive(Debug)]
+pub struct Sale {
+    /// The method's slug.
+    pub method: String,
+    /// The amount as typed.
+    pub amount: String,
+    /// `--auth-code`.
+    pub auth_code: Option<String>,
+    /// `--payer-name` and `--payer-account`, for a bank transfer.
+    pub payer: Option<(String, String)>,
+    /// `--description`.
+    pub description: String,
+}
+
 /// Runs the payment and returns the exit status.
-pub async fn run(
-    setup: &Setup,
-    method: &str,
-    amount: &str,
-    auth_code: Option<String>,
-    description: String,
-    as_json: bool,
-    spool: &std::path::Path,
-) -> u8 {
-    let Some(method) = PayMethod::from_slug(method) else {
+pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Path) -> u8 {
+    let Sale {
+        method,
+        amount,
+        auth_code,
+        payer,
+        description,
+    } = sale;
+    let Some(method) = PayMethod::from_slug(&method) else {
         let known: Vec<_> = setup
             .context
             .gateway
@@ -39,9 +53,18 @@ pub async fn run(
         eprintln!("{reason}");
         return exit::BAD_INPUT;
     };
-    let amount = match Money::parse_charge(amount, setup.context.gateway.max_amount()) {
+    let amount = match Money::parse_charge(&amount, setup.context.gateway.max_amount()) {
         Ok(amount) => amount,
         Err(error) => return refuse(&error, as_json),
+    };
+    let payer = match payer {
+        Some((name, account)) => {
+            match crate::gateway::changpay::Payer::checked(method, &name, &account) {
+                Ok(payer) => Some(payer),
+                Err(error) => return refuse(&error, as_json),
+            }
+        }
+        None => None,
     };
     if setup.is_sandbox && !as_json {
         eprintln!(
@@ -56,7 +79,7 @@ pub async fn run(
         amount,
         description,
         auth_code,
-        payer: None,
+        payer,
     };
     let (progress_tx, mut progress_rx) = mpsc::channel(16);
     let (cancel_tx, cancel_rx) = watch::channel(false);

@@ -294,6 +294,15 @@ pub enum RequestError {
     /// A scanned payment code that is not a WeChat or Alipay code.
     #[error("付款码无效，请让顾客刷新付款码后重新扫描")]
     BadAuthCode,
+    /// The payer's name for a bank transfer is empty, too long or not a name.
+    #[error("付款人姓名应为 1 到 32 个字，不含数字")]
+    PayerName,
+    /// The payer's account for a bank transfer is empty, too long or has spaces or odd characters.
+    #[error("付款人账号应为 1 到 64 个字母、数字或符号，不含空格")]
+    PayerAccount,
+    /// The payer's bank card number is not 12 to 19 digits.
+    #[error("银行卡号应为 12 到 19 位数字")]
+    PayerCard,
 }
 
 /// How a gateway call failed.
@@ -434,6 +443,14 @@ impl Localized for RequestError {
                     "Not a valid payment code: ask the customer to refresh it and scan again"
                         .to_owned()
                 }
+                RequestError::PayerName => {
+                    "The payer's name must be 1 to 32 characters, without digits".to_owned()
+                }
+                RequestError::PayerAccount => {
+                    "The payer's account must be 1 to 64 letters, digits or symbols, no spaces"
+                        .to_owned()
+                }
+                RequestError::PayerCard => "A bank card number is 12 to 19 digits".to_owned(),
             },
         }
     }

@@ -103,7 +103,8 @@ pub struct OrderDraft {
     pub amount: Money,
     /// What is sold.
     pub description: String,
-    /// The scanned payment code, already masked.
+    /// The customer's detail, already masked: the scanned pay code, or a bank transfer's payer
+    /// (the name's first character and the account's ends).
     pub auth_code_masked: Option<String>,
 }
 
@@ -132,7 +133,7 @@ pub struct OrderRecord {
     pub gateway_order_no: Option<String>,
     /// The URL shown to the customer.
     pub shown: Option<String>,
-    /// The scanned code, masked.
+    /// The scanned code, or a bank transfer's payer, masked.
     pub auth_code_masked: Option<String>,
     /// What was sold.
     pub description: String,

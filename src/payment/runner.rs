@@ -127,10 +127,12 @@ fn validate(
     {
         return Err(RequestError::Amount(request.amount));
     }
-    if method.needs_payer() && request.payer.is_none() {
-        return Err(RequestError::Missing {
+    if method.needs_payer() {
+        // Checked again here whoever built it (the window's form, the CLI, a library caller).
+        let payer = request.payer.as_ref().ok_or(RequestError::Missing {
             field: "user_portrait_name",
-        });
+        })?;
+        Payer::checked(method, &payer.name, &payer.id)?;
     }
     Ok((method, code))
 }
@@ -257,7 +259,12 @@ impl Run<'_> {
                     method: self.method,
                     amount: self.request.amount,
                     description: self.request.description.clone(),
-                    auth_code_masked: self.auth_code.as_deref().map(mask_number),
+                    // The customer's detail, masked: the pay code, or a bank transfer's payer.
+                    auth_code_masked: self
+                        .auth_code
+                        .as_deref()
+                        .map(mask_number)
+                        .or_else(|| self.request.payer.as_ref().map(Payer::masked)),
                 };
                 let record = ledger
                     .run(move |ledger| ledger.create_order(&draft, Utc::now()))

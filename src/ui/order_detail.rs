@@ -86,7 +86,11 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
                 order.gateway_order_no.clone().unwrap_or_default(),
             ),
             (
-                tr(lang, "付款码", "Pay code"),
+                if order.method.needs_payer() {
+                    tr(lang, "付款人", "Payer")
+                } else {
+                    tr(lang, "付款码", "Pay code")
+                },
                 order.auth_code_masked.clone().unwrap_or_default(),
             ),
             (

@@ -53,6 +53,17 @@ pub fn world_with_config(config: Config) -> World {
     build_world(super::TIMEOUTS, FAST, config, |_, _| {})
 }
 
+/// A window on a test sandbox speaking `provider`'s protocol.
+pub fn world_for(provider: Provider) -> World {
+    build_world_for(
+        provider,
+        super::TIMEOUTS,
+        FAST,
+        Config::default(),
+        |_, _| {},
+    )
+}
+
 /// A window whose till pushes to the store ledger at `store_url`.
 pub fn world_with_store(store_url: &str) -> World {
     let config = Config {
@@ -65,6 +76,16 @@ pub fn world_with_store(store_url: &str) -> World {
 }
 
 fn build_world(
+    timeouts: cashier::gateway::http::Timeouts,
+    policy: PollPolicy,
+    config: Config,
+    before_start: impl FnOnce(&Sandbox, &SharedLedger),
+) -> World {
+    build_world_for(Provider::Qht, timeouts, policy, config, before_start)
+}
+
+fn build_world_for(
+    provider: Provider,
     timeouts: cashier::gateway::http::Timeouts,
     policy: PollPolicy,
     config: Config,
@@ -85,7 +106,7 @@ fn build_world(
     let ledger_file = paths.ledger_file(true);
     let ledger = SharedLedger::new(Ledger::open(&ledger_file).expect("ledger"));
     before_start(&sandbox, &ledger);
-    let gateway = cashier::config::GatewayConfig::sandbox(Provider::Qht, &sandbox.base_url())
+    let gateway = cashier::config::GatewayConfig::sandbox(provider, &sandbox.base_url())
         .build("T01", timeouts)
         .expect("gateway builds");
     let context = PaymentContext {

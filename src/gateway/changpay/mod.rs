@@ -41,13 +41,61 @@ pub struct ChangpaySettings {
     pub client_ip: String,
 }
 
-/// The payer's details the bank transfers (42, 43, 44) require.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The payer's details the bank transfers (42, 43, 44) require. Masked in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Payer {
-    /// `user_portrait_id`: the payer's account or user id.
+    /// `user_portrait_id`: the payer's account or user id (a card number for 44).
     pub id: String,
     /// `user_portrait_name`: the payer's real name.
     pub name: String,
+}
+
+impl std::fmt::Debug for Payer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Payer").field(&self.masked()).finish()
+    }
+}
+
+impl Payer {
+    /// The payer as typed for `method`, checked: a name of 1–32 characters without digits; an
+    /// account of 1–64 visible ASCII characters, or for 银行卡转账 a card number of 12–19 digits
+    /// (spaces typed between groups of digits are dropped).
+    pub fn checked(
+        method: crate::gateway::PayMethod,
+        name: &str,
+        account: &str,
+    ) -> Result<Payer, RequestError> {
+        let name = name.trim();
+        let name_ok = (1..=32).contains(&name.chars().count())
+            && !name.chars().any(|c| c.is_ascii_digit() || c.is_control());
+        if !name_ok {
+            return Err(RequestError::PayerName);
+        }
+        let account: String = account.chars().filter(|c| !c.is_whitespace()).collect();
+        if method == crate::gateway::PayMethod::CardBankTransfer {
+            if !(12..=19).contains(&account.len()) || !account.chars().all(|c| c.is_ascii_digit()) {
+                return Err(RequestError::PayerCard);
+            }
+        } else if !(1..=64).contains(&account.len())
+            || !account.chars().all(|c| c.is_ascii_graphic())
+        {
+            return Err(RequestError::PayerAccount);
+        }
+        Ok(Payer {
+            id: account,
+            name: name.to_owned(),
+        })
+    }
+
+    /// What the ledger, the screen and the logs keep of the payer: the name's first character
+    /// and the account's ends (`张** 6222********1234`).
+    #[must_use]
+    pub fn masked(&self) -> String {
+        let mut chars = self.name.chars();
+        let first = chars.next().map(String::from).unwrap_or_default();
+        let rest = "*".repeat(chars.count());
+        format!("{first}{rest} {}", crate::secret::mask_number(&self.id))
+    }
 }
 
 /// Bank card details for the quick-pay types (3, 6). Numbers are masked in `Debug`.

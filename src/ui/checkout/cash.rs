@@ -9,7 +9,6 @@ use crate::gateway::PayMethod;
 use crate::i18n::{Lang, Localized, tr};
 use crate::money::Money;
 use crate::payment::cash::{CashError, check};
-use crate::payment::state_machine::LiveStatus;
 use crate::ui::theme;
 
 pub(super) fn tendering_ui(
@@ -75,15 +74,10 @@ pub(super) fn tendering_ui(
     submit?;
     match checked {
         Ok((amount, tendered)) => {
-            state.phase = Phase::Paying(Box::new(Paying {
+            state.phase = Phase::Paying(Box::new(Paying::new(
                 amount,
-                choice: super::Choice::Method(PayMethod::Cash),
-                order_no: None,
-                display: None,
-                live: LiveStatus::Creating,
-                expires_at: None,
-                cancel_sent: false,
-            }));
+                super::Choice::Method(PayMethod::Cash),
+            )));
             Some(Action::Cash(amount, tendered))
         }
         Err(CashError::Amount(error)) => {

@@ -163,7 +163,14 @@ fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Opt
             state.phase = Phase::Tendering { amount };
             None
         }
-        (Submit::Charge, Ok(amount)) => Some(state.pay(amount, state.choice, None)),
+        (Submit::Charge, Ok(amount)) => match state.choice {
+            Choice::Method(method) if method.needs_payer() => {
+                state.amount_error = None;
+                state.phase = Phase::Payer { amount, method };
+                None
+            }
+            choice => Some(state.pay(amount, choice, None)),
+        },
         (Submit::Charge, Err(error)) => {
             state.amount_error = Some(InputError::Amount(error));
             None

@@ -10,6 +10,7 @@ mod cash;
 mod code;
 mod done;
 mod entering;
+mod payer;
 mod paying;
 
 use std::time::{Duration, Instant};
@@ -95,12 +96,12 @@ pub struct CheckoutInfo {
 }
 
 impl CheckoutInfo {
-    /// The choices `provider` offers at a till: its QR, link and transfer methods that need no
-    /// payer details, and 付款码 when it has bar-code pay.
+    /// The choices `provider` offers at a till: its QR, link and transfer methods (bank
+    /// transfers ask for the payer on a form), and 付款码 when it has bar-code pay.
     #[must_use]
     pub fn choices_for(provider: Provider) -> Vec<Choice> {
         let mut choices: Vec<Choice> = PayMethod::offered_by(provider)
-            .filter(|m| m.kind() != MethodKind::Barcode && !m.needs_payer())
+            .filter(|m| m.kind() != MethodKind::Barcode)
             .map(Choice::Method)
             .collect();
         if PayMethod::offered_by(provider).any(|m| m.kind() == MethodKind::Barcode) {
@@ -121,9 +122,27 @@ pub struct Paying {
     order_no: Option<String>,
     display: Option<PayDisplay>,
     live: LiveStatus,
+    /// A bank transfer's payer, masked.
+    payer: Option<String>,
     /// When the live wait ends (the QR's expiry, the bar-code wait's deadline).
     expires_at: Option<Instant>,
     cancel_sent: bool,
+}
+
+impl Paying {
+    /// A payment of `amount` just asked for, nothing heard yet.
+    fn new(amount: Money, choice: Choice) -> Paying {
+        Paying {
+            amount,
+            choice,
+            order_no: None,
+            display: None,
+            live: LiveStatus::Creating,
+            payer: None,
+            expires_at: None,
+            cancel_sent: false,
+        }
+    }
 }
 
 /// Where the checkout is.
@@ -135,6 +154,13 @@ pub enum Phase {
     Tendering {
         /// The amount to charge.
         amount: Money,
+    },
+    /// A bank transfer: typing the payer's name and account.
+    Payer {
+        /// The amount to charge.
+        amount: Money,
+        /// The transfer method.
+        method: PayMethod,
     },
     /// Waiting for the customer's code from the scanner (or typed).
     AwaitingCode {
@@ -198,6 +224,8 @@ pub struct CheckoutState {
     pub entry: AmountEntry,
     /// Cash: what is typed as handed over.
     tendered: AmountEntry,
+    /// A bank transfer: the payer as typed.
+    payer: payer::PayerForm,
     /// The chosen method.
     pub choice: Choice,
     /// Where it is.
@@ -214,6 +242,7 @@ impl CheckoutState {
         CheckoutState {
             entry: AmountEntry::default(),
             tendered: AmountEntry::default(),
+            payer: payer::PayerForm::default(),
             choice: info.choices.first().copied().unwrap_or(Choice::Barcode),
             phase: Phase::Entering,
             amount_error: None,
@@ -276,6 +305,22 @@ impl CheckoutState {
         self.scan = code::ScanBuffer::default();
     }
 
+    fn pay_with_payer(
+        &mut self,
+        amount: Money,
+        method: PayMethod,
+        payer: crate::gateway::changpay::Payer,
+    ) -> Action {
+        let mut action = self.pay(amount, Choice::Method(method), None);
+        if let Phase::Paying(paying) = &mut self.phase {
+            paying.payer = Some(payer.masked());
+        }
+        if let Action::Pay(request) = &mut action {
+            request.payer = Some(payer);
+        }
+        action
+    }
+
     fn pay(&mut self, amount: Money, choice: Choice, auth_code: Option<String>) -> Action {
         let method = match (choice, &auth_code) {
             (Choice::Method(method), _) => method,
@@ -285,15 +330,7 @@ impl CheckoutState {
             },
             (Choice::Barcode, None) => PayMethod::WechatBarcode,
         };
-        self.phase = Phase::Paying(Box::new(Paying {
-            amount,
-            choice: Choice::Method(method),
-            order_no: None,
-            display: None,
-            live: LiveStatus::Creating,
-            expires_at: None,
-            cancel_sent: false,
-        }));
+        self.phase = Phase::Paying(Box::new(Paying::new(amount, Choice::Method(method))));
         Action::Pay(PaymentRequest {
             method,
             amount,
@@ -312,9 +349,13 @@ pub fn checkout_ui(
     lang: Lang,
     qr: &mut QrCache,
 ) -> Option<Action> {
-    // No text field on the checkout takes keys: they are read from the events below.
-    ui.memory_mut(egui::Memory::stop_text_input);
+    // No text field on the checkout takes keys (they are read from the events below), but for
+    // the payer's form, whose name may be typed through an input method.
+    if !matches!(state.phase, Phase::Payer { .. }) {
+        ui.memory_mut(egui::Memory::stop_text_input);
+    }
     match state.phase.clone() {
+        Phase::Payer { amount, method } => payer::payer_ui(ui, state, amount, method, lang),
         Phase::Entering => entering::entering_ui(ui, state, info, lang),
         Phase::Tendering { amount } => cash::tendering_ui(ui, state, amount, lang),
         Phase::AwaitingCode { amount } => code::awaiting_code_ui(ui, state, amount, lang),

@@ -83,6 +83,12 @@ pub(super) fn paying_ui(
                         .color(theme::MUTED),
                 );
             }
+            if let Some(payer) = &paying.payer {
+                ui.label(
+                    RichText::new(format!("{} {payer}", tr(lang, "付款人", "Payer")))
+                        .color(theme::MUTED),
+                );
+            }
             ui.add_space(theme::GAP);
             if ui
                 .button(tr(lang, "停止等待 (Esc)", "Stop waiting (Esc)"))
