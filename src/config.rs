@@ -166,9 +166,11 @@ pub struct GatewayConfig {
     pub provider: Provider,
     /// Scheme, host and port only.
     pub base_url: String,
-    /// qht 商户号 or changpay `mch_id`.
+    /// qht 商户号 or changpay `mch_id`; empty only before `cashier qht-onboard` fills it in.
+    #[serde(default)]
     pub merchant_id: String,
-    /// The merchant's signing key.
+    /// The merchant's signing key; empty only before onboarding.
+    #[serde(default)]
     pub key: Secret,
     /// Where the gateway sends notifications.
     #[serde(default = "default_notify_url")]
@@ -365,11 +367,35 @@ impl Config {
             if gateway.merchant_id.is_empty() || gateway.key.is_empty() {
                 return Err(ConfigError::Invalid {
                     field: "gateway.merchant_id / key",
-                    reason: "不能为空".to_owned(),
+                    reason: "不能为空（钱汇通新商户可先用 cashier qht-onboard 进件）".to_owned(),
                 });
             }
         }
         Ok(())
+    }
+
+    /// Reads `path` for onboarding: as [`Config::load`], but a `[gateway]` may lack its merchant
+    /// id and key (they are what onboarding brings).
+    pub fn load_for_onboarding(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
+        // Checked as a full config with stand-ins for what onboarding will bring.
+        let mut standing_in = config.clone();
+        if let Some(gateway) = &mut standing_in.gateway {
+            "onboarding".clone_into(&mut gateway.merchant_id);
+            gateway.key = Secret::new("onboarding");
+        }
+        standing_in.validate()?;
+        if config.gateway.as_ref().is_some_and(|g| !g.key.is_empty()) && readable_by_others(path) {
+            return Err(ConfigError::Insecure {
+                path: path.display().to_string(),
+            });
+        }
+        Ok(config)
     }
 }
 

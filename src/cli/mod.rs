@@ -2,6 +2,7 @@
 //! re-query and ledger queries.
 
 mod json;
+mod onboard;
 mod pay;
 mod report;
 mod sandbox_cmd;
@@ -137,6 +138,17 @@ pub enum Command {
         /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
         #[arg(long)]
         printer: Option<String>,
+    },
+    /// Register a new qht merchant (个人进件) from a form; the merchant number is printed, the key
+    /// goes into the config file only. The config needs a qht [gateway] with its base URL.
+    QhtOnboard {
+        /// A flat TOML file keyed by the qht spec's own field names (the two notification
+        /// addresses may come from the config instead).
+        #[arg(long)]
+        form: PathBuf,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a zip for the shop's support person: the logs, the config without its key, the
     /// version and the ledger's counts. Prints the zip's path.
@@ -328,6 +340,10 @@ pub fn run(args: Args) -> ExitCode {
                 speedup,
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
             Command::NotifyServer { listen } => store_cmd::notify_server(resolved, listen).await,
+            Command::QhtOnboard { form, json } => {
+                let config = paths.as_ref().and_then(|paths| paths.config.clone());
+                onboard::run(config.as_deref(), &form, json).await
+            }
             command => match start(resolved).await {
                 // A setup exists only when the paths resolved.
                 Ok(setup) => match &paths {
@@ -426,7 +442,9 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             };
             shift_cmd::receipt(setup, &order_no, &target).await
         }
-        Command::Sandbox { .. } | Command::NotifyServer { .. } => exit::ERROR,
+        Command::Sandbox { .. } | Command::NotifyServer { .. } | Command::QhtOnboard { .. } => {
+            exit::ERROR
+        }
     }
 }
 
