@@ -4,22 +4,13 @@
 
 mod common;
 
+use common::cashier_in;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
 const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
-
-fn cashier(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(CASHIER)
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn entries(zip_path: &Path) -> Vec<(String, String)> {
     let file = std::fs::File::open(zip_path).expect("zip");
@@ -49,12 +40,12 @@ fn the_diagnostics_zip_has_the_logs_and_never_the_key() {
     );
     common::write_private(&dir.path().join("config.toml"), &config);
 
-    let sale = cashier(
+    let sale = cashier_in(
         dir.path(),
         &["pay", "--method", "alipay-qr", "--amount", "1.00", "--json"],
     );
     assert!(sale.status.code().is_some(), "the sale ran");
-    let cash = cashier(dir.path(), &["pay", "--method", "cash", "--amount", "2.50"]);
+    let cash = cashier_in(dir.path(), &["pay", "--method", "cash", "--amount", "2.50"]);
     assert!(
         cash.status.success(),
         "{}",
@@ -62,7 +53,7 @@ fn the_diagnostics_zip_has_the_logs_and_never_the_key() {
     );
 
     let out = dir.path().join("support");
-    let written = cashier(
+    let written = cashier_in(
         dir.path(),
         &["diagnostics", "--out", out.to_str().expect("utf-8")],
     );

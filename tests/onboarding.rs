@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::cashier_in;
 
-const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
+use std::path::Path;
+use std::process::Output;
 
 const FORM: &str = r#"
 cellphone = "13800138000"
@@ -35,17 +35,6 @@ bank_city_code = "441400"
 bank_district_code = "441427"
 "#;
 
-fn cashier(dir: &Path, args: &[&str]) -> Output {
-    Command::new(CASHIER)
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -57,7 +46,7 @@ fn text(output: &Output) -> String {
 fn onboard(dir: &Path, form: &str) -> Output {
     std::fs::write(dir.join("form.toml"), form).expect("form");
     let form_path = dir.join("form.toml");
-    cashier(
+    cashier_in(
         dir,
         &[
             "qht-onboard",
@@ -85,7 +74,7 @@ fn a_form_registers_a_merchant_whose_key_lands_only_in_the_config() {
     .expect("config");
 
     // Before: the config has no merchant, so a sale is refused with a pointer to onboarding.
-    let before = cashier(
+    let before = cashier_in(
         dir.path(),
         &["pay", "--method", "alipay-qr", "--amount", "1"],
     );
@@ -116,7 +105,7 @@ fn a_form_registers_a_merchant_whose_key_lands_only_in_the_config() {
     assert_eq!(mode & 0o777, 0o600);
 
     // The next sale is signed with the new key and the sandbox accepts it.
-    let sale = cashier(
+    let sale = cashier_in(
         dir.path(),
         &["pay", "--method", "alipay-qr", "--amount", "1", "--json"],
     );

@@ -5,29 +5,16 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
+use common::cashier_in;
 
 use cashier::gateway::Provider;
 use common::window::{set_field, world_for};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
 /// The payer's card (not the sandbox's payee card, which the transfer screen shows in full).
 const CARD: &str = "6217000010012345678";
 const MASKED: &str = "张* 6217***********5678";
-
-fn cashier(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(CASHIER)
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 #[test]
 fn the_command_line_checks_the_payer_and_keeps_it_masked() {
@@ -60,7 +47,7 @@ fn the_command_line_checks_the_payer_and_keeps_it_masked() {
         ("wechat-bank-transfer", "Zhang3", "wx_zhang", "付款人姓名"),
         ("alipay-bank-transfer", "张三", "a b\u{7}c", "付款人账号"),
     ] {
-        let refused = cashier(
+        let refused = cashier_in(
             dir.path(),
             &[
                 "pay",
@@ -79,18 +66,18 @@ fn the_command_line_checks_the_payer_and_keeps_it_masked() {
         let stderr = String::from_utf8_lossy(&refused.stderr);
         assert!(stderr.contains(says), "{method} {name} {account}: {stderr}");
     }
-    let missing = cashier(
+    let missing = cashier_in(
         dir.path(),
         &["pay", "--method", "wechat-bank-transfer", "--amount", "1"],
     );
     assert_eq!(missing.status.code(), Some(2));
-    let history = cashier(dir.path(), &["history", "--json"]);
+    let history = cashier_in(dir.path(), &["history", "--json"]);
     assert!(
         !String::from_utf8_lossy(&history.stdout).contains("order_no"),
         "nothing written for a refused payer"
     );
 
-    let sale = cashier(
+    let sale = cashier_in(
         dir.path(),
         &[
             "pay",
@@ -110,7 +97,7 @@ fn the_command_line_checks_the_payer_and_keeps_it_masked() {
         serde_json::from_str(stdout.lines().last().expect("a line")).expect("json");
     assert_eq!(last["auth_code"], MASKED, "{stdout}");
     let order_no = last["order_no"].as_str().expect("order");
-    let query = cashier(dir.path(), &["query", order_no, "--json"]);
+    let query = cashier_in(dir.path(), &["query", order_no, "--json"]);
     assert!(String::from_utf8_lossy(&query.stdout).contains(MASKED));
     for log in std::fs::read_dir(dir.path().join("data/logs")).expect("logs") {
         let text = std::fs::read_to_string(log.expect("log").path()).expect("text");

@@ -153,3 +153,15 @@ where
     let (order, ended) = result.expect("a result line");
     (order, ended - paid_at)
 }
+
+/// `cashier ARGS` on the till in `dir`: its `config.toml` and its `data` folder.
+pub fn cashier_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .output()
+        .expect("cashier runs")
+}
