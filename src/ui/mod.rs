@@ -16,6 +16,7 @@ pub mod shift;
 pub mod shop_day;
 pub mod theme;
 pub mod unresolved;
+pub mod welcome;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ use history::{HistoryAction, HistoryState, history_ui};
 use settings::{SettingsAction, SettingsNote, SettingsState, settings_ui};
 use shift::{ShiftAction, ShiftState, shift_ui};
 use unresolved::{UnresolvedAction, UnresolvedState, unresolved_ui};
+use welcome::{WelcomeAction, WelcomeState, welcome_ui};
 
 use crate::config::{Config, GatewayConfig};
 use crate::i18n::{Lang, Localized};
@@ -49,6 +51,8 @@ pub enum Screen {
     Shift,
     /// 设置.
     Settings,
+    /// The first run's setup (no config file yet).
+    Welcome,
 }
 
 impl PrinterState {
@@ -112,6 +116,9 @@ pub struct CashierApp {
     unresolved: UnresolvedState,
     settings: SettingsState,
     shift: ShiftState,
+    welcome: WelcomeState,
+    /// Set on a first run until a configuration is saved; then the checkout opens.
+    first_run: bool,
     printer: PrinterState,
     notices: Vec<Notice>,
     error: Option<Problem>,
@@ -163,6 +170,8 @@ impl CashierApp {
             )
             .with_store(gateway.config.store.as_ref()),
             shift: ShiftState::default(),
+            welcome: WelcomeState::default(),
+            first_run: false,
             printer: PrinterState::default(),
             notices: Vec::new(),
             error: None,
@@ -172,6 +181,12 @@ impl CashierApp {
             is_sandbox: gateway.is_sandbox,
             started: false,
         }
+    }
+
+    /// Shows the first run's setup instead of the checkout (no config file yet).
+    pub fn set_first_run(&mut self) {
+        self.first_run = true;
+        self.screen = Screen::Welcome;
     }
 
     /// Asks the worker for what every screen shows from the start: the open shift (the checkout
@@ -308,6 +323,10 @@ impl CashierApp {
     /// Shows what a newly applied configuration offers; a sale under way keeps its screen.
     fn use_gateway(&mut self, gateway: GatewayView) {
         self.settings.note = Some(SettingsNote::Applied);
+        if std::mem::take(&mut self.first_run) {
+            // The first configuration is saved and in force: on to the first sale.
+            self.screen = Screen::Checkout;
+        }
         let shift = self.info.shift.take();
         self.info = checkout_info(&gateway);
         self.info.shift = shift;
@@ -415,12 +434,21 @@ impl CashierApp {
                     self.on_settings(action);
                 }
             }
+            Screen::Welcome => {
+                if let Some(action) = welcome_ui(ui, &mut self.welcome, self.lang) {
+                    self.on_welcome(action);
+                }
+            }
         });
         self.notice_ui(ui);
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
+            if self.screen == Screen::Welcome {
+                ui.label(RichText::new("收银台 Cashier").strong());
+                return;
+            }
             if self.is_sandbox {
                 egui::Frame::new()
                     .fill(theme::SANDBOX_BANNER)
@@ -480,7 +508,7 @@ impl CashierApp {
                 self.shift.focus_form = true;
                 self.send(Command::LoadShifts(None));
             }
-            Screen::Checkout | Screen::Settings => {}
+            Screen::Checkout | Screen::Settings | Screen::Welcome => {}
         }
     }
 
@@ -509,6 +537,29 @@ impl CashierApp {
             HistoryAction::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
         };
         self.send(command);
+    }
+
+    fn on_welcome(&mut self, action: WelcomeAction) {
+        match action {
+            WelcomeAction::Sandbox(till_id) => {
+                self.save_settings(None, till_id, None);
+                match &self.settings.note {
+                    Some(SettingsNote::Failed(problem)) => {
+                        self.welcome.problem = Some(problem.clone());
+                    }
+                    // Saved: the sandbox is in force already, so the first sale can start now.
+                    _ => {
+                        self.first_run = false;
+                        self.screen = Screen::Checkout;
+                    }
+                }
+            }
+            WelcomeAction::RealMerchant(till_id) => {
+                self.settings.sandbox = false;
+                self.settings.till_id = till_id;
+                self.screen = Screen::Settings;
+            }
+        }
     }
 
     fn on_shift(&mut self, action: ShiftAction) {
@@ -687,7 +738,12 @@ pub fn run_window(
     setup: crate::setup::Setup,
     paths: &crate::setup::Paths,
 ) -> Result<(), eframe::Error> {
-    let app = start_app(runtime.handle(), setup, paths);
+    // No config file yet: the first run's setup opens before the checkout.
+    let first_run = paths.config.as_ref().is_none_or(|path| !path.exists());
+    let mut app = start_app(runtime.handle(), setup, paths);
+    if first_run {
+        app.set_first_run();
+    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("收银台 Cashier")
         .with_inner_size([1100.0, 720.0])

@@ -395,3 +395,24 @@ fn wait_for_report(till: &Till, what: &str, args: &[&str], done: impl Fn(&Value)
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// A machine where the cashier never ran: the window opens on the setup, Enter takes the sandbox,
+/// the config file is written (0600) and the first sale goes through — all by keyboard.
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_first_run_opens_on_the_setup_and_enter_starts_selling_on_the_sandbox() {
+    let till = Till::start_fresh(1100, 720);
+    till.screenshot("first-run.png");
+    assert!(!till.config_file().exists());
+    till.key("Return");
+    till.type_text("3");
+    till.key("Return");
+    let orders = till.wait_for_orders("the first sale", Duration::from_secs(10), |o| o.len() == 1);
+    assert_eq!(text(&orders[0], "amount"), "3.00");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(till.config_file())
+            .expect("the setup wrote the config")
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+}

@@ -39,7 +39,23 @@ impl Till {
     /// Starts Xvfb at `width`×`height` and the cashier on it, on its own sandbox, and gives its
     /// window the keyboard.
     pub fn start(width: u32, height: u32) -> Till {
+        // An empty config: a till already set up, on the sandbox (no first-run setup).
+        Till::start_with_config(width, height, Some(""))
+    }
+
+    /// As [`Till::start`] on a machine where the cashier has never run: no config file, so the
+    /// window opens on the first run's setup.
+    pub fn start_fresh(width: u32, height: u32) -> Till {
         Till::start_with_config(width, height, None)
+    }
+
+    /// The config file the cashier reads and writes.
+    pub fn config_file(&self) -> std::path::PathBuf {
+        self.home
+            .path()
+            .join(".config")
+            .join("cashier")
+            .join("config.toml")
     }
 
     /// As [`Till::start`], with `config` (TOML) as the cashier's config file.

@@ -1,0 +1,61 @@
+//! The first run (kittest): with no config file the window opens on the setup; Enter takes the
+//! sandbox with the till id typed, writes the config (0600) and opens the checkout; 连接真实商户
+//! opens the merchant settings with the real merchant chosen and the till id carried over.
+
+mod common;
+
+use common::window::{set_field, world};
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+#[test]
+fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
+    let mut world = world();
+    world.harness.state_mut().set_first_run();
+    world.wait_for("欢迎使用收银台");
+    assert!(
+        world.harness.query_by_label("销售记录").is_none(),
+        "no tabs before the setup is done"
+    );
+    set_field(&mut world, Role::TextInput, 0, "K9");
+    world.press(egui::Key::Enter);
+    world.wait_for("收款金额");
+    let config = world.data_dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("the config is written");
+    assert!(text.contains("K9"), "{text}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&config).expect("config").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    // And the first sale goes through on the sandbox.
+    world.type_amount("2");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+}
+
+#[test]
+fn a_bad_till_id_is_refused_on_the_setup() {
+    let mut world = world();
+    world.harness.state_mut().set_first_run();
+    world.wait_for("欢迎使用收银台");
+    set_field(&mut world, Role::TextInput, 0, "K-9");
+    world.harness.get_by_label("试用沙箱 (Enter)").click();
+    world.wait_for("1 到 8 个字母或数字");
+    assert!(!world.data_dir.path().join("config.toml").exists());
+}
+
+#[test]
+fn connect_a_real_merchant_opens_its_settings() {
+    let mut world = world();
+    world.harness.state_mut().set_first_run();
+    world.wait_for("欢迎使用收银台");
+    set_field(&mut world, Role::TextInput, 0, "K7");
+    world.harness.get_by_label("连接真实商户").click();
+    world.wait_for("支付平台设置");
+    world.wait_for("测试连接");
+    let till_field = world
+        .harness
+        .get_all_by_role(Role::TextInput)
+        .find(|node| node.value().as_deref() == Some("K7"));
+    assert!(till_field.is_some(), "the till id is carried over");
+}
