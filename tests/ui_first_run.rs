@@ -59,3 +59,75 @@ fn connect_a_real_merchant_opens_its_settings() {
         .find(|node| node.value().as_deref() == Some("K7"));
     assert!(till_field.is_some(), "the till id is carried over");
 }
+
+/// The spec's onboarding form in the window, in `FIELDS` order.
+const FORM: [&str; 21] = [
+    "梅州小卖部",
+    "13800138000",
+    "110101199003074514",
+    "广东省",
+    "梅州市",
+    "蕉岭县",
+    "440000",
+    "441400",
+    "441427",
+    "6217000010012345678",
+    "张三",
+    "13800138000",
+    "中国工商银行",
+    "102100099996",
+    "蕉岭支行",
+    "广东省",
+    "梅州市",
+    "蕉岭县",
+    "440000",
+    "441400",
+    "441427",
+];
+
+#[test]
+fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
+    let mut world = world();
+    world.harness.get_by_label("设置").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("真实商户").click();
+    world.harness.run_steps(2);
+    let base_url = world.sandbox.base_url();
+    set_field(&mut world, Role::TextInput, 0, &base_url);
+    world
+        .harness
+        .get_by_label("还没有商户号？新商户进件…")
+        .click();
+    world.wait_for("钱汇通新商户进件");
+    world.wait_for("还有 21 项未填");
+    for (index, value) in FORM.iter().enumerate() {
+        set_field(&mut world, Role::TextInput, index, value);
+    }
+    // Off the field, a number shows only its ends.
+    let values: Vec<String> = world
+        .harness
+        .get_all_by_role(Role::TextInput)
+        .filter_map(|node| node.value())
+        .collect();
+    assert!(
+        values.iter().any(|v| v == "1101**********4514"),
+        "{values:?}"
+    );
+    assert!(
+        !values.iter().any(|v| v == "110101199003074514"),
+        "{values:?}"
+    );
+    world.wait_for("表单已填好，可以提交");
+    world.harness.get_by_label("提交进件").click();
+    world.wait_for("进件成功：商户号");
+    let config = cashier::config::Config::load(&world.data_dir.path().join("config.toml"))
+        .expect("saved, complete");
+    let gateway = config.gateway.expect("a real merchant");
+    assert!(!gateway.merchant_id.is_empty());
+    let key = gateway.key.expose().to_owned();
+    assert!(!key.is_empty());
+    assert!(
+        world.harness.query_by_label_contains(&key).is_none(),
+        "the key is never shown"
+    );
+}

@@ -13,9 +13,6 @@ use crate::gateway::Provider;
 use crate::gateway::qht::onboarding_form::OnboardingForm;
 use crate::i18n::Localized;
 
-/// qht's answer when the phone is registered already.
-const PHONE_TAKEN: &str = "300004";
-
 /// Runs the onboarding; the exit status: 0 registered, 2 bad form or config, 3 refused by the
 /// gateway, 1 unreachable or not saved.
 pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) -> u8 {
@@ -59,22 +56,8 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
     let Some(qht) = client.as_qht() else {
         return exit::ERROR;
     };
-    let credentials = match qht.merchant_import(&registration).await {
+    let credentials = match qht.onboard(&registration).await {
         Ok(credentials) => credentials,
-        // Registered already (this form, an earlier run whose key was not saved): 进件查询 finds
-        // the merchant by its phone and ID number and returns its key again.
-        Err(crate::gateway::GatewayError::Rejected { code, .. }) if code == PHONE_TAKEN => {
-            match qht
-                .merchant_import_query(&registration.cellphone, &registration.id_card)
-                .await
-            {
-                Ok(credentials) => credentials,
-                Err(error) => {
-                    eprintln!("{}", error.bilingual());
-                    return exit::FAILED;
-                }
-            }
-        }
         Err(error) => {
             eprintln!("{}", error.bilingual());
             return match error {

@@ -67,6 +67,11 @@ pub enum Command {
     Print(PrintJob),
     /// Write the diagnostics zip into the export folder.
     Diagnostics,
+    /// Register a qht merchant (个人进件) with this gateway (its address) and form.
+    Onboard(
+        Box<GatewayConfig>,
+        Box<crate::gateway::qht::onboarding_form::OnboardingForm>,
+    ),
 }
 
 /// What to print.
@@ -151,6 +156,8 @@ pub enum UiEvent {
     Printed(PrintNote),
     /// The diagnostics zip was written (its path), or why not.
     Diagnostics(Result<PathBuf, Problem>),
+    /// A merchant was onboarded (its number and key), or why not.
+    Onboarded(Result<crate::gateway::qht::MerchantCredentials, Problem>),
     /// Something failed that the cashier should know.
     Error(Problem),
 }
@@ -184,6 +191,10 @@ pub enum Problem {
     Print(crate::receipt::PrintError),
     /// The diagnostics zip could not be written.
     Diagnostics(Arc<crate::diagnostics::DiagnosticsError>),
+    /// The gateway refused a call, or could not be reached.
+    Gateway(GatewayError),
+    /// The onboarding form cannot be sent.
+    Form(crate::gateway::qht::onboarding_form::FormError),
 }
 
 impl From<LedgerError> for Problem {
@@ -212,6 +223,8 @@ impl Localized for Problem {
             Problem::Amount(error) => error.message(lang),
             Problem::Print(error) => error.message(lang),
             Problem::Diagnostics(error) => error.message(lang),
+            Problem::Gateway(error) => error.message(lang),
+            Problem::Form(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

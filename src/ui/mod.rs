@@ -9,6 +9,7 @@ pub mod amount_entry;
 pub mod backend;
 pub mod checkout;
 pub mod history;
+pub mod onboarding;
 pub mod order_detail;
 pub mod qr;
 pub mod settings;
@@ -28,6 +29,7 @@ use crate::i18n::tr;
 use backend::{Backend, Command, GatewayView, PrintJob, PrintNote, Problem, UiEvent};
 use checkout::{Action, CheckoutInfo, CheckoutState, checkout_ui};
 use history::{HistoryAction, HistoryState, history_ui};
+use onboarding::{OnboardingAction, OnboardingState, onboarding_ui};
 use settings::{SettingsAction, SettingsNote, SettingsState, settings_ui};
 use shift::{ShiftAction, ShiftState, shift_ui};
 use unresolved::{UnresolvedAction, UnresolvedState, unresolved_ui};
@@ -53,6 +55,8 @@ pub enum Screen {
     Settings,
     /// The first run's setup (no config file yet).
     Welcome,
+    /// qht's merchant onboarding (from the settings).
+    Onboarding,
 }
 
 impl PrinterState {
@@ -117,6 +121,7 @@ pub struct CashierApp {
     settings: SettingsState,
     shift: ShiftState,
     welcome: WelcomeState,
+    onboarding: OnboardingState,
     /// Set on a first run until a configuration is saved; then the checkout opens.
     first_run: bool,
     printer: PrinterState,
@@ -171,6 +176,7 @@ impl CashierApp {
             .with_store(gateway.config.store.as_ref()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),
+            onboarding: OnboardingState::default(),
             first_run: false,
             printer: PrinterState::default(),
             notices: Vec::new(),
@@ -230,6 +236,7 @@ impl CashierApp {
                 }
                 self.shift.on_view(view);
             }
+            UiEvent::Onboarded(onboarded) => self.on_onboarded(onboarded),
             UiEvent::Diagnostics(written) => {
                 self.settings.note = Some(match written {
                     Ok(path) => SettingsNote::Diagnostics(path),
@@ -439,6 +446,20 @@ impl CashierApp {
                     self.on_welcome(action);
                 }
             }
+            Screen::Onboarding => {
+                let notify = self.settings.config().notify_url;
+                let shown = egui::ScrollArea::vertical().show(ui, |ui| {
+                    onboarding_ui(ui, &mut self.onboarding, &notify, self.lang)
+                });
+                match shown.inner {
+                    Some(OnboardingAction::Submit(form)) => {
+                        let gateway = Box::new(self.settings.config());
+                        self.send(Command::Onboard(gateway, form));
+                    }
+                    Some(OnboardingAction::Back) => self.screen = Screen::Settings,
+                    None => {}
+                }
+            }
         });
         self.notice_ui(ui);
     }
@@ -508,7 +529,7 @@ impl CashierApp {
                 self.shift.focus_form = true;
                 self.send(Command::LoadShifts(None));
             }
-            Screen::Checkout | Screen::Settings | Screen::Welcome => {}
+            Screen::Checkout | Screen::Settings | Screen::Welcome | Screen::Onboarding => {}
         }
     }
 
@@ -537,6 +558,35 @@ impl CashierApp {
             HistoryAction::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
         };
         self.send(command);
+    }
+
+    /// A merchant was registered: its number and key go into the settings, which are saved and
+    /// put in force at once (the key is never shown).
+    fn on_onboarded(
+        &mut self,
+        onboarded: Result<crate::gateway::qht::MerchantCredentials, Problem>,
+    ) {
+        self.onboarding.busy = false;
+        match onboarded {
+            Ok(credentials) => {
+                self.settings
+                    .merchant_id
+                    .clone_from(&credentials.merchant_no);
+                credentials
+                    .md5_key
+                    .expose()
+                    .clone_into(&mut self.settings.new_key);
+                let gateway = self.settings.config();
+                let till_id = self.settings.till_id.trim().to_owned();
+                let store = self.settings.store();
+                self.save_settings(Some(gateway), till_id, store);
+                self.onboarding.outcome = Some(match &self.settings.note {
+                    Some(SettingsNote::Failed(problem)) => Err(problem.clone()),
+                    _ => Ok(credentials.merchant_no),
+                });
+            }
+            Err(problem) => self.onboarding.outcome = Some(Err(problem)),
+        }
     }
 
     fn on_welcome(&mut self, action: WelcomeAction) {
@@ -576,6 +626,7 @@ impl CashierApp {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
             SettingsAction::TestStore(config) => self.send(Command::TestStore(config)),
             SettingsAction::Diagnostics => self.send(Command::Diagnostics),
+            SettingsAction::Onboard => self.screen = Screen::Onboarding,
             SettingsAction::Save(gateway, till_id, store) => {
                 self.save_settings(gateway.map(|gateway| *gateway), till_id, store);
             }

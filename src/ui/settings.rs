@@ -66,6 +66,8 @@ pub enum SettingsAction {
     TestStore(crate::store::StoreConfig),
     /// Write the diagnostics zip (导出诊断信息).
     Diagnostics,
+    /// Open qht's merchant onboarding (新商户进件).
+    Onboard,
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -109,7 +111,7 @@ impl SettingsState {
     }
 
     /// The store as the form has it: a URL typed in, else the saved one.
-    fn store(&self) -> Option<crate::store::StoreConfig> {
+    pub(super) fn store(&self) -> Option<crate::store::StoreConfig> {
         let typed = self.new_store_url.trim();
         if typed.is_empty() {
             self.saved_store.clone()
@@ -120,7 +122,7 @@ impl SettingsState {
         }
     }
 
-    fn config(&self) -> GatewayConfig {
+    pub(super) fn config(&self) -> GatewayConfig {
         let mut config = GatewayConfig::sandbox(self.provider, self.base_url.trim());
         self.merchant_id.trim().clone_into(&mut config.merchant_id);
         config.key = if self.new_key.is_empty() {
@@ -201,6 +203,18 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             ));
         }
     });
+    if !state.sandbox
+        && state.provider == Provider::Qht
+        && ui
+            .button(tr(
+                lang,
+                "还没有商户号？新商户进件…",
+                "No merchant yet? Onboard…",
+            ))
+            .clicked()
+    {
+        action = Some(SettingsAction::Onboard);
+    }
     verdict_ui(ui, state.verdict.as_ref(), lang);
     ui.add_space(theme::GAP);
     if let Some(store_action) = store_form_ui(ui, state, lang) {

@@ -235,6 +235,26 @@ async fn store_sync(
     );
 }
 
+/// qht's 个人进件 of `form` at `gateway`'s address (进件查询 when the phone is registered already).
+async fn onboard(
+    gateway: &GatewayConfig,
+    till_id: &str,
+    form: &crate::gateway::qht::onboarding_form::OnboardingForm,
+) -> Result<crate::gateway::qht::MerchantCredentials, Problem> {
+    let registration = form
+        .check(Some(&gateway.notify_url))
+        .map_err(Problem::Form)?;
+    let client = gateway
+        .build(till_id, gateway.timeouts())
+        .map_err(|error| Problem::Config(Arc::new(error)))?;
+    let qht = client
+        .as_qht()
+        .ok_or(Problem::Gateway(GatewayError::Invalid(
+            crate::gateway::error::RequestError::MethodNotOffered("进件"),
+        )))?;
+    qht.onboard(&registration).await.map_err(Problem::Gateway)
+}
+
 /// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
 /// announced.
 async fn recover(
@@ -402,6 +422,13 @@ impl Worker {
                 });
             }
             Command::Apply(config) => self.spawn_apply(*config),
+            Command::Onboard(gateway, form) => {
+                let till_id = configured.context.till_id.clone();
+                tokio::spawn(async move {
+                    let onboarded = onboard(&gateway, &till_id, &form).await;
+                    outbox.emit(UiEvent::Onboarded(onboarded)).await;
+                });
+            }
             command @ (Command::LoadShifts(_)
             | Command::OpenShift(..)
             | Command::CloseShift(_)

@@ -55,6 +55,9 @@ pub struct QhtSettings {
     pub device_id: String,
 }
 
+/// qht's answer to 个人进件 when the phone is registered already.
+const PHONE_TAKEN: &str = "300004";
+
 /// A merchant number and key returned by onboarding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MerchantCredentials {
@@ -149,6 +152,21 @@ impl QhtClient {
             .call(path::IMPORT, &fields, ONBOARDING_KEY, true)
             .await?;
         credentials(&answer)
+    }
+
+    /// Registers a merchant (个人进件); when its phone is registered already (an earlier run whose
+    /// key was lost), 进件查询 finds the same merchant and key by phone and ID number instead.
+    pub async fn onboard(
+        &self,
+        request: &MerchantImport,
+    ) -> Result<MerchantCredentials, GatewayError> {
+        match self.merchant_import(request).await {
+            Err(GatewayError::Rejected { code, .. }) if code == PHONE_TAKEN => {
+                self.merchant_import_query(&request.cellphone, &request.id_card)
+                    .await
+            }
+            other => other,
+        }
     }
 
     /// 个人进件查询: finds the merchant registered with a phone and ID number.

@@ -35,6 +35,83 @@ pub struct OnboardingForm {
     pub page_notify: Option<String>,
 }
 
+/// The form's fields in the order a person fills them: the spec's name, its label in Chinese and
+/// in English, and whether it holds a number to mask once entered (phone, ID, card).
+pub const FIELDS: &[(&str, &str, &str, bool)] = &[
+    ("merchant_name", "姓名（商户名）", "Name (merchant)", false),
+    ("cellphone", "手机号", "Mobile", true),
+    ("id_card", "身份证号码", "ID number", true),
+    ("province", "所在省", "Province", false),
+    ("city", "所在市", "City", false),
+    ("district", "所在区县", "District", false),
+    ("province_code", "省代码", "Province code", false),
+    ("city_code", "市代码", "City code", false),
+    ("district_code", "区县代码", "District code", false),
+    ("bank_account", "银行卡号", "Bank card", true),
+    ("account_name", "开户名", "Account name", false),
+    ("bank_phone", "预留手机号", "Bank's mobile", true),
+    ("bank", "银行总行名称", "Bank", false),
+    ("bank_code", "总行联行号", "Bank code", false),
+    ("branch", "支行名称", "Branch", false),
+    ("bank_province", "支行所在省", "Branch province", false),
+    ("bank_city", "支行所在市", "Branch city", false),
+    ("bank_district", "支行所在区县", "Branch district", false),
+    (
+        "bank_province_code",
+        "支行省代码",
+        "Branch province code",
+        false,
+    ),
+    ("bank_city_code", "支行市代码", "Branch city code", false),
+    (
+        "bank_district_code",
+        "支行区县代码",
+        "Branch district code",
+        false,
+    ),
+];
+
+impl OnboardingForm {
+    /// The form from `values`, one per [`FIELDS`] entry in its order (the window's form);
+    /// `notify` and `page_notify` are left to the config.
+    #[must_use]
+    pub fn from_values(values: &[String]) -> OnboardingForm {
+        let value = |name: &str| {
+            FIELDS
+                .iter()
+                .position(|(field, ..)| *field == name)
+                .and_then(|index| values.get(index))
+                .cloned()
+                .unwrap_or_default()
+        };
+        OnboardingForm {
+            cellphone: value("cellphone"),
+            id_card: value("id_card"),
+            merchant_name: value("merchant_name"),
+            province: value("province"),
+            city: value("city"),
+            district: value("district"),
+            province_code: value("province_code"),
+            city_code: value("city_code"),
+            district_code: value("district_code"),
+            bank_account: value("bank_account"),
+            account_name: value("account_name"),
+            bank_phone: value("bank_phone"),
+            bank: value("bank"),
+            bank_code: value("bank_code"),
+            branch: value("branch"),
+            bank_province: value("bank_province"),
+            bank_city: value("bank_city"),
+            bank_district: value("bank_district"),
+            bank_province_code: value("bank_province_code"),
+            bank_city_code: value("bank_city_code"),
+            bank_district_code: value("bank_district_code"),
+            notify: None,
+            page_notify: None,
+        }
+    }
+}
+
 /// A field of the form that cannot be sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("进件表单的 {field} 不正确：{zh}")]

@@ -1,0 +1,169 @@
+//! 新商户进件: qht's merchant onboarding in the window — every field of the spec's form, checked as
+//! it is typed (the first field that cannot be sent is named), phone, ID and card numbers masked
+//! (`1380****8000`) once the cursor leaves them. 提交进件 sends it; the merchant number and key it
+//! returns go straight into the settings and are saved (the key is never shown). A phone that is
+//! registered already brings back the same merchant (进件查询).
+
+use egui::{RichText, Ui};
+
+use super::backend::Problem;
+use super::theme;
+use crate::gateway::qht::onboarding_form::{FIELDS, OnboardingForm};
+use crate::i18n::{Lang, Localized, tr};
+use crate::secret::mask_number;
+
+/// The onboarding screen's state.
+#[derive(Debug, Clone)]
+pub struct OnboardingState {
+    /// One value per [`FIELDS`] entry.
+    pub values: Vec<String>,
+    /// A submission is under way.
+    pub busy: bool,
+    /// The last submission's outcome: the merchant number, or why not.
+    pub outcome: Option<Result<String, Problem>>,
+    /// Whether a submission was tried (errors show from then on, not while a person starts).
+    tried: bool,
+}
+
+impl Default for OnboardingState {
+    fn default() -> Self {
+        OnboardingState {
+            values: vec![String::new(); FIELDS.len()],
+            busy: false,
+            outcome: None,
+            tried: false,
+        }
+    }
+}
+
+/// What the onboarding screen asks for.
+#[derive(Debug, Clone)]
+#[must_use]
+pub enum OnboardingAction {
+    /// Send the form.
+    Submit(Box<OnboardingForm>),
+    /// Back to the settings.
+    Back,
+}
+
+/// Draws the onboarding screen; `notify` is the notification address the form will carry.
+pub fn onboarding_ui(
+    ui: &mut Ui,
+    state: &mut OnboardingState,
+    notify: &str,
+    lang: Lang,
+) -> Option<OnboardingAction> {
+    let mut action = None;
+    ui.heading(tr(lang, "钱汇通新商户进件", "qht merchant onboarding"));
+    ui.label(
+        RichText::new(tr(
+            lang,
+            "按身份证和银行卡如实填写；提交后返回商户号，密钥自动保存到设置中（不显示）。",
+            "As on the ID card and bank card; the merchant number comes back and the key is saved into the settings (never shown).",
+        ))
+        .color(theme::MUTED),
+    );
+    ui.add_space(theme::GAP);
+    let half = FIELDS.len().div_ceil(2);
+    ui.columns(2, |columns| {
+        for (column, range) in [(0, 0..half), (1, half..FIELDS.len())] {
+            egui::Grid::new(("onboarding", column))
+                .num_columns(2)
+                .spacing([theme::GAP, 8.0])
+                .show(&mut columns[column], |ui| {
+                    for index in range {
+                        field_ui(ui, state, index, lang);
+                        ui.end_row();
+                    }
+                });
+        }
+    });
+    ui.add_space(theme::GAP);
+    let form = OnboardingForm::from_values(&state.values);
+    let checked = form.check(Some(notify));
+    let empty = state.values.iter().filter(|v| v.trim().is_empty()).count();
+    match (&checked, state.tried || empty == 0) {
+        (Err(error), true) => {
+            ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
+        }
+        (Err(_), false) => {
+            let left = match lang {
+                Lang::Zh => format!("还有 {empty} 项未填"),
+                Lang::En => format!("{empty} fields left"),
+            };
+            ui.label(RichText::new(left).color(theme::MUTED));
+        }
+        (Ok(_), _) => {
+            ui.label(
+                RichText::new(tr(lang, "表单已填好，可以提交", "Ready to send")).color(theme::PAID),
+            );
+        }
+    }
+    ui.horizontal(|ui| {
+        let submit = ui.add_enabled(
+            !state.busy,
+            egui::Button::new(
+                RichText::new(tr(lang, "提交进件", "Send")).font(theme::font(theme::LARGE_TEXT)),
+            ),
+        );
+        if submit.clicked() {
+            state.tried = true;
+            if checked.is_ok() {
+                state.busy = true;
+                state.outcome = None;
+                action = Some(OnboardingAction::Submit(Box::new(form.clone())));
+            }
+        }
+        if ui
+            .button(tr(lang, "返回设置", "Back to settings"))
+            .clicked()
+        {
+            action = Some(OnboardingAction::Back);
+        }
+        if state.busy {
+            ui.label(RichText::new(tr(lang, "正在提交…", "Sending…")).color(theme::MUTED));
+        }
+    });
+    match &state.outcome {
+        Some(Ok(merchant_no)) => {
+            ui.label(
+                RichText::new(format!(
+                    "{} {merchant_no}{}",
+                    tr(lang, "进件成功：商户号", "Registered: merchant"),
+                    tr(lang, "，密钥已保存", "; the key is saved")
+                ))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(theme::PAID),
+            );
+        }
+        Some(Err(problem)) => {
+            ui.label(RichText::new(problem.message(lang)).color(theme::FAILED));
+        }
+        None => {}
+    }
+    action
+}
+
+/// One field: its label and its edit; a number to mask shows masked while the cursor is elsewhere.
+fn field_ui(ui: &mut Ui, state: &mut OnboardingState, index: usize, lang: Lang) {
+    let (_, zh, en, masked) = FIELDS[index];
+    ui.label(if lang == Lang::Zh { zh } else { en });
+    let id = egui::Id::unique(("onboarding-field", index));
+    let editing = ui.memory(|memory| memory.has_focus(id));
+    let value = &mut state.values[index];
+    if masked && !editing && !value.is_empty() {
+        // A stand-in showing only the ends; clicking it gives the real field the cursor.
+        let mut shown = mask_number(value.trim());
+        ui.add(
+            egui::TextEdit::singleline(&mut shown)
+                .id(id)
+                .desired_width(200.0),
+        );
+    } else {
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .id(id)
+                .desired_width(200.0),
+        );
+    }
+}
