@@ -4,20 +4,26 @@
 
 mod common;
 
-use common::window::{set_field, world};
+use common::window::{World, set_field, world};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-#[test]
-fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
+/// A window on its first run, the setup on screen with `till_id` typed as the till's id.
+fn first_run_with_till(till_id: &str) -> World {
     let mut world = world();
     world.harness.state_mut().set_first_run();
     world.wait_for("欢迎使用收银台");
+    set_field(&mut world, Role::TextInput, 0, till_id);
+    world
+}
+
+#[test]
+fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
+    let mut world = first_run_with_till("K9");
     assert!(
         world.harness.query_by_label("销售记录").is_none(),
         "no tabs before the setup is done"
     );
-    set_field(&mut world, Role::TextInput, 0, "K9");
     world.press(egui::Key::Enter);
     world.wait_for("收款金额");
     let config = world.data_dir.path().join("config.toml");
@@ -35,10 +41,7 @@ fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
 
 #[test]
 fn a_bad_till_id_is_refused_on_the_setup() {
-    let mut world = world();
-    world.harness.state_mut().set_first_run();
-    world.wait_for("欢迎使用收银台");
-    set_field(&mut world, Role::TextInput, 0, "K-9");
+    let mut world = first_run_with_till("K-9");
     world.harness.get_by_label("试用沙箱 (Enter)").click();
     world.wait_for("1 到 8 个字母或数字");
     assert!(!world.data_dir.path().join("config.toml").exists());
@@ -46,10 +49,7 @@ fn a_bad_till_id_is_refused_on_the_setup() {
 
 #[test]
 fn connect_a_real_merchant_opens_its_settings() {
-    let mut world = world();
-    world.harness.state_mut().set_first_run();
-    world.wait_for("欢迎使用收银台");
-    set_field(&mut world, Role::TextInput, 0, "K7");
+    let mut world = first_run_with_till("K7");
     world.harness.get_by_label("连接真实商户").click();
     world.wait_for("支付平台设置");
     world.wait_for("测试连接");
