@@ -120,7 +120,7 @@ pub fn write(
     let secrets = secrets_of(config);
 
     zip.start_file("version.txt", options)?;
-    writeln!(zip, "cashier {}", crate::cli::VERSION)?;
+    writeln!(zip, "cashier {}", crate::VERSION)?;
     writeln!(
         zip,
         "os: {} {}",

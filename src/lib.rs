@@ -1,6 +1,15 @@
 //! A counter-top cashier for Chinese aggregated-payment gateways (聚合支付): the gateway
 //! clients, exact money, signing, and a sandbox gateway that speaks both providers' protocols.
 
+/// The version and the git revision this build was made from (`cashier --version`, the
+/// diagnostics zip, the log's first line).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CASHIER_GIT_REV"),
+    ")"
+);
+
 pub mod china_time;
 pub mod cli;
 pub mod config;
