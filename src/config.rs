@@ -21,6 +21,7 @@ use crate::gateway::changpay::{ChangpayClient, ChangpaySettings};
 use crate::gateway::http::{Timeouts, Transport};
 use crate::gateway::qht::{QhtClient, QhtSettings};
 use crate::gateway::{Gateway, Provider};
+use crate::key_store::{self, KeyPlace};
 use crate::money::{AmountError, Money};
 use crate::payment::policy::PollPolicy;
 use crate::payment::requery::RequeryPolicy;
@@ -169,9 +170,13 @@ pub struct GatewayConfig {
     /// qht 商户号 or changpay `mch_id`; empty only before `cashier qht-onboard` fills it in.
     #[serde(default)]
     pub merchant_id: String,
-    /// The merchant's signing key; empty only before onboarding.
-    #[serde(default)]
+    /// The merchant's signing key; empty only before onboarding. Not in the file when it is
+    /// kept in the keyring (`key_in`): then it is filled in from there on load.
+    #[serde(default, skip_serializing_if = "Secret::is_empty")]
     pub key: Secret,
+    /// Where the key is kept: the file (`key` above) or the platform's keyring.
+    #[serde(default, skip_serializing_if = "KeyPlace::is_file")]
+    pub key_in: KeyPlace,
     /// Where the gateway sends notifications.
     #[serde(default = "default_notify_url")]
     pub notify_url: String,
@@ -256,6 +261,14 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("无法创建网络客户端: {0}")]
     Http(String),
+    /// The key is kept in the keyring and the keyring does not give it.
+    #[error(
+        "商户密钥保存在系统钥匙串中，但现在读不到（{reason}）：请登录桌面、解锁钥匙串后再打开收银台"
+    )]
+    Keyring {
+        /// The keyring's words.
+        reason: String,
+    },
     /// The file holds a merchant key and other users may read it.
     #[error("配置文件 {path} 含商户密钥，但其他用户也能读取；请运行：chmod 600 {path}")]
     Insecure {
@@ -277,6 +290,9 @@ impl crate::i18n::Localized for ConfigError {
                     format!("Config setting {field} is invalid: {reason}")
                 }
                 ConfigError::Http(why) => format!("Cannot create the network client: {why}"),
+                ConfigError::Keyring { reason } => format!(
+                    "The merchant key is kept in the system keyring, which does not give it now ({reason}): log in to the desktop, unlock the keyring and open the cashier again"
+                ),
                 ConfigError::Insecure { path } => format!(
                     "The config file {path} holds the merchant key but other users can read it; run: chmod 600 {path}"
                 ),
@@ -292,7 +308,8 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        let config = Config::from_text(&text)?;
+        let mut config = Config::parse(&text)?;
+        // Whether the *file* holds a secret, before the keyring's key is filled in.
         let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty())
             || config
                 .store
@@ -303,16 +320,23 @@ impl Config {
                 path: path.display().to_string(),
             });
         }
+        if let Some(gateway) = &mut config.gateway {
+            gateway.fetch_key()?;
+        }
+        config.validate()?;
         Ok(config)
     }
 
-    /// Reads and validates a config file's text.
+    /// Reads and validates a config file's text (a key it keeps in the keyring is not fetched).
     pub fn from_text(text: &str) -> Result<Config, ConfigError> {
-        // Only the message: the error's snippet of the file could quote the key.
-        let config: Config =
-            toml::from_str(text).map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
+        let config = Config::parse(text)?;
         config.validate()?;
         Ok(config)
+    }
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        // Only the message: the error's snippet of the file could quote the key.
+        toml::from_str(text).map_err(|error| ConfigError::Parse(error.message().to_owned()))
     }
 
     /// Checks what serde cannot.
@@ -381,8 +405,7 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|error| ConfigError::Parse(error.message().to_owned()))?;
+        let config = Config::parse(&text)?;
         // Checked as a full config with stand-ins for what onboarding will bring.
         let mut standing_in = config.clone();
         if let Some(gateway) = &mut standing_in.gateway {
@@ -427,6 +450,7 @@ impl GatewayConfig {
             base_url: base_url.to_owned(),
             merchant_id: merchant_id.to_owned(),
             key: Secret::new(key),
+            key_in: KeyPlace::File,
             notify_url: default_notify_url(),
             client_ip: default_client_ip(),
             settlement: default_settlement(),
@@ -434,6 +458,18 @@ impl GatewayConfig {
             total_timeout_secs: default_total_timeout_secs(),
             max_order_yuan: default_max_order(),
         }
+    }
+
+    /// Fills in the key from the keyring when the file says it is kept there.
+    fn fetch_key(&mut self) -> Result<(), ConfigError> {
+        if self.key_in == KeyPlace::Keyring && self.key.is_empty() {
+            self.key = key_store::get(self.provider, &self.merchant_id).map_err(|why| {
+                ConfigError::Keyring {
+                    reason: why.to_string(),
+                }
+            })?;
+        }
+        Ok(())
     }
 
     /// The single-order limit.
@@ -490,10 +526,29 @@ impl GatewayConfig {
     }
 }
 
-/// Writes `config` to `path`, readable and writable by its owner only (it holds the key).
-pub fn save(config: &Config, path: &Path) -> Result<(), ConfigError> {
+/// Writes `config` to `path`, readable and writable by its owner only, and says where the
+/// merchant key went: the platform's keyring when one takes it (the file then holds no key),
+/// else the file.
+pub fn save(config: &Config, path: &Path) -> Result<KeyPlace, ConfigError> {
+    let mut written = config.clone();
+    let mut place = KeyPlace::File;
+    if let Some(gateway) = &mut written.gateway {
+        gateway.key_in = KeyPlace::File;
+        if !gateway.key.is_empty() && key_store::keyring_wanted() {
+            match key_store::put(gateway.provider, &gateway.merchant_id, &gateway.key) {
+                Ok(()) => {
+                    gateway.key = Secret::default();
+                    gateway.key_in = KeyPlace::Keyring;
+                    place = KeyPlace::Keyring;
+                }
+                Err(why) => tracing::info!(
+                    "merchant key kept in the owner-only config file: no keyring took it ({why})"
+                ),
+            }
+        }
+    }
     let text =
-        toml::to_string_pretty(config).map_err(|error| ConfigError::Parse(error.to_string()))?;
+        toml::to_string_pretty(&written).map_err(|error| ConfigError::Parse(error.to_string()))?;
     let io = |source| ConfigError::Read {
         path: path.display().to_string(),
         source,
@@ -510,7 +565,8 @@ pub fn save(config: &Config, path: &Path) -> Result<(), ConfigError> {
     #[cfg(unix)]
     std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .map_err(io)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
+    Ok(place)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod gateway;
 pub mod i18n;
+pub mod key_store;
 pub mod ledger;
 pub mod money;
 pub mod payment;

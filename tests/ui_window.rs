@@ -4,6 +4,8 @@
 
 mod common;
 
+use cashier::gateway::Provider;
+use cashier::key_store::KeyPlace;
 use cashier::sandbox::Fault;
 use common::window::{set_field, world};
 use egui::accesskit::Role;
@@ -223,6 +225,32 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
         assert!(
             world.harness.query_by_label_contains(key).is_none(),
             "the key is never shown"
+        );
+    }
+}
+
+#[test]
+fn the_settings_say_where_the_merchant_key_is_kept() {
+    for (place, says) in [
+        (KeyPlace::Keyring, "密钥保存在系统钥匙串中"),
+        (KeyPlace::File, "密钥保存在配置文件中，仅本用户可读"),
+    ] {
+        let mut gateway =
+            cashier::config::GatewayConfig::sandbox(Provider::Qht, "http://127.0.0.1:9");
+        gateway.key_in = place;
+        let mut world = common::window::world_with_config(cashier::config::Config {
+            gateway: Some(gateway),
+            ..cashier::config::Config::default()
+        });
+        world.harness.run_steps(2);
+        world.harness.get_by_label("设置").click();
+        world.wait_for(says);
+        assert!(
+            world
+                .harness
+                .query_by_label_contains(cashier::sandbox::QHT_KEY)
+                .is_none(),
+            "the key itself is never shown"
         );
     }
 }

@@ -1,7 +1,8 @@
 //! `cashier qht-onboard --form FILE.toml [--json]`: registers a new qht merchant (个人进件) from a
 //! flat form keyed by the spec's field names, checked field by field before anything is sent. The
 //! merchant number is printed; the key the gateway returns is printed nowhere: it goes straight
-//! into the config file (owner-only, 0600) with the merchant number, ready for the first sale.
+//! into the keyring, or the config file (owner-only, 0600) where there is none, with the merchant
+//! number in the config, ready for the first sale.
 
 use std::path::Path;
 
@@ -12,6 +13,7 @@ use crate::config::{Config, save};
 use crate::gateway::Provider;
 use crate::gateway::qht::onboarding_form::OnboardingForm;
 use crate::i18n::Localized;
+use crate::key_store::KeyPlace;
 
 /// Runs the onboarding; the exit status: 0 registered, 2 bad form or config, 3 refused by the
 /// gateway, 1 unreachable or not saved.
@@ -68,16 +70,23 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
     };
     gateway.merchant_id.clone_from(&credentials.merchant_no);
     gateway.key = credentials.md5_key;
-    if let Err(error) = save(&config, config_path) {
-        // The gateway has registered the merchant: the key can be fetched again with
-        // 进件查询 (cellphone + id_card), so say so rather than print it.
-        eprintln!(
-            "{}；商户号 {} 已注册，可稍后再运行本命令取回密钥 (registered, but the key could not be saved)",
-            error.bilingual(),
-            credentials.merchant_no
-        );
-        return exit::ERROR;
-    }
+    let place = match save(&config, config_path) {
+        Ok(place) => place,
+        Err(error) => {
+            // The gateway has registered the merchant: the key can be fetched again with
+            // 进件查询 (cellphone + id_card), so say so rather than print it.
+            eprintln!(
+                "{}；商户号 {} 已注册，可稍后再运行本命令取回密钥 (registered, but the key could not be saved)",
+                error.bilingual(),
+                credentials.merchant_no
+            );
+            return exit::ERROR;
+        }
+    };
+    let kept_in = match place {
+        KeyPlace::Keyring => "系统钥匙串 (the system keyring)".to_owned(),
+        KeyPlace::File => format!("{}（仅本人可读 owner-only）", config_path.display()),
+    };
     tracing::info!(merchant = %credentials.merchant_no, "qht merchant onboarded");
     if as_json {
         println!(
@@ -85,14 +94,16 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
             json!({
                 "status": "registered",
                 "merchant_no": credentials.merchant_no,
-                "key_saved_to": config_path.display().to_string(),
+                "key_saved_to": match place {
+                    KeyPlace::Keyring => "keyring".to_owned(),
+                    KeyPlace::File => config_path.display().to_string(),
+                },
             })
         );
     } else {
         println!(
-            "进件成功：商户号 {}。密钥已存入 {}（仅本人可读），不在此显示。",
-            credentials.merchant_no,
-            config_path.display()
+            "进件成功：商户号 {}。密钥已存入 {kept_in}，不在此显示。",
+            credentials.merchant_no
         );
     }
     exit::PAID

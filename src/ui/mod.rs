@@ -653,8 +653,11 @@ impl CashierApp {
             }),
         });
         match result {
-            Ok(()) => {
-                self.settings.key_was_saved();
+            Ok(place) => {
+                if let Some(gateway) = &mut config.gateway {
+                    gateway.key_in = place;
+                }
+                self.settings.key_was_saved(place);
                 self.settings.store_was_saved(config.store.clone());
                 self.settings.path = path;
                 self.settings.note = Some(SettingsNote::Saved);

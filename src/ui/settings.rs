@@ -28,6 +28,8 @@ pub struct SettingsState {
     /// Whether a key is saved (it is never shown).
     pub key_saved: bool,
     saved_key: Secret,
+    /// Where the saved key is kept (the keyring or the config file).
+    pub key_place: crate::key_store::KeyPlace,
     /// The till id.
     pub till_id: String,
     /// The last connection test.
@@ -93,6 +95,7 @@ impl SettingsState {
             new_key: String::new(),
             key_saved: gateway.is_some_and(|g| !g.key.is_empty()),
             saved_key: gateway.map(|g| g.key.clone()).unwrap_or_default(),
+            key_place: gateway.map(|g| g.key_in).unwrap_or_default(),
             till_id: till_id.to_owned(),
             verdict: None,
             note: None,
@@ -139,8 +142,9 @@ impl SettingsState {
         self.new_store_url.clear();
     }
 
-    /// Records that the key was saved, so it is never shown again.
-    pub fn key_was_saved(&mut self) {
+    /// Records that the key was saved, and where, so it is never shown again.
+    pub fn key_was_saved(&mut self, place: crate::key_store::KeyPlace) {
+        self.key_place = place;
         if !self.new_key.is_empty() {
             self.saved_key = Secret::new(std::mem::take(&mut self.new_key).trim());
         }
@@ -316,9 +320,30 @@ fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
                         .hint_text(hint)
                         .desired_width(360.0),
                 );
+                if state.key_saved {
+                    ui.label(
+                        RichText::new(key_place_text(state.key_place, lang)).color(theme::MUTED),
+                    );
+                }
             });
             ui.end_row();
         });
+}
+
+/// Where the saved key is kept, in words.
+fn key_place_text(place: crate::key_store::KeyPlace, lang: Lang) -> &'static str {
+    match place {
+        crate::key_store::KeyPlace::Keyring => tr(
+            lang,
+            "密钥保存在系统钥匙串中；配置文件不含密钥",
+            "The key is kept in the system keyring; the config file holds none",
+        ),
+        crate::key_store::KeyPlace::File => tr(
+            lang,
+            "密钥保存在配置文件中，仅本用户可读（这台收银机没有可用的系统钥匙串）",
+            "The key is kept in the config file, readable by this user only (no system keyring here)",
+        ),
+    }
 }
 
 /// The store ledger several tills share: its URL (never shown once saved) and a test.

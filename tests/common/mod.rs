@@ -154,14 +154,25 @@ where
     (order, ended - paid_at)
 }
 
-/// `cashier ARGS` on the till in `dir`: its `config.toml` and its `data` folder.
+/// A session bus address nothing listens on: a till with no keyring, whatever desktop runs the
+/// tests, so keys saved by the tests stay in their temp config files.
+pub const NO_BUS: &str = "unix:path=/nonexistent/no-keyring-bus";
+
+/// `cashier ARGS` on the till in `dir` (its `config.toml` and its `data` folder), with no keyring.
 pub fn cashier_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    cashier_on_bus(dir, args, NO_BUS)
+}
+
+/// `cashier ARGS` on the till in `dir`, its keyring the Secret Service on the session bus `bus`.
+pub fn cashier_on_bus(dir: &std::path::Path, args: &[&str], bus: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
         .arg("--config")
         .arg(dir.join("config.toml"))
         .arg("--data-dir")
         .arg(dir.join("data"))
         .args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .env_remove("CASHIER_KEYRING")
         .output()
         .expect("cashier runs")
 }

@@ -96,6 +96,11 @@ impl Till {
             .env("HOME", home.path())
             .env_remove("WAYLAND_DISPLAY")
             .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            // No keyring: keys saved in the window stay in the till's own config file.
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/no-keyring-bus",
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
