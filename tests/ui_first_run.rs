@@ -100,6 +100,19 @@ fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
         .click();
     world.wait_for("钱汇通新商户进件");
     world.wait_for("还有 21 项未填");
+    // The cursor is in the first field: what is typed lands there without a click.
+    world
+        .harness
+        .input_mut()
+        .events
+        .push(egui::Event::Text(FORM[0].to_owned()));
+    world.harness.run_steps(2);
+    let first = world
+        .harness
+        .get_all_by_role(Role::TextInput)
+        .next()
+        .and_then(|node| node.value());
+    assert_eq!(first.as_deref(), Some(FORM[0]));
     for (index, value) in FORM.iter().enumerate() {
         set_field(&mut world, Role::TextInput, index, value);
     }

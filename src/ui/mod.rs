@@ -626,7 +626,10 @@ impl CashierApp {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
             SettingsAction::TestStore(config) => self.send(Command::TestStore(config)),
             SettingsAction::Diagnostics => self.send(Command::Diagnostics),
-            SettingsAction::Onboard => self.screen = Screen::Onboarding,
+            SettingsAction::Onboard => {
+                self.onboarding.opened();
+                self.screen = Screen::Onboarding;
+            }
             SettingsAction::Save(gateway, till_id, store) => {
                 self.save_settings(gateway.map(|gateway| *gateway), till_id, store);
             }

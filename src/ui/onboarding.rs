@@ -23,6 +23,10 @@ pub struct OnboardingState {
     pub outcome: Option<Result<String, Problem>>,
     /// Whether a submission was tried (errors show from then on, not while a person starts).
     tried: bool,
+    /// The screen was just opened: the cursor goes to the first empty field, so the owner types
+    /// straight away and Tabs on. Counts the frames still allowed to try (a grid's first frame is
+    /// a discarded sizing pass, and a frame with a click drops focus).
+    focus_tries: u8,
 }
 
 impl Default for OnboardingState {
@@ -32,7 +36,18 @@ impl Default for OnboardingState {
             busy: false,
             outcome: None,
             tried: false,
+            focus_tries: FOCUS_TRIES,
         }
+    }
+}
+
+/// Frames allowed to place the cursor when the screen opens.
+const FOCUS_TRIES: u8 = 5;
+
+impl OnboardingState {
+    /// The screen is opened (again): the cursor goes to the first empty field.
+    pub fn opened(&mut self) {
+        self.focus_tries = FOCUS_TRIES;
     }
 }
 
@@ -64,6 +79,8 @@ pub fn onboarding_ui(
         .color(theme::MUTED),
     );
     ui.add_space(theme::GAP);
+    let place_cursor = cursor_to_place(ui, state);
+    let first_empty = state.values.iter().position(|v| v.trim().is_empty());
     let half = FIELDS.len().div_ceil(2);
     ui.columns(2, |columns| {
         for (column, range) in [(0, 0..half), (1, half..FIELDS.len())] {
@@ -72,7 +89,8 @@ pub fn onboarding_ui(
                 .spacing([theme::GAP, 8.0])
                 .show(&mut columns[column], |ui| {
                     for index in range {
-                        field_ui(ui, state, index, lang);
+                        let cursor = place_cursor && first_empty == Some(index);
+                        field_ui(ui, state, index, cursor, lang);
                         ui.end_row();
                     }
                 });
@@ -144,12 +162,38 @@ pub fn onboarding_ui(
     action
 }
 
-/// One field: its label and its edit; a number to mask shows masked while the cursor is elsewhere.
-fn field_ui(ui: &mut Ui, state: &mut OnboardingState, index: usize, lang: Lang) {
+/// Whether to put the cursor in the first empty field on this frame: while the screen is new and
+/// no field has it yet, on frames without a click (a click drops focus from what is not under
+/// the pointer).
+fn cursor_to_place(ui: &Ui, state: &mut OnboardingState) -> bool {
+    if state.focus_tries == 0 {
+        return false;
+    }
+    let placed =
+        ui.memory(|memory| (0..FIELDS.len()).any(|index| memory.has_focus(field_id(index))));
+    if placed {
+        state.focus_tries = 0;
+        return false;
+    }
+    state.focus_tries -= 1;
+    ui.ctx().request_repaint();
+    ui.input(|i| !i.pointer.any_pressed() && !i.pointer.any_released() && !i.pointer.any_click())
+}
+
+fn field_id(index: usize) -> egui::Id {
+    egui::Id::unique(("onboarding-field", index))
+}
+
+/// One field: its label and its edit; a number to mask shows masked while the cursor is elsewhere;
+/// `cursor`: put the cursor here.
+fn field_ui(ui: &mut Ui, state: &mut OnboardingState, index: usize, cursor: bool, lang: Lang) {
     let (_, zh, en, masked) = FIELDS[index];
     ui.label(if lang == Lang::Zh { zh } else { en });
-    let id = egui::Id::unique(("onboarding-field", index));
+    let id = field_id(index);
     let editing = ui.memory(|memory| memory.has_focus(id));
+    if cursor {
+        ui.memory_mut(|memory| memory.request_focus(id));
+    }
     let value = &mut state.values[index];
     if masked && !editing && !value.is_empty() {
         // A stand-in showing only the ends; clicking it gives the real field the cursor.

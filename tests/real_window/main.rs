@@ -22,6 +22,15 @@ const TAB_CHECKOUT: (u32, u32) = (173, 18);
 const TAB_HISTORY: (u32, u32) = (256, 18);
 const TAB_UNRESOLVED: (u32, u32) = (364, 18);
 const TAB_SHIFT: (u32, u32) = (456, 18);
+const TAB_SETTINGS: (u32, u32) = (522, 18);
+/// 收银 once a real merchant is set: no sandbox badge before it.
+const TAB_CHECKOUT_REAL_MERCHANT: (u32, u32) = (37, 18);
+/// On 设置: the 真实商户 choice, then its base URL field and 新商户进件….
+const REAL_MERCHANT: (u32, u32) = (320, 95);
+const BASE_URL: (u32, u32) = (270, 171);
+const ONBOARD: (u32, u32) = (130, 387);
+/// On 新商户进件: 提交进件.
+const SUBMIT: (u32, u32) = (75, 627);
 /// On the 交班 screen with one method in the report: 交班 · 结束本班, then 确认交班.
 const CLOSE_SHIFT: (u32, u32) = (277, 483);
 const CONFIRM_CLOSE: (u32, u32) = (54, 517);
@@ -416,3 +425,101 @@ fn a_first_run_opens_on_the_setup_and_enter_starts_selling_on_the_sandbox() {
     );
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// 设置 → 真实商户 → 新商户进件 by keyboard: every field typed (Chinese too) with Tab between them,
+/// 提交进件, and the merchant's number and key land in the till's config (0600; no keyring here)
+/// and are in force: the next sale is that merchant's, at the gateway the form was sent to.
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_new_merchant_is_onboarded_in_the_window_and_sells_next() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let gateway = runtime
+        .block_on(cashier::sandbox::Sandbox::start(
+            cashier::sandbox::SandboxConfig::default(),
+        ))
+        .expect("a qht gateway");
+    let till = Till::start(1100, 720);
+    till.click(TAB_SETTINGS.0, TAB_SETTINGS.1);
+    till.click(REAL_MERCHANT.0, REAL_MERCHANT.1);
+    till.click(BASE_URL.0, BASE_URL.1);
+    till.type_text(&gateway.base_url());
+    till.screenshot("onboarding-settings.png");
+    till.click(ONBOARD.0, ONBOARD.1);
+    // The cursor is in the first field already: type, Tab, type…
+    for (index, value) in FORM.iter().enumerate() {
+        if index > 0 {
+            till.key("Tab");
+        }
+        till.type_text(value);
+    }
+    till.screenshot("onboarding-form.png");
+    till.click(SUBMIT.0, SUBMIT.1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let config = loop {
+        let text = std::fs::read_to_string(till.config_file()).unwrap_or_default();
+        if text.contains("merchant_id") {
+            break text;
+        }
+        assert!(std::time::Instant::now() < deadline, "no merchant saved");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    till.screenshot("onboarding-done.png");
+    let saved: cashier::config::Config = toml::from_str(&config).expect("a config");
+    let merchant = saved.gateway.expect("a real merchant now");
+    assert!(!merchant.merchant_id.is_empty());
+    assert!(
+        !merchant.key.is_empty(),
+        "no keyring here: the key is in the file"
+    );
+    assert!(
+        !config.contains("110101199003074514"),
+        "the ID number is not kept"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(till.config_file())
+            .expect("config")
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+
+    // The next sale is that merchant's, at the gateway the form went to.
+    till.click(TAB_CHECKOUT_REAL_MERCHANT.0, TAB_CHECKOUT_REAL_MERCHANT.1);
+    till.type_text("2");
+    till.key("Return");
+    let orders = till.wait_for_orders("the new merchant's sale", Duration::from_secs(10), |o| {
+        o.len() == 1
+    });
+    assert_eq!(text(&orders[0], "amount"), "2.00");
+    assert!(
+        gateway
+            .order_arrived_at(text(&orders[0], "order_no"))
+            .is_some(),
+        "the sale went to the gateway the merchant was registered at"
+    );
+    till.screenshot("onboarding-first-sale.png");
+}
+
+/// The 进件 form's values in the window's field order: 姓名 … 支行区县代码.
+const FORM: [&str; 21] = [
+    "梅州小卖部",
+    "13800138000",
+    "110101199003074514",
+    "广东省",
+    "梅州市",
+    "蕉岭县",
+    "440000",
+    "441400",
+    "441427",
+    "6217000010012345678",
+    "张三",
+    "13800138000",
+    "中国工商银行",
+    "102100099996",
+    "蕉岭支行",
+    "广东省",
+    "梅州市",
+    "蕉岭县",
+    "440000",
+    "441400",
+    "441427",
+];
