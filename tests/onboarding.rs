@@ -123,6 +123,58 @@ fn a_form_registers_a_merchant_whose_key_lands_only_in_the_config() {
 }
 
 #[test]
+fn an_unclear_answer_says_the_merchant_may_be_registered_and_sending_again_is_safe() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime.block_on(common::sandbox());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    let config_text = format!(
+        "[gateway]\nprovider = \"qht\"\nbase_url = \"{}\"\nnotify_url = \"http://127.0.0.1:8089/notify\"\n",
+        sandbox.base_url()
+    );
+    std::fs::write(&config, &config_text).expect("config");
+
+    // The gateway registers the merchant, then answers with a web page.
+    sandbox.inject(cashier::sandbox::Fault::Html, 1);
+    let unclear = onboard(dir.path(), FORM);
+    assert_eq!(unclear.status.code(), Some(1), "{}", text(&unclear));
+    assert!(
+        text(&unclear).contains("进件可能已经提交"),
+        "{}",
+        text(&unclear)
+    );
+    assert!(
+        !text(&unclear).contains("订单"),
+        "no order talk: {}",
+        text(&unclear)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("config"),
+        config_text,
+        "nothing saved"
+    );
+
+    // Sent again, as the message says: the same merchant comes back (进件查询), not a second one.
+    let again = onboard(dir.path(), FORM);
+    assert!(again.status.success(), "{}", text(&again));
+    let line: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    let merchant_no = line["merchant_no"].as_str().unwrap_or_default();
+    assert!(merchant_no.starts_with("QHTM"), "{line}");
+    let saved = cashier::config::Config::load(&config).expect("a complete config now");
+    assert_eq!(saved.gateway.expect("gateway").merchant_id, merchant_no);
+
+    // A gateway nobody answers at: nothing was sent, and it is said so.
+    std::fs::write(
+        &config,
+        "[gateway]\nprovider = \"qht\"\nbase_url = \"http://127.0.0.1:1\"\nnotify_url = \"http://127.0.0.1:8089/notify\"\n",
+    )
+    .expect("config");
+    let dead = onboard(dir.path(), FORM);
+    assert_eq!(dead.status.code(), Some(1), "{}", text(&dead));
+    assert!(text(&dead).contains("进件未发出"), "{}", text(&dead));
+}
+
+#[test]
 fn a_bad_form_is_refused_before_anything_is_sent() {
     let dir = tempfile::tempdir().expect("temp dir");
     // Nothing listens there: a form that were sent would fail as unreachable (1), not as bad (2).

@@ -85,8 +85,8 @@ const FORM: [&str; 21] = [
     "441427",
 ];
 
-#[test]
-fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
+/// A window on the 进件 screen: 设置 → 真实商户 on the test sandbox's address → 新商户进件.
+fn on_the_onboarding_screen() -> World {
     let mut world = world();
     world.harness.get_by_label("设置").click();
     world.harness.run_steps(2);
@@ -100,6 +100,20 @@ fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
         .click();
     world.wait_for("钱汇通新商户进件");
     world.wait_for("还有 21 项未填");
+    world
+}
+
+/// The merchant number and key the window saved into the config.
+fn saved_merchant(world: &World) -> (String, String) {
+    let config = cashier::config::Config::load(&world.data_dir.path().join("config.toml"))
+        .expect("saved, complete");
+    let gateway = config.gateway.expect("a real merchant");
+    (gateway.merchant_id, gateway.key.expose().to_owned())
+}
+
+#[test]
+fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
+    let mut world = on_the_onboarding_screen();
     // The cursor is in the first field: what is typed lands there without a click.
     world
         .harness
@@ -133,14 +147,50 @@ fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
     world.wait_for("表单已填好，可以提交");
     world.harness.get_by_label("提交进件").click();
     world.wait_for("进件成功：商户号");
-    let config = cashier::config::Config::load(&world.data_dir.path().join("config.toml"))
-        .expect("saved, complete");
-    let gateway = config.gateway.expect("a real merchant");
-    assert!(!gateway.merchant_id.is_empty());
-    let key = gateway.key.expose().to_owned();
+    world.wait_for("支付平台回复：Success");
+    let (merchant_id, key) = saved_merchant(&world);
+    assert!(!merchant_id.is_empty());
     assert!(!key.is_empty());
     assert!(
         world.harness.query_by_label_contains(&key).is_none(),
         "the key is never shown"
     );
+}
+
+#[test]
+fn an_owner_who_registered_before_asks_for_the_status_with_phone_and_id_alone() {
+    let mut world = on_the_onboarding_screen();
+    // Phone and ID number (fields 1 and 2) are all the status query needs.
+    set_field(&mut world, Role::TextInput, 1, FORM[1]);
+    set_field(&mut world, Role::TextInput, 2, FORM[2]);
+    world.harness.get_by_label("查询进件状态").click();
+    world.wait_for("查不到：这组手机号和身份证号还没有进件，或号码有误");
+    assert!(
+        !world.data_dir.path().join("config.toml").exists(),
+        "nothing saved"
+    );
+
+    // Registered meanwhile (at the counter of another till, say): the same query finds it.
+    let registered = {
+        let registration = form_from_values()
+            .check(Some("http://127.0.0.1:9/notify"))
+            .expect("a good form");
+        let gateway = common::gateway(&world.sandbox, cashier::gateway::Provider::Qht);
+        world
+            .runtime
+            .block_on(async { gateway.as_qht().expect("qht").onboard(&registration).await })
+            .expect("registered")
+    };
+    world.harness.get_by_label("查询进件状态").click();
+    world.wait_for("进件成功：商户号");
+    world.wait_for("支付平台回复：Success");
+    let (merchant_id, key) = saved_merchant(&world);
+    assert_eq!(merchant_id, registered.merchant_no);
+    assert_eq!(key, registered.md5_key.expose());
+}
+
+/// `FORM` as the library's form.
+fn form_from_values() -> cashier::gateway::qht::onboarding_form::OnboardingForm {
+    let values: Vec<String> = FORM.iter().map(|&v| v.to_owned()).collect();
+    cashier::gateway::qht::onboarding_form::OnboardingForm::from_values(&values)
 }

@@ -72,6 +72,9 @@ pub enum Command {
         Box<GatewayConfig>,
         Box<crate::gateway::qht::onboarding_form::OnboardingForm>,
     ),
+    /// Ask this gateway (its address) for the merchant registered with a phone and ID number
+    /// (进件查询).
+    OnboardQuery(Box<GatewayConfig>, String, String),
 }
 
 /// What to print.

@@ -456,6 +456,10 @@ impl CashierApp {
                         let gateway = Box::new(self.settings.config());
                         self.send(Command::Onboard(gateway, form));
                     }
+                    Some(OnboardingAction::Query { cellphone, id_card }) => {
+                        let gateway = Box::new(self.settings.config());
+                        self.send(Command::OnboardQuery(gateway, cellphone, id_card));
+                    }
                     Some(OnboardingAction::Back) => self.screen = Screen::Settings,
                     None => {}
                 }
@@ -582,7 +586,10 @@ impl CashierApp {
                 self.save_settings(Some(gateway), till_id, store);
                 self.onboarding.outcome = Some(match &self.settings.note {
                     Some(SettingsNote::Failed(problem)) => Err(problem.clone()),
-                    _ => Ok(credentials.merchant_no),
+                    _ => Ok(onboarding::Registered {
+                        merchant_no: credentials.merchant_no,
+                        gateway_says: credentials.msg,
+                    }),
                 });
             }
             Err(problem) => self.onboarding.outcome = Some(Err(problem)),

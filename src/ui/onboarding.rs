@@ -2,12 +2,15 @@
 //! it is typed (the first field that cannot be sent is named), phone, ID and card numbers masked
 //! (`1380****8000`) once the cursor leaves them. 提交进件 sends it; the merchant number and key it
 //! returns go straight into the settings and are saved (the key is never shown). A phone that is
-//! registered already brings back the same merchant (进件查询).
+//! registered already brings back the same merchant (进件查询); 查询进件状态 asks with the phone and
+//! ID number alone, for an owner who registered before (or elsewhere) and comes back for the
+//! result. Either way the gateway's own message is shown with the merchant number.
 
 use egui::{RichText, Ui};
 
 use super::backend::Problem;
 use super::theme;
+use crate::gateway::qht::onboarding_failure::OnboardingFailure;
 use crate::gateway::qht::onboarding_form::{FIELDS, OnboardingForm};
 use crate::i18n::{Lang, Localized, tr};
 use crate::secret::mask_number;
@@ -19,8 +22,8 @@ pub struct OnboardingState {
     pub values: Vec<String>,
     /// A submission is under way.
     pub busy: bool,
-    /// The last submission's outcome: the merchant number, or why not.
-    pub outcome: Option<Result<String, Problem>>,
+    /// The last submission's or status query's outcome: the merchant, or why not.
+    pub outcome: Option<Result<Registered, Problem>>,
     /// Whether a submission was tried (errors show from then on, not while a person starts).
     tried: bool,
     /// The screen was just opened: the cursor goes to the first empty field, so the owner types
@@ -41,6 +44,15 @@ impl Default for OnboardingState {
     }
 }
 
+/// A merchant the gateway has registered, as the onboarding screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// 商户号.
+    pub merchant_no: String,
+    /// The gateway's own message (`msg`), as it said it.
+    pub gateway_says: String,
+}
+
 /// Frames allowed to place the cursor when the screen opens.
 const FOCUS_TRIES: u8 = 5;
 
@@ -57,6 +69,13 @@ impl OnboardingState {
 pub enum OnboardingAction {
     /// Send the form.
     Submit(Box<OnboardingForm>),
+    /// Ask the gateway for the merchant registered with this phone and ID number (进件查询).
+    Query {
+        /// The phone number.
+        cellphone: String,
+        /// The ID number.
+        id_card: String,
+    },
     /// Back to the settings.
     Back,
 }
@@ -132,6 +151,27 @@ pub fn onboarding_ui(
                 action = Some(OnboardingAction::Submit(Box::new(form.clone())));
             }
         }
+        let lookup = form.check_lookup();
+        let query = ui
+            .add_enabled(
+                !state.busy && lookup.is_ok(),
+                egui::Button::new(tr(lang, "查询进件状态", "Ask for the status")),
+            )
+            .on_hover_text(tr(
+                lang,
+                "已经提交过？只需手机号和身份证号",
+                "Sent before? The phone and ID number are enough",
+            ))
+            .on_disabled_hover_text(tr(
+                lang,
+                "先填好手机号和身份证号",
+                "Fill in the phone and ID number first",
+            ));
+        if let (true, Ok((cellphone, id_card))) = (query.clicked(), lookup) {
+            state.busy = true;
+            state.outcome = None;
+            action = Some(OnboardingAction::Query { cellphone, id_card });
+        }
         if ui
             .button(tr(lang, "返回设置", "Back to settings"))
             .clicked()
@@ -142,24 +182,44 @@ pub fn onboarding_ui(
             ui.label(RichText::new(tr(lang, "正在提交…", "Sending…")).color(theme::MUTED));
         }
     });
-    match &state.outcome {
-        Some(Ok(merchant_no)) => {
+    outcome_ui(ui, state.outcome.as_ref(), lang);
+    action
+}
+
+/// The merchant number and the gateway's word on it, or why not.
+fn outcome_ui(ui: &mut Ui, outcome: Option<&Result<Registered, Problem>>, lang: Lang) {
+    match outcome {
+        Some(Ok(registered)) => {
             ui.label(
                 RichText::new(format!(
-                    "{} {merchant_no}{}",
+                    "{} {}{}",
                     tr(lang, "进件成功：商户号", "Registered: merchant"),
+                    registered.merchant_no,
                     tr(lang, "，密钥已保存", "; the key is saved")
                 ))
                 .font(theme::font(theme::LARGE_TEXT))
                 .color(theme::PAID),
             );
+            if !registered.gateway_says.trim().is_empty() {
+                ui.label(
+                    RichText::new(format!(
+                        "{}{}",
+                        tr(lang, "支付平台回复：", "The gateway says: "),
+                        registered.gateway_says.trim()
+                    ))
+                    .color(theme::MUTED),
+                );
+            }
+        }
+        Some(Err(Problem::Gateway(error))) => {
+            let said = OnboardingFailure(error).message(lang);
+            ui.label(RichText::new(said).color(theme::FAILED));
         }
         Some(Err(problem)) => {
             ui.label(RichText::new(problem.message(lang)).color(theme::FAILED));
         }
         None => {}
     }
-    action
 }
 
 /// Whether to put the cursor in the first empty field on this frame: while the screen is new and

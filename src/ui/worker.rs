@@ -235,15 +235,27 @@ async fn store_sync(
     );
 }
 
-/// qht's 个人进件 of `form` at `gateway`'s address (进件查询 when the phone is registered already).
-async fn onboard(
+/// What the onboarding screen asks of qht.
+enum OnboardingCall {
+    /// 个人进件 of this form (进件查询 when the phone is registered already).
+    Register(Box<crate::gateway::qht::onboarding_form::OnboardingForm>),
+    /// 进件查询 with this phone and ID number.
+    Query(String, String),
+}
+
+/// Makes `call` at `gateway`'s address and tells the UI what came back.
+async fn onboard(gateway: &GatewayConfig, till_id: &str, call: OnboardingCall, outbox: &Outbox) {
+    let answer = onboarding_call(gateway, till_id, call).await;
+    outbox.emit(UiEvent::Onboarded(answer)).await;
+}
+
+/// `call` at `gateway`'s address (its merchant number and key are not needed: qht signs these
+/// with its fixed onboarding key).
+async fn onboarding_call(
     gateway: &GatewayConfig,
     till_id: &str,
-    form: &crate::gateway::qht::onboarding_form::OnboardingForm,
+    call: OnboardingCall,
 ) -> Result<crate::gateway::qht::MerchantCredentials, Problem> {
-    let registration = form
-        .check(Some(&gateway.notify_url))
-        .map_err(Problem::Form)?;
     let client = gateway
         .build(till_id, gateway.timeouts())
         .map_err(|error| Problem::Config(Arc::new(error)))?;
@@ -252,7 +264,18 @@ async fn onboard(
         .ok_or(Problem::Gateway(GatewayError::Invalid(
             crate::gateway::error::RequestError::MethodNotOffered("进件"),
         )))?;
-    qht.onboard(&registration).await.map_err(Problem::Gateway)
+    let answer = match call {
+        OnboardingCall::Register(form) => {
+            let registration = form
+                .check(Some(&gateway.notify_url))
+                .map_err(Problem::Form)?;
+            qht.onboard(&registration).await
+        }
+        OnboardingCall::Query(cellphone, id_card) => {
+            qht.merchant_import_query(&cellphone, &id_card).await
+        }
+    };
+    answer.map_err(Problem::Gateway)
 }
 
 /// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
@@ -424,10 +447,13 @@ impl Worker {
             Command::Apply(config) => self.spawn_apply(*config),
             Command::Onboard(gateway, form) => {
                 let till_id = configured.context.till_id.clone();
-                tokio::spawn(async move {
-                    let onboarded = onboard(&gateway, &till_id, &form).await;
-                    outbox.emit(UiEvent::Onboarded(onboarded)).await;
-                });
+                let call = OnboardingCall::Register(form);
+                tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
+            }
+            Command::OnboardQuery(gateway, cellphone, id_card) => {
+                let till_id = configured.context.till_id.clone();
+                let call = OnboardingCall::Query(cellphone, id_card);
+                tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
             }
             command @ (Command::LoadShifts(_)
             | Command::OpenShift(..)

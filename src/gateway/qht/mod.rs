@@ -3,6 +3,7 @@
 //! Every endpoint of the qht (钱汇通) API spec is here as a typed request and a parsed, verified
 //! answer. Field lengths are the spec's; the README's decisions are marked where they apply.
 
+pub mod onboarding_failure;
 pub mod onboarding_form;
 mod requests;
 
