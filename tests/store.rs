@@ -177,6 +177,33 @@ async fn four_tills_selling_at_once_all_reach_the_store() {
     assert_eq!(one["count"], 5);
     let own = totals(&tills[1].run(&["history", "--json"]));
     assert_eq!(own["count"], 5, "a till's own history is its own ledger");
+
+    // Cash reaches the store too, as its own method (it never went to a gateway).
+    let cash = tills[0].run(&[
+        "pay",
+        "--method",
+        "cash",
+        "--amount",
+        "12.30",
+        "--tendered",
+        "20",
+        "--json",
+    ]);
+    assert!(
+        cash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cash.stderr)
+    );
+    assert_eq!(store_rows(&postgres).await.len(), 21);
+    let store_day = totals(&tills[2].run(&["history", "--all-tills", "--json"]));
+    assert_eq!(store_day["paid"], "72.30", "{store_day}");
+    let by_method = store_day["by_method"].as_array().expect("by_method");
+    assert!(
+        by_method
+            .iter()
+            .any(|m| m["method"] == "cash" && m["paid"] == "12.30"),
+        "{by_method:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
