@@ -375,19 +375,7 @@ impl Config {
         }
         if let Some(gateway) = &self.gateway {
             gateway.max_order()?;
-            let url =
-                reqwest::Url::parse(&gateway.base_url).map_err(|error| ConfigError::Invalid {
-                    field: "gateway.base_url",
-                    reason: error.to_string(),
-                })?;
-            let only_origin =
-                url.path() == "/" && url.query().is_none() && url.fragment().is_none();
-            if !only_origin || !matches!(url.scheme(), "http" | "https") {
-                return Err(ConfigError::Invalid {
-                    field: "gateway.base_url",
-                    reason: "只写协议、主机和端口，例如 https://n-sdk.retenai.com".to_owned(),
-                });
-            }
+            gateway.check_base_url()?;
             if gateway.merchant_id.is_empty() || gateway.key.is_empty() {
                 return Err(ConfigError::Invalid {
                     field: "gateway.merchant_id / key",
@@ -437,7 +425,37 @@ fn readable_by_others(path: &Path) -> bool {
     }
 }
 
+/// What a base URL looks like for `provider`: qht's test address (its production one comes from
+/// its support), changpay's production address; both from the specs.
+#[must_use]
+pub fn base_url_example(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Qht => "http://api.qhtpay.com.cn:18084",
+        Provider::Changpay => "https://n-sdk.retenai.com",
+    }
+}
+
 impl GatewayConfig {
+    /// Whether `base_url` is only a scheme, host and port (the paths are the spec's), so a call
+    /// is never sent to a typo; the reason names an example for this provider.
+    pub fn check_base_url(&self) -> Result<(), ConfigError> {
+        let example = base_url_example(self.provider);
+        let bad = |why: &str| ConfigError::Invalid {
+            field: "gateway.base_url",
+            reason: format!("{why}只写协议、主机和端口，例如 {example}"),
+        };
+        if self.base_url.trim().is_empty() {
+            return Err(bad("未填写；"));
+        }
+        let url = reqwest::Url::parse(&self.base_url).map_err(|_| bad(""))?;
+        let only_origin = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+        if only_origin && matches!(url.scheme(), "http" | "https") {
+            Ok(())
+        } else {
+            Err(bad(""))
+        }
+    }
+
     /// The sandbox's test merchant for `provider` at `base_url`.
     #[must_use]
     pub fn sandbox(provider: Provider, base_url: &str) -> GatewayConfig {
@@ -644,6 +662,17 @@ mod tests {
                 "{url} accepted"
             );
         }
+        let empty: Config =
+            toml::from_str("[gateway]\nprovider='qht'\nbase_url=' '\nmerchant_id='m'\nkey='k'")
+                .expect("parses");
+        let said = empty
+            .validate()
+            .map_or_else(|e| e.to_string(), |()| String::new());
+        assert!(said.contains("未填写"), "{said}");
+        assert!(
+            said.contains("http://api.qhtpay.com.cn:18084"),
+            "qht's example: {said}"
+        );
         assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
         let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
         assert!(bad_till.validate().is_err());

@@ -87,13 +87,20 @@ const FORM: [&str; 21] = [
 
 /// A window on the 进件 screen: 设置 → 真实商户 on the test sandbox's address → 新商户进件.
 fn on_the_onboarding_screen() -> World {
+    on_the_onboarding_screen_at(true)
+}
+
+/// The same, with the gateway's address typed into the settings or left empty.
+fn on_the_onboarding_screen_at(typed_address: bool) -> World {
     let mut world = world();
     world.harness.get_by_label("设置").click();
     world.harness.run_steps(2);
     world.harness.get_by_label("真实商户").click();
     world.harness.run_steps(2);
-    let base_url = world.sandbox.base_url();
-    set_field(&mut world, Role::TextInput, 0, &base_url);
+    if typed_address {
+        let base_url = world.sandbox.base_url();
+        set_field(&mut world, Role::TextInput, 0, &base_url);
+    }
     world
         .harness
         .get_by_label("还没有商户号？新商户进件…")
@@ -193,4 +200,17 @@ fn an_owner_who_registered_before_asks_for_the_status_with_phone_and_id_alone() 
 fn form_from_values() -> cashier::gateway::qht::onboarding_form::OnboardingForm {
     let values: Vec<String> = FORM.iter().map(|&v| v.to_owned()).collect();
     cashier::gateway::qht::onboarding_form::OnboardingForm::from_values(&values)
+}
+
+#[test]
+fn onboarding_without_the_gateways_address_is_refused_before_anything_is_sent() {
+    let mut world = on_the_onboarding_screen_at(false);
+    set_field(&mut world, Role::TextInput, 1, FORM[1]);
+    set_field(&mut world, Role::TextInput, 2, FORM[2]);
+    world.harness.get_by_label("查询进件状态").click();
+    // qht's own example, not changpay's, and nothing about orders or the network.
+    world.wait_for(
+        "gateway.base_url 无效: 未填写；只写协议、主机和端口，例如 http://api.qhtpay.com.cn:18084",
+    );
+    assert!(!world.data_dir.path().join("config.toml").exists());
 }

@@ -24,18 +24,10 @@ fn a_qr_order_is_paid_by_the_simulated_customer() {
     world.harness.run_steps(2);
     world.press(egui::Key::Enter);
     world.wait_for("模拟顾客付款");
-    assert!(
-        world
-            .harness
-            .query_by_label_contains("等待顾客扫码")
-            .is_some()
-    );
-    assert!(
-        world
-            .harness
-            .query_by_label_contains("二维码有效期")
-            .is_some()
-    );
+    // Waited for, not asserted at once: on a loaded machine a poll may outlast the tests' 700 ms
+    // timeout and show 网络异常，正在确认结果… for a moment before the next query answers.
+    world.wait_for("等待顾客扫码");
+    world.wait_for("二维码有效期");
     world.harness.get_by_label("模拟顾客付款").click();
     world.wait_for("支付成功 ¥12.34");
     assert_eq!(world.order_count(), 1);

@@ -61,7 +61,8 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
     let credentials = match qht.onboard(&registration).await {
         Ok(credentials) => credentials,
         Err(error) => {
-            let said = crate::gateway::qht::onboarding_failure::OnboardingFailure(&error);
+            use crate::gateway::qht::onboarding_failure::{Asked, OnboardingFailure};
+            let said = OnboardingFailure(&error, Asked::Registration);
             eprintln!("{}", said.bilingual());
             return match error {
                 crate::gateway::GatewayError::Rejected { .. } => exit::FAILED,

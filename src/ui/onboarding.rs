@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 
 use super::backend::Problem;
 use super::theme;
-use crate::gateway::qht::onboarding_failure::OnboardingFailure;
+use crate::gateway::qht::onboarding_failure::{Asked, OnboardingFailure};
 use crate::gateway::qht::onboarding_form::{FIELDS, OnboardingForm};
 use crate::i18n::{Lang, Localized, tr};
 use crate::secret::mask_number;
@@ -24,6 +24,8 @@ pub struct OnboardingState {
     pub busy: bool,
     /// The last submission's or status query's outcome: the merchant, or why not.
     pub outcome: Option<Result<Registered, Problem>>,
+    /// What the last call asked: a registration or a status query (their failures read apart).
+    asked: Asked,
     /// Whether a submission was tried (errors show from then on, not while a person starts).
     tried: bool,
     /// The screen was just opened: the cursor goes to the first empty field, so the owner types
@@ -38,6 +40,7 @@ impl Default for OnboardingState {
             values: vec![String::new(); FIELDS.len()],
             busy: false,
             outcome: None,
+            asked: Asked::Registration,
             tried: false,
             focus_tries: FOCUS_TRIES,
         }
@@ -148,6 +151,7 @@ pub fn onboarding_ui(
             if checked.is_ok() {
                 state.busy = true;
                 state.outcome = None;
+                state.asked = Asked::Registration;
                 action = Some(OnboardingAction::Submit(Box::new(form.clone())));
             }
         }
@@ -170,6 +174,7 @@ pub fn onboarding_ui(
         if let (true, Ok((cellphone, id_card))) = (query.clicked(), lookup) {
             state.busy = true;
             state.outcome = None;
+            state.asked = Asked::StatusQuery;
             action = Some(OnboardingAction::Query { cellphone, id_card });
         }
         if ui
@@ -182,12 +187,17 @@ pub fn onboarding_ui(
             ui.label(RichText::new(tr(lang, "正在提交…", "Sending…")).color(theme::MUTED));
         }
     });
-    outcome_ui(ui, state.outcome.as_ref(), lang);
+    outcome_ui(ui, state.outcome.as_ref(), state.asked, lang);
     action
 }
 
 /// The merchant number and the gateway's word on it, or why not.
-fn outcome_ui(ui: &mut Ui, outcome: Option<&Result<Registered, Problem>>, lang: Lang) {
+fn outcome_ui(
+    ui: &mut Ui,
+    outcome: Option<&Result<Registered, Problem>>,
+    asked: Asked,
+    lang: Lang,
+) {
     match outcome {
         Some(Ok(registered)) => {
             ui.label(
@@ -212,7 +222,7 @@ fn outcome_ui(ui: &mut Ui, outcome: Option<&Result<Registered, Problem>>, lang: 
             }
         }
         Some(Err(Problem::Gateway(error))) => {
-            let said = OnboardingFailure(error).message(lang);
+            let said = OnboardingFailure(error, asked).message(lang);
             ui.label(RichText::new(said).color(theme::FAILED));
         }
         Some(Err(problem)) => {

@@ -296,7 +296,7 @@ fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
             ui.label(tr(lang, "接口地址", "Base URL"));
             ui.add(
                 egui::TextEdit::singleline(&mut state.base_url)
-                    .hint_text("https://n-sdk.retenai.com")
+                    .hint_text(crate::config::base_url_example(state.provider))
                     .desired_width(360.0),
             );
             ui.end_row();

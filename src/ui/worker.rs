@@ -256,9 +256,12 @@ async fn onboarding_call(
     till_id: &str,
     call: OnboardingCall,
 ) -> Result<crate::gateway::qht::MerchantCredentials, Problem> {
+    // The settings' address as typed: an empty or malformed one is named before anything is sent.
+    let config_problem = |error| Problem::Config(Arc::new(error));
+    gateway.check_base_url().map_err(config_problem)?;
     let client = gateway
         .build(till_id, gateway.timeouts())
-        .map_err(|error| Problem::Config(Arc::new(error)))?;
+        .map_err(config_problem)?;
     let qht = client
         .as_qht()
         .ok_or(Problem::Gateway(GatewayError::Invalid(

@@ -11,13 +11,25 @@ use crate::i18n::{Lang, Localized};
 /// ID number (yet).
 const MERCHANT_NOT_FOUND: &str = "300009";
 
+/// What was asked of the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// 个人进件: register a merchant.
+    Registration,
+    /// 进件查询: the merchant registered with a phone and ID number.
+    StatusQuery,
+}
+
 /// A failed 进件 or 进件查询, to show or print.
 #[derive(Debug, Clone, Copy)]
-pub struct OnboardingFailure<'a>(pub &'a GatewayError);
+pub struct OnboardingFailure<'a>(pub &'a GatewayError, pub Asked);
 
 impl Localized for OnboardingFailure<'_> {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
+        if self.1 == Asked::StatusQuery {
+            return status_query_failure(self.0, lang);
+        }
         match self.0 {
             GatewayError::Rejected { code, .. } if code == MERCHANT_NOT_FOUND => if zh {
                 "查不到：这组手机号和身份证号还没有进件，或号码有误"
@@ -41,6 +53,30 @@ impl Localized for OnboardingFailure<'_> {
             ),
             other => other.message(lang),
         }
+    }
+}
+
+/// A status query changes nothing at the gateway: after no answer, ask again.
+fn status_query_failure(error: &GatewayError, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match error {
+        GatewayError::Rejected { code, .. } if code == MERCHANT_NOT_FOUND => {
+            OnboardingFailure(error, Asked::Registration).message(lang)
+        }
+        GatewayError::Unreachable if zh => {
+            "连不上支付平台，未能查询：请检查网络和设置里的平台地址".to_owned()
+        }
+        GatewayError::Unreachable => {
+            "Cannot reach the gateway, nothing was asked: check the network and the gateway address in the settings".to_owned()
+        }
+        GatewayError::Unknown(cause) if zh => {
+            format!("没有收到支付平台可信的答复（{}）：请稍后再查", cause_zh(cause))
+        }
+        GatewayError::Unknown(cause) => format!(
+            "No answer to trust from the gateway ({}): ask again later",
+            cause_en(cause)
+        ),
+        other => other.message(lang),
     }
 }
 
@@ -71,11 +107,16 @@ mod tests {
 
     #[test]
     fn an_unclear_answer_says_the_merchant_may_be_registered_and_no_order_is_mentioned() {
-        let said = OnboardingFailure(&GatewayError::Unknown(UnknownCause::Timeout)).bilingual();
+        let said = OnboardingFailure(
+            &GatewayError::Unknown(UnknownCause::Timeout),
+            Asked::Registration,
+        )
+        .bilingual();
         assert!(said.contains("进件可能已经提交"), "{said}");
         assert!(said.contains("超时"), "{said}");
         assert!(!said.contains("订单"), "{said}");
-        let unreachable = OnboardingFailure(&GatewayError::Unreachable).message(Lang::Zh);
+        let unreachable =
+            OnboardingFailure(&GatewayError::Unreachable, Asked::Registration).message(Lang::Zh);
         assert!(unreachable.contains("进件未发出"), "{unreachable}");
     }
 
@@ -83,11 +124,17 @@ mod tests {
     fn no_such_merchant_after_a_status_query_means_not_registered_yet() {
         let not_found =
             GatewayError::from_code(Provider::Qht, MERCHANT_NOT_FOUND, "MerchantNotExist");
-        let said = OnboardingFailure(&not_found).message(Lang::Zh);
+        let said = OnboardingFailure(&not_found, Asked::StatusQuery).message(Lang::Zh);
         assert!(said.starts_with("查不到"), "{said}");
+        let unclear = GatewayError::Unknown(UnknownCause::Html);
+        let said = OnboardingFailure(&unclear, Asked::StatusQuery).message(Lang::Zh);
+        assert!(
+            said.ends_with("请稍后再查"),
+            "a query registers nothing: {said}"
+        );
         let taken = GatewayError::from_code(Provider::Qht, "300005", "bad phone");
         assert_eq!(
-            OnboardingFailure(&taken).message(Lang::Zh),
+            OnboardingFailure(&taken, Asked::Registration).message(Lang::Zh),
             taken.message(Lang::Zh),
             "other refusals keep their own words"
         );
