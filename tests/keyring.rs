@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::onboarding_form::form_toml;
 use common::{NO_BUS, cashier_in, cashier_on_bus};
 
 /// A private session bus with gnome-keyring's Secret Service on it, its login keyring unlocked;
@@ -101,30 +102,6 @@ fn text(output: &std::process::Output) -> String {
     )
 }
 
-const FORM: &str = r#"
-cellphone = "13900139000"
-id_card = "110101199003074514"
-merchant_name = "蕉岭小卖部"
-province = "广东省"
-city = "梅州市"
-district = "蕉岭县"
-province_code = "440000"
-city_code = "441400"
-district_code = "441427"
-bank_account = "6217000010012345678"
-account_name = "张三"
-bank_phone = "13900139000"
-bank = "中国工商银行"
-bank_code = "102100099996"
-branch = "蕉岭支行"
-bank_province = "广东省"
-bank_city = "梅州市"
-bank_district = "蕉岭县"
-bank_province_code = "440000"
-bank_city_code = "441400"
-bank_district_code = "441427"
-"#;
-
 /// A till in `dir` whose config names the qht gateway at `base_url` and no merchant yet (its QR
 /// shown for a second: a sale's command ends soon after the code is printed).
 fn till_to_onboard(dir: &Path, base_url: &str) {
@@ -135,7 +112,7 @@ fn till_to_onboard(dir: &Path, base_url: &str) {
         ),
     )
     .expect("config");
-    std::fs::write(dir.join("form.toml"), FORM).expect("form");
+    std::fs::write(dir.join("form.toml"), form_toml()).expect("form");
 }
 
 fn onboard_args(dir: &Path) -> Vec<String> {

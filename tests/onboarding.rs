@@ -7,33 +7,10 @@
 mod common;
 
 use common::cashier_in;
+use common::onboarding_form::form_toml;
 
 use std::path::Path;
 use std::process::Output;
-
-const FORM: &str = r#"
-cellphone = "13800138000"
-id_card = "110101199003074514"
-merchant_name = "梅州小卖部"
-province = "广东省"
-city = "梅州市"
-district = "蕉岭县"
-province_code = "440000"
-city_code = "441400"
-district_code = "441427"
-bank_account = "6217000010012345678"
-account_name = "张三"
-bank_phone = "13800138000"
-bank = "中国工商银行"
-bank_code = "102100099996"
-branch = "蕉岭支行"
-bank_province = "广东省"
-bank_city = "梅州市"
-bank_district = "蕉岭县"
-bank_province_code = "440000"
-bank_city_code = "441400"
-bank_district_code = "441427"
-"#;
 
 fn text(output: &Output) -> String {
     format!(
@@ -81,7 +58,7 @@ fn a_form_registers_a_merchant_whose_key_lands_only_in_the_config() {
     assert_eq!(before.status.code(), Some(2));
     assert!(text(&before).contains("qht-onboard"), "{}", text(&before));
 
-    let registered = onboard(dir.path(), FORM);
+    let registered = onboard(dir.path(), &form_toml());
     assert!(registered.status.success(), "{}", text(&registered));
     let line: serde_json::Value =
         serde_json::from_slice(&registered.stdout).expect("one JSON object");
@@ -112,7 +89,7 @@ fn a_form_registers_a_merchant_whose_key_lands_only_in_the_config() {
     assert!(text(&sale).contains("code_url"), "{}", text(&sale));
 
     // Run again (say the key was lost): 进件查询 finds the same merchant and key.
-    let again = onboard(dir.path(), FORM);
+    let again = onboard(dir.path(), &form_toml());
     assert!(again.status.success(), "{}", text(&again));
     let line: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
     assert_eq!(line["merchant_no"], merchant_no.as_str());
@@ -136,7 +113,7 @@ fn an_unclear_answer_says_the_merchant_may_be_registered_and_sending_again_is_sa
 
     // The gateway registers the merchant, then answers with a web page.
     sandbox.inject(cashier::sandbox::Fault::Html, 1);
-    let unclear = onboard(dir.path(), FORM);
+    let unclear = onboard(dir.path(), &form_toml());
     assert_eq!(unclear.status.code(), Some(1), "{}", text(&unclear));
     assert!(
         text(&unclear).contains("进件可能已经提交"),
@@ -155,7 +132,7 @@ fn an_unclear_answer_says_the_merchant_may_be_registered_and_sending_again_is_sa
     );
 
     // Sent again, as the message says: the same merchant comes back (进件查询), not a second one.
-    let again = onboard(dir.path(), FORM);
+    let again = onboard(dir.path(), &form_toml());
     assert!(again.status.success(), "{}", text(&again));
     let line: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
     let merchant_no = line["merchant_no"].as_str().unwrap_or_default();
@@ -169,7 +146,7 @@ fn an_unclear_answer_says_the_merchant_may_be_registered_and_sending_again_is_sa
         "[gateway]\nprovider = \"qht\"\nbase_url = \"http://127.0.0.1:1\"\nnotify_url = \"http://127.0.0.1:8089/notify\"\n",
     )
     .expect("config");
-    let dead = onboard(dir.path(), FORM);
+    let dead = onboard(dir.path(), &form_toml());
     assert_eq!(dead.status.code(), Some(1), "{}", text(&dead));
     assert!(text(&dead).contains("进件未发出"), "{}", text(&dead));
 }
@@ -212,8 +189,8 @@ fn a_bad_form_is_refused_before_anything_is_sent() {
             "colour",
         ),
     ] {
-        let form = FORM.replacen(from, to, 1);
-        assert_ne!(form, FORM, "{from}");
+        let form = form_toml().replacen(from, to, 1);
+        assert_ne!(form, form_toml(), "{from}");
         let refused = onboard(dir.path(), &form);
         assert_eq!(refused.status.code(), Some(2), "{from}: {}", text(&refused));
         assert!(text(&refused).contains(says), "{from}: {}", text(&refused));
@@ -228,6 +205,6 @@ fn a_bad_form_is_refused_before_anything_is_sent() {
         "[gateway]\nprovider = \"changpay\"\nbase_url = \"http://127.0.0.1:1\"\n",
     )
     .expect("config");
-    let changpay = onboard(dir.path(), FORM);
+    let changpay = onboard(dir.path(), &form_toml());
     assert_eq!(changpay.status.code(), Some(2));
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::onboarding_form::FORM;
 use common::window::{World, set_field, world};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
@@ -59,31 +60,6 @@ fn connect_a_real_merchant_opens_its_settings() {
         .find(|node| node.value().as_deref() == Some("K7"));
     assert!(till_field.is_some(), "the till id is carried over");
 }
-
-/// The spec's onboarding form in the window, in `FIELDS` order.
-const FORM: [&str; 21] = [
-    "梅州小卖部",
-    "13800138000",
-    "110101199003074514",
-    "广东省",
-    "梅州市",
-    "蕉岭县",
-    "440000",
-    "441400",
-    "441427",
-    "6217000010012345678",
-    "张三",
-    "13800138000",
-    "中国工商银行",
-    "102100099996",
-    "蕉岭支行",
-    "广东省",
-    "梅州市",
-    "蕉岭县",
-    "440000",
-    "441400",
-    "441427",
-];
 
 /// A window on the 进件 screen: 设置 → 真实商户 on the test sandbox's address → 新商户进件.
 fn on_the_onboarding_screen() -> World {

@@ -2,6 +2,7 @@
 //! pointed at it, with short timeouts so fault tests run fast.
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod onboarding_form;
 pub mod pg;
 pub mod window;
 

@@ -10,10 +10,13 @@
 //! cargo test --test real_window -- --ignored --test-threads 2
 //! ```
 
+#[path = "../common/onboarding_form.rs"]
+mod onboarding_form;
 mod till;
 
 use std::time::Duration;
 
+use onboarding_form::FORM;
 use serde_json::Value;
 use till::Till;
 
@@ -498,28 +501,3 @@ fn a_new_merchant_is_onboarded_in_the_window_and_sells_next() {
     );
     till.screenshot("onboarding-first-sale.png");
 }
-
-/// The 进件 form's values in the window's field order: 姓名 … 支行区县代码.
-const FORM: [&str; 21] = [
-    "梅州小卖部",
-    "13800138000",
-    "110101199003074514",
-    "广东省",
-    "梅州市",
-    "蕉岭县",
-    "440000",
-    "441400",
-    "441427",
-    "6217000010012345678",
-    "张三",
-    "13800138000",
-    "中国工商银行",
-    "102100099996",
-    "蕉岭支行",
-    "广东省",
-    "梅州市",
-    "蕉岭县",
-    "440000",
-    "441400",
-    "441427",
-];
