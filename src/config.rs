@@ -251,7 +251,7 @@ pub enum ConfigError {
     #[error("配置文件格式错误: {0}")]
     Parse(String),
     /// A value is out of range.
-    #[error("配置项 {field} 无效: {reason}")]
+    #[error("设置项{} 无效：{reason}", setting_named(field, crate::i18n::Lang::Zh))]
     Invalid {
         /// The key.
         field: &'static str,
@@ -277,6 +277,28 @@ pub enum ConfigError {
     },
 }
 
+/// A setting as the settings screen labels it and the config file spells it, so the owner in
+/// the window and the person editing the file both find it: `「接口地址」(gateway.base_url)`.
+fn setting_named(field: &str, lang: crate::i18n::Lang) -> String {
+    let label = match field {
+        "gateway.base_url" => Some(("接口地址", "Base URL")),
+        "gateway.merchant_id / key" => Some(("商户号和商户密钥", "Merchant id and key")),
+        "gateway.max_order_yuan" => Some(("单笔限额", "Order limit")),
+        "till.id" => Some(("收银台编号", "Till id")),
+        "store.url" => Some(("门店数据库", "Store database")),
+        "printer.address" => Some(("打印机地址", "Printer address")),
+        "history.utc_offset_hours" => Some(("时区", "Time zone")),
+        "payment.*_interval_ms" => Some(("查询间隔", "Query interval")),
+        "path" => Some(("配置文件位置", "Config file location")),
+        _ => None,
+    };
+    match (label, lang) {
+        (Some((zh, _)), crate::i18n::Lang::Zh) => format!("「{zh}」({field})"),
+        (Some((_, en)), crate::i18n::Lang::En) => format!(" \"{en}\" ({field})"),
+        (None, _) => format!(" {field}"),
+    }
+}
+
 impl crate::i18n::Localized for ConfigError {
     fn message(&self, lang: crate::i18n::Lang) -> String {
         match lang {
@@ -286,9 +308,10 @@ impl crate::i18n::Localized for ConfigError {
                     format!("Cannot read the config file {path}: {source}")
                 }
                 ConfigError::Parse(why) => format!("The config file is malformed: {why}"),
-                ConfigError::Invalid { field, reason } => {
-                    format!("Config setting {field} is invalid: {reason}")
-                }
+                ConfigError::Invalid { field, reason } => format!(
+                    "Setting{} is invalid: {reason}",
+                    setting_named(field, crate::i18n::Lang::En)
+                ),
                 ConfigError::Http(why) => format!("Cannot create the network client: {why}"),
                 ConfigError::Keyring { reason } => format!(
                     "The merchant key is kept in the system keyring, which does not give it now ({reason}): log in to the desktop, unlock the keyring and open the cashier again"

@@ -186,7 +186,7 @@ fn onboarding_without_the_gateways_address_is_refused_before_anything_is_sent() 
     world.harness.get_by_label("查询进件状态").click();
     // qht's own example, not changpay's, and nothing about orders or the network.
     world.wait_for(
-        "gateway.base_url 无效: 未填写；只写协议、主机和端口，例如 http://api.qhtpay.com.cn:18084",
+        "设置项「接口地址」(gateway.base_url) 无效：未填写；只写协议、主机和端口，例如 http://api.qhtpay.com.cn:18084",
     );
     assert!(!world.data_dir.path().join("config.toml").exists());
 }

@@ -659,7 +659,7 @@ impl CashierApp {
             Some(path) => crate::config::save(&config, path),
             None => Err(crate::config::ConfigError::Invalid {
                 field: "path",
-                reason: "no config directory".into(),
+                reason: "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）".into(),
             }),
         });
         match result {
