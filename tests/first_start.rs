@@ -1,5 +1,5 @@
 //! Processes that race on a new data directory: 20 `cashier` processes started at once all open
-//! (and so migrate) the same new ledger, and every one succeeds.
+//! (and so migrate) the same new ledger, and every one succeeds, saying nothing on the terminal.
 
 const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
 
@@ -21,11 +21,10 @@ fn twenty_processes_starting_at_once_on_a_new_ledger_all_succeed() {
             .collect();
         for child in children {
             let output = child.wait_with_output().expect("ends");
-            assert!(
-                output.status.success(),
-                "trial {trial}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "trial {trial}: {stderr}");
+            // A first run once printed the log appender's "Error reading the log directory".
+            assert!(stderr.trim().is_empty(), "trial {trial}: {stderr}");
         }
     }
 }

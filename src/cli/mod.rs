@@ -248,7 +248,12 @@ pub fn init_logging(log_dir: Option<&std::path::Path>) -> Option<WorkerGuard> {
         .with_writer(std::io::stderr)
         .with_filter(stderr_filter);
     // The file a support person asks for: one per day, two weeks kept, this app's info and up.
-    let (file, guard) = match log_dir.and_then(|dir| daily_log(dir).ok()) {
+    // The folder is made first: the appender prunes old files on start and, finding no folder
+    // on a till's first run, printed "Error reading the log directory" to the terminal.
+    let (file, guard) = match log_dir.and_then(|dir| {
+        std::fs::create_dir_all(dir).ok()?;
+        daily_log(dir).ok()
+    }) {
         Some(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
             let layer = tracing_subscriber::fmt::layer()
