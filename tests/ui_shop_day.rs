@@ -64,7 +64,10 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     // The count as typed: the difference shows before anything is closed.
     set_field(&mut world, Role::TextInput, 0, "212.00");
     world.wait_for("差额 -¥0.30");
-    world.harness.get_by_label("交班 · 结束本班").click();
+    world
+        .harness
+        .get_by_label("交班 · 结束本班 (Enter)")
+        .click();
     world.wait_for("确认交班？");
     assert!(
         world
@@ -75,7 +78,7 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
             .is_some(),
         "one press does not close a shift"
     );
-    world.harness.get_by_label("确认交班").click();
+    world.harness.get_by_label("确认交班 (Enter)").click();
     world.wait_for("交班报表");
     world.wait_for("实点现金");
     world.wait_for("-¥0.30");
@@ -98,6 +101,63 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     cash_sale(&mut world, "1", "1");
     world.new_sale();
     world.wait_for("当班收银员：默认");
+}
+
+#[test]
+fn a_shift_is_closed_by_keyboard_and_a_hurried_double_enter_only_asks() {
+    let mut world = world();
+    cash_sale(&mut world, "12.30", "20");
+    world.new_sale();
+    world.harness.get_by_label("交班").click();
+    world.wait_for("现金 1 笔");
+    set_field(&mut world, Role::TextInput, 0, "12.30");
+    world.wait_for("差额 ¥0.00");
+    let still_open = |world: &World| {
+        world
+            .ledger
+            .lock()
+            .open_shift_now()
+            .expect("read")
+            .is_some()
+    };
+    // Enter twice in a row on the count (a quarter second apart): the question, not the close.
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.key_press(egui::Key::Enter);
+    world.wait_for("确认交班？");
+    // Long enough, in real time, for a close to reach the ledger and the screen.
+    for _ in 0..50 {
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(still_open(&world), "a double Enter closed the shift");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("确认交班？")
+            .is_some(),
+        "the question waits for its answer"
+    );
+    // Esc goes back to the count; Enter asks again; Enter once it has been read closes.
+    world.press(egui::Key::Escape);
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("确认交班？")
+            .is_none()
+    );
+    world.harness.run_steps(1);
+    world.harness.key_press(egui::Key::Enter);
+    world.wait_for("确认交班？");
+    world.harness.run_steps(3);
+    world.press(egui::Key::Enter);
+    world.wait_for("开班 (Enter)");
+    assert!(!still_open(&world));
+    let kept = world
+        .ledger
+        .lock()
+        .shift_report(Some(1), chrono::Utc::now())
+        .expect("kept");
+    assert_eq!(kept.difference, Some(cashier::money::Money::ZERO));
 }
 
 fn printer_world(paper: &std::path::Path) -> World {

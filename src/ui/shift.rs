@@ -1,6 +1,9 @@
 //! 交班: the shift screen. Open a shift (the cashier's name, the float in the drawer) before the
 //! first sale; watch its report build up; count the drawer and close it (a second press confirms:
 //! a closed shift is never edited); read and reprint past shifts' reports as they were closed.
+//! By keyboard: the count, Enter (确认交班？), Enter again to close or Esc to go back. The second
+//! Enter counts only once the question has been on screen a moment, so a hurried double Enter
+//! on the count asks and does not close.
 //!
 //! The report on screen and the one printed come from one list of rows
 //! ([`crate::receipt::slip::shift_rows`]), so the screen says what the paper says.
@@ -29,6 +32,8 @@ pub struct ShiftState {
     pub counted: String,
     /// The count waiting for 确认交班.
     pub confirming: Option<Money>,
+    /// When (egui's input time, seconds) the 确认交班 question appeared.
+    confirm_shown_at: f64,
     /// Why the last open or close was refused (or the amount typed is wrong).
     pub problem: Option<Problem>,
     /// The form's first field (the name, or the count when a shift is open) takes the cursor
@@ -198,30 +203,14 @@ fn open_shift_ui(
     action
 }
 
-/// 实点现金, the difference as it is typed, 交班 and its confirmation.
-fn close_ui(
+/// Under the count: the difference as it is typed, why the count cannot be read, or what to do.
+fn count_note_ui(
     ui: &mut Ui,
-    state: &mut ShiftState,
+    counted: Option<&Result<Money, crate::money::AmountError>>,
     report: &ShiftReport,
     lang: Lang,
-) -> Option<ShiftAction> {
-    let mut action = None;
-    ui.horizontal(|ui| {
-        ui.label(tr(lang, "实点现金", "Cash counted"));
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut state.counted)
-                .hint_text("0.00")
-                .desired_width(140.0),
-        );
-        if field.changed() {
-            state.confirming = None;
-        }
-        if std::mem::take(&mut state.focus_form) {
-            field.request_focus();
-        }
-    });
-    let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
-    match &counted {
+) {
+    match counted {
         Some(Ok(counted)) => {
             let difference = Money::from_li(counted.li() - report.cash_expected.li());
             ui.label(
@@ -254,7 +243,46 @@ fn close_ui(
             );
         }
     }
+}
+
+/// How long the 确认交班 question shows before Enter answers it: longer than a double press,
+/// shorter than reading the question.
+const CONFIRM_AFTER_SECS: f64 = 0.6;
+
+/// 实点现金, the difference as it is typed, 交班 and its confirmation.
+fn close_ui(
+    ui: &mut Ui,
+    state: &mut ShiftState,
+    report: &ShiftReport,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    let mut action = None;
+    let mut entered = false;
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "实点现金", "Cash counted"));
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut state.counted)
+                .hint_text("0.00")
+                .desired_width(140.0),
+        );
+        if field.changed() {
+            state.confirming = None;
+        }
+        entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if std::mem::take(&mut state.focus_form) {
+            field.request_focus();
+        }
+    });
+    let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
+    count_note_ui(ui, counted.as_ref(), report, lang);
     ui.add_space(theme::GAP);
+    let (now, enter, escape) = ui.input(|i| {
+        (
+            i.time,
+            i.key_pressed(egui::Key::Enter),
+            i.key_pressed(egui::Key::Escape),
+        )
+    });
     match (state.confirming, &counted) {
         (Some(confirmed), _) => {
             ui.label(
@@ -268,34 +296,44 @@ fn close_ui(
                 ))
                 .color(theme::UNKNOWN),
             );
+            let settled = now - state.confirm_shown_at >= CONFIRM_AFTER_SECS;
+            if !settled {
+                // Redraw when Enter starts to count, for the hint below.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            }
             ui.horizontal(|ui| {
-                if ui
-                    .button(RichText::new(tr(lang, "确认交班", "Close shift")).strong())
-                    .clicked()
-                {
+                let confirm = ui
+                    .button(
+                        RichText::new(tr(lang, "确认交班 (Enter)", "Close shift (Enter)")).strong(),
+                    )
+                    .clicked();
+                if confirm || (enter && settled && !entered) {
                     action = Some(ShiftAction::Close(confirmed));
                 }
-                if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                if ui.button(tr(lang, "取消 (Esc)", "Cancel (Esc)")).clicked() || escape {
                     state.confirming = None;
+                    state.focus_form = true;
                 }
             });
         }
         (None, Some(Ok(counted))) => {
-            if ui
+            let close = ui
                 .button(
-                    RichText::new(tr(lang, "交班 · 结束本班", "Close shift…"))
+                    RichText::new(tr(lang, "交班 · 结束本班 (Enter)", "Close shift… (Enter)"))
                         .font(theme::font(theme::LARGE_TEXT)),
                 )
-                .clicked()
-            {
+                .clicked();
+            if close || entered {
                 state.confirming = Some(*counted);
+                state.confirm_shown_at = now;
             }
         }
         (None, _) => {
             ui.add_enabled(
                 false,
                 egui::Button::new(
-                    RichText::new(tr(lang, "交班 · 结束本班", "Close shift…"))
+                    RichText::new(tr(lang, "交班 · 结束本班 (Enter)", "Close shift… (Enter)"))
                         .font(theme::font(theme::LARGE_TEXT)),
                 ),
             );

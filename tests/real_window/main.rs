@@ -34,9 +34,6 @@ const BASE_URL: (u32, u32) = (270, 171);
 const ONBOARD: (u32, u32) = (130, 387);
 /// On 新商户进件: 提交进件.
 const SUBMIT: (u32, u32) = (75, 627);
-/// On the 交班 screen with one method in the report: 交班 · 结束本班, then 确认交班.
-const CLOSE_SHIFT: (u32, u32) = (277, 483);
-const CONFIRM_CLOSE: (u32, u32) = (54, 517);
 /// The unresolved tab's right end when it shows a count: between two tabs without one.
 const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (432, 18);
 /// The first row's order number in history, and 重新查询 at the top of the detail panel.
@@ -354,7 +351,8 @@ fn white_box(screen: &image::RgbImage) -> (u32, u32, u32, u32) {
 }
 
 /// Cash on F4 with the change, then the shift counted and closed from the 交班 tab and the next
-/// one opened by keyboard: the cursor waits in the count, then in the next cashier's name.
+/// one opened, all by keyboard: the cursor waits in the count (Enter asks, a double Enter closes
+/// nothing, Enter once read closes), then in the next cashier's name.
 #[test]
 #[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
 fn a_cash_sale_then_the_shift_is_counted_closed_and_the_next_opened() {
@@ -373,8 +371,16 @@ fn a_cash_sale_then_the_shift_is_counted_closed_and_the_next_opened() {
     till.click(TAB_SHIFT.0, TAB_SHIFT.1);
     till.type_text("12.00"); // lands in 实点现金 without a click
     till.screenshot("shift-count.png");
-    till.click(CLOSE_SHIFT.0, CLOSE_SHIFT.1);
-    till.click(CONFIRM_CLOSE.0, CONFIRM_CLOSE.1);
+    // A hurried double Enter asks 确认交班？ and closes nothing.
+    till.double_key("Return");
+    std::thread::sleep(Duration::from_secs(1));
+    till.screenshot("shift-confirm.png");
+    let asked = till.cli(&["shift", "report", "--json"]);
+    assert!(
+        asked.last().is_some_and(|r| r["closed_at"].is_null()),
+        "a double Enter closed the shift: {asked:?}"
+    );
+    till.key("Return");
     let closed = wait_for_report(&till, "the shift closed", &["--shift", "1"], |r| {
         !r["closed_at"].is_null()
     });

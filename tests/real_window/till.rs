@@ -171,6 +171,12 @@ impl Till {
         Self::settle();
     }
 
+    /// Presses `key` twice, 60 ms apart, as a hurried cashier does.
+    pub fn double_key(&self, key: &str) {
+        self.xdotool(&["key", "--delay", "60", key, key]);
+        Self::settle();
+    }
+
     /// Clicks at a point of the window, in its own pixels.
     pub fn click(&self, x: u32, y: u32) {
         self.xdotool(&[
