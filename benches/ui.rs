@@ -67,6 +67,7 @@ fn harness(
         config: None,
         data_dir: std::env::temp_dir().join("cashier-bench-ui"),
         sandbox_port: 0,
+        keyring: false,
     };
     let app = cashier::ui::start_app(runtime.handle(), setup, &paths);
     Harness::builder()

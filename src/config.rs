@@ -568,14 +568,14 @@ impl GatewayConfig {
 }
 
 /// Writes `config` to `path`, readable and writable by its owner only, and says where the
-/// merchant key went: the platform's keyring when one takes it (the file then holds no key),
-/// else the file.
-pub fn save(config: &Config, path: &Path) -> Result<KeyPlace, ConfigError> {
+/// merchant key went: the platform's keyring when `keyring` allows it and one takes it (the file
+/// then holds no key), else the file.
+pub fn save(config: &Config, path: &Path, keyring: bool) -> Result<KeyPlace, ConfigError> {
     let mut written = config.clone();
     let mut place = KeyPlace::File;
     if let Some(gateway) = &mut written.gateway {
         gateway.key_in = KeyPlace::File;
-        if !gateway.key.is_empty() && key_store::keyring_wanted() {
+        if !gateway.key.is_empty() && keyring {
             match key_store::put(gateway.provider, &gateway.merchant_id, &gateway.key) {
                 Ok(()) => {
                     gateway.key = Secret::default();

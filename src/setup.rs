@@ -58,6 +58,10 @@ pub struct Paths {
     pub data_dir: PathBuf,
     /// The port the in-process sandbox listens on ([`SANDBOX_PORT`]; tests take 0, any port).
     pub sandbox_port: u16,
+    /// Whether a merchant key saved on this run may go to the platform's keyring (unless
+    /// `CASHIER_KEYRING=off`). The window's in-process tests say no, so `cargo test` on a desktop
+    /// never leaves test keys in its owner's keyring.
+    pub keyring: bool,
 }
 
 impl Paths {
@@ -92,6 +96,7 @@ impl Paths {
             config,
             data_dir,
             sandbox_port: SANDBOX_PORT,
+            keyring: crate::key_store::keyring_wanted(),
         })
     }
 

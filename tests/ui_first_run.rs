@@ -86,10 +86,17 @@ fn on_the_onboarding_screen_at(typed_address: bool) -> World {
     world
 }
 
-/// The merchant number and key the window saved into the config.
+/// The merchant number and key the window saved into the config. The key is in the (0600) file:
+/// the window under test never puts keys in a keyring, so `cargo test` on a desktop leaves its
+/// owner's keyring alone.
 fn saved_merchant(world: &World) -> (String, String) {
-    let config = cashier::config::Config::load(&world.data_dir.path().join("config.toml"))
-        .expect("saved, complete");
+    let path = world.data_dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).expect("saved");
+    assert!(
+        !text.contains("key_in"),
+        "a test key went to this desktop's keyring"
+    );
+    let config = cashier::config::Config::load(&path).expect("saved, complete");
     let gateway = config.gateway.expect("a real merchant");
     (gateway.merchant_id, gateway.key.expose().to_owned())
 }

@@ -151,6 +151,7 @@ fn saved_settings_apply_at_once_and_ledgers_never_mix() {
         config: None,
         data_dir: world.data_dir.path().to_owned(),
         sandbox_port: 0,
+        keyring: false,
     };
     let real = SharedLedger::new(Ledger::open(&paths.ledger_file(false)).expect("real ledger"));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -214,6 +215,7 @@ fn a_restart_during_a_sandbox_payment_resolves_the_order_and_announces_it() {
         config: None,
         data_dir: data_dir.path().to_owned(),
         sandbox_port: 0,
+        keyring: false,
     };
     let new_runtime = || {
         tokio::runtime::Builder::new_multi_thread()

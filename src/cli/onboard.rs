@@ -72,7 +72,7 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
     };
     gateway.merchant_id.clone_from(&credentials.merchant_no);
     gateway.key = credentials.md5_key;
-    let place = match save(&config, config_path) {
+    let place = match save(&config, config_path, crate::key_store::keyring_wanted()) {
         Ok(place) => place,
         Err(error) => {
             // The gateway has registered the merchant: the key can be fetched again with

@@ -132,6 +132,9 @@ pub struct CashierApp {
     config: Config,
     is_sandbox: bool,
     started: bool,
+    /// Where a saved merchant key goes first: the platform's keyring, unless this run keeps keys
+    /// in the file ([`crate::setup::Paths::keyring`]).
+    keys_to: crate::key_store::KeyPlace,
 }
 
 /// How the printer stands, for the bar that says why slips wait.
@@ -186,6 +189,7 @@ impl CashierApp {
             config: gateway.config,
             is_sandbox: gateway.is_sandbox,
             started: false,
+            keys_to: keys_to(crate::key_store::keyring_wanted()),
         }
     }
 
@@ -656,7 +660,10 @@ impl CashierApp {
         config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
         let result = config.validate().and_then(|()| match &path {
-            Some(path) => crate::config::save(&config, path),
+            Some(path) => {
+                let keyring = self.keys_to == crate::key_store::KeyPlace::Keyring;
+                crate::config::save(&config, path, keyring)
+            }
             None => Err(crate::config::ConfigError::Invalid {
                 field: "path",
                 reason: "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）".into(),
@@ -793,7 +800,18 @@ pub fn start_app(
         paths: paths.clone(),
     };
     let backend = Backend::start(runtime, configured, setup.resources, settings);
-    CashierApp::new(backend, gateway, paths.config.clone())
+    let mut app = CashierApp::new(backend, gateway, paths.config.clone());
+    app.keys_to = keys_to(paths.keyring);
+    app
+}
+
+/// Where saved keys go first when the keyring is (not) allowed.
+fn keys_to(keyring: bool) -> crate::key_store::KeyPlace {
+    if keyring {
+        crate::key_store::KeyPlace::Keyring
+    } else {
+        crate::key_store::KeyPlace::File
+    }
 }
 
 /// Opens the window and runs until it is closed.

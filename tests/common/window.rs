@@ -102,6 +102,7 @@ fn build_world_for(
         config: Some(data_dir.path().join("config.toml")),
         data_dir: data_dir.path().to_owned(),
         sandbox_port: 0,
+        keyring: false,
     };
     let ledger_file = paths.ledger_file(true);
     let ledger = SharedLedger::new(Ledger::open(&ledger_file).expect("ledger"));
