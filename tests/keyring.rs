@@ -124,13 +124,36 @@ fn onboard_args(dir: &Path) -> Vec<String> {
     ]
 }
 
+/// A sandbox gateway, a private keyring, and a till whose config names the sandbox's qht gateway
+/// and no merchant yet.
+struct Scene {
+    sandbox: cashier::sandbox::Sandbox,
+    keyring: Keyring,
+    till: tempfile::TempDir,
+    /// Runs the sandbox; dropped last.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Scene {
+    fn new() -> Scene {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let sandbox = runtime.block_on(common::sandbox());
+        let keyring = Keyring::start();
+        let till = tempfile::tempdir().expect("till");
+        till_to_onboard(till.path(), &sandbox.base_url());
+        Scene {
+            sandbox,
+            keyring,
+            till,
+            _runtime: runtime,
+        }
+    }
+}
+
 #[test]
 fn a_key_onboarded_on_a_desktop_lives_in_the_keyring_and_signs_the_next_sale() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sandbox = runtime.block_on(common::sandbox());
-    let keyring = Keyring::start();
-    let till = tempfile::tempdir().expect("till");
-    till_to_onboard(till.path(), &sandbox.base_url());
+    let scene = Scene::new();
+    let (sandbox, keyring, till) = (&scene.sandbox, &scene.keyring, &scene.till);
     let args = onboard_args(till.path());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
 
@@ -188,11 +211,8 @@ fn a_key_onboarded_on_a_desktop_lives_in_the_keyring_and_signs_the_next_sale() {
 
 #[test]
 fn a_keyring_that_is_off_by_choice_leaves_the_key_in_the_owner_only_file() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sandbox = runtime.block_on(common::sandbox());
-    let keyring = Keyring::start();
-    let till = tempfile::tempdir().expect("till");
-    till_to_onboard(till.path(), &sandbox.base_url());
+    let scene = Scene::new();
+    let (keyring, till) = (&scene.keyring, &scene.till);
     let args = onboard_args(till.path());
     let mut command = Command::new(env!("CARGO_BIN_EXE_cashier"));
     command
