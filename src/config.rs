@@ -248,8 +248,13 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The TOML is malformed or has unknown keys.
-    #[error("配置文件格式错误: {0}")]
-    Parse(String),
+    #[error("配置文件格式错误{}：{why}", line.map(|line| format!("（第 {line} 行）")).unwrap_or_default())]
+    Parse {
+        /// The line it was found on (1-based), so whoever opens the file finds it.
+        line: Option<usize>,
+        /// The parser's words, without its quote of the file (which could hold the key).
+        why: String,
+    },
     /// A value is out of range.
     #[error("设置项{} 无效：{reason}", setting_named(field, crate::i18n::Lang::Zh))]
     Invalid {
@@ -307,7 +312,11 @@ impl crate::i18n::Localized for ConfigError {
                 ConfigError::Read { path, source } => {
                     format!("Cannot read the config file {path}: {source}")
                 }
-                ConfigError::Parse(why) => format!("The config file is malformed: {why}"),
+                ConfigError::Parse { line, why } => format!(
+                    "The config file is malformed{}: {why}",
+                    line.map(|line| format!(" (line {line})"))
+                        .unwrap_or_default()
+                ),
                 ConfigError::Invalid { field, reason } => format!(
                     "Setting{} is invalid: {reason}",
                     setting_named(field, crate::i18n::Lang::En)
@@ -358,8 +367,14 @@ impl Config {
     }
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        // Only the message: the error's snippet of the file could quote the key.
-        toml::from_str(text).map_err(|error| ConfigError::Parse(error.message().to_owned()))
+        // Only the message and the line: the error's snippet of the file could quote the key.
+        toml::from_str(text).map_err(|error| ConfigError::Parse {
+            line: error
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map(|before| before.matches('\n').count() + 1),
+            why: error.message().to_owned(),
+        })
     }
 
     /// Checks what serde cannot.
@@ -588,8 +603,10 @@ pub fn save(config: &Config, path: &Path, keyring: bool) -> Result<KeyPlace, Con
             }
         }
     }
-    let text =
-        toml::to_string_pretty(&written).map_err(|error| ConfigError::Parse(error.to_string()))?;
+    let text = toml::to_string_pretty(&written).map_err(|error| ConfigError::Parse {
+        line: None,
+        why: error.to_string(),
+    })?;
     let io = |source| ConfigError::Read {
         path: path.display().to_string(),
         source,
@@ -613,6 +630,7 @@ pub fn save(config: &Config, path: &Path, keyring: bool) -> Result<KeyPlace, Con
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Localized;
 
     #[test]
     fn a_full_config_parses_and_keeps_its_key_secret() {
@@ -699,5 +717,19 @@ mod tests {
         assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
         let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
         assert!(bad_till.validate().is_err());
+    }
+
+    #[test]
+    fn a_malformed_file_is_named_by_its_line_and_never_quoted() {
+        let broken = "[gateway]\nprovider = 'qht'\nmerchant_id = 'm'\nkey = 'k3y-s3cret\n[till]\n";
+        let said = Config::parse(broken).map_or_else(|e| e.to_string(), |_| String::new());
+        assert!(said.contains("第 4 行"), "{said}");
+        assert!(!said.contains("s3cret"), "{said}");
+        let table = "[till\nid = 'T1'\n";
+        let error = Config::parse(table).map_or_else(|e| e.bilingual(), |_| String::new());
+        assert!(
+            error.contains("第 1 行") && error.contains("line 1"),
+            "{error}"
+        );
     }
 }

@@ -478,27 +478,26 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
     }
 }
 
-/// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile.
+/// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile. A
+/// start that fails is said on the terminal and in the window, which retries once it is fixed.
 fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -> u8 {
-    let started = paths.and_then(|paths| {
-        let setup = runtime.block_on(crate::setup::start(&paths))?;
-        Ok((paths, setup))
-    });
-    let (paths, setup) = match started {
-        Ok(started) => started,
-        Err(error) => {
-            eprintln!("{}", setup_error_text(&error));
-            return match error {
-                SetupError::Config(_) => exit::BAD_INPUT,
-                _ => exit::ERROR,
-            };
-        }
+    let (started, paths) = match paths {
+        Ok(paths) => (runtime.block_on(crate::setup::start(&paths)), Some(paths)),
+        Err(error) => (Err(error), None),
     };
-    match crate::ui::run_window(runtime, setup, &paths) {
-        Ok(()) => exit::PAID,
+    let failed = started.as_ref().err().map(|error| {
+        eprintln!("{}", setup_error_text(error));
+        match error {
+            SetupError::Config(_) => exit::BAD_INPUT,
+            _ => exit::ERROR,
+        }
+    });
+    match crate::ui::run_window(runtime, started, paths) {
+        Ok(true) => exit::PAID,
+        Ok(false) => failed.unwrap_or(exit::ERROR),
         Err(error) => {
             eprintln!("无法打开窗口 (cannot open the window): {error}");
-            exit::ERROR
+            failed.unwrap_or(exit::ERROR)
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod qr;
 pub mod settings;
 pub mod shift;
 pub mod shop_day;
+pub mod startup;
 pub mod theme;
 pub mod unresolved;
 pub mod welcome;
@@ -197,6 +198,11 @@ impl CashierApp {
     pub fn set_first_run(&mut self) {
         self.first_run = true;
         self.screen = Screen::Welcome;
+    }
+
+    /// Says on the first run's setup why the till is set up again.
+    pub fn note_on_welcome(&mut self, note: String) {
+        self.welcome.note = Some(note);
     }
 
     /// Asks the worker for what every screen shows from the start: the open shift (the checkout
@@ -775,16 +781,6 @@ fn default_config_path() -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
-impl eframe::App for CashierApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        CashierApp::logic(self, ctx);
-    }
-
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        CashierApp::ui(self, ui);
-    }
-}
-
 /// The window's state over a worker started on `runtime`; the worker takes over `setup` (its
 /// gateway, ledger and in-process sandbox). The window and the UI tests start here.
 #[must_use]
@@ -814,18 +810,16 @@ fn keys_to(keyring: bool) -> crate::key_store::KeyPlace {
     }
 }
 
-/// Opens the window and runs until it is closed.
+/// Opens the window on the outcome of a start (the cashier, or why it could not start and a
+/// retry) and runs until it is closed. Says whether the cashier ran.
 pub fn run_window(
     runtime: &tokio::runtime::Runtime,
-    setup: crate::setup::Setup,
-    paths: &crate::setup::Paths,
-) -> Result<(), eframe::Error> {
-    // No config file yet: the first run's setup opens before the checkout.
-    let first_run = paths.config.as_ref().is_none_or(|path| !path.exists());
-    let mut app = start_app(runtime.handle(), setup, paths);
-    if first_run {
-        app.set_first_run();
-    }
+    started: Result<crate::setup::Setup, crate::setup::SetupError>,
+    paths: Option<crate::setup::Paths>,
+) -> Result<bool, eframe::Error> {
+    let window = startup::TillWindow::new(runtime.handle().clone(), started, paths);
+    let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(window.is_running()));
+    let ran_here = ran.clone();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("收银台 Cashier")
         .with_inner_size([1100.0, 720.0])
@@ -844,7 +838,27 @@ pub fn run_window(
         options,
         Box::new(move |cc| {
             theme::install(&cc.egui_ctx);
-            Ok(Box::new(app))
+            Ok(Box::new(WindowApp(window, ran_here)))
         }),
-    )
+    )?;
+    Ok(ran.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// The window as eframe runs it; notes when the cashier runs, for the exit status.
+struct WindowApp(
+    startup::TillWindow,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+);
+
+impl eframe::App for WindowApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.0.logic(ctx);
+        if self.0.is_running() {
+            self.1.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.0.ui(ui);
+    }
 }

@@ -16,6 +16,8 @@ pub struct WelcomeState {
     pub till_id: String,
     /// Why the last choice could not be saved.
     pub problem: Option<Problem>,
+    /// Why the till is set up again (an old config file kept aside, and where).
+    pub note: Option<String>,
 }
 
 impl Default for WelcomeState {
@@ -23,6 +25,7 @@ impl Default for WelcomeState {
         WelcomeState {
             till_id: "T01".to_owned(),
             problem: None,
+            note: None,
         }
     }
 }
@@ -56,6 +59,9 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
             ))
             .color(theme::MUTED),
         );
+        if let Some(note) = &state.note {
+            ui.label(RichText::new(note).color(theme::UNKNOWN));
+        }
         ui.add_space(theme::GAP * 2.0);
         ui.horizontal(|ui| {
             ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);

@@ -507,3 +507,29 @@ fn a_new_merchant_is_onboarded_in_the_window_and_sells_next() {
     );
     till.screenshot("onboarding-first-sale.png");
 }
+
+/// A till started from its icon with a config file that does not parse: the window opens on
+/// why (it used to print to a terminal nobody sees and exit, so the icon did nothing). The file
+/// fixed, Enter starts the cashier in the same window with the cursor in the amount.
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_till_that_cannot_start_says_why_in_its_window_and_starts_on_enter_once_fixed() {
+    // `start_with_config` waits for the window: before, none ever showed.
+    let till = Till::start_with_config(1100, 720, Some("[till\nid = \"T3\"\n"));
+    till.screenshot("startup-problem.png");
+    std::fs::write(till.config_file(), "[till]\nid = \"T3\"\n").expect("the file fixed");
+    till.key("Return");
+    std::thread::sleep(Duration::from_secs(1));
+    till.type_text("3.20");
+    till.key("F4");
+    till.key("Return");
+    till.type_text("5");
+    till.key("Return");
+    let orders = till.wait_for_orders(
+        "a cash sale after the retry",
+        Duration::from_secs(10),
+        |o| o.first().is_some_and(|o| text(o, "status") == "paid"),
+    );
+    assert_eq!(text(&orders[0], "amount"), "3.20");
+    assert_eq!(text(&orders[0], "till"), "T3");
+}

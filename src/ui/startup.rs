@@ -1,0 +1,382 @@
+//! The window from the first frame: the cashier when the till starts, and when it cannot start
+//! (a config file that does not parse or that others may read, a key in a locked keyring, a
+//! ledger that does not open) a screen that says why. A till is started from its desktop icon,
+//! where no terminal shows what went wrong: a window that never opens looks like a till broken
+//! for good. The owner fixes the cause and presses 重试 (Enter); the checkout then opens in the
+//! same window.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, RichText, Ui};
+use tokio::sync::oneshot;
+
+use super::{CashierApp, theme};
+use crate::config::ConfigError;
+use crate::i18n::{Lang, Localized, tr};
+use crate::setup::{Paths, Setup, SetupError};
+
+/// The language of this screen: the cashier's (the config that would name another may not read).
+const LANG: Lang = Lang::Zh;
+
+/// The window's content: the cashier, or why it could not start.
+#[derive(Debug)]
+pub enum TillWindow {
+    /// The till could not start; the screen says why and retries.
+    Starting(Box<Starting>),
+    /// The cashier.
+    Running(Box<CashierApp>),
+}
+
+impl TillWindow {
+    /// The window over the outcome of a start: the cashier (with the first run's setup when no
+    /// config file exists yet), or the problem. `paths` is what a retry starts from; without them
+    /// (no data directory) nothing can be retried.
+    #[must_use]
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        started: Result<Setup, SetupError>,
+        paths: Option<Paths>,
+    ) -> TillWindow {
+        match (started, paths) {
+            (Ok(setup), Some(paths)) => {
+                TillWindow::Running(Box::new(launch(&runtime, setup, &paths)))
+            }
+            (Ok(_), None) => TillWindow::Starting(Box::new(Starting::new(
+                runtime,
+                &SetupError::NoDataDir,
+                None,
+            ))),
+            (Err(error), paths) => {
+                TillWindow::Starting(Box::new(Starting::new(runtime, &error, paths)))
+            }
+        }
+    }
+
+    /// Whether the cashier is running (a start succeeded, at once or on a retry).
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        matches!(self, TillWindow::Running(_))
+    }
+
+    /// Applies what happened since the last frame; a retry that succeeded opens the cashier.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        match self {
+            TillWindow::Running(app) => app.logic(ctx),
+            TillWindow::Starting(starting) => {
+                if let Some(app) = starting.poll(ctx) {
+                    *self = TillWindow::Running(Box::new(app));
+                }
+            }
+        }
+    }
+
+    /// Draws the window.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        match self {
+            TillWindow::Running(app) => app.ui(ui),
+            TillWindow::Starting(starting) => starting.ui(ui),
+        }
+    }
+}
+
+/// The cashier over a started `setup`; the first run's setup when there is no config file yet.
+fn launch(runtime: &tokio::runtime::Handle, setup: Setup, paths: &Paths) -> CashierApp {
+    let first_run = paths.config.as_ref().is_none_or(|path| !path.exists());
+    let mut app = super::start_app(runtime, setup, paths);
+    if first_run {
+        app.set_first_run();
+    }
+    app
+}
+
+/// What the owner can do about a failed start, besides retrying once the cause is fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Remedy {
+    /// Nothing but retrying (a locked keyring, a ledger that does not open…).
+    RetryOnly,
+    /// The file holding the key is readable by others: make it the owner's alone.
+    OwnerOnly(PathBuf),
+    /// The file does not parse or holds a bad value: keep it aside and set the till up again.
+    SetAside(PathBuf),
+    /// Nothing to retry from (no data directory).
+    None,
+}
+
+/// Why the till did not start, and a retry under way.
+#[derive(Debug)]
+pub struct Starting {
+    runtime: tokio::runtime::Handle,
+    paths: Option<Paths>,
+    zh: String,
+    en: String,
+    remedy: Remedy,
+    /// What the last remedy did, or why it could not.
+    note: Option<(String, String)>,
+    /// A start under way.
+    pending: Option<oneshot::Receiver<Result<Setup, SetupError>>>,
+}
+
+impl Starting {
+    fn new(runtime: tokio::runtime::Handle, error: &SetupError, paths: Option<Paths>) -> Starting {
+        let mut starting = Starting {
+            runtime,
+            paths,
+            zh: String::new(),
+            en: String::new(),
+            remedy: Remedy::None,
+            note: None,
+            pending: None,
+        };
+        starting.failed(error);
+        starting
+    }
+
+    fn failed(&mut self, error: &SetupError) {
+        self.zh = error.message(Lang::Zh);
+        self.en = error.message(Lang::En);
+        let config = self.paths.as_ref().and_then(|paths| paths.config.clone());
+        self.remedy = match (error, config) {
+            (_, _) if self.paths.is_none() => Remedy::None,
+            (SetupError::Config(ConfigError::Insecure { .. }), Some(path)) => {
+                Remedy::OwnerOnly(path)
+            }
+            (
+                SetupError::Config(ConfigError::Parse { .. } | ConfigError::Invalid { .. }),
+                Some(path),
+            ) => Remedy::SetAside(path),
+            _ => Remedy::RetryOnly,
+        };
+        tracing::warn!(problem = %self.en, "the till could not start");
+    }
+
+    /// Starts again from the paths, off the window's thread.
+    fn retry(&mut self, ctx: &egui::Context) {
+        let Some(mut paths) = self.paths.clone() else {
+            return;
+        };
+        // A config file set aside (or removed by hand) is a first run, saved where it was.
+        if paths.config.as_ref().is_some_and(|path| !path.exists()) {
+            paths.config = None;
+        }
+        let (sender, receiver) = oneshot::channel();
+        let ctx = ctx.clone();
+        self.runtime.spawn(async move {
+            let started = crate::setup::start(&paths).await;
+            // The window may have closed meanwhile; nothing then waits for the answer.
+            let _ = sender.send(started);
+            ctx.request_repaint();
+        });
+        self.pending = Some(receiver);
+    }
+
+    /// The cashier, once a retry has started it.
+    fn poll(&mut self, ctx: &egui::Context) -> Option<CashierApp> {
+        let receiver = self.pending.as_mut()?;
+        let started = match receiver.try_recv() {
+            Ok(started) => started,
+            Err(oneshot::error::TryRecvError::Empty) => return None,
+            Err(oneshot::error::TryRecvError::Closed) => {
+                self.pending = None;
+                return None;
+            }
+        };
+        self.pending = None;
+        match (started, &self.paths) {
+            (Ok(setup), Some(paths)) => {
+                tracing::info!("the till started on a retry");
+                let mut app = launch(&self.runtime, setup, paths);
+                if let Some((zh, en)) = self.note.take() {
+                    app.note_on_welcome(if LANG == Lang::Zh { zh } else { en });
+                }
+                return Some(app);
+            }
+            (Ok(_), None) => {}
+            (Err(error), _) => self.failed(&error),
+        }
+        ctx.request_repaint();
+        None
+    }
+
+    fn ui(&mut self, ui: &mut Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| problem_ui(ui, self, LANG))
+            .inner;
+        match action {
+            Some(StartupAction::Retry) => {
+                self.note = None;
+                self.retry(ui.ctx());
+            }
+            Some(StartupAction::MakeOwnerOnly(path)) => match make_owner_only(&path) {
+                Ok(()) => {
+                    self.note = None;
+                    self.retry(ui.ctx());
+                }
+                Err(error) => self.note = Some(cannot("改权限", "change its permissions", &error)),
+            },
+            Some(StartupAction::SetAside(path)) => match set_aside(&path) {
+                Ok(kept) => {
+                    self.note = Some((
+                        format!("原配置文件已另存为 {}", kept.display()),
+                        format!("The old config file was kept as {}", kept.display()),
+                    ));
+                    self.retry(ui.ctx());
+                }
+                Err(error) => self.note = Some(cannot("改名", "rename it", &error)),
+            },
+            Some(StartupAction::Close) => ui.send_viewport_cmd(egui::ViewportCommand::Close),
+            None => {}
+        }
+    }
+}
+
+fn cannot(zh: &str, en: &str, error: &std::io::Error) -> (String, String) {
+    (
+        format!("无法{zh}：{error}"),
+        format!("Cannot {en}: {error}"),
+    )
+}
+
+/// What the owner chose on the problem screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StartupAction {
+    Retry,
+    MakeOwnerOnly(PathBuf),
+    SetAside(PathBuf),
+    Close,
+}
+
+fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAction> {
+    let busy = starting.pending.is_some();
+    let can_retry = starting.remedy != Remedy::None;
+    let enter = ui.input(|input| input.key_pressed(Key::Enter));
+    let mut action = None;
+    ui.add_space(theme::GAP * 3.0);
+    ui.vertical_centered(|ui| {
+        ui.label(
+            RichText::new(tr(lang, "收银台无法启动", "The cashier cannot start"))
+                .font(theme::font(theme::HUGE_TEXT))
+                .color(theme::FAILED)
+                .strong(),
+        );
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new(&starting.zh).font(theme::font(theme::LARGE_TEXT)));
+        ui.label(RichText::new(&starting.en).color(theme::MUTED));
+        if let Some(config) = starting.paths.as_ref().and_then(|p| p.config.as_ref()) {
+            ui.add_space(theme::GAP);
+            ui.label(format!(
+                "{}{}",
+                tr(lang, "配置文件：", "Config file: "),
+                config.display()
+            ));
+        }
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new(hint(&starting.remedy, lang)).color(theme::MUTED));
+        ui.add_space(theme::GAP * 2.0);
+        let size = egui::vec2(360.0, theme::BIG_BUTTON_HEIGHT);
+        if can_retry {
+            let words = if busy {
+                tr(lang, "正在启动…", "Starting…")
+            } else {
+                tr(lang, "重试 (Enter)", "Retry (Enter)")
+            };
+            let retry = egui::Button::new(
+                RichText::new(words)
+                    .font(theme::font(theme::LARGE_TEXT))
+                    .color(theme::ON_COLOUR),
+            )
+            .fill(theme::PAID)
+            .min_size(size);
+            if ui.add_enabled(!busy, retry).clicked() || (enter && !busy) {
+                action = Some(StartupAction::Retry);
+            }
+        }
+        match &starting.remedy {
+            Remedy::OwnerOnly(path) => {
+                let words = tr(lang, "设为仅本人可读并重试", "Make it owner-only and retry");
+                if ui
+                    .add_enabled(!busy, egui::Button::new(words).min_size(size))
+                    .clicked()
+                {
+                    action = Some(StartupAction::MakeOwnerOnly(path.clone()));
+                }
+            }
+            Remedy::SetAside(path) => {
+                let words = tr(
+                    lang,
+                    "另存旧配置，重新设置",
+                    "Keep the old file aside, set up again",
+                );
+                if ui
+                    .add_enabled(!busy, egui::Button::new(words).min_size(size))
+                    .clicked()
+                {
+                    action = Some(StartupAction::SetAside(path.clone()));
+                }
+            }
+            Remedy::RetryOnly | Remedy::None => {}
+        }
+        if ui
+            .add(egui::Button::new(tr(lang, "关闭", "Close")).min_size(size))
+            .clicked()
+        {
+            action = Some(StartupAction::Close);
+        }
+        if let Some((zh, en)) = &starting.note {
+            ui.add_space(theme::GAP);
+            let words = if lang == Lang::Zh { zh } else { en };
+            ui.label(RichText::new(words).color(theme::UNKNOWN));
+        }
+    });
+    action
+}
+
+/// What the owner can do, in a line under the problem.
+fn hint(remedy: &Remedy, lang: Lang) -> &'static str {
+    match remedy {
+        Remedy::RetryOnly => tr(
+            lang,
+            "排除上面的问题后按“重试”；仍不行请在设置或诊断信息中联系技术支持。",
+            "Fix what is said above and press Retry; if it persists, call your support person.",
+        ),
+        Remedy::OwnerOnly(_) => tr(
+            lang,
+            "文件含商户密钥：设为仅本人可读后即可启动。",
+            "The file holds the merchant key: make it readable by its owner only to start.",
+        ),
+        Remedy::SetAside(_) => tr(
+            lang,
+            "修正文件后按“重试”；或另存旧配置（改名保留，不删除），重新进行首次设置。",
+            "Fix the file and press Retry, or keep the old file aside (renamed, not deleted) and set the till up again.",
+        ),
+        Remedy::None => tr(
+            lang,
+            "请用 --data-dir 指定数据目录后重新打开。",
+            "Name a data directory with --data-dir and open the cashier again.",
+        ),
+    }
+}
+
+/// Makes the config file readable and writable by its owner only (0600).
+fn make_owner_only(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Renames the config file to `config.toml.broken-<local time>`, beside it, and says where: the
+/// owner's merchant key and settings are kept, never deleted, and the next start is a first run.
+fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".broken-{stamp}"));
+    let kept = path.with_file_name(name);
+    std::fs::rename(path, &kept)?;
+    Ok(kept)
+}

@@ -1,0 +1,195 @@
+//! A till that cannot start (kittest): the window opens anyway on why — a till is started from its
+//! desktop icon, where no terminal shows an error — and once the cause is fixed, 重试 (Enter)
+//! opens the checkout in the same window. A file that others may read is made owner-only by a
+//! button; a file that does not parse can be kept aside for a new first run.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cashier::setup::Paths;
+use cashier::ui::startup::TillWindow;
+use cashier::ui::theme;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The window over a start from `dir` (its `config.toml`, its own data), as the binary opens it.
+struct Till {
+    harness: Harness<'static, TillWindow>,
+    config: std::path::PathBuf,
+    // Dropped after the harness: the window's worker runs on it.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Till {
+    fn start(dir: &Path, data_dir: &Path) -> Till {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let config = dir.join("config.toml");
+        let paths = Paths {
+            config: Some(config.clone()),
+            data_dir: data_dir.to_owned(),
+            sandbox_port: 0,
+            keyring: false,
+        };
+        let started = runtime.block_on(cashier::setup::start(&paths));
+        let window = TillWindow::new(runtime.handle().clone(), started, Some(paths));
+        let harness = Harness::builder()
+            .with_size(egui::vec2(1100.0, 720.0))
+            .with_context_setup(theme::install)
+            .build_ui_state(
+                |ui, window: &mut TillWindow| {
+                    window.logic(&ui.ctx().clone());
+                    window.ui(ui);
+                },
+                window,
+            );
+        Till {
+            harness,
+            config,
+            _runtime: runtime,
+        }
+    }
+
+    /// Steps frames until `text` shows, or fails with the screen's widgets after 10 s.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.harness.step();
+            if self.harness.query_by_label_contains(text).is_some() {
+                return;
+            }
+            if Instant::now() >= deadline {
+                self.harness.get_by_label_contains(text);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn press(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(2);
+    }
+}
+
+fn write(path: &Path, text: &str, mode: u32) {
+    std::fs::write(path, text).expect("written");
+    let permissions = std::os::unix::fs::PermissionsExt::from_mode(mode);
+    std::fs::set_permissions(path, permissions).expect("chmod");
+}
+
+const REAL_MERCHANT: &str = "[gateway]\nprovider = \"qht\"\nbase_url = \"http://127.0.0.1:9\"\n\
+    merchant_id = \"M100\"\nkey = \"k3y-never-shown\"\n";
+
+#[test]
+fn a_file_that_does_not_parse_is_named_by_line_and_enter_retries_once_it_is_fixed() {
+    let dir = tempfile::tempdir().expect("dir");
+    write(
+        &dir.path().join("config.toml"),
+        "[till\nid = \"T3\"\n",
+        0o600,
+    );
+    let mut till = Till::start(dir.path(), dir.path());
+    till.wait_for("收银台无法启动");
+    till.wait_for("第 1 行");
+    till.wait_for(&till.config.display().to_string());
+    assert!(!till.harness.state().is_running());
+
+    // Enter while it is still broken: still the problem, nothing else.
+    till.press(egui::Key::Enter);
+    till.wait_for("重试 (Enter)");
+    assert!(!till.harness.state().is_running());
+
+    write(&till.config, "[till]\nid = \"T3\"\n", 0o600);
+    till.press(egui::Key::Enter);
+    till.wait_for("收款金额");
+    assert!(till.harness.state().is_running());
+    assert!(
+        till.harness
+            .query_by_label_contains("收银台无法启动")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_key_file_others_can_read_is_made_owner_only_by_a_button_and_the_till_starts() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    write(&config, REAL_MERCHANT, 0o644);
+    let mut till = Till::start(dir.path(), dir.path());
+    till.wait_for("其他用户也能读取");
+    assert!(
+        till.harness
+            .query_by_label_contains("k3y-never-shown")
+            .is_none(),
+        "the key is never on screen"
+    );
+    till.harness.get_by_label("设为仅本人可读并重试").click();
+    till.wait_for("收款金额");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&config).expect("config").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(till.harness.state().is_running());
+}
+
+#[test]
+fn a_broken_file_kept_aside_leads_to_a_new_first_run_and_is_never_deleted() {
+    let dir = tempfile::tempdir().expect("dir");
+    let broken = format!("{REAL_MERCHANT}[till\n");
+    write(&dir.path().join("config.toml"), &broken, 0o600);
+    let mut till = Till::start(dir.path(), dir.path());
+    till.wait_for("第 6 行");
+    till.harness.get_by_label("另存旧配置，重新设置").click();
+    till.wait_for("欢迎使用收银台");
+    till.wait_for("原配置文件已另存为");
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("config.toml.broken-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "one copy kept aside");
+    let text = std::fs::read_to_string(kept[0].path()).expect("kept");
+    assert_eq!(text, broken, "kept as it was, key and all");
+
+    // The first run saves where the broken file was.
+    till.press(egui::Key::Enter);
+    till.wait_for("收款金额");
+    let saved = std::fs::read_to_string(&till.config).expect("a new config");
+    assert!(saved.contains("T01"), "{saved}");
+}
+
+#[test]
+fn a_ledger_that_cannot_open_is_retried_once_the_data_folder_is_usable() {
+    let dir = tempfile::tempdir().expect("dir");
+    write(&dir.path().join("config.toml"), "", 0o600);
+    // The data folder is a file: no ledger can be made in it.
+    let data_dir = dir.path().join("data");
+    std::fs::write(&data_dir, "not a folder").expect("written");
+    let mut till = Till::start(dir.path(), &data_dir);
+    till.wait_for("收银台无法启动");
+    assert!(
+        till.harness
+            .query_by_label("另存旧配置，重新设置")
+            .is_none(),
+        "the config is fine: nothing to keep aside"
+    );
+    std::fs::remove_file(&data_dir).expect("removed");
+    till.press(egui::Key::Enter);
+    till.wait_for("收款金额");
+    let ledger = Paths {
+        config: None,
+        data_dir,
+        sandbox_port: 0,
+        keyring: false,
+    }
+    .ledger_file(true);
+    assert!(ledger.exists(), "{} made on the retry", ledger.display());
+}
