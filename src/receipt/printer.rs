@@ -101,7 +101,7 @@ pub enum PrintError {
     BadAddress(#[from] BadAddress),
     /// No connection, or the device cannot be opened.
     #[error("打印机无法连接（{0}），小票已排队等待补打")]
-    Unreachable(String),
+    Unreachable(Unreachable),
     /// The printer reports its roll empty.
     #[error("打印机缺纸，请换纸；小票已排队等待补打")]
     OutOfPaper,
@@ -121,9 +121,10 @@ impl crate::i18n::Localized for PrintError {
                 "No printer is set: give its address in [printer] of the configuration".to_owned()
             }
             (lang, PrintError::BadAddress(bad)) => bad.message(lang),
-            (_, PrintError::Unreachable(why)) => {
-                format!("The printer cannot be reached ({why}); the slip waits to be printed")
-            }
+            (lang, PrintError::Unreachable(why)) => format!(
+                "The printer cannot be reached ({}); the slip waits to be printed",
+                why.message(lang)
+            ),
             (_, PrintError::OutOfPaper) => {
                 "The printer is out of paper; the slip waits to be printed".to_owned()
             }
@@ -131,6 +132,73 @@ impl crate::i18n::Localized for PrintError {
                 "The printer does not answer; the slip waits to be printed".to_owned()
             }
             (_, PrintError::Spool(why)) => format!("The slip could not be kept: {why}"),
+        }
+    }
+}
+
+/// Why the printer could not be reached, in words the person at the counter can act on (the
+/// system's `connection refused` or `uncategorized error` tells a cashier nothing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreachable {
+    /// Nothing listens at the address: the printer is off, or the address is another's.
+    #[error("打印机未开机，或地址、端口不对")]
+    Refused,
+    /// The host name does not resolve.
+    #[error("找不到打印机的主机名")]
+    NoHost,
+    /// The network does not reach the address.
+    #[error("网络不通")]
+    NoRoute,
+    /// The connection broke off while sending.
+    #[error("连接中断")]
+    Cut,
+    /// The device file does not exist: the USB printer is unplugged or off.
+    #[error("找不到打印机设备，请检查 USB 线和电源")]
+    NoDevice,
+    /// The device file is not the cashier's to write.
+    #[error("没有权限使用打印机设备（请将收银台用户加入 lp 组）")]
+    NoPermission,
+    /// Anything else, in the system's words.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Unreachable {
+    fn of(error: &std::io::Error) -> Unreachable {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::ConnectionRefused => Unreachable::Refused,
+            ErrorKind::HostUnreachable
+            | ErrorKind::NetworkUnreachable
+            | ErrorKind::NetworkDown
+            | ErrorKind::AddrNotAvailable => Unreachable::NoRoute,
+            ErrorKind::BrokenPipe
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::UnexpectedEof => Unreachable::Cut,
+            ErrorKind::NotFound => Unreachable::NoDevice,
+            ErrorKind::PermissionDenied => Unreachable::NoPermission,
+            kind => Unreachable::Other(kind.to_string()),
+        }
+    }
+}
+
+impl crate::i18n::Localized for Unreachable {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        match (lang, self) {
+            (crate::i18n::Lang::Zh, _) => self.to_string(),
+            (_, Unreachable::Refused) => "it is off, or the address or port is wrong".to_owned(),
+            (_, Unreachable::NoHost) => "its host name is not found".to_owned(),
+            (_, Unreachable::NoRoute) => "the network does not reach it".to_owned(),
+            (_, Unreachable::Cut) => "the connection broke off".to_owned(),
+            (_, Unreachable::NoDevice) => {
+                "no printer device: check its USB cable and power".to_owned()
+            }
+            (_, Unreachable::NoPermission) => {
+                "no permission to use the printer device (add the cashier's user to group lp)"
+                    .to_owned()
+            }
+            (_, Unreachable::Other(why)) => why.clone(),
         }
     }
 }
@@ -148,13 +216,13 @@ async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> 
                     .create(append)
                     .open(path)
                     .await
-                    .map_err(|error| PrintError::Unreachable(error.kind().to_string()))?;
+                    .map_err(|error| PrintError::Unreachable(Unreachable::of(&error)))?;
                 file.write_all(bytes)
                     .await
-                    .map_err(|error| PrintError::Unreachable(error.kind().to_string()))?;
+                    .map_err(|error| PrintError::Unreachable(Unreachable::of(&error)))?;
                 file.flush()
                     .await
-                    .map_err(|error| PrintError::Unreachable(error.kind().to_string()))
+                    .map_err(|error| PrintError::Unreachable(Unreachable::of(&error)))
             }
         }
     };
@@ -164,8 +232,16 @@ async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> 
 }
 
 async fn send_tcp(host: &str, bytes: &[u8]) -> Result<(), PrintError> {
-    let unreachable = |error: std::io::Error| PrintError::Unreachable(error.kind().to_string());
-    let mut stream = tokio::net::TcpStream::connect(host)
+    let unreachable = |error: std::io::Error| PrintError::Unreachable(Unreachable::of(&error));
+    // Looked up first: a name that does not resolve is said as such, not as a system error.
+    let addresses: Vec<_> = tokio::net::lookup_host(host)
+        .await
+        .map_err(|_| PrintError::Unreachable(Unreachable::NoHost))?
+        .collect();
+    if addresses.is_empty() {
+        return Err(PrintError::Unreachable(Unreachable::NoHost));
+    }
+    let mut stream = tokio::net::TcpStream::connect(&addresses[..])
         .await
         .map_err(unreachable)?;
     // Ask the roll sensor first; a printer that does not answer is printed to anyway.
@@ -291,6 +367,7 @@ pub fn address_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Localized;
 
     #[tokio::test]
     async fn two_queues_on_one_spool_never_send_a_waiting_slip_twice() {
@@ -309,6 +386,34 @@ mod tests {
             (0..20u8).collect::<Vec<_>>()
         );
         assert_eq!(first.waiting().await, 0);
+    }
+
+    /// A cashier reads why in words to act on: off, unplugged, no permission, no such host.
+    #[tokio::test]
+    async fn an_unreachable_printer_is_said_in_words_a_cashier_can_act_on() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let off = send(&PrinterAddress::Tcp(format!("127.0.0.1:{port}")), b"x").await;
+        assert_eq!(off, Err(PrintError::Unreachable(Unreachable::Refused)));
+        let said = off.map_or_else(|e| e.to_string(), |()| String::new());
+        assert!(said.contains("打印机未开机，或地址、端口不对"), "{said}");
+
+        let dir = tempfile::tempdir().expect("dir");
+        let unplugged = send(&PrinterAddress::Device(dir.path().join("lp0")), b"x").await;
+        assert_eq!(
+            unplugged,
+            Err(PrintError::Unreachable(Unreachable::NoDevice))
+        );
+
+        let no_host = send(
+            &PrinterAddress::Tcp("printer.invalid:9100".to_owned()),
+            b"x",
+        )
+        .await;
+        assert_eq!(no_host, Err(PrintError::Unreachable(Unreachable::NoHost)));
+        let english = no_host.map_or_else(|e| e.message(crate::i18n::Lang::En), |()| String::new());
+        assert!(english.contains("host name is not found"), "{english}");
     }
 
     #[test]
