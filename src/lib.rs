@@ -30,3 +30,4 @@ pub mod sign;
 pub mod status;
 pub mod store;
 pub mod ui;
+pub mod window_lock;

@@ -31,6 +31,9 @@ pub enum SetupError {
     /// No home directory to keep data in.
     #[error("找不到数据目录，请用 --data-dir 指定")]
     NoDataDir,
+    /// Another window runs on this data directory.
+    #[error("这台电脑上已有一个收银台窗口在运行，请在任务栏中找到它")]
+    AlreadyOpen,
 }
 
 impl Localized for SetupError {
@@ -44,6 +47,9 @@ impl Localized for SetupError {
             }
             (SetupError::NoDataDir, Lang::En) => {
                 "No data directory found; name one with --data-dir".to_owned()
+            }
+            (SetupError::AlreadyOpen, Lang::En) => {
+                "Another cashier window runs on this computer: find it in the taskbar".to_owned()
             }
         }
     }
@@ -148,6 +154,8 @@ pub struct Resources {
     /// The in-process sandbox, when this process runs it.
     pub sandbox: Option<Sandbox>,
     ledgers: HashMap<PathBuf, SharedLedger>,
+    /// The window's hold on its data directory ([`start_window`]), for as long as it runs.
+    window_lock: Option<crate::window_lock::WindowLock>,
 }
 
 impl Resources {
@@ -158,6 +166,7 @@ impl Resources {
         Resources {
             sandbox: None,
             ledgers: HashMap::from([(path, ledger)]),
+            window_lock: None,
         }
     }
 }
@@ -194,6 +203,16 @@ impl Setup {
             is_sandbox: self.is_sandbox,
         }
     }
+}
+
+/// Starts everything from `paths` for a window: one window per data directory (see
+/// [`crate::window_lock`]); the lock is held as long as the setup's resources are.
+pub async fn start_window(paths: &Paths) -> Result<Setup, SetupError> {
+    let lock = crate::window_lock::WindowLock::take(&paths.data_dir)
+        .map_err(|crate::window_lock::AlreadyOpen| SetupError::AlreadyOpen)?;
+    let mut setup = start(paths).await?;
+    setup.resources.window_lock = lock;
+    Ok(setup)
 }
 
 /// Starts everything from `paths`. Must run inside a tokio runtime.

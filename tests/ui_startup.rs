@@ -1,7 +1,8 @@
 //! A till that cannot start (kittest): the window opens anyway on why — a till is started from its
 //! desktop icon, where no terminal shows an error — and once the cause is fixed, 重试 (Enter)
 //! opens the checkout in the same window. A file that others may read is made owner-only by a
-//! button; a file that does not parse can be kept aside for a new first run.
+//! button; a file that does not parse can be kept aside for a new first run; a second window on
+//! one till waits for the first to close.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -34,7 +35,7 @@ impl Till {
             sandbox_port: 0,
             keyring: false,
         };
-        let started = runtime.block_on(cashier::setup::start(&paths));
+        let started = runtime.block_on(cashier::setup::start_window(&paths));
         let window = TillWindow::new(runtime.handle().clone(), started, Some(paths));
         let harness = Harness::builder()
             .with_size(egui::vec2(1100.0, 720.0))
@@ -192,4 +193,25 @@ fn a_ledger_that_cannot_open_is_retried_once_the_data_folder_is_usable() {
     }
     .ledger_file(true);
     assert!(ledger.exists(), "{} made on the retry", ledger.display());
+}
+
+#[test]
+fn a_second_window_on_one_till_says_the_first_is_open_and_starts_once_it_closes() {
+    let dir = tempfile::tempdir().expect("dir");
+    write(&dir.path().join("config.toml"), "", 0o600);
+    // The first window's hold on the till's data (another process's, in life).
+    let first = cashier::window_lock::WindowLock::take(dir.path()).expect("free");
+    let mut till = Till::start(dir.path(), dir.path());
+    till.wait_for("收银台已经打开");
+    till.press(egui::Key::Enter);
+    till.wait_for("重试 (Enter)");
+    assert!(!till.harness.state().is_running(), "still one window");
+    drop(first);
+    till.press(egui::Key::Enter);
+    till.wait_for("收款金额");
+    assert_eq!(
+        cashier::window_lock::WindowLock::take(dir.path()).err(),
+        Some(cashier::window_lock::AlreadyOpen),
+        "the running window holds the till"
+    );
 }

@@ -482,7 +482,10 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
 /// start that fails is said on the terminal and in the window, which retries once it is fixed.
 fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -> u8 {
     let (started, paths) = match paths {
-        Ok(paths) => (runtime.block_on(crate::setup::start(&paths)), Some(paths)),
+        Ok(paths) => (
+            runtime.block_on(crate::setup::start_window(&paths)),
+            Some(paths),
+        ),
         Err(error) => (Err(error), None),
     };
     let failed = started.as_ref().err().map(|error| {

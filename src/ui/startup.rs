@@ -89,11 +89,15 @@ fn launch(runtime: &tokio::runtime::Handle, setup: Setup, paths: &Paths) -> Cash
     app
 }
 
+const CANNOT_START: (&str, &str) = ("收银台无法启动", "The cashier cannot start");
+
 /// What the owner can do about a failed start, besides retrying once the cause is fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Remedy {
     /// Nothing but retrying (a locked keyring, a ledger that does not open…).
     RetryOnly,
+    /// Another window runs on this till: retry once it is closed.
+    CloseTheOther,
     /// The file holding the key is readable by others: make it the owner's alone.
     OwnerOnly(PathBuf),
     /// The file does not parse or holds a bad value: keep it aside and set the till up again.
@@ -107,6 +111,8 @@ enum Remedy {
 pub struct Starting {
     runtime: tokio::runtime::Handle,
     paths: Option<Paths>,
+    /// The heading: the cashier cannot start, or is open in another window.
+    title: (&'static str, &'static str),
     zh: String,
     en: String,
     remedy: Remedy,
@@ -121,6 +127,7 @@ impl Starting {
         let mut starting = Starting {
             runtime,
             paths,
+            title: CANNOT_START,
             zh: String::new(),
             en: String::new(),
             remedy: Remedy::None,
@@ -132,11 +139,17 @@ impl Starting {
     }
 
     fn failed(&mut self, error: &SetupError) {
+        self.title = if matches!(error, SetupError::AlreadyOpen) {
+            ("收银台已经打开", "The cashier is already open")
+        } else {
+            CANNOT_START
+        };
         self.zh = error.message(Lang::Zh);
         self.en = error.message(Lang::En);
         let config = self.paths.as_ref().and_then(|paths| paths.config.clone());
         self.remedy = match (error, config) {
             (_, _) if self.paths.is_none() => Remedy::None,
+            (SetupError::AlreadyOpen, _) => Remedy::CloseTheOther,
             (SetupError::Config(ConfigError::Insecure { .. }), Some(path)) => {
                 Remedy::OwnerOnly(path)
             }
@@ -161,7 +174,7 @@ impl Starting {
         let (sender, receiver) = oneshot::channel();
         let ctx = ctx.clone();
         self.runtime.spawn(async move {
-            let started = crate::setup::start(&paths).await;
+            let started = crate::setup::start_window(&paths).await;
             // The window may have closed meanwhile; nothing then waits for the answer.
             let _ = sender.send(started);
             ctx.request_repaint();
@@ -253,7 +266,7 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
     ui.add_space(theme::GAP * 3.0);
     ui.vertical_centered(|ui| {
         ui.label(
-            RichText::new(tr(lang, "收银台无法启动", "The cashier cannot start"))
+            RichText::new(tr(lang, starting.title.0, starting.title.1))
                 .font(theme::font(theme::HUGE_TEXT))
                 .color(theme::FAILED)
                 .strong(),
@@ -313,7 +326,7 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
                     action = Some(StartupAction::SetAside(path.clone()));
                 }
             }
-            Remedy::RetryOnly | Remedy::None => {}
+            Remedy::RetryOnly | Remedy::CloseTheOther | Remedy::None => {}
         }
         if ui
             .add(egui::Button::new(tr(lang, "关闭", "Close")).min_size(size))
@@ -337,6 +350,11 @@ fn hint(remedy: &Remedy, lang: Lang) -> &'static str {
             lang,
             "排除上面的问题后按“重试”；仍不行请在设置或诊断信息中联系技术支持。",
             "Fix what is said above and press Retry; if it persists, call your support person.",
+        ),
+        Remedy::CloseTheOther => tr(
+            lang,
+            "同一台收银台只能开一个窗口。要换到这个窗口，先关闭另一个，再按“重试”。",
+            "One till has one window. To use this one, close the other and press Retry.",
         ),
         Remedy::OwnerOnly(_) => tr(
             lang,

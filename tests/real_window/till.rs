@@ -89,22 +89,7 @@ impl Till {
             std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
             std::fs::set_permissions(&file, permissions).expect("0600");
         }
-        let app = Command::new(&binary)
-            .args(["--sandbox-port", "0", "--data-dir"])
-            .arg(data_dir.path())
-            .env("DISPLAY", &display)
-            .env("HOME", home.path())
-            .env_remove("WAYLAND_DISPLAY")
-            .env("XDG_CONFIG_HOME", home.path().join(".config"))
-            // No keyring: keys saved in the window stay in the till's own config file.
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/no-keyring-bus",
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the cashier starts");
+        let app = spawn_window(&display, home.path(), data_dir.path());
         let mut till = Till {
             xvfb,
             app,
@@ -122,15 +107,33 @@ impl Till {
     }
 
     fn wait_for_window(&self) -> String {
+        self.window_of(&self.app)
+    }
+
+    /// The cashier started again on this till (its display, config and data), as an owner
+    /// double-clicking its icon does, and that process's window once it shows.
+    pub fn start_again(&self) -> (Child, String) {
+        let again = spawn_window(&self.display, self.home.path(), self.data_dir.path());
+        let window = self.window_of(&again);
+        (again, window)
+    }
+
+    /// Gives `window` the keyboard (there is no window manager to do it on a click).
+    pub fn focus(&self, window: &str) {
+        self.xdotool(&["windowfocus", "--sync", window]);
+    }
+
+    /// Closes the till's first window as a crash or a kill does: no goodbye.
+    pub fn kill_first(&mut self) {
+        let _ = self.app.kill();
+        let _ = self.app.wait();
+    }
+
+    fn window_of(&self, app: &Child) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let output = Command::new("xdotool")
-                .args([
-                    "search",
-                    "--onlyvisible",
-                    "--pid",
-                    &self.app.id().to_string(),
-                ])
+                .args(["search", "--onlyvisible", "--pid", &app.id().to_string()])
                 .env("DISPLAY", &self.display)
                 .output()
                 .expect("xdotool runs (apt-get install xdotool)");
@@ -351,6 +354,26 @@ impl Till {
             .env("DISPLAY", &self.display)
             .status();
     }
+}
+
+/// The cashier's window on `display`, with `home`'s config and `data_dir`.
+fn spawn_window(display: &str, home: &Path, data_dir: &Path) -> Child {
+    Command::new(binary())
+        .args(["--sandbox-port", "0", "--data-dir"])
+        .arg(data_dir)
+        .env("DISPLAY", display)
+        .env("HOME", home)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        // No keyring: keys saved in the window stay in the till's own config file.
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/no-keyring-bus",
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the cashier starts")
 }
 
 impl Drop for Till {
