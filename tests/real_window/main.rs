@@ -357,14 +357,7 @@ fn white_box(screen: &image::RgbImage) -> (u32, u32, u32, u32) {
 #[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
 fn a_cash_sale_then_the_shift_is_counted_closed_and_the_next_opened() {
     let till = Till::start(1100, 720);
-    till.type_text("12.30");
-    till.key("F4");
-    till.key("Return");
-    till.type_text("20");
-    till.key("Return");
-    let orders = till.wait_for_orders("a cash sale", Duration::from_secs(10), |o| {
-        o.first().is_some_and(|o| text(o, "status") == "paid")
-    });
+    let orders = cash_sale(&till, "12.30", "20", "a cash sale");
     assert_eq!(text(&orders[0], "method"), "cash");
     till.screenshot("cash-change.png");
 
@@ -520,16 +513,7 @@ fn a_till_that_cannot_start_says_why_in_its_window_and_starts_on_enter_once_fixe
     std::fs::write(till.config_file(), "[till]\nid = \"T3\"\n").expect("the file fixed");
     till.key("Return");
     std::thread::sleep(Duration::from_secs(1));
-    till.type_text("3.20");
-    till.key("F4");
-    till.key("Return");
-    till.type_text("5");
-    till.key("Return");
-    let orders = till.wait_for_orders(
-        "a cash sale after the retry",
-        Duration::from_secs(10),
-        |o| o.first().is_some_and(|o| text(o, "status") == "paid"),
-    );
+    let orders = cash_sale(&till, "3.20", "5", "a cash sale after the retry");
     assert_eq!(text(&orders[0], "amount"), "3.20");
     assert_eq!(text(&orders[0], "till"), "T3");
 }
@@ -545,11 +529,7 @@ fn a_second_start_of_one_till_waits_for_the_first_window_to_close() {
     till.focus(&window);
     std::thread::sleep(Duration::from_millis(800));
     till.screenshot("startup-already-open.png");
-    till.type_text("3");
-    till.key("F4");
-    till.key("Return");
-    till.type_text("5");
-    till.key("Return");
+    type_cash_sale(&till, "3", "5");
     std::thread::sleep(Duration::from_secs(1));
     assert!(till.orders().is_empty(), "the second window sold");
 
@@ -557,17 +537,25 @@ fn a_second_start_of_one_till_waits_for_the_first_window_to_close() {
     till.focus(&window);
     till.key("Return");
     std::thread::sleep(Duration::from_secs(1));
-    till.type_text("3");
-    till.key("F4");
-    till.key("Return");
-    till.type_text("5");
-    till.key("Return");
-    let orders = till.wait_for_orders(
-        "a sale in the second window",
-        Duration::from_secs(10),
-        |o| o.first().is_some_and(|o| text(o, "status") == "paid"),
-    );
+    let orders = cash_sale(&till, "3", "5", "a sale in the second window");
     assert_eq!(text(&orders[0], "amount"), "3.00");
     let _ = again.kill();
     let _ = again.wait();
+}
+
+/// Types a cash sale as a cashier does: the amount, F4, Enter, the cash handed over, Enter.
+fn type_cash_sale(till: &Till, amount: &str, tendered: &str) {
+    till.type_text(amount);
+    till.key("F4");
+    till.key("Return");
+    till.type_text(tendered);
+    till.key("Return");
+}
+
+/// [`type_cash_sale`], then today's orders once the newest is paid (`what` says which sale).
+fn cash_sale(till: &Till, amount: &str, tendered: &str, what: &str) -> Vec<Value> {
+    type_cash_sale(till, amount, tendered);
+    till.wait_for_orders(what, Duration::from_secs(10), |o| {
+        o.first().is_some_and(|o| text(o, "status") == "paid")
+    })
 }
