@@ -314,6 +314,14 @@ async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
         waited < Duration::from_secs(5),
         "paid {waited:?} after the customer paid; the next poll was 60 s away"
     );
+    // The sandbox notes the acknowledgement once it has read the answer, which under load can be
+    // after `cashier pay` has printed its result.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !sandbox.notifications().iter().any(|n| n.acknowledged)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(
         sandbox.notifications().iter().any(|n| n.acknowledged),
         "the listener acknowledged the notification"
