@@ -148,9 +148,15 @@ pub struct PrinterState {
 }
 
 impl CashierApp {
-    /// A window over `backend`, with `gateway` in force; settings are saved to `config_path`.
+    /// A window over `backend`, with `gateway` in force; settings are saved to `config_path`, a
+    /// merchant key first to `keys_to`.
     #[must_use]
-    pub fn new(backend: Backend, gateway: GatewayView, config_path: Option<PathBuf>) -> CashierApp {
+    pub fn new(
+        backend: Backend,
+        gateway: GatewayView,
+        config_path: Option<PathBuf>,
+        keys_to: crate::key_store::KeyPlace,
+    ) -> CashierApp {
         let offset = gateway.config.history.offset();
         let info = checkout_info(&gateway);
         let today = day_of(Utc::now(), offset);
@@ -190,7 +196,7 @@ impl CashierApp {
             config: gateway.config,
             is_sandbox: gateway.is_sandbox,
             started: false,
-            keys_to: keys_to(crate::key_store::keyring_wanted()),
+            keys_to,
         }
     }
 
@@ -796,9 +802,12 @@ pub fn start_app(
         paths: paths.clone(),
     };
     let backend = Backend::start(runtime, configured, setup.resources, settings);
-    let mut app = CashierApp::new(backend, gateway, paths.config.clone());
-    app.keys_to = keys_to(paths.keyring);
-    app
+    CashierApp::new(
+        backend,
+        gateway,
+        paths.config.clone(),
+        keys_to(paths.keyring),
+    )
 }
 
 /// Where saved keys go first when the keyring is (not) allowed.

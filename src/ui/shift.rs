@@ -297,11 +297,6 @@ fn close_ui(
                 .color(theme::UNKNOWN),
             );
             let settled = now - state.confirm_shown_at >= CONFIRM_AFTER_SECS;
-            if !settled {
-                // Redraw when Enter starts to count, for the hint below.
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100));
-            }
             ui.horizontal(|ui| {
                 let confirm = ui
                     .button(

@@ -39,7 +39,8 @@ impl TillWindow {
     ) -> TillWindow {
         match (started, paths) {
             (Ok(setup), Some(paths)) => {
-                TillWindow::Running(Box::new(launch(&runtime, setup, &paths)))
+                let first_run = is_first_run(&paths);
+                TillWindow::Running(Box::new(launch(&runtime, setup, &paths, first_run)))
             }
             (Ok(_), None) => TillWindow::Starting(Box::new(Starting::new(
                 runtime,
@@ -63,7 +64,7 @@ impl TillWindow {
         match self {
             TillWindow::Running(app) => app.logic(ctx),
             TillWindow::Starting(starting) => {
-                if let Some(app) = starting.poll(ctx) {
+                if let Some(app) = starting.poll() {
                     *self = TillWindow::Running(Box::new(app));
                 }
             }
@@ -80,13 +81,22 @@ impl TillWindow {
 }
 
 /// The cashier over a started `setup`; the first run's setup when there is no config file yet.
-fn launch(runtime: &tokio::runtime::Handle, setup: Setup, paths: &Paths) -> CashierApp {
-    let first_run = paths.config.as_ref().is_none_or(|path| !path.exists());
+fn launch(
+    runtime: &tokio::runtime::Handle,
+    setup: Setup,
+    paths: &Paths,
+    first_run: bool,
+) -> CashierApp {
     let mut app = super::start_app(runtime, setup, paths);
     if first_run {
         app.set_first_run();
     }
     app
+}
+
+/// No config file yet (or it was set aside): the first run's setup opens before the checkout.
+fn is_first_run(paths: &Paths) -> bool {
+    paths.config.as_ref().is_none_or(|path| !path.exists())
 }
 
 const CANNOT_START: (&str, &str) = ("收银台无法启动", "The cashier cannot start");
@@ -118,8 +128,66 @@ pub struct Starting {
     remedy: Remedy,
     /// What the last remedy did, or why it could not.
     note: Option<(String, String)>,
-    /// A start under way.
-    pending: Option<oneshot::Receiver<Result<Setup, SetupError>>>,
+    /// A retry under way.
+    pending: Option<oneshot::Receiver<Attempt>>,
+}
+
+/// What the owner asked to be done to the config file before starting again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fix {
+    Nothing,
+    MakeOwnerOnly(PathBuf),
+    SetAside(PathBuf),
+}
+
+/// What a retry brought back from off the window's thread.
+#[derive(Debug)]
+struct Attempt {
+    /// What the fix did, or why it could not.
+    note: Option<(String, String)>,
+    /// The start, unless the fix could not be made.
+    started: Option<Result<Setup, SetupError>>,
+    /// Whether the start was a first run (no config file).
+    first_run: bool,
+}
+
+/// Makes `fix`, then starts from `paths`: on the runtime, as file and ledger work is never done
+/// on the window's thread.
+async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
+    let fixed = match fix {
+        Fix::Nothing => Ok(None),
+        Fix::MakeOwnerOnly(path) => make_owner_only(&path)
+            .map(|()| None)
+            .map_err(|error| cannot("改权限", "change its permissions", &error)),
+        Fix::SetAside(path) => set_aside(&path)
+            .map(|kept| {
+                Some((
+                    format!("原配置文件已另存为 {}", kept.display()),
+                    format!("The old config file was kept as {}", kept.display()),
+                ))
+            })
+            .map_err(|error| cannot("改名", "rename it", &error)),
+    };
+    let note = match fixed {
+        Ok(note) => note,
+        Err(why) => {
+            return Attempt {
+                note: Some(why),
+                started: None,
+                first_run: false,
+            };
+        }
+    };
+    // A config file set aside (or removed by hand) is a first run, saved where it was.
+    let first_run = is_first_run(&paths);
+    if first_run {
+        paths.config = None;
+    }
+    Attempt {
+        note,
+        started: Some(crate::setup::start_window(&paths).await),
+        first_run,
+    }
 }
 
 impl Starting {
@@ -162,31 +230,28 @@ impl Starting {
         tracing::warn!(problem = %self.en, "the till could not start");
     }
 
-    /// Starts again from the paths, off the window's thread.
-    fn retry(&mut self, ctx: &egui::Context) {
-        let Some(mut paths) = self.paths.clone() else {
+    /// Makes `fix` and starts again from the paths, off the window's thread.
+    fn retry(&mut self, ctx: &egui::Context, fix: Fix) {
+        let Some(paths) = self.paths.clone() else {
             return;
         };
-        // A config file set aside (or removed by hand) is a first run, saved where it was.
-        if paths.config.as_ref().is_some_and(|path| !path.exists()) {
-            paths.config = None;
-        }
+        self.note = None;
         let (sender, receiver) = oneshot::channel();
         let ctx = ctx.clone();
         self.runtime.spawn(async move {
-            let started = crate::setup::start_window(&paths).await;
+            let attempt = attempt(fix, paths).await;
             // The window may have closed meanwhile; nothing then waits for the answer.
-            let _ = sender.send(started);
+            let _ = sender.send(attempt);
             ctx.request_repaint();
         });
         self.pending = Some(receiver);
     }
 
     /// The cashier, once a retry has started it.
-    fn poll(&mut self, ctx: &egui::Context) -> Option<CashierApp> {
+    fn poll(&mut self) -> Option<CashierApp> {
         let receiver = self.pending.as_mut()?;
-        let started = match receiver.try_recv() {
-            Ok(started) => started,
+        let attempt = match receiver.try_recv() {
+            Ok(attempt) => attempt,
             Err(oneshot::error::TryRecvError::Empty) => return None,
             Err(oneshot::error::TryRecvError::Closed) => {
                 self.pending = None;
@@ -194,20 +259,22 @@ impl Starting {
             }
         };
         self.pending = None;
-        match (started, &self.paths) {
+        self.note = attempt.note;
+        match (attempt.started?, &self.paths) {
             (Ok(setup), Some(paths)) => {
                 tracing::info!("the till started on a retry");
-                let mut app = launch(&self.runtime, setup, paths);
+                let mut app = launch(&self.runtime, setup, paths, attempt.first_run);
                 if let Some((zh, en)) = self.note.take() {
                     app.note_on_welcome(if LANG == Lang::Zh { zh } else { en });
                 }
-                return Some(app);
+                Some(app)
             }
-            (Ok(_), None) => {}
-            (Err(error), _) => self.failed(&error),
+            (Ok(_), None) => None,
+            (Err(error), _) => {
+                self.failed(&error);
+                None
+            }
         }
-        ctx.request_repaint();
-        None
     }
 
     fn ui(&mut self, ui: &mut Ui) {
@@ -215,27 +282,7 @@ impl Starting {
             .show(ui, |ui| problem_ui(ui, self, LANG))
             .inner;
         match action {
-            Some(StartupAction::Retry) => {
-                self.note = None;
-                self.retry(ui.ctx());
-            }
-            Some(StartupAction::MakeOwnerOnly(path)) => match make_owner_only(&path) {
-                Ok(()) => {
-                    self.note = None;
-                    self.retry(ui.ctx());
-                }
-                Err(error) => self.note = Some(cannot("改权限", "change its permissions", &error)),
-            },
-            Some(StartupAction::SetAside(path)) => match set_aside(&path) {
-                Ok(kept) => {
-                    self.note = Some((
-                        format!("原配置文件已另存为 {}", kept.display()),
-                        format!("The old config file was kept as {}", kept.display()),
-                    ));
-                    self.retry(ui.ctx());
-                }
-                Err(error) => self.note = Some(cannot("改名", "rename it", &error)),
-            },
+            Some(StartupAction::Retry(fix)) => self.retry(ui.ctx(), fix),
             Some(StartupAction::Close) => ui.send_viewport_cmd(egui::ViewportCommand::Close),
             None => {}
         }
@@ -252,9 +299,8 @@ fn cannot(zh: &str, en: &str, error: &std::io::Error) -> (String, String) {
 /// What the owner chose on the problem screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum StartupAction {
-    Retry,
-    MakeOwnerOnly(PathBuf),
-    SetAside(PathBuf),
+    /// Start again, after this fix.
+    Retry(Fix),
     Close,
 }
 
@@ -300,7 +346,7 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
             .fill(theme::PAID)
             .min_size(size);
             if ui.add_enabled(!busy, retry).clicked() || (enter && !busy) {
-                action = Some(StartupAction::Retry);
+                action = Some(StartupAction::Retry(Fix::Nothing));
             }
         }
         match &starting.remedy {
@@ -310,7 +356,7 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
                     .add_enabled(!busy, egui::Button::new(words).min_size(size))
                     .clicked()
                 {
-                    action = Some(StartupAction::MakeOwnerOnly(path.clone()));
+                    action = Some(StartupAction::Retry(Fix::MakeOwnerOnly(path.clone())));
                 }
             }
             Remedy::SetAside(path) => {
@@ -323,7 +369,7 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
                     .add_enabled(!busy, egui::Button::new(words).min_size(size))
                     .clicked()
                 {
-                    action = Some(StartupAction::SetAside(path.clone()));
+                    action = Some(StartupAction::Retry(Fix::SetAside(path.clone())));
                 }
             }
             Remedy::RetryOnly | Remedy::CloseTheOther | Remedy::None => {}

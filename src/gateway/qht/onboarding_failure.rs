@@ -4,7 +4,7 @@
 //! well be registered, and sending the same form again is safe (a phone registered already asks
 //! 进件查询 for the same merchant instead of registering twice).
 
-use crate::gateway::{GatewayError, UnknownCause};
+use crate::gateway::GatewayError;
 use crate::i18n::{Lang, Localized};
 
 /// qht's code for "no such merchant": after a 进件查询, nothing is registered with that phone and
@@ -45,11 +45,11 @@ impl Localized for OnboardingFailure<'_> {
             .to_owned(),
             GatewayError::Unknown(cause) if zh => format!(
                 "没有收到支付平台可信的答复（{}）：进件可能已经提交。稍后再提交一次即可，已注册的手机号会取回同一个商户，不会重复注册",
-                cause_zh(cause)
+                cause.words(lang)
             ),
             GatewayError::Unknown(cause) => format!(
                 "No answer to trust from the gateway ({}): the registration may have gone through. Send it again later; a phone registered already brings back the same merchant, never a second one",
-                cause_en(cause)
+                cause.words(lang)
             ),
             other => other.message(lang),
         }
@@ -70,40 +70,20 @@ fn status_query_failure(error: &GatewayError, lang: Lang) -> String {
             "Cannot reach the gateway, nothing was asked: check the network and the gateway address in the settings".to_owned()
         }
         GatewayError::Unknown(cause) if zh => {
-            format!("没有收到支付平台可信的答复（{}）：请稍后再查", cause_zh(cause))
+            format!("没有收到支付平台可信的答复（{}）：请稍后再查", cause.words(lang))
         }
         GatewayError::Unknown(cause) => format!(
             "No answer to trust from the gateway ({}): ask again later",
-            cause_en(cause)
+            cause.words(lang)
         ),
         other => other.message(lang),
-    }
-}
-
-fn cause_zh(cause: &UnknownCause) -> &'static str {
-    match cause {
-        UnknownCause::Timeout => "超时",
-        UnknownCause::Network => "网络中断",
-        UnknownCause::ServerError(_) => "平台出错",
-        UnknownCause::BadSign => "签名不对",
-        _ => "答复无法识别",
-    }
-}
-
-fn cause_en(cause: &UnknownCause) -> &'static str {
-    match cause {
-        UnknownCause::Timeout => "timed out",
-        UnknownCause::Network => "the connection broke",
-        UnknownCause::ServerError(_) => "server error",
-        UnknownCause::BadSign => "the sign does not verify",
-        _ => "an answer that cannot be read",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::Provider;
+    use crate::gateway::{Provider, UnknownCause};
 
     #[test]
     fn an_unclear_answer_says_the_merchant_may_be_registered_and_no_order_is_mentioned() {
