@@ -132,7 +132,7 @@ async fn push_latency(config: &StoreConfig) {
                         .expect("order");
                     committed.push(Instant::now());
                 }
-                push_pending(&ledger, &store).await.expect("pushed");
+                push_pending(&ledger, &store, "K1").await.expect("pushed");
                 let visible = Instant::now();
                 committed
                     .into_iter()

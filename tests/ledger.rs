@@ -255,8 +255,9 @@ fn order_numbers_are_never_reused_after_a_restart_in_the_same_second() {
         .create_order(&draft(100), now)
         .expect("second")
         .order_no;
-    assert_eq!(first, "T01202611212130150001");
-    assert_eq!(second, "T01202611212130150002");
+    let install = Ledger::open(&path).expect("reopen").install_id().to_owned();
+    assert_eq!(first, format!("T0120261121213015{install}0001"));
+    assert_eq!(second, format!("T0120261121213015{install}0002"));
     // Even if the clock steps back into a second already used.
     let mut ledger = Ledger::open(&path).expect("reopen");
     let later = ledger
@@ -267,12 +268,32 @@ fn order_numbers_are_never_reused_after_a_restart_in_the_same_second() {
         .create_order(&draft(100), now)
         .expect("back")
         .order_no;
-    assert!(later > second && back == "T01202611212130150003");
+    assert!(later > second && back == format!("T0120261121213015{install}0003"));
     assert!(
         [&first, &second, &later, &back]
             .iter()
             .all(|n| n.len() <= 32)
     );
+}
+
+/// Issue 20: two tills both set up as T01, selling in the same second, make different numbers,
+/// so an answer about one till's order can never settle the other's.
+#[test]
+fn two_ledgers_with_one_till_id_never_share_an_order_number() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = cst_time(2026, 12, 5, 9, 26, 47);
+    let mut a = Ledger::open(&dir.path().join("a.sqlite3")).expect("a");
+    let mut b = Ledger::open(&dir.path().join("b.sqlite3")).expect("b");
+    assert_ne!(a.install_id(), b.install_id(), "each ledger draws its own");
+    let from_a = a.create_order(&draft(500), now).expect("a").order_no;
+    let from_b = b.create_order(&draft(500), now).expect("b").order_no;
+    assert!(from_a.starts_with("T01") && from_b.starts_with("T01"));
+    assert_ne!(from_a, from_b);
+    // The identity is kept with the ledger: reopening keeps it.
+    let again = a.install_id().to_owned();
+    drop(a);
+    let reopened = Ledger::open(&dir.path().join("a.sqlite3")).expect("reopen");
+    assert_eq!(reopened.install_id(), again);
 }
 
 #[test]

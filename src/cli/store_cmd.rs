@@ -25,6 +25,15 @@ async fn connect(setup: &Setup) -> Result<Store, u8> {
     })
 }
 
+/// What the holder of a till id is told when another till of the store tried to use it.
+#[must_use]
+pub fn rival_words(till: &str) -> String {
+    format!(
+        "注意：门店里另一台收银机也设置为收银台编号 {till}，它的订单暂不同步，请给它另选编号 \
+         (another till of this store is also set up as {till}; its orders wait until it has its own id)"
+    )
+}
+
 /// How many of this till's orders wait for the store.
 async fn waiting(setup: &Setup) -> u64 {
     setup
@@ -61,18 +70,35 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
             return code;
         }
     };
-    match push_pending(setup.ledger(), &store).await {
+    match push_pending(setup.ledger(), &store, &setup.context.till_id).await {
         Ok(report) => {
             if as_json {
+                let refused: Vec<_> = report
+                    .refused
+                    .iter()
+                    .map(|r| serde_json::json!({"order": r.order_no, "why": r.why.message(crate::i18n::Lang::En)}))
+                    .collect();
                 println!(
                     "{}",
-                    serde_json::json!({"status": "pushed", "pushed": report.pushed, "left": report.left})
+                    serde_json::json!({"status": "pushed", "pushed": report.pushed, "left": report.left,
+                                       "refused": refused, "rival": report.rival})
                 );
             } else {
                 println!(
                     "已同步 {} 笔，待同步 {} 笔 (pushed {}, {} left)",
                     report.pushed, report.left, report.pushed, report.left
                 );
+                for refusal in &report.refused {
+                    println!(
+                        "门店未接受 {}：{} (refused: {})",
+                        refusal.order_no,
+                        refusal.why.message(crate::i18n::Lang::Zh),
+                        refusal.why.message(crate::i18n::Lang::En)
+                    );
+                }
+            }
+            if let Some(till) = &report.rival {
+                eprintln!("{}", rival_words(till));
             }
             if report.left == 0 {
                 exit::PAID
@@ -82,7 +108,12 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
         }
         Err(error) => {
             if as_json {
-                println!("{}", serde_json::json!({"status": "offline"}));
+                let status = match error {
+                    StoreError::TillIdTaken(_) => "till_id_taken",
+                    _ => "offline",
+                };
+                let waiting = waiting(setup).await;
+                println!("{}", serde_json::json!({"status": status, "left": waiting}));
             }
             eprintln!("{}", error.bilingual());
             exit::ERROR
@@ -100,7 +131,7 @@ pub async fn store_day(
     let store = connect(setup).await?;
     // This till's latest sales first (sandbox sales never reach the store).
     if !setup.is_sandbox
-        && let Err(error) = push_pending(setup.ledger(), &store).await
+        && let Err(error) = push_pending(setup.ledger(), &store, &setup.context.till_id).await
     {
         eprintln!("{}", error.bilingual());
     }
@@ -126,7 +157,7 @@ pub async fn push_after_sale(setup: &Setup) {
     }
     let pushed = tokio::time::timeout(PUSH_AFTER_SALE_WITHIN, async {
         let store = Store::connect(config).await?;
-        push_pending(setup.ledger(), &store).await
+        push_pending(setup.ledger(), &store, &setup.context.till_id).await
     })
     .await
     .unwrap_or(Err(StoreError::Unreachable));
@@ -234,7 +265,11 @@ impl Drop for AbortOnDrop {
 /// Pushes the order to the store once it exists at the gateway (best effort, in the background).
 #[derive(Debug, Clone)]
 pub struct PushOnShow {
-    store: Option<(crate::store::StoreConfig, crate::ledger::SharedLedger)>,
+    store: Option<(
+        crate::store::StoreConfig,
+        crate::ledger::SharedLedger,
+        String,
+    )>,
 }
 
 impl PushOnShow {
@@ -247,20 +282,26 @@ impl PushOnShow {
                 .store
                 .clone()
                 .filter(|_| !setup.is_sandbox)
-                .map(|config| (config, setup.ledger().clone())),
+                .map(|config| {
+                    (
+                        config,
+                        setup.ledger().clone(),
+                        setup.context.till_id.clone(),
+                    )
+                }),
         }
     }
 
     /// Starts a push; a store that is down is reported after the sale.
     pub fn push(&self) {
-        let Some((config, ledger)) = self.store.clone() else {
+        let Some((config, ledger, till_id)) = self.store.clone() else {
             return;
         };
         tokio::spawn(async move {
             let pushed = tokio::time::timeout(PUSH_AFTER_SALE_WITHIN, async {
                 ledger.run(crate::ledger::Ledger::link_store).await?;
                 let store = Store::connect(&config).await?;
-                push_pending(&ledger, &store).await
+                push_pending(&ledger, &store, &till_id).await
             })
             .await;
             if let Ok(Err(error)) = pushed {

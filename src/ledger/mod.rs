@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use history::{DailyTotal, DayTotals, MethodTotal, StatusTotal, day_of, day_range_ms};
-pub use outbox::OutboxEntry;
+pub use outbox::{OutboxEntry, OutboxPosition};
 pub use shared::SharedLedger;
 pub use shifts::{LatePayment, MethodLine, Shift, ShiftError, ShiftReport};
 
@@ -218,6 +218,8 @@ pub enum Applied {
 #[derive(Debug)]
 pub struct Ledger {
     conn: Connection,
+    /// This ledger's install id (`order_no.rs`), read once at open.
+    install_id: String,
 }
 
 const ORDER_COLUMNS: &str = "order_no, provider, merchant_id, till_id, method, amount_li, paid_li, status, \
@@ -319,7 +321,22 @@ impl Ledger {
             return Err(error.into());
         }
         conn.set_transaction_behavior(TransactionBehavior::Deferred);
-        Ok(Ledger { conn })
+        let install_id: String = conn.query_row(
+            "SELECT install_id FROM till_identity WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )?;
+        if !order_no::is_install_id(&install_id) {
+            return Err(LedgerError::Corrupt(format!("install id {install_id}")));
+        }
+        Ok(Ledger { conn, install_id })
+    }
+
+    /// This till's install id: drawn when the ledger was created, carried by every order number,
+    /// claimed in the store with the till id.
+    #[must_use]
+    pub fn install_id(&self) -> &str {
+        &self.install_id
     }
 
     /// Gives `draft` a fresh order number and writes it, durably, as `creating`, in the open
@@ -352,7 +369,7 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let prefix = order_no::prefix(&draft.till_id, now);
+        let prefix = order_no::prefix(&draft.till_id, &self.install_id, now);
         let last: Option<String> = tx
             .query_row(
                 "SELECT max(order_no) FROM orders WHERE order_no >= ?1 AND order_no < ?1 || '~'",
@@ -623,10 +640,10 @@ impl Ledger {
         )
     }
 
-    /// Open orders whose background re-query is due at `now`.
+    /// Open orders whose background re-query is due at `now`, and failed orders due a re-check.
     pub fn due_for_requery(&self, now: DateTime<Utc>) -> Result<Vec<OrderRecord>, LedgerError> {
         self.select_orders(
-            "status IN ('creating', 'pending', 'unresolved', 'amount_mismatch') AND status != 'amount_mismatch'
+            "status IN ('creating', 'pending', 'unresolved', 'failed')
              AND next_query_at_ms IS NOT NULL AND next_query_at_ms <= ?1",
             params![ms(now)],
         )

@@ -12,8 +12,23 @@ use super::{Ledger, LedgerError, ORDER_COLUMNS, OrderRecord, order_from_row};
 pub struct OutboxEntry {
     /// The order's current state.
     pub order: OrderRecord,
+    /// Raised by every change of the order in this ledger: the store keeps the higher one, so
+    /// the order of a till's changes, not its clock, decides which copy is newer.
+    pub version: i64,
     order_id: i64,
     changes: i64,
+}
+
+/// Where a walk through the outbox has got to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxPosition(i64);
+
+impl OutboxEntry {
+    /// The position just after this entry.
+    #[must_use]
+    pub fn position(&self) -> OutboxPosition {
+        OutboxPosition(self.order_id)
+    }
 }
 
 impl Ledger {
@@ -44,29 +59,36 @@ impl Ledger {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// Up to `limit` orders to push, oldest change first.
-    pub fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>, LedgerError> {
+    /// Up to `limit` orders to push after `after` (the position of the last entry of the batch
+    /// before, 0 at first), in the order they were first queued. Entries the store refused stay
+    /// queued, so a push walks the queue once instead of asking for its head again.
+    pub fn outbox_batch(
+        &self,
+        after: OutboxPosition,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, LedgerError> {
         let columns = ORDER_COLUMNS
             .split(", ")
             .map(|column| format!("o.{}", column.trim()))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT {columns}, b.order_id, b.changes FROM store_outbox b
-             JOIN orders o ON o.id = b.order_id ORDER BY b.order_id LIMIT ?1"
+            "SELECT {columns}, b.order_id, b.changes, o.version FROM store_outbox b
+             JOIN orders o ON o.id = b.order_id WHERE b.order_id > ?2 ORDER BY b.order_id LIMIT ?1"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![limit], |row| {
+        let rows = statement.query_map(params![limit, after.0], |row| {
             Ok(OutboxEntry {
                 order: order_from_row(row)?,
                 order_id: row.get(super::ORDER_COLUMN_COUNT)?,
                 changes: row.get(super::ORDER_COLUMN_COUNT + 1)?,
+                version: row.get(super::ORDER_COLUMN_COUNT + 2)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Clears the entries the store took, unless their order changed again since they were read.
+    /// Clears the entries the store took (and only those: a refused one stays queued), unless their order changed again since they were read.
     pub fn outbox_pushed(&mut self, entries: &[OutboxEntry]) -> Result<(), LedgerError> {
         let tx = self.conn.transaction()?;
         {
@@ -109,7 +131,9 @@ mod tests {
         ledger.link_store().expect("linked");
         assert_eq!(ledger.outbox_len().expect("len"), 1, "history is queued");
         ledger.create_order(&draft(), Utc::now()).expect("order");
-        let batch = ledger.outbox_batch(10).expect("batch");
+        let batch = ledger
+            .outbox_batch(OutboxPosition::default(), 10)
+            .expect("batch");
         assert_eq!(batch.len(), 2);
         assert_eq!(batch[0].order.order_no, first.order_no);
         ledger.outbox_pushed(&batch).expect("cleared");
@@ -121,7 +145,9 @@ mod tests {
         let mut ledger = Ledger::open_in_memory().expect("ledger");
         ledger.link_store().expect("linked");
         let order = ledger.create_order(&draft(), Utc::now()).expect("order");
-        let batch = ledger.outbox_batch(10).expect("batch");
+        let batch = ledger
+            .outbox_batch(OutboxPosition::default(), 10)
+            .expect("batch");
         ledger
             .note_error(&order.order_no, "网络异常", Utc::now())
             .expect("changed");
@@ -130,6 +156,32 @@ mod tests {
             ledger.outbox_len().expect("len"),
             1,
             "the newer state is still to be pushed"
+        );
+        let again = ledger
+            .outbox_batch(OutboxPosition::default(), 10)
+            .expect("batch");
+        assert!(
+            again[0].version > batch[0].version,
+            "each change raises the version"
+        );
+    }
+
+    #[test]
+    fn a_walk_goes_past_entries_left_queued() {
+        let mut ledger = Ledger::open_in_memory().expect("ledger");
+        ledger.link_store().expect("linked");
+        ledger.create_order(&draft(), Utc::now()).expect("order");
+        ledger.create_order(&draft(), Utc::now()).expect("order");
+        let first = ledger
+            .outbox_batch(OutboxPosition::default(), 1)
+            .expect("batch");
+        let next = ledger.outbox_batch(first[0].position(), 1).expect("batch");
+        assert_ne!(first[0].order.order_no, next[0].order.order_no);
+        assert!(
+            ledger
+                .outbox_batch(next[0].position(), 1)
+                .expect("end")
+                .is_empty()
         );
     }
 }

@@ -63,8 +63,33 @@ pub fn migrations() -> Migrations<'static> {
         M::up(STORE_OUTBOX),
         M::up(PAID_BY_HOUR),
         M::up(SHIFTS),
+        M::up(IDENTITY_AND_VERSION),
     ])
 }
+
+/// The till's own identity, drawn once when the ledger is created (six characters of Crockford's
+/// base 32 from SQLite's `random()`, which reads the OS's randomness), carried by every order number
+/// (`order_no.rs`) and claimed in the store; and a version per order, raised by every update,
+/// which orders the store's copies (never the tills' clocks, which can be hours apart).
+const IDENTITY_AND_VERSION: &str = "CREATE TABLE till_identity (
+         id         INTEGER PRIMARY KEY CHECK (id = 1),
+         install_id TEXT    NOT NULL
+     ) STRICT;
+     INSERT INTO till_identity (id, install_id) VALUES (1,
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1) ||
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1) ||
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1) ||
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1) ||
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1) ||
+         substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (random() & 31), 1));
+     ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+     CREATE TRIGGER orders_versioned AFTER UPDATE ON orders WHEN NEW.version = OLD.version
+     BEGIN
+         UPDATE orders SET version = OLD.version + 1 WHERE id = NEW.id;
+     END;
+     -- The re-query tick's orders (open ones, and failed ones due a re-check) are the few with a
+     -- next query time: found without walking a million orders every 30 s.
+     CREATE INDEX orders_due ON orders (next_query_at_ms) WHERE next_query_at_ms IS NOT NULL;";
 
 /// Shifts (班次): who sold from when to when with which float, and the closing report kept as
 /// printed. At most one is open. Every order belongs to the shift open when it was written; cash

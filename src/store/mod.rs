@@ -20,7 +20,7 @@ mod views;
 use std::time::Duration;
 
 pub use notifications::{PAID_CHANNEL, StoreNotifications, listen_for_payments};
-pub use push::{PushReport, push_pending};
+pub use push::{PushReport, Refusal, RefusedBecause, push_pending};
 pub use syncer::{StoreStatus, keep_pushing};
 pub use views::{StoreDay, TillTotal};
 
@@ -123,6 +123,11 @@ pub enum StoreError {
     /// The till's own ledger failed while pushing.
     #[error("{0}")]
     Ledger(String),
+    /// Another install of this store holds the till id (two tills set up with one id).
+    #[error(
+        "收银台编号 {0} 已被门店里另一台收银机使用：请在 设置 中给本机另选编号。本机照常收款，订单暂存本机，改号后再同步"
+    )]
+    TillIdTaken(String),
 }
 
 impl crate::i18n::Localized for StoreError {
@@ -155,6 +160,9 @@ impl crate::i18n::Localized for StoreError {
                 StoreError::TooOld => "The store database is too old (PostgreSQL 11+)".to_owned(),
                 StoreError::Server(what) => format!("The store database failed: {what}"),
                 StoreError::Ledger(what) => what.clone(),
+                StoreError::TillIdTaken(till) => format!(
+                    "Till id {till} is used by another till of this store: give this till its own id in Settings. It sells on; its orders wait here until then"
+                ),
             },
         }
     }

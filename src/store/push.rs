@@ -1,98 +1,288 @@
 //! Pushing the till's outbox to the store. Each batch is one PostgreSQL transaction of upserts;
-//! the outbox is cleared only after it commits, so a till killed in between pushes the same
-//! state again, which changes nothing. The till's ledger is the truth about its own orders, but a
-//! store order already paid (by the store's notification service) is never taken back.
+//! an entry is cleared only after its batch commits, so a till killed in between pushes the same
+//! state again, which changes nothing.
+//!
+//! What the store keeps is decided by each order's version (raised by every change in the till's
+//! ledger), never by the tills' clocks, which can be hours apart. A row the store refuses (another
+//! install's order number, an older version, or an order the store already holds paid) stays
+//! queued and is reported with why: a push never says "pushed" for a row it dropped.
+//!
+//! A till id belongs to the first install that claims it (`tills`); another install using the
+//! same id pushes nothing until the owner gives it its own id (it sells on, its orders wait), and
+//! the holder is told that someone else tried (`till_claims_refused`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Store, StoreError};
-use crate::ledger::{OutboxEntry, SharedLedger};
+use crate::i18n::{Lang, Localized, tr};
+use crate::ledger::{OutboxEntry, OutboxPosition, SharedLedger};
 
 /// Orders per transaction.
 const BATCH: u32 = 200;
 
 /// What a push did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushReport {
-    /// Orders sent.
+    /// Orders the store took.
     pub pushed: u64,
-    /// Orders still waiting (changed again while being pushed).
+    /// Orders still waiting: changed again while being pushed, or refused.
     pub left: u64,
+    /// Orders the store refused, with why; they stay queued.
+    pub refused: Vec<Refusal>,
+    /// Another install tried to use this till's id in the last day.
+    pub rival: Option<String>,
 }
 
-const UPSERT: &str = "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
+/// An order the store would not take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Our order number.
+    pub order_no: String,
+    /// Why.
+    pub why: RefusedBecause,
+}
+
+/// Why the store refused an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefusedBecause {
+    /// The order's till id belongs to another install in this store.
+    TillIdTaken(String),
+    /// The store holds this order number from another till.
+    OtherTill,
+    /// The store holds the order paid (its notification service saw the payment); this till has
+    /// not learnt it yet and will push again once it has.
+    StorePaid,
+    /// The store holds a later version of the order than this ledger (a ledger restored from a
+    /// backup, say).
+    StoreNewer,
+}
+
+impl Localized for RefusedBecause {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            RefusedBecause::TillIdTaken(till) => format!(
+                "{}{till}{}",
+                tr(lang, "收银台编号 ", "till id "),
+                tr(
+                    lang,
+                    " 已被门店里另一台收银机使用",
+                    " is used by another till of the store"
+                )
+            ),
+            RefusedBecause::OtherTill => tr(
+                lang,
+                "门店里已有另一台收银机的同号订单",
+                "the store holds another till's order with this number",
+            )
+            .to_owned(),
+            RefusedBecause::StorePaid => tr(
+                lang,
+                "门店已记为已支付，本机确认后再同步",
+                "the store holds it paid; pushed again once this till has it",
+            )
+            .to_owned(),
+            RefusedBecause::StoreNewer => tr(
+                lang,
+                "门店中的记录比本机更新",
+                "the store holds a newer state of it",
+            )
+            .to_owned(),
+        }
+    }
+}
+
+const UPSERT: &str =
+    "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
          paid_li, status, gateway_order_no, shown, auth_code_masked, description, created_at_ms,
-         updated_at_ms, paid_at_ms, last_error, late, repeat_of, acknowledged, check_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+         updated_at_ms, paid_at_ms, last_error, late, repeat_of, acknowledged, check_reason,
+         install_id, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+             $20, $21, $22)
      ON CONFLICT (order_no) DO UPDATE SET
          paid_li = EXCLUDED.paid_li, status = EXCLUDED.status,
          gateway_order_no = EXCLUDED.gateway_order_no, shown = EXCLUDED.shown,
          updated_at_ms = EXCLUDED.updated_at_ms, paid_at_ms = EXCLUDED.paid_at_ms,
          last_error = EXCLUDED.last_error, late = EXCLUDED.late,
          acknowledged = EXCLUDED.acknowledged, check_reason = EXCLUDED.check_reason,
+         install_id = EXCLUDED.install_id, version = EXCLUDED.version,
          pushed_at = now()
-     WHERE (orders.status <> 'paid' OR EXCLUDED.status = 'paid')
-       AND EXCLUDED.updated_at_ms >= orders.updated_at_ms";
+     WHERE (orders.install_id IS NULL OR orders.install_id = EXCLUDED.install_id)
+       AND (orders.status NOT IN ('paid', 'amount_mismatch')
+            OR EXCLUDED.status IN ('paid', 'amount_mismatch'))
+       AND EXCLUDED.version >= orders.version";
 
-/// Links the till to the store (once) and pushes every waiting order.
-pub async fn push_pending(ledger: &SharedLedger, store: &Store) -> Result<PushReport, StoreError> {
+/// Links the till to the store (once), claims `till_id` for this install, and pushes every
+/// waiting order. A till id another install holds is refused with [`StoreError::TillIdTaken`]
+/// before anything is sent.
+pub async fn push_pending(
+    ledger: &SharedLedger,
+    store: &Store,
+    till_id: &str,
+) -> Result<PushReport, StoreError> {
     ledger.run(crate::ledger::Ledger::link_store).await?;
-    let mut pushed = 0;
-    // Bounded: an order that keeps changing is sent again next time, not forever now.
-    for _ in 0..10_000 {
-        let batch = ledger.run(|ledger| ledger.outbox_batch(BATCH)).await?;
-        if batch.is_empty() {
-            break;
+    let install_id = ledger.run(|ledger| ledger.install_id().to_owned()).await;
+    let mut claims = HashMap::new();
+    if !store.claim_till(till_id, &install_id).await? {
+        return Err(StoreError::TillIdTaken(till_id.to_owned()));
+    }
+    claims.insert(till_id.to_owned(), true);
+    let mut report = PushReport::default();
+    let mut position = OutboxPosition::default();
+    loop {
+        let batch = ledger
+            .run(move |ledger| ledger.outbox_batch(position, BATCH))
+            .await?;
+        let Some(last) = batch.last() else { break };
+        position = last.position();
+        for entry in &batch {
+            let till = &entry.order.till_id;
+            if !claims.contains_key(till) {
+                let ours = store.claim_till(till, &install_id).await?;
+                claims.insert(till.clone(), ours);
+            }
         }
-        let batch = Arc::new(batch);
-        store.upsert(&batch).await?;
-        pushed += batch.len() as u64;
-        let sent = Arc::clone(&batch);
+        let (taken, refused) = store.upsert(&batch, &install_id, &claims).await?;
+        report.pushed += taken.len() as u64;
+        report.refused.extend(refused);
+        let taken = Arc::new(taken);
         ledger
-            .run(move |ledger| ledger.outbox_pushed(&sent))
+            .run(move |ledger| ledger.outbox_pushed(&taken))
             .await?;
     }
-    let left = ledger.run(|ledger| ledger.outbox_len()).await?;
-    Ok(PushReport { pushed, left })
+    for refusal in &report.refused {
+        tracing::warn!(order = %refusal.order_no, why = %refusal.why.message(Lang::Zh), "store refused an order");
+    }
+    report.left = ledger.run(|ledger| ledger.outbox_len()).await?;
+    report.rival = store
+        .rival_claim(till_id, &install_id)
+        .await?
+        .then(|| till_id.to_owned());
+    Ok(report)
 }
 
 impl Store {
-    /// Upserts `batch` in one transaction.
-    async fn upsert(&self, batch: &[OutboxEntry]) -> Result<(), StoreError> {
+    /// Claims `till_id` for `install_id` unless another install holds it: whether it is ours.
+    /// A refused claim is noted, so the holder can be told.
+    async fn claim_till(&self, till_id: &str, install_id: &str) -> Result<bool, StoreError> {
+        let client = self.client.lock().await;
+        client
+            .execute(
+                "INSERT INTO tills (till_id, install_id) VALUES ($1, $2)
+                 ON CONFLICT (till_id) DO NOTHING",
+                &[&till_id, &install_id],
+            )
+            .await?;
+        let holder: String = client
+            .query_one(
+                "SELECT install_id FROM tills WHERE till_id = $1",
+                &[&till_id],
+            )
+            .await?
+            .get(0);
+        if holder == install_id {
+            return Ok(true);
+        }
+        client
+            .execute(
+                "INSERT INTO till_claims_refused (till_id, install_id) VALUES ($1, $2)
+                 ON CONFLICT (till_id, install_id) DO UPDATE SET last_at = now()",
+                &[&till_id, &install_id],
+            )
+            .await?;
+        Ok(false)
+    }
+
+    /// Whether another install was refused `till_id` in the last day.
+    async fn rival_claim(&self, till_id: &str, install_id: &str) -> Result<bool, StoreError> {
+        let client = self.client.lock().await;
+        let count: i64 = client
+            .query_one(
+                "SELECT count(*) FROM till_claims_refused
+                 WHERE till_id = $1 AND install_id <> $2 AND last_at > now() - interval '1 day'",
+                &[&till_id, &install_id],
+            )
+            .await?
+            .get(0);
+        Ok(count > 0)
+    }
+
+    /// Upserts `batch` in one transaction: the entries the store took, and those it refused.
+    async fn upsert(
+        &self,
+        batch: &[OutboxEntry],
+        install_id: &str,
+        claims: &HashMap<String, bool>,
+    ) -> Result<(Vec<OutboxEntry>, Vec<Refusal>), StoreError> {
         let mut client = self.client.lock().await;
         let tx = client.transaction().await?;
         let statement = tx.prepare(UPSERT).await?;
+        let mut taken = Vec::with_capacity(batch.len());
+        let mut refused = Vec::new();
         for entry in batch {
             let o = &entry.order;
+            if claims.get(&o.till_id) != Some(&true) {
+                refused.push(Refusal {
+                    order_no: o.order_no.clone(),
+                    why: RefusedBecause::TillIdTaken(o.till_id.clone()),
+                });
+                continue;
+            }
             let paid = o.paid.map(crate::money::Money::li);
-            tx.execute(
-                &statement,
-                &[
-                    &o.order_no,
-                    &o.till_id,
-                    &o.provider.id(),
-                    &o.merchant_id,
-                    &o.method.slug(),
-                    &o.amount.li(),
-                    &paid,
-                    &o.status.as_str(),
-                    &o.gateway_order_no,
-                    &o.shown,
-                    &o.auth_code_masked,
-                    &o.description,
-                    &o.created_at.timestamp_millis(),
-                    &o.updated_at.timestamp_millis(),
-                    &o.paid_at.map(|t| t.timestamp_millis()),
-                    &o.last_error,
-                    &o.late,
-                    &o.repeat_of,
-                    &o.acknowledged,
-                    &o.check_reason,
-                ],
-            )
-            .await?;
+            let changed = tx
+                .execute(
+                    &statement,
+                    &[
+                        &o.order_no,
+                        &o.till_id,
+                        &o.provider.id(),
+                        &o.merchant_id,
+                        &o.method.slug(),
+                        &o.amount.li(),
+                        &paid,
+                        &o.status.as_str(),
+                        &o.gateway_order_no,
+                        &o.shown,
+                        &o.auth_code_masked,
+                        &o.description,
+                        &o.created_at.timestamp_millis(),
+                        &o.updated_at.timestamp_millis(),
+                        &o.paid_at.map(|t| t.timestamp_millis()),
+                        &o.last_error,
+                        &o.late,
+                        &o.repeat_of,
+                        &o.acknowledged,
+                        &o.check_reason,
+                        &install_id,
+                        &entry.version,
+                    ],
+                )
+                .await?;
+            if changed == 1 {
+                taken.push(entry.clone());
+                continue;
+            }
+            let row = tx
+                .query_one(
+                    "SELECT install_id, status FROM orders WHERE order_no = $1",
+                    &[&o.order_no],
+                )
+                .await?;
+            let holder: Option<String> = row.get(0);
+            let status: String = row.get(1);
+            let why = if holder.as_deref().is_some_and(|holder| holder != install_id) {
+                RefusedBecause::OtherTill
+            } else if matches!(status.as_str(), "paid" | "amount_mismatch") {
+                RefusedBecause::StorePaid
+            } else {
+                RefusedBecause::StoreNewer
+            };
+            refused.push(Refusal {
+                order_no: o.order_no.clone(),
+                why,
+            });
         }
         tx.commit().await?;
-        Ok(())
+        Ok((taken, refused))
     }
 }

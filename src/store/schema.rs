@@ -63,6 +63,22 @@ const MIGRATIONS: &[&str] = &[
      END $$;
      CREATE TRIGGER orders_paid_by_hour AFTER INSERT OR UPDATE OR DELETE ON orders
          FOR EACH ROW EXECUTE FUNCTION paid_by_hour_kept();",
+    // Which install pushed each order and the till's version of it (the upsert keeps the higher
+    // version, never the later clock); which install holds each till id, and which others were
+    // refused it, so the holder can be told.
+    "ALTER TABLE orders ADD COLUMN install_id TEXT;
+     ALTER TABLE orders ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+     CREATE TABLE tills (
+         till_id    TEXT PRIMARY KEY,
+         install_id TEXT        NOT NULL,
+         claimed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+     );
+     CREATE TABLE till_claims_refused (
+         till_id    TEXT        NOT NULL,
+         install_id TEXT        NOT NULL,
+         last_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (till_id, install_id)
+     );",
 ];
 
 /// A number no other user of the database takes advisory locks on: "cashier" in ASCII.

@@ -18,10 +18,14 @@ const PUSH_EVERY: Duration = Duration::from_secs(5);
 pub enum StoreStatus {
     /// Not tried yet.
     Connecting,
-    /// Every order pushed (or `waiting` that changed while being pushed).
+    /// Every order pushed (or `waiting` that changed while being pushed or were refused).
     Online {
         /// Orders still to push.
         waiting: u64,
+        /// Orders the store refused, which wait for a change (said with why in the log).
+        refused: u64,
+        /// Another till of the store tried to use this till's id (then it is named here).
+        rival: Option<String>,
     },
     /// The store cannot be used; the till sells on.
     Offline {
@@ -32,9 +36,11 @@ pub enum StoreStatus {
     },
 }
 
-/// Pushes `ledger` to the store in `config` until dropped; `nudge` asks for a push now.
+/// Pushes `ledger` (till `till_id`) to the store in `config` until dropped; `nudge` asks for a
+/// push now.
 pub async fn keep_pushing(
     config: StoreConfig,
+    till_id: String,
     ledger: SharedLedger,
     nudge: Arc<Notify>,
     status: watch::Sender<StoreStatus>,
@@ -46,18 +52,21 @@ pub async fn keep_pushing(
     let mut store: Option<Store> = None;
     loop {
         let result = match &store {
-            Some(connected) => push_pending(&ledger, connected).await,
+            Some(connected) => push_pending(&ledger, connected, &till_id).await,
             None => match Store::connect(&config).await {
-                Ok(connected) => push_pending(&ledger, store.insert(connected)).await,
+                Ok(connected) => push_pending(&ledger, store.insert(connected), &till_id).await,
                 Err(error) => Err(error),
             },
         };
         let next = match result {
             Ok(report) => StoreStatus::Online {
                 waiting: report.left,
+                refused: report.refused.len() as u64,
+                rival: report.rival,
             },
             Err(error) => {
-                // Connect again next time: the connection may be what broke.
+                // Connect again next time: the connection may be what broke (a till id taken
+                // is asked again too: the owner may have freed it).
                 store = None;
                 let waiting = ledger.run(|l| l.outbox_len()).await.unwrap_or(0);
                 StoreStatus::Offline { error, waiting }

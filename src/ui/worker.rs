@@ -228,7 +228,13 @@ async fn store_sync(
     };
     // All in this task, so aborting it (a new configuration) stops them all.
     tokio::join!(
-        crate::store::keep_pushing(config.clone(), context.ledger.clone(), nudge, status_tx),
+        crate::store::keep_pushing(
+            config.clone(),
+            context.till_id.clone(),
+            context.ledger.clone(),
+            nudge,
+            status_tx,
+        ),
         crate::store::listen_for_payments(config, context.till_id.clone(), paid_tx),
         forward,
         on_paid,

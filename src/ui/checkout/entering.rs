@@ -212,11 +212,48 @@ fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
             tr(lang, "门店数据库：正在连接", "Store: connecting").to_owned(),
             theme::MUTED,
         ),
-        Some(StoreStatus::Online { waiting: 0 }) => (
+        Some(StoreStatus::Online {
+            rival: Some(till), ..
+        }) => (
+            format!(
+                "{}{till}{}",
+                tr(
+                    lang,
+                    "！门店里另一台收银机也设置为编号 ",
+                    "! Another till of the store is also set up as "
+                ),
+                tr(
+                    lang,
+                    "，它的订单暂不同步：请给它另选编号",
+                    "; its orders wait until it has its own id"
+                )
+            ),
+            theme::FAILED,
+        ),
+        Some(StoreStatus::Online {
+            waiting: 0,
+            refused: 0,
+            ..
+        }) => (
             tr(lang, "门店数据库：已同步", "Store: up to date").to_owned(),
             theme::PAID,
         ),
-        Some(StoreStatus::Online { waiting }) => (
+        Some(StoreStatus::Online {
+            refused: refused @ 1..,
+            ..
+        }) => (
+            format!(
+                "{}{refused}{}",
+                tr(lang, "！门店数据库未接受 ", "! The store refused "),
+                tr(
+                    lang,
+                    " 笔订单（原因见日志），已留在本机待同步",
+                    " orders (why: see the log); kept here to push again"
+                )
+            ),
+            theme::FAILED,
+        ),
+        Some(StoreStatus::Online { waiting, .. }) => (
             format!(
                 "{} {waiting} {}",
                 tr(lang, "门店数据库：正在同步，", "Store: pushing,"),
@@ -224,6 +261,10 @@ fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
             ),
             theme::MUTED,
         ),
+        Some(StoreStatus::Offline {
+            error: error @ crate::store::StoreError::TillIdTaken(_),
+            ..
+        }) => (format!("！{}", error.message(lang)), theme::FAILED),
         Some(StoreStatus::Offline { waiting: 0, .. }) => (
             tr(
                 lang,
