@@ -327,3 +327,41 @@ async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
         "the listener acknowledged the notification"
     );
 }
+
+/// Issue 20, item 6: the till's listener has recorded a verified notification as paid, while the
+/// gateway's query still says unpaid (it lags a minute here). `cashier pay` ends on its ledger's
+/// word at once; before, it waited until the query caught up (24 s measured from outside).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_sale_ends_on_the_paid_its_listener_recorded_while_the_query_lags() {
+    let sandbox = common::sandbox().await;
+    sandbox.set_query_lag(Duration::from_secs(60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let config = dir.path().join("config.toml");
+    common::write_private(
+        &config,
+        &format!(
+            "[gateway]\nprovider = \"changpay\"\nbase_url = \"{}\"\nmerchant_id = \"{CHANGPAY_MCH_ID}\"\n\
+             key = \"{CHANGPAY_KEY}\"\nnotify_url = \"http://127.0.0.1:{port}/notify\"\n\n\
+             [notify]\nlisten = \"127.0.0.1:{port}\"\n\n\
+             [payment]\nqr_interval_ms = 1000\nqr_expiry_secs = 120\n",
+            sandbox.base_url()
+        ),
+    );
+    let mut pay = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"));
+    pay.arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["pay", "--method", "wechat-qr", "--amount", "4.40", "--json"]);
+    let (order, waited) = common::qr_sale_paid_by_customer(pay, || async {}).await;
+    assert_eq!(order["status"], "paid", "{order}");
+    assert!(
+        waited < Duration::from_secs(10),
+        "paid {waited:?} after the customer paid; the gateway's query lagged 60 s"
+    );
+}

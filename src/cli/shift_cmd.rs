@@ -156,12 +156,30 @@ pub async fn auto_print(
         setup.config.history.offset(),
         paper(setup),
     );
-    let target = PrintTarget {
-        address: None,
-        spool: spool.to_owned(),
+    let address = match address_of(setup.config.printer.as_ref(), None) {
+        Ok(address) => address,
+        Err(error) => {
+            eprintln!("{}", error.bilingual());
+            return;
+        }
     };
-    print_slip(setup, &slip, &target).await;
+    // Kept first, durably; then at most a second of sending: a printer that hangs, or another
+    // program holding the spool, never holds up the sale's exit (issue 20). What is not sent
+    // waits in the spool for the next print.
+    let queue = PrintQueue::new(spool);
+    if let Err(error) = queue.enqueue(&escpos::encode(&slip)).await {
+        eprintln!("{}", error.bilingual());
+        return;
+    }
+    match tokio::time::timeout(AUTO_PRINT_WITHIN, queue.flush(&address)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => eprintln!("{}", error.bilingual()),
+        Err(_) => eprintln!("{}", crate::receipt::PrintError::Timeout.bilingual()),
+    }
 }
+
+/// How long printing after a sale may hold up `cashier pay`.
+const AUTO_PRINT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn paper(setup: &Setup) -> crate::receipt::Paper {
     setup

@@ -262,6 +262,10 @@ pub enum UnknownCause {
     BadSign,
     /// A signed answer about another order than the one asked for.
     OtherOrder,
+    /// The answer names another merchant: not our order, signed or not.
+    OtherMerchant,
+    /// A refusal with this code that carried no verified sign, of a call that takes the money.
+    UnsignedRefusal(String),
     /// An error code the spec lists as a failure part way, or one it does not list.
     AmbiguousCode(String),
     /// The QR came only as an image (`code_img_url`), and it could not be fetched or read.
@@ -324,6 +328,10 @@ pub enum GatewayError {
         message_en: &'static str,
         /// The gateway's own `msg`, for the log.
         gateway_msg: String,
+        /// Whether the refusal carried a sign that verified with the merchant's key. An
+        /// unsigned refusal of a call that itself takes the money (bar-code pay) fails nothing:
+        /// anyone on the way could have written it after the gateway charged (`unverified`).
+        signed: bool,
     },
     /// The gateway may or may not have acted.
     #[error("{}", unknown_zh(.0))]
@@ -341,6 +349,44 @@ impl GatewayError {
         matches!(self, GatewayError::Unknown(_))
     }
 
+    /// The same error, marked as carried by an answer whose sign verified.
+    #[must_use]
+    pub fn signed(self) -> GatewayError {
+        match self {
+            GatewayError::Rejected {
+                provider,
+                code,
+                message_zh,
+                message_en,
+                gateway_msg,
+                ..
+            } => GatewayError::Rejected {
+                provider,
+                code,
+                message_zh,
+                message_en,
+                gateway_msg,
+                signed: true,
+            },
+            other => other,
+        }
+    }
+
+    /// A refusal that did not carry a verified sign, as an unknown outcome: for a call that takes
+    /// the money itself, where a forged "declined" after a real charge would ask the customer to
+    /// pay twice. Only a verified answer fails such an order; the order is queried instead.
+    #[must_use]
+    pub fn unless_signed(self) -> GatewayError {
+        match self {
+            GatewayError::Rejected {
+                code,
+                signed: false,
+                ..
+            } => GatewayError::Unknown(UnknownCause::UnsignedRefusal(code)),
+            other => other,
+        }
+    }
+
     /// The error for a non-success `code` in an answer from `provider`.
     #[must_use]
     pub fn from_code(provider: Provider, code: &str, gateway_msg: &str) -> GatewayError {
@@ -351,6 +397,7 @@ impl GatewayError {
                 message_zh: row.zh,
                 message_en: row.en,
                 gateway_msg: gateway_msg.to_owned(),
+                signed: false,
             },
             // A success code where a failure was expected, an ambiguous code or one the spec does
             // not list: the gateway may have acted.
@@ -384,6 +431,10 @@ fn cause_zh(cause: &UnknownCause) -> String {
         UnknownCause::Unparsable => "支付平台返回的内容无法识别".to_owned(),
         UnknownCause::BadSign => "支付平台应答签名校验失败".to_owned(),
         UnknownCause::OtherOrder => "支付平台返回了其他订单的信息".to_owned(),
+        UnknownCause::OtherMerchant => "支付平台返回了其他商户的订单".to_owned(),
+        UnknownCause::UnsignedRefusal(code) => {
+            format!("收到未签名的拒绝应答（代码 {code}），无法确认是否已扣款")
+        }
         UnknownCause::QrImage => "支付平台只给了二维码图片，图片无法读取".to_owned(),
         UnknownCause::AmbiguousCode(code) => match lookup_any(code) {
             Some(row) if row.meaning == CodeMeaning::Ambiguous => row.zh.to_owned(),
@@ -409,6 +460,14 @@ fn cause_en(cause: &UnknownCause) -> String {
         UnknownCause::Unparsable => "The gateway's answer could not be read".to_owned(),
         UnknownCause::BadSign => "The gateway's answer failed its sign check".to_owned(),
         UnknownCause::OtherOrder => "The gateway answered about another order".to_owned(),
+        UnknownCause::OtherMerchant => {
+            "The gateway answered about another merchant's order".to_owned()
+        }
+        UnknownCause::UnsignedRefusal(code) => {
+            format!(
+                "An unsigned refusal (code {code}) came back; whether the customer was charged is unknown"
+            )
+        }
         UnknownCause::QrImage => {
             "The gateway gave the QR only as an image, which could not be read".to_owned()
         }

@@ -339,7 +339,12 @@ impl Gateway {
             description: order.description.clone(),
             auth_code: code,
         };
-        let accepted = client.bar_code_pay(&request).await?;
+        // Bar-code pay takes the money in this very call: a refusal without a verified sign
+        // could have been written by anyone after the wallet was charged (issue 20, item 4).
+        let accepted = client
+            .bar_code_pay(&request)
+            .await
+            .map_err(GatewayError::unless_signed)?;
         Ok(CreatedOrder {
             display: PayDisplay::AwaitCustomer,
             gateway_order_no: accepted.order_number,

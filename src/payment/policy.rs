@@ -51,6 +51,25 @@ pub const REQUERY_WINDOW: Duration = Duration::from_hours(48);
 /// it failed. Before that, "not found" may be the gateway lagging.
 pub const NOT_FOUND_GRACE: Duration = Duration::from_mins(10);
 
+/// A failed order is asked again this long after it failed, and once more an hour after that: a
+/// "failed" or "not found" can be a lagging gateway or a forged answer, and money found then is a
+/// late payment, never left silently failed.
+pub const FAILED_RECHECK_FIRST: Duration = Duration::from_mins(5);
+/// The second re-check of a failed order, after the first.
+pub const FAILED_RECHECK_LAST: Duration = Duration::from_hours(1);
+
+/// When to ask a failed order again after a re-check at `now` of an order that failed at
+/// `failed_at`: after the first re-check (within half an hour of failing) an hour later; after
+/// the second, never.
+#[must_use]
+pub fn failed_recheck_after(
+    failed_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let since = (now - failed_at).to_std().unwrap_or_default();
+    (since < Duration::from_mins(30)).then(|| now + FAILED_RECHECK_LAST)
+}
+
 /// The wait before re-query number `attempt` (0 for the first after the live wait).
 #[must_use]
 pub fn requery_delay(attempt: u32) -> Duration {
@@ -63,6 +82,15 @@ pub fn requery_delay(attempt: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_order_is_asked_twice_more_then_left() {
+        let failed_at = chrono::Utc::now();
+        let first = failed_at + chrono::Duration::minutes(5);
+        let second = failed_recheck_after(failed_at, first).expect("asked again");
+        assert_eq!(second, first + chrono::Duration::hours(1));
+        assert_eq!(failed_recheck_after(failed_at, second), None);
+    }
 
     #[test]
     fn backoff_ends_hourly() {

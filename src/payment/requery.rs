@@ -196,7 +196,14 @@ pub async fn requery(
         past_grace && order.acknowledged && matches!(answer, Ok(OrderState::NotFound));
     let error = answer.as_ref().err().cloned();
     let verdict = match &answer {
-        Ok(state) => move_for_answer(state, order.amount, source, not_found_is_final),
+        Ok(state) => {
+            move_for_answer(state, order.amount, source, not_found_is_final).map(|mut move_| {
+                if move_.to == OrderStatus::Failed {
+                    move_.next_query_at = Some(now + super::policy::FAILED_RECHECK_FIRST);
+                }
+                move_
+            })
+        }
         Err(_) => None,
     };
     let transition = verdict.or_else(|| {
@@ -217,6 +224,7 @@ pub async fn requery(
     let order_no = order.order_no.clone();
     let created_at = order.created_at;
     let window = policy.window;
+    let was_failed = order.status == OrderStatus::Failed;
     let (after, late) = ledger
         .run(move |ledger| {
             let mut late = false;
@@ -235,6 +243,10 @@ pub async fn requery(
                 .ok_or_else(|| LedgerError::NoSuchOrder(order_no.clone()))?;
             if !after.status.is_final() {
                 let next = next_requery(after.query_attempts, created_at, now, window);
+                ledger.schedule_requery(&after.order_no, next)?;
+            } else if after.status == OrderStatus::Failed && was_failed {
+                // A re-check of a failed order that found nothing new.
+                let next = super::policy::failed_recheck_after(after.updated_at, now);
                 ledger.schedule_requery(&after.order_no, next)?;
             }
             Ok::<_, LedgerError>((after, late))

@@ -231,17 +231,32 @@ impl Run<'_> {
     async fn query_after(&mut self, wait: std::time::Duration) -> Option<Event> {
         let order = self.order.as_ref()?;
         let notices = &mut self.notices;
+        let ledger = &self.context.ledger;
         let query = async {
-            // A notification about this order ends the wait early; the query still decides
-            // what the order is.
+            // A notification about this order ends the wait early.
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
                 () = notices.moved(&order.order_no) => {}
             }
-            self.context.gateway.query_order(&order.order_no).await
+            // A verified notification the listener recorded as paid ends the sale at once,
+            // even while the gateway's query still says unpaid (issue 20: it lagged 24 s).
+            let order_no = order.order_no.clone();
+            let held = ledger.run(move |ledger| ledger.order(&order_no)).await;
+            if let Ok(Some(held)) = held
+                && matches!(held.status, OrderStatus::Paid | OrderStatus::AmountMismatch)
+            {
+                return Event::Settled(held.status);
+            }
+            Event::Queried {
+                now_ms: 0,
+                result: self.context.gateway.query_order(&order.order_no).await,
+            }
         };
         let event = tokio::select! {
-            result = query => Event::Queried { now_ms: self.now_ms(), result },
+            event = query => match event {
+                Event::Queried { result, .. } => Event::Queried { now_ms: self.now_ms(), result },
+                other => other,
+            },
             () = cancelled(&mut self.cancel) => Event::Cancel,
         };
         Some(event)
@@ -307,9 +322,17 @@ impl Run<'_> {
                     return Ok(None);
                 };
                 let now = Utc::now();
-                if transition.to == OrderStatus::Unresolved {
+                match transition.to {
                     // The live wait is over: the background re-query takes the order from here.
-                    transition.next_query_at = Some(now + requery_delay(0));
+                    OrderStatus::Unresolved => {
+                        transition.next_query_at = Some(now + requery_delay(0));
+                    }
+                    // Asked again later: money found then is a late payment (issue 20).
+                    OrderStatus::Failed => {
+                        transition.next_query_at =
+                            Some(now + crate::payment::policy::FAILED_RECHECK_FIRST);
+                    }
+                    _ => {}
                 }
                 let order_no = order.order_no.clone();
                 let to = transition.to;

@@ -151,6 +151,9 @@ pub enum Event {
     },
     /// The cashier stopped waiting (Esc). The order stays and is queried in the background.
     Cancel,
+    /// The ledger already holds the order paid (or paid another amount): a verified
+    /// notification was recorded while the gateway's query still lags. Nothing more to record.
+    Settled(OrderStatus),
 }
 
 /// Whether the customer scans a QR or the till scans the customer's code.
@@ -309,6 +312,11 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
                 payment.next_query(now_ms, progress)
             }
         },
+        (Phase::Creating | Phase::Waiting, Event::Settled(status)) if status.is_final() => {
+            let mut payment = payment;
+            payment.phase = Phase::Done(status);
+            (payment, Vec::new())
+        }
         (Phase::Creating | Phase::Waiting, Event::Cancel) => {
             let mut move_ = StatusMove::to(OrderStatus::Unresolved, Source::Cancel);
             move_.error = Some("收银员停止等待，订单将在后台继续查询".to_owned());
@@ -365,6 +373,14 @@ mod tests {
 
     fn queries(effects: &[Effect]) -> bool {
         effects.iter().any(|e| matches!(e, Effect::QueryAfter(_)))
+    }
+
+    #[test]
+    fn a_payment_the_ledger_already_holds_paid_ends_without_recording_again() {
+        let waiting = in_phase(Phase::Waiting, PayKind::Qr);
+        let (payment, effects) = step(waiting, Event::Settled(OrderStatus::Paid));
+        assert_eq!(payment.phase, Phase::Done(OrderStatus::Paid));
+        assert!(effects.is_empty(), "the ledger already has it: {effects:?}");
     }
 
     #[test]

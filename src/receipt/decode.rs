@@ -101,6 +101,13 @@ pub fn decode(bytes: &[u8]) -> Result<Printed, Unknown> {
                 _ => return Err(Unknown(start)),
             },
             0x1d => gs(&mut reader, &mut head, &mut printed, start)?,
+            // DLE EOT n: a real-time status question; it prints nothing.
+            0x10 => match reader.byte()? {
+                0x04 => {
+                    reader.byte()?;
+                }
+                _ => return Err(Unknown(start)),
+            },
             byte if byte >= 0x20 => head.text.push(byte),
             _ => return Err(Unknown(start)),
         }

@@ -14,6 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a network printer may take to answer the paper-status question.
 const STATUS_TIMEOUT: Duration = Duration::from_millis(800);
+/// How long a print waits for another process that is sending the spool.
+const LOCK_WAIT: Duration = Duration::from_millis(800);
 /// `DLE EOT 4`: the paper roll sensor's status.
 const PAPER_STATUS: [u8; 3] = [0x10, 0x04, 0x04];
 
@@ -108,6 +110,12 @@ pub enum PrintError {
     /// It took too long.
     #[error("打印机无响应，小票已排队等待补打")]
     Timeout,
+    /// The printer took the connection but not the slip (it does not read, or broke off).
+    #[error("打印机连上了但没有接收小票（可能卡纸、死机或网络不通），小票已排队等待补打")]
+    NotTaken,
+    /// Another program is sending the spool right now; the slip is sent with the next print.
+    #[error("另一个程序正在打印，小票已排队稍后打印")]
+    Busy,
     /// The spool folder could not be written: the slip was not kept.
     #[error("小票无法保存：{0}")]
     Spool(String),
@@ -125,6 +133,15 @@ impl crate::i18n::Localized for PrintError {
                 "The printer cannot be reached ({}); the slip waits to be printed",
                 why.message(lang)
             ),
+            (_, PrintError::NotTaken) => {
+                "The printer took the connection but not the slip (jammed, hung or the network \
+                 broke); the slip waits to be printed"
+                    .to_owned()
+            }
+            (_, PrintError::Busy) => {
+                "Another program is printing right now; the slip waits for the next print"
+                    .to_owned()
+            }
             (_, PrintError::OutOfPaper) => {
                 "The printer is out of paper; the slip waits to be printed".to_owned()
             }
@@ -247,13 +264,32 @@ async fn send_tcp(host: &str, bytes: &[u8]) -> Result<(), PrintError> {
     // Ask the roll sensor first; a printer that does not answer is printed to anyway.
     stream.write_all(&PAPER_STATUS).await.map_err(unreachable)?;
     let mut status = [0u8; 1];
-    if let Ok(Ok(1)) = tokio::time::timeout(STATUS_TIMEOUT, stream.read(&mut status)).await
-        && status[0] & 0x60 == 0x60
-    {
+    let answered = match tokio::time::timeout(STATUS_TIMEOUT, stream.read(&mut status)).await {
+        Ok(Ok(1)) => Some(status[0]),
+        _ => None,
+    };
+    if answered.is_some_and(|status| status & 0x60 == 0x60) {
         return Err(PrintError::OutOfPaper);
     }
+    let answers_status = answered.is_some();
     stream.write_all(bytes).await.map_err(unreachable)?;
-    stream.shutdown().await.map_err(unreachable)
+    // The slip has left only when the printer took all of it: a printer that accepts the
+    // connection and never reads (or reads a byte a second) would otherwise eat it, since the
+    // kernel takes a slip's few hundred bytes at once. Taken means: the printer answers a status
+    // question sent after the slip (it reads in order), or it closes its side after ours.
+    if answers_status {
+        stream.write_all(&PAPER_STATUS).await.map_err(unreachable)?;
+    }
+    stream.shutdown().await.map_err(unreachable)?;
+    let mut answer = [0u8; 16];
+    loop {
+        match stream.read(&mut answer).await {
+            Ok(0) => return Ok(()),
+            Ok(_) if answers_status => return Ok(()),
+            Ok(_) => {}
+            Err(_) => return Err(PrintError::NotTaken),
+        }
+    }
 }
 
 /// The spool: jobs waiting for the printer, one file each, oldest first. One queue per data dir:
@@ -327,23 +363,31 @@ impl PrintQueue {
         Ok(sent)
     }
 
-    /// Holds the spool's lock file until the returned file is dropped; waits (on the blocking
-    /// pool) while another process sends.
+    /// Holds the spool's lock file until the returned file is dropped. While another process
+    /// sends, waits at most `LOCK_WAIT` and then says so ([`PrintError::Busy`]): a sale never
+    /// waits on someone else's printing (issue 20: `cashier pay` waited 29.7 s).
     async fn lock_across_processes(&self) -> Result<std::fs::File, PrintError> {
-        let dir = self.dir.clone();
-        let locked = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(dir.join(".lock"))?;
-            file.lock()?;
-            Ok::<_, std::io::Error>(file)
-        })
-        .await
-        .map_err(|error| PrintError::Spool(error.to_string()))?;
-        locked.map_err(|error| PrintError::Spool(error.to_string()))
+        let spool = |error: std::io::Error| PrintError::Spool(error.to_string());
+        tokio::fs::create_dir_all(&self.dir).await.map_err(spool)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join(".lock"))
+            .map_err(spool)?;
+        let deadline = tokio::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(PrintError::Busy),
+                Err(std::fs::TryLockError::Error(error)) => return Err(spool(error)),
+            }
+        }
     }
 
     /// Keeps `bytes` and sends everything waiting.

@@ -283,7 +283,7 @@ pub async fn fetch_order(Extract(state): Shared, body: Bytes) -> Response {
             .orders
             .get(&order_key)
             .ok_or_else(|| refuse(103, "订单号不存在"))?;
-        Ok(order_reply(order, &key))
+        Ok(order_reply(&state.as_queried(order), &key))
     })();
     finish(&state, result).await
 }

@@ -150,6 +150,12 @@ impl Sandbox {
         self.state.set_query_delay(delay);
     }
 
+    /// Makes order queries report a payment only `lag` after it happened, while its
+    /// notification goes out at once: a gateway whose query lags its notifications.
+    pub fn set_query_lag(&self, lag: Duration) {
+        self.state.set_query_lag(lag);
+    }
+
     /// Reads the parts of the specs that allow two honest readings as `readings` from now on.
     pub fn set_readings(&self, readings: Readings) {
         self.state.set_readings(readings);

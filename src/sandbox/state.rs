@@ -188,6 +188,9 @@ pub struct State {
     saved_to: Mutex<Option<PathBuf>>,
     /// How long every order query waits before answering: a slow gateway, for tests.
     query_delay: Mutex<Duration>,
+    /// How far behind the truth order queries are: a payment shows in queries this long after
+    /// it happened (its notification goes out at once), as a lagging gateway's does.
+    query_lag: Mutex<Duration>,
     /// How the ambiguous parts of the specs are read.
     readings: Mutex<Readings>,
     /// How many times faster than real time the sandbox's delays run.
@@ -236,6 +239,7 @@ impl State {
             inner: Mutex::new(inner),
             saved_to: Mutex::new(state_file),
             query_delay: Mutex::new(Duration::ZERO),
+            query_lag: Mutex::new(Duration::ZERO),
             readings: Mutex::new(Readings::default()),
             speedup: speedup.max(1),
             fault_delay,
@@ -319,6 +323,40 @@ impl State {
             .query_delay
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How far behind the truth order queries are.
+    pub fn query_lag(&self) -> Duration {
+        *self
+            .query_lag
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes order queries report a payment only `lag` after it happened.
+    pub fn set_query_lag(&self, lag: Duration) {
+        *self
+            .query_lag
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = lag;
+    }
+
+    /// `order` as a query answers about it now: unpaid while a payment is within the lag.
+    #[must_use]
+    pub fn as_queried(&self, order: &Order) -> Order {
+        let lag = i64::try_from(self.query_lag().as_secs()).unwrap_or(i64::MAX);
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+            });
+        let mut seen = order.clone();
+        if let Status::Paid(at) = seen.status
+            && now.saturating_sub(at) < lag
+        {
+            seen.status = Status::Pending;
+        }
+        seen
     }
 
     /// Makes every order query wait `delay` before answering.

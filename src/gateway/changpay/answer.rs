@@ -36,38 +36,74 @@ impl Answer {
             Some(Value::Object(data)) => (AnswerFields::from_object(data), true),
             _ => (top.clone(), false),
         };
-        // The sign covers the scalar fields of the object that carries it.
-        let signed = if details.text(SIGN_FIELD).is_some() {
-            &details
-        } else {
-            &top
-        };
-        let sign_checks = match signed.text(SIGN_FIELD) {
-            Some(received) => {
-                // A flat answer's sign may cover the detail fields alone, with `code` and `msg`
-                // added around them after signing (sign the data, merge it into the envelope),
-                // or the envelope too: either reading needs the key (see `sign.rs`).
-                let verifies = |fields: &crate::sign::SignFields| {
-                    signs_match(&changpay_sign(fields, key), received)
-                };
-                let mut details_only = signed.sign_fields().clone();
-                details_only.remove("code");
-                details_only.remove("msg");
-                verifies(signed.sign_fields()) || (!nested && verifies(&details_only))
+        let verified = match signed_reading(&top, nested.then_some(&details)) {
+            Some((received, readings)) => {
+                let holds = readings
+                    .iter()
+                    .any(|fields| signs_match(&changpay_sign(fields, key), received));
+                if !holds {
+                    return Err(GatewayError::Unknown(UnknownCause::BadSign));
+                }
+                true
             }
-            None => !(sign_required && status == SUCCESS),
+            None if sign_required && status == SUCCESS => {
+                return Err(GatewayError::Unknown(UnknownCause::BadSign));
+            }
+            None => false,
         };
-        if !sign_checks {
-            return Err(GatewayError::Unknown(UnknownCause::BadSign));
-        }
         if status != SUCCESS {
-            return Err(GatewayError::from_code(
+            let refusal = GatewayError::from_code(
                 Provider::Changpay,
                 &status,
                 top.text("msg").unwrap_or_default(),
-            ));
+            );
+            return Err(if verified { refusal.signed() } else { refusal });
         }
         Ok(Answer { details, nested })
+    }
+}
+
+/// The sign an answer carries and the field sets it may honestly cover, of which only those that
+/// hold the order's details are kept (README, "Decisions", sign readings):
+/// - a sign inside `data` covers `data`'s fields;
+/// - a flat answer's sign covers its details, with or without the envelope's `code` and `msg`
+///   (signed, then merged into the envelope);
+/// - a sign beside a `data` object covers `data`'s fields merged with the envelope's, or `data`'s
+///   alone. The reading in which it covers the envelope alone (`code`, `msg`) is not kept: such
+///   a sign vouches for nothing about the order, and one captured from any earlier answer could be
+///   replayed onto a `data` that says paid.
+fn signed_reading<'a>(
+    top: &'a AnswerFields,
+    data: Option<&'a AnswerFields>,
+) -> Option<(&'a str, Vec<crate::sign::SignFields>)> {
+    let without_envelope = |fields: &crate::sign::SignFields| {
+        let mut fields = fields.clone();
+        fields.remove("code");
+        fields.remove("msg");
+        fields
+    };
+    match data {
+        Some(data) => {
+            if let Some(received) = data.text(SIGN_FIELD) {
+                return Some((received, vec![data.sign_fields().clone()]));
+            }
+            let received = top.text(SIGN_FIELD)?;
+            let mut merged = data.sign_fields().clone();
+            for (name, value) in top.sign_fields() {
+                merged.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+            Some((received, vec![merged, data.sign_fields().clone()]))
+        }
+        None => {
+            let received = top.text(SIGN_FIELD)?;
+            Some((
+                received,
+                vec![
+                    top.sign_fields().clone(),
+                    without_envelope(top.sign_fields()),
+                ],
+            ))
+        }
     }
 }
 
@@ -127,8 +163,20 @@ pub struct ChangpayOrder {
     pub call: Option<String>,
 }
 
-pub(super) fn order(answer: &Answer, mch_order: &str) -> Result<ChangpayOrder, UnknownCause> {
-    order_fields(&answer.details, Some(mch_order))
+/// The order a checked answer describes, which must be `mch_order` of merchant `mch_id` (when
+/// given): an answer naming another merchant is not about our order, whoever signed it.
+pub(super) fn order(
+    answer: &Answer,
+    mch_order: &str,
+    mch_id: Option<&str>,
+) -> Result<ChangpayOrder, UnknownCause> {
+    let order = order_fields(&answer.details, Some(mch_order))?;
+    if let (Some(ours), Some(named)) = (mch_id, order.mch_id.as_deref())
+        && ours != named
+    {
+        return Err(UnknownCause::OtherMerchant);
+    }
+    Ok(order)
 }
 
 /// Reads an order from verified fields; when `expected` is given, the answer must be about it

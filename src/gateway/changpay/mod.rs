@@ -233,7 +233,8 @@ impl ChangpayClient {
             .id("code", sms_code, 10)
             .map_err(GatewayError::Invalid)?;
         let answer = self.call(QUICK_CONFIRM_PATH, &fields, true).await?;
-        answer::order(&answer, mch_order).map_err(GatewayError::Unknown)
+        answer::order(&answer, mch_order, Some(&self.settings.mch_id))
+            .map_err(GatewayError::Unknown)
     }
 
     /// 订单查询: the order's verified state at the gateway.
@@ -242,7 +243,8 @@ impl ChangpayClient {
             .order_fields(mch_order)
             .map_err(GatewayError::Invalid)?;
         let answer = self.call(FETCH_ORDER_PATH, &fields, true).await?;
-        answer::order(&answer, mch_order).map_err(GatewayError::Unknown)
+        answer::order(&answer, mch_order, Some(&self.settings.mch_id))
+            .map_err(GatewayError::Unknown)
     }
 
     fn order_fields(&self, mch_order: &str) -> Result<RequestFields, RequestError> {
@@ -317,7 +319,7 @@ pub fn read_order_answer(
 ) -> Result<ChangpayOrder, GatewayError> {
     let object = crate::gateway::http::classify_body(body).map_err(GatewayError::Unknown)?;
     let answer = answer::Answer::check(&object, key, true)?;
-    answer::order(&answer, mch_order).map_err(GatewayError::Unknown)
+    answer::order(&answer, mch_order, None).map_err(GatewayError::Unknown)
 }
 
 /// A signed answer's fields, for [`ChangpayOrder`]'s parser and the notification parser.

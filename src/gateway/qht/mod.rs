@@ -233,6 +233,7 @@ impl QhtClient {
             )
             .await?;
         check_order_echo(&answer, &request.out_order_number)?;
+        check_merchant(&answer, &self.settings.merchant_no)?;
         Ok(BarCodeAccepted {
             order_number: answer.text("order_number").map(str::to_owned),
         })
@@ -266,6 +267,7 @@ impl QhtClient {
         let answer = self
             .call(path::ORDER_QUERY, &fields, self.settings.key.expose(), true)
             .await?;
+        check_merchant(&answer, &self.settings.merchant_no)?;
         order_from_answer(&answer, out_order_number)
     }
 
@@ -298,19 +300,25 @@ fn check_answer(
     let status = answer.required("status").map_err(GatewayError::Unknown)?;
     let succeeded =
         lookup(Provider::Qht, status).is_some_and(|row| row.meaning == CodeMeaning::Success);
-    let sign_checks = match answer.text(SIGN_FIELD) {
-        Some(received) => qht_sign_verifies(answer.sign_fields(), key, received),
-        None => !(succeeded && sign_required),
+    let verified = match answer.text(SIGN_FIELD) {
+        Some(received) => {
+            if !qht_sign_verifies(answer.sign_fields(), key, received) {
+                return Err(GatewayError::Unknown(UnknownCause::BadSign));
+            }
+            true
+        }
+        None if succeeded && sign_required => {
+            return Err(GatewayError::Unknown(UnknownCause::BadSign));
+        }
+        None => false,
     };
-    if !sign_checks {
-        return Err(GatewayError::Unknown(UnknownCause::BadSign));
-    }
     if !succeeded {
-        return Err(GatewayError::from_code(
+        let refusal = GatewayError::from_code(
             Provider::Qht,
             status,
             answer.text("msg").unwrap_or_default(),
-        ));
+        );
+        return Err(if verified { refusal.signed() } else { refusal });
     }
     Ok(answer)
 }
@@ -351,6 +359,17 @@ fn order_from_answer(
         order_status,
         msg: answer.text("msg").unwrap_or_default().to_owned(),
     })
+}
+
+/// A signed answer naming another merchant is not about our order, whoever signed it (a gateway
+/// that shares keys across merchants, or a replay from another shop).
+fn check_merchant(answer: &AnswerFields, merchant_no: &str) -> Result<(), GatewayError> {
+    match answer.text("merchant_no") {
+        Some(named) if named != merchant_no => {
+            Err(GatewayError::Unknown(UnknownCause::OtherMerchant))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A signed answer must be about the order asked for.
