@@ -23,6 +23,7 @@ fn expected_cause(fault: Fault) -> UnknownCause {
         Fault::Empty => UnknownCause::Empty,
         Fault::BadSign => UnknownCause::BadSign,
         Fault::WrongAmount => unreachable!("a wrong amount is a verified answer"),
+        Fault::UnsignedRefusal => unreachable!("not a transport fault"),
     }
 }
 

@@ -334,7 +334,7 @@ async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_sale_ends_on_the_paid_its_listener_recorded_while_the_query_lags() {
     let sandbox = common::sandbox().await;
-    sandbox.set_query_lag(Duration::from_secs(60));
+    sandbox.set_query_lag(Duration::from_mins(1));
     let dir = tempfile::tempdir().expect("tempdir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")

@@ -11,7 +11,7 @@ use cashier::payment::policy::PollPolicy;
 use cashier::payment::requery::{DENIED_AFTER_ACK, Requerier, RequeryPolicy, requery};
 use cashier::payment::runner::{Outcome, PaymentContext, PaymentRequest, Progress, run_payment};
 use cashier::sandbox::{Fault, Sandbox};
-use cashier::status::{OrderStatus, Source};
+use cashier::status::{OrderStatus, Source, StatusMove};
 use tokio::sync::{mpsc, watch};
 
 const FAST: PollPolicy = PollPolicy {
@@ -174,6 +174,26 @@ async fn an_unknown_create_outcome_is_queried_to_paid() {
             "{fault:?}: the unknown outcome is noted"
         );
     }
+}
+
+/// Issue 20, item 4: the gateway charged the customer's code, and an unsigned refusal
+/// (`{"status":"400003"}`) came back instead of its answer. Only a verified answer may fail an
+/// order: this one is an unknown outcome, queried, and paid. Before, the sale failed for good
+/// (exit 3) and the customer was asked to pay twice.
+#[tokio::test]
+async fn an_unsigned_refusal_after_the_charge_is_queried_to_paid() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    sandbox.inject(Fault::UnsignedRefusal, 1);
+    let outcome = pay(
+        &context,
+        request(PayMethod::AlipayBarcode, 770, Some("280000000000000001")),
+        |_| {},
+    )
+    .await;
+    assert_eq!(outcome.order.status, OrderStatus::Paid);
+    let noted = outcome.order.last_error.unwrap_or_default();
+    assert!(noted.contains("未签名"), "{noted}");
 }
 
 #[tokio::test]
@@ -488,4 +508,37 @@ async fn a_refused_connection_fails_the_sale_at_once_as_never_sent() {
         *health.borrow_and_update(),
         cashier::gateway::http::Health::Unreachable { .. }
     ));
+}
+
+/// Issue 20, item 4: an order failed on an answer is asked again a few minutes later; a payment
+/// found then is a late payment (announced, in history), never left silently failed.
+#[tokio::test]
+async fn a_failed_order_is_asked_again_and_a_payment_found_then_is_late() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let outcome = pay(&context, request(PayMethod::AlipayQr, 880, None), |_| {}).await;
+    assert_eq!(outcome.order.status, OrderStatus::Unresolved);
+    let order_no = outcome.order.order_no.clone();
+    // As a forged or lagging "failed" would leave it, with its re-check due now.
+    let mut failed = StatusMove::to(OrderStatus::Failed, Source::Query);
+    failed.next_query_at = Some(chrono::Utc::now() - chrono::Duration::seconds(1));
+    context
+        .ledger
+        .lock()
+        .record(&order_no, &failed, chrono::Utc::now())
+        .expect("failed");
+    // The customer's payment is there after all.
+    common::open(&sandbox.pay_page_url(&order_no).expect("a pay page")).await;
+    let answers = Requerier::default()
+        .requery_due(&context.gateway, &context.ledger, RequeryPolicy::default())
+        .await
+        .expect("re-checked");
+    let answer = answers
+        .iter()
+        .find(|answer| answer.as_ref().is_ok_and(|r| r.order.order_no == order_no))
+        .expect("the failed order was due")
+        .as_ref()
+        .expect("answered");
+    assert_eq!(answer.order.status, OrderStatus::Paid);
+    assert!(answer.late, "announced as a late payment");
 }

@@ -376,3 +376,100 @@ fn with_auto_print_a_paid_sale_prints_its_receipt_and_a_dead_printer_never_fails
     );
     assert_eq!(waiting(&dead.spool()), 1);
 }
+
+/// A network printer that takes the connection and then reads `bytes_per_second` (0: never).
+fn hung_printer(bytes_per_second: u64) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut byte = [0u8; 1];
+                loop {
+                    if bytes_per_second == 0 {
+                        std::thread::sleep(std::time::Duration::from_mins(1));
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1000 / bytes_per_second));
+                    if !matches!(stream.read(&mut byte), Ok(1)) {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("tcp://127.0.0.1:{port}")
+}
+
+/// Issue 20, item 7: a printer that accepts and never reads, or reads a byte a second, never eats
+/// a slip: it stays in the spool and the reprint says why. Before: 10 of 10 slips left the spool,
+/// exit 0, nothing printed, nothing said.
+#[test]
+fn a_printer_that_hangs_keeps_the_slip_waiting_and_says_so() {
+    for address in [hung_printer(0), hung_printer(1)] {
+        let till = Till::new(Some(&address));
+        let sale = till.run(&["pay", "--method", "cash", "--amount", "2", "--json"]);
+        assert!(sale.status.success(), "{}", stderr(&sale));
+        let order_no = last_json(&sale)["order_no"]
+            .as_str()
+            .expect("order")
+            .to_owned();
+        let started = std::time::Instant::now();
+        let reprint = till.run(&["receipt", &order_no]);
+        assert_eq!(reprint.status.code(), Some(1), "{address}: not printed");
+        assert!(
+            stderr(&reprint).contains("小票已排队"),
+            "{address}: {}",
+            stderr(&reprint)
+        );
+        assert_eq!(waiting(&till.spool()), 1, "{address}: the slip still waits");
+        assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    }
+}
+
+/// Issue 20, item 7: with the spool held by another program, a paid sale's auto-print gives up
+/// within a second and leaves the slip waiting (before: `cashier pay` took 29.7 s to exit).
+#[test]
+fn a_sale_never_waits_on_a_spool_someone_else_holds() {
+    let printer = VirtualPrinter::start(false);
+    let till = Till::new(Some(&printer.address()));
+    let config = till.dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}auto_print = true\n")).expect("auto_print");
+    std::fs::create_dir_all(till.spool()).expect("spool");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(till.spool().join(".lock"))
+        .expect("lock file");
+    lock.lock().expect("held by 'another program'");
+    let started = std::time::Instant::now();
+    let sale = till.run(&["pay", "--method", "cash", "--amount", "3", "--json"]);
+    let took = started.elapsed();
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    assert_eq!(last_json(&sale)["status"], "paid");
+    assert!(
+        took < std::time::Duration::from_secs(4),
+        "the sale waited {took:?} on printing"
+    );
+    assert_eq!(
+        waiting(&till.spool()),
+        1,
+        "the slip waits for the next print"
+    );
+    drop(lock);
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let reprinted = till.run(&["receipt", &order_no]);
+    assert!(reprinted.status.success(), "{}", stderr(&reprinted));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        printer.printed().len(),
+        2,
+        "the waiting slip, then the reprint"
+    );
+}

@@ -253,3 +253,105 @@ fn blank_png() -> Vec<u8> {
         .expect("png");
     png
 }
+
+/// Issue 20, item 3: a changpay answer whose sign covers only the envelope (`code`, `msg`), with
+/// the order unsigned in `data`, vouches for nothing about the order. A sign captured from any
+/// earlier answer, replayed onto a `data` that says paid, was believed (paid, exit 0, 3 of 3).
+#[test]
+fn a_sign_that_covers_only_the_envelope_never_makes_an_order_paid() {
+    use cashier::gateway::changpay::read_order_answer;
+    use cashier::sign::{SignFields, changpay_sign};
+    const KEY: &str = "replay-key";
+    const ORDER: &str = "T0120261205092647ABCDEF0001";
+    let envelope: SignFields = [("code", "1"), ("msg", "success")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let replayed = changpay_sign(&envelope, KEY);
+    let data = serde_json::json!({
+        "mch_id": "sandbox_mch", "mch_order": ORDER, "amt": 5000, "mch_amt": 5000,
+        "status": 2, "amt_type": "cny", "created_at": 1_764_900_000, "success_at": 1_764_900_001,
+        "service": 10, "sign_type": "md5"
+    });
+    let forged = serde_json::json!({"code": 1, "msg": "success", "sign": replayed, "data": data})
+        .to_string();
+    assert_eq!(
+        read_order_answer(forged.as_bytes(), KEY, ORDER).map(|order| order.status),
+        Err(GatewayError::Unknown(UnknownCause::BadSign)),
+        "an envelope-only sign is not believed"
+    );
+    // The honest readings that cover the order are still believed: the sign over data's fields
+    // (with the envelope merged in, or alone) beside the data object.
+    let data_fields: SignFields = data
+        .as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string().trim_matches('"').to_owned()))
+        .collect();
+    let mut merged = data_fields.clone();
+    merged.extend(envelope.clone());
+    for fields in [data_fields, merged] {
+        let honest = serde_json::json!({
+            "code": 1, "msg": "success", "sign": changpay_sign(&fields, KEY), "data": data
+        })
+        .to_string();
+        let order = read_order_answer(honest.as_bytes(), KEY, ORDER).expect("believed");
+        assert_eq!(
+            order.status,
+            cashier::gateway::changpay::ChangpayStatus::Paid
+        );
+    }
+}
+
+/// Issue 20, item 3: an answer naming another merchant is not our order, even signed with our
+/// key (a gateway that shares keys, or a replay from another shop).
+#[tokio::test]
+async fn an_answer_naming_another_merchant_is_not_our_order() {
+    use cashier::sign::{SignFields, changpay_sign};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let order_no = "T0120261205092647ABCDEF0002";
+    let fields: SignFields = [
+        ("mch_id", "another_shop"),
+        ("mch_order", order_no),
+        ("amt", "1230"),
+        ("mch_amt", "1230"),
+        ("status", "2"),
+        ("amt_type", "cny"),
+        ("sign_type", "md5"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let mut data = serde_json::Map::new();
+    for (k, v) in &fields {
+        data.insert(k.clone(), serde_json::Value::String(v.clone()));
+    }
+    data.insert(
+        "sign".into(),
+        changpay_sign(&fields, cashier::sandbox::CHANGPAY_KEY).into(),
+    );
+    let body = serde_json::json!({"code": 1, "msg": "success", "data": data}).to_string();
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move { body }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let settings = cashier::gateway::changpay::ChangpaySettings {
+        base_url: base,
+        mch_id: cashier::sandbox::CHANGPAY_MCH_ID.into(),
+        key: cashier::secret::Secret::new(cashier::sandbox::CHANGPAY_KEY.to_owned()),
+        notify_url: "http://127.0.0.1:9/notify".into(),
+        client_ip: "127.0.0.1".into(),
+    };
+    let client = cashier::gateway::changpay::ChangpayClient::new(
+        Transport::new(common::TIMEOUTS).expect("transport"),
+        settings,
+    );
+    assert_eq!(
+        client.fetch_order(order_no).await.map(|order| order.status),
+        Err(GatewayError::Unknown(UnknownCause::OtherMerchant))
+    );
+}

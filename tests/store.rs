@@ -926,3 +926,180 @@ async fn the_store_can_be_reached_over_tls_checked_against_the_shops_ca() {
         }
     }
 }
+
+/// An order of `till` written to `ledger` at `now`.
+fn ledger_order(
+    ledger: &cashier::ledger::SharedLedger,
+    till: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let draft = cashier::ledger::OrderDraft {
+        provider: cashier::gateway::Provider::Qht,
+        merchant_id: cashier::sandbox::QHT_MERCHANT_NO.into(),
+        till_id: till.into(),
+        method: cashier::gateway::PayMethod::WechatQr,
+        amount: cashier::money::Money::from_fen(500),
+        description: "test".into(),
+        auth_code_masked: None,
+    };
+    ledger
+        .lock()
+        .create_order(&draft, now)
+        .expect("order")
+        .order_no
+}
+
+fn open_ledger(dir: &Path, name: &str) -> cashier::ledger::SharedLedger {
+    cashier::ledger::SharedLedger::new(
+        cashier::ledger::Ledger::open(&dir.join(name)).expect("ledger"),
+    )
+}
+
+async fn store_status(postgres: &Postgres, order_no: &str) -> Option<String> {
+    let (client, connection) =
+        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
+            .await
+            .expect("connects");
+    tokio::spawn(connection);
+    client
+        .query_opt(
+            "SELECT status FROM orders WHERE order_no = $1",
+            &[&order_no],
+        )
+        .await
+        .expect("query")
+        .map(|row| row.get(0))
+}
+
+/// Issue 20, item 1: two installs both set up as T01 on one store. Their order numbers differ;
+/// the first keeps T01, the second is refused it with words an owner understands (its orders wait
+/// in its own ledger), and the first is told another till tried. Before: both made
+/// `T01…0001`, and the store mixed their amounts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_till_claiming_a_taken_till_id_is_refused_and_both_are_told() {
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = StoreConfig {
+        url: cashier::secret::Secret::new(postgres.url()),
+    };
+    let store = Store::connect(&config).await.expect("store");
+    let first = open_ledger(dir.path(), "a.sqlite3");
+    let second = open_ledger(dir.path(), "b.sqlite3");
+    let now = chrono::Utc::now();
+    let a = ledger_order(&first, "T01", now);
+    let b = ledger_order(&second, "T01", now);
+    assert_ne!(a, b, "one second, one till id, two installs: two numbers");
+
+    let pushed = cashier::store::push_pending(&first, &store, "T01")
+        .await
+        .expect("the first claims T01");
+    assert_eq!((pushed.pushed, pushed.left, pushed.rival), (1, 0, None));
+
+    let refused = cashier::store::push_pending(&second, &store, "T01").await;
+    assert_eq!(refused, Err(StoreError::TillIdTaken("T01".into())));
+    let words = refused.expect_err("refused").message(Lang::Zh);
+    assert!(
+        words.contains("T01") && words.contains("另一台收银机"),
+        "{words}"
+    );
+    assert_eq!(
+        second.lock().outbox_len().expect("len"),
+        1,
+        "kept to push later"
+    );
+    assert_eq!(store_status(&postgres, &b).await, None);
+
+    let told = cashier::store::push_pending(&first, &store, "T01")
+        .await
+        .expect("pushes");
+    assert_eq!(told.rival.as_deref(), Some("T01"), "the holder hears of it");
+    // Given its own id, the second till's orders (made as T01) still wait: T01 is not its.
+    let renamed = cashier::store::push_pending(&second, &store, "T05")
+        .await
+        .expect("T05 is free");
+    assert_eq!((renamed.pushed, renamed.left), (0, 1));
+    assert_eq!(
+        renamed.refused[0].why,
+        cashier::store::RefusedBecause::TillIdTaken("T01".into())
+    );
+}
+
+/// Issue 20, item 2: the store orders a till's rows by their version, never by the tills' wall
+/// clocks. An order pushed unresolved by a till whose clock ran an hour fast, then paid after the
+/// clock was put right, is paid in the store (before: unresolved forever, while the push said
+/// "pushed 1, left 0"). A row the store refuses stays queued and is reported with why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_keeps_a_tills_latest_change_whatever_its_clock_said() {
+    use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = StoreConfig {
+        url: cashier::secret::Secret::new(postgres.url()),
+    };
+    let store = Store::connect(&config).await.expect("store");
+    let ledger = open_ledger(dir.path(), "k1.sqlite3");
+    let now = chrono::Utc::now();
+    let fast = now + chrono::Duration::hours(1);
+    let order = ledger_order(&ledger, "K1", fast);
+    ledger
+        .lock()
+        .record(
+            &order,
+            &StatusMove::to(OrderStatus::Unresolved, Source::Timeout),
+            fast,
+        )
+        .expect("unresolved");
+    let pushed = cashier::store::push_pending(&ledger, &store, "K1")
+        .await
+        .expect("pushed");
+    assert_eq!((pushed.pushed, pushed.left), (1, 0));
+    assert_eq!(
+        store_status(&postgres, &order).await.as_deref(),
+        Some("unresolved")
+    );
+
+    let mut paid = StatusMove::to(OrderStatus::Paid, Source::Query);
+    paid.paid = Some(PaidAmount {
+        amount: cashier::money::Money::from_fen(500),
+        paid_at: None,
+    });
+    ledger.lock().record(&order, &paid, now).expect("paid");
+    let pushed = cashier::store::push_pending(&ledger, &store, "K1")
+        .await
+        .expect("pushed");
+    assert_eq!((pushed.pushed, pushed.left), (1, 0), "{pushed:?}");
+    assert_eq!(
+        store_status(&postgres, &order).await.as_deref(),
+        Some("paid")
+    );
+
+    // Another till's row under this number (an old ledger's numbering): refused, kept, said.
+    let clash = ledger_order(&ledger, "K1", now);
+    let (client, connection) =
+        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
+            .await
+            .expect("connects");
+    tokio::spawn(connection);
+    client
+        .execute(
+            "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
+                 status, description, created_at_ms, updated_at_ms, late, acknowledged,
+                 install_id, version)
+             VALUES ($1, 'K1', 'qht', 'M', 'wechat-qr', 9000, 'pending', 'x', 0, 0, false, false,
+                     'ZZZZZZ', 1)",
+            &[&clash],
+        )
+        .await
+        .expect("planted");
+    let pushed = cashier::store::push_pending(&ledger, &store, "K1")
+        .await
+        .expect("pushed");
+    assert_eq!((pushed.pushed, pushed.left), (0, 1), "{pushed:?}");
+    assert_eq!(pushed.refused.len(), 1);
+    assert_eq!(pushed.refused[0].order_no, clash);
+    assert_eq!(
+        pushed.refused[0].why,
+        cashier::store::RefusedBecause::OtherTill
+    );
+    assert_eq!(ledger.lock().outbox_len().expect("len"), 1, "still queued");
+}

@@ -24,6 +24,10 @@ pub enum Fault {
     /// The amount is changed by ¥1.00 and the answer signed again, as a gateway that recorded
     /// another amount would.
     WrongAmount,
+    /// The gateway acted (a bar-code pay charged the wallet), but the answer is replaced with an
+    /// unsigned refusal, as anyone on the way could write (`{"status":"400003"}`, changpay 113).
+    /// Not in [`Fault::ALL`]: it is a lie about the outcome, not a broken transport.
+    UnsignedRefusal,
 }
 
 impl Fault {
@@ -49,6 +53,7 @@ impl Fault {
             Fault::Empty => "empty",
             Fault::BadSign => "bad-sign",
             Fault::WrongAmount => "wrong-amount",
+            Fault::UnsignedRefusal => "unsigned-refusal",
         }
     }
 }
@@ -59,6 +64,7 @@ impl FromStr for Fault {
     fn from_str(name: &str) -> Result<Fault, String> {
         Fault::ALL
             .into_iter()
+            .chain([Fault::UnsignedRefusal])
             .find(|fault| fault.name() == name)
             .ok_or_else(|| format!("unknown fault {name}"))
     }

@@ -119,6 +119,13 @@ pub async fn respond(state: &Arc<State>, mut reply: Reply) -> Response {
             .target()
             .insert("sign".to_owned(), Value::String("0".repeat(32)));
     }
+    let changpay_shaped = matches!(
+        reply.signing,
+        Some(Signing {
+            scheme: Scheme::Changpay,
+            ..
+        })
+    ) || reply.body.contains_key("code");
     let json = Value::Object(reply.body).to_string();
     match fault {
         Some(Fault::Timeout) => {
@@ -149,6 +156,14 @@ pub async fn respond(state: &Arc<State>, mut reply: Reply) -> Response {
         )
             .into_response(),
         Some(Fault::Empty) => ([(header::CONTENT_TYPE, "application/json")], "").into_response(),
+        Some(Fault::UnsignedRefusal) => {
+            let refusal = if changpay_shaped {
+                r#"{"code":113,"msg":"系统API异常"}"#
+            } else {
+                r#"{"status":"400003","msg":"BeyondMaxQuota"}"#
+            };
+            json_response(refusal.to_owned())
+        }
         Some(Fault::BadSign | Fault::WrongAmount) | None => json_response(json),
     }
 }
