@@ -336,7 +336,7 @@ impl crate::i18n::Localized for ConfigError {
 impl Config {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = crate::small_file::read_text(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
             source,
         })?;
@@ -427,7 +427,7 @@ impl Config {
     /// Reads `path` for onboarding: as [`Config::load`], but a `[gateway]` may lack its merchant
     /// id and key (they are what onboarding brings).
     pub fn load_for_onboarding(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = crate::small_file::read_text(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
             source,
         })?;

@@ -27,6 +27,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod setup;
 pub mod sign;
+pub mod small_file;
 pub mod status;
 pub mod store;
 pub mod ui;

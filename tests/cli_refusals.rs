@@ -59,3 +59,69 @@ fn every_refusal_prints_one_json_line_with_its_reason() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["status"], "invalid");
 }
+
+/// Issue 20, item 8: a reader that closes the pipe (`cashier pay … | head -1`) is not an error of
+/// the sale: the sale ends paid, exit 0, no panic (before: exit 101 after the sale was paid).
+#[test]
+fn a_closed_pipe_never_turns_a_paid_sale_into_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(CASHIER)
+        .args(["--sandbox-port", "0", "--data-dir"])
+        .arg(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .args(["pay", "--method", "cash", "--amount", "3", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Issue 20, item 8: a config that is not a regular file is refused with a reason, at once:
+/// a symlink to `/dev/zero` grew the process to 22.8 GB, and a FIFO hung it.
+#[cfg(unix)]
+#[test]
+fn a_config_that_is_no_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let zero = dir.path().join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    for config in [zero, fifo] {
+        let mut child = std::process::Command::new(CASHIER)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["history", "--json"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("waits").is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{}: still running after 20 s", config.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().expect("ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            config.display()
+        );
+        assert!(stderr.contains("不是普通文件"), "{stderr}");
+    }
+}

@@ -1,6 +1,15 @@
 //! The command line. Every command shares its code paths with the window: the same setup, runner,
 //! re-query and ledger queries.
 
+/// `println!` for the command line's results, which a closed pipe never turns into a panic:
+/// `cashier pay … | head -1` reads the first line and closes, while the sale (already in the
+/// ledger) ends with its own exit status. Write errors on standard output are not the sale's.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 mod json;
 mod onboard;
 mod pay;
@@ -19,6 +28,13 @@ use crate::gateway::PayMethod;
 use crate::i18n::Localized;
 use crate::setup::{Paths, Setup, SetupError};
 use crate::status::OrderStatus;
+
+/// Writes one line to standard output, ignoring a reader that has gone away (see `out!`).
+pub(crate) fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
+}
 
 /// Exit statuses, documented in `--help`.
 pub mod exit {
@@ -431,7 +447,7 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             let out = out.unwrap_or_else(|| paths.data_dir.join("exports"));
             match crate::diagnostics::export(&setup.configured(), paths, &out).await {
                 Ok(zip) => {
-                    println!("{}", zip.display());
+                    out!("{}", zip.display());
                     exit::PAID
                 }
                 Err(error) => {

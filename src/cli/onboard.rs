@@ -91,7 +91,7 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
     };
     tracing::info!(merchant = %credentials.merchant_no, "qht merchant onboarded");
     if as_json {
-        println!(
+        out!(
             "{}",
             json!({
                 "status": "registered",
@@ -103,7 +103,7 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
             })
         );
     } else {
-        println!(
+        out!(
             "进件成功：商户号 {}。密钥已存入 {kept_in}，不在此显示。",
             credentials.merchant_no
         );
@@ -112,8 +112,8 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
 }
 
 fn read_form(path: &Path) -> Result<OnboardingForm, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let text = crate::small_file::read_text(path)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
     // Only the message: a snippet of the form would quote ID and card numbers.
     toml::from_str(&text).map_err(|error| error.message().to_owned())
 }

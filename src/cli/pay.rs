@@ -48,7 +48,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
             known.join(", ")
         );
         if as_json {
-            println!("{}", json!({"status": "invalid", "error": reason}));
+            out!("{}", json!({"status": "invalid", "error": reason}));
         }
         eprintln!("{reason}");
         return exit::BAD_INPUT;
@@ -110,9 +110,9 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         Ok(outcome) => {
             let order = &outcome.order;
             if as_json {
-                println!("{}", json::order(order, offset));
+                out!("{}", json::order(order, offset));
             } else {
-                println!("{}", result_line(order));
+                out!("{}", result_line(order));
             }
             super::shift_cmd::auto_print(setup, order, spool).await;
             exit_for(order.status)
@@ -146,10 +146,10 @@ pub async fn cash(
                 let mut line = json::order(&order, setup.config.history.offset());
                 line["tendered"] = json!(tendered.yuan_text());
                 line["change"] = json!(change.yuan_text());
-                println!("{line}");
+                out!("{line}");
             } else {
-                println!("{}", result_line(&order));
-                println!("实收 {tendered}　找零 {change} (change)");
+                out!("{}", result_line(&order));
+                out!("实收 {tendered}　找零 {change} (change)");
             }
             super::shift_cmd::auto_print(setup, &order, spool).await;
             exit::PAID
@@ -164,7 +164,7 @@ pub async fn cash(
 pub(super) fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {
     if as_json {
         let line = json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
-        println!("{line}");
+        out!("{line}");
     }
     eprintln!("{}", error.bilingual());
     exit::ERROR
@@ -175,7 +175,7 @@ pub(super) fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {
 pub(super) fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
     if as_json {
         let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
-        println!("{line}");
+        out!("{line}");
     }
     bad_input(error)
 }
@@ -208,20 +208,20 @@ fn print_progress(progress: &Progress, as_json: bool) {
                 json!({"event": "status", "text": live.message(crate::i18n::Lang::Zh)})
             }
         };
-        println!("{line}");
+        out!("{line}");
         return;
     }
     match progress {
-        Progress::Recorded(order_no) => println!("订单号 Order: {order_no}"),
-        Progress::Live(live) => println!("{}", live.message(crate::i18n::Lang::Zh)),
+        Progress::Recorded(order_no) => out!("订单号 Order: {order_no}"),
+        Progress::Live(live) => out!("{}", live.message(crate::i18n::Lang::Zh)),
         Progress::Show(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => {
-            println!("请顾客扫码 · Customer scans: {url}");
+            out!("请顾客扫码 · Customer scans: {url}");
             if let Some(qr) = terminal_qr::render(url) {
-                println!("{qr}");
+                out!("{qr}");
             }
         }
         Progress::Show(PayDisplay::Transfer(transfer)) => {
-            println!("请顾客转账 · Transfer exactly {}", transfer.amount);
+            out!("请顾客转账 · Transfer exactly {}", transfer.amount);
             for (label, value) in [
                 ("收款账号 Account", &transfer.account),
                 ("银行卡号 Card", &transfer.bank_card),
@@ -230,7 +230,7 @@ fn print_progress(progress: &Progress, as_json: bool) {
                 ("附言 Note", &transfer.note_code),
             ] {
                 if let Some(value) = value {
-                    println!("  {label}: {value}");
+                    out!("  {label}: {value}");
                 }
             }
         }

@@ -56,13 +56,13 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
     let events = setup.ledger().lock().events(order_no).unwrap_or_default();
     if as_json {
         for event in &events {
-            println!("{}", json::event(event, offset));
+            out!("{}", json::event(event, offset));
         }
-        println!("{}", json::order(&order, offset));
+        out!("{}", json::order(&order, offset));
     } else {
-        println!("{}", order_line(&order));
+        out!("{}", order_line(&order));
         for event in &events {
-            println!(
+            out!(
                 "  {}  {} → {}  [{}] {}",
                 event.at.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S"),
                 event.from.map_or("-", crate::status::OrderStatus::zh_name),
@@ -106,21 +106,21 @@ pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
                     let mut line = json::order(order, offset);
                     line["before"] = json!(before.as_str());
                     line["late_now"] = json!(late);
-                    println!("{line}");
+                    out!("{line}");
                 } else {
                     let late_text = if *late {
                         "  ⚠ 迟到的付款 LATE PAYMENT"
                     } else {
                         ""
                     };
-                    println!("{} → {}{late_text}", before.zh_name(), order_line(order));
+                    out!("{} → {}{late_text}", before.zh_name(), order_line(order));
                     if let Some(error) = error {
-                        println!("    {error}");
+                        out!("    {error}");
                     }
                 }
             }
             if !as_json {
-                println!(
+                out!(
                     "已查询 {} 笔未完成订单 (queried {} open orders)",
                     results.len(),
                     results.len()
@@ -196,7 +196,7 @@ pub async fn history(
         );
     } else if as_json {
         for order in &orders {
-            println!("{}", json::order(order, offset));
+            out!("{}", json::order(order, offset));
         }
         let by_method: Vec<_> = totals
             .by_method
@@ -209,21 +209,27 @@ pub async fn history(
             .map(|t| json!({"status": t.status.as_str(), "count": t.count, "amount": t.asked.yuan_text()}))
             .collect();
         let mut summary = json!({"date": day.to_string(), "count": totals.count, "paid_count": totals.paid_count,
-               "paid": totals.paid.yuan_text(), "by_method": by_method, "by_status": by_status});
+               "paid": totals.paid.yuan_text(), "by_method": by_method, "by_status": by_status,
+               "unreadable": totals.unreadable});
         if scope != Scope::ThisTill {
             summary["by_till"] = by_till
                 .iter()
                 .map(|t| json!({"till": t.till_id, "count": t.count, "paid_count": t.paid_count, "paid": t.paid.yuan_text()}))
                 .collect();
         }
-        println!("{summary}");
+        out!("{summary}");
     } else {
-        println!(
+        out!(
             "{day}  共 {} 笔，成功 {} 笔，实收 {}",
-            totals.count, totals.paid_count, totals.paid
+            totals.count,
+            totals.paid_count,
+            totals.paid
         );
+        for row in &totals.unreadable {
+            eprintln!("{}", crate::i18n::Localized::bilingual(row));
+        }
         for total in &totals.by_method {
-            println!(
+            out!(
                 "  {:<12} {:>5} 笔  {}",
                 total.method.zh_name(),
                 total.paid_count,
@@ -231,13 +237,16 @@ pub async fn history(
             );
         }
         for total in &by_till {
-            println!(
+            out!(
                 "  收银台 {:<8} {:>5} 笔，成功 {} 笔  {}",
-                total.till_id, total.count, total.paid_count, total.paid
+                total.till_id,
+                total.count,
+                total.paid_count,
+                total.paid
             );
         }
         for order in &orders {
-            println!(
+            out!(
                 "  {}  {}  {}",
                 order.created_at.with_timezone(&offset).format("%H:%M:%S"),
                 order.till_id,

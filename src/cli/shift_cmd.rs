@@ -36,7 +36,7 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
         Ok(shift) => {
             let offset = setup.config.history.offset();
             if as_json {
-                println!(
+                out!(
                     "{}",
                     json!({
                         "shift": shift.id,
@@ -46,9 +46,11 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
                     })
                 );
             } else {
-                println!(
+                out!(
                     "第 {} 班已开班：收银员 {}，备用金 {}",
-                    shift.id, shift.cashier, shift.float
+                    shift.id,
+                    shift.cashier,
+                    shift.float
                 );
             }
             exit::PAID
@@ -99,10 +101,10 @@ async fn show_report(
     let offset = setup.config.history.offset();
     let slip = shift_slip(&setup.config.shop.name, report, offset, paper(setup));
     if as_json {
-        println!("{}", super::json::shift_report(report, offset));
+        out!("{}", super::json::shift_report(report, offset));
     } else {
         for line in slip.plain_lines() {
-            println!("{line}");
+            out!("{line}");
         }
     }
     match print {

@@ -62,7 +62,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
         Err(code) => {
             if as_json {
                 let waiting = waiting(setup).await;
-                println!(
+                out!(
                     "{}",
                     serde_json::json!({"status": "offline", "left": waiting})
                 );
@@ -78,18 +78,21 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                     .iter()
                     .map(|r| serde_json::json!({"order": r.order_no, "why": r.why.message(crate::i18n::Lang::En)}))
                     .collect();
-                println!(
+                out!(
                     "{}",
                     serde_json::json!({"status": "pushed", "pushed": report.pushed, "left": report.left,
                                        "refused": refused, "rival": report.rival})
                 );
             } else {
-                println!(
+                out!(
                     "已同步 {} 笔，待同步 {} 笔 (pushed {}, {} left)",
-                    report.pushed, report.left, report.pushed, report.left
+                    report.pushed,
+                    report.left,
+                    report.pushed,
+                    report.left
                 );
                 for refusal in &report.refused {
-                    println!(
+                    out!(
                         "门店未接受 {}：{} (refused: {})",
                         refusal.order_no,
                         refusal.why.message(crate::i18n::Lang::Zh),
@@ -113,7 +116,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                     _ => "offline",
                 };
                 let waiting = waiting(setup).await;
-                println!("{}", serde_json::json!({"status": status, "left": waiting}));
+                out!("{}", serde_json::json!({"status": status, "left": waiting}));
             }
             eprintln!("{}", error.bilingual());
             exit::ERROR

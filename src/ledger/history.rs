@@ -50,6 +50,33 @@ pub struct DayTotals {
     pub by_status: Vec<StatusTotal>,
     /// Paid, per method.
     pub by_method: Vec<MethodTotal>,
+    /// Rows this version cannot read (a status or method it does not know, written by a newer
+    /// version or by hand): left out of the figures and named, so the rest of the day still shows.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A row left out of a day because it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unreadable {
+    /// The order, when known (the till's own ledger names each one).
+    pub order_no: Option<String>,
+    /// What could not be read: `status refunded`, `method x`.
+    pub what: String,
+}
+
+impl crate::i18n::Localized for Unreadable {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        let order = self.order_no.as_deref().unwrap_or("?");
+        match lang {
+            crate::i18n::Lang::Zh => {
+                format!("订单 {order} 无法识别（{}），未计入当天统计", self.what)
+            }
+            crate::i18n::Lang::En => format!(
+                "Order {order} cannot be read ({}); it is left out of the day",
+                self.what
+            ),
+        }
+    }
 }
 
 impl DayTotals {
@@ -63,9 +90,15 @@ impl DayTotals {
         asked: Money,
         paid: Money,
     ) -> Result<(), LedgerError> {
-        let status: OrderStatus = status.parse().map_err(LedgerError::Corrupt)?;
-        let method =
-            PayMethod::from_slug(method).ok_or_else(|| LedgerError::Corrupt(method.to_owned()))?;
+        let (Ok(status), Some(method)) =
+            (status.parse::<OrderStatus>(), PayMethod::from_slug(method))
+        else {
+            self.unreadable.push(Unreadable {
+                order_no: None,
+                what: format!("status {status}, method {method} × {count}"),
+            });
+            return Ok(());
+        };
         let count = u64::try_from(count).unwrap_or(0);
         self.count += count;
         match self.by_status.iter_mut().find(|t| t.status == status) {
@@ -173,6 +206,23 @@ impl Ledger {
         while let Some(row) = rows.next()? {
             let status: String = row.get(0)?;
             let method: String = row.get(1)?;
+            if status.parse::<OrderStatus>().is_err() || PayMethod::from_slug(&method).is_none() {
+                // Named order by order, so whoever reads the day can find them.
+                let mut named = self.conn().prepare_cached(
+                    "SELECT order_no FROM orders WHERE created_at_ms >= ?1 AND created_at_ms < ?2
+                       AND status = ?3 AND method = ?4 ORDER BY created_at_ms LIMIT 50",
+                )?;
+                let numbers = named
+                    .query_map(params![start, end, status, method], |row| row.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                for order_no in numbers {
+                    totals.unreadable.push(Unreadable {
+                        order_no: Some(order_no),
+                        what: format!("status {status}, method {method}"),
+                    });
+                }
+                continue;
+            }
             totals.add_group(
                 &status,
                 &method,
@@ -208,7 +258,18 @@ impl Ledger {
             ],
             order_from_row,
         )?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        // A row this version cannot read is left out (`day_totals` names it), not the whole day.
+        let mut orders = Vec::new();
+        for row in rows {
+            match row {
+                Ok(order) => orders.push(order),
+                Err(rusqlite::Error::FromSqlConversionFailure(_, _, why)) => {
+                    tracing::warn!(%why, "an order of the day cannot be read");
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(orders)
     }
 
     /// Paid totals of the `days` days ending with `last_day`, oldest first, days with none included.
@@ -240,5 +301,48 @@ impl Ledger {
             })?
             .collect::<Result<_, _>>()?;
         Ok(DailyTotal::every_day(first_day, days, &found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::OrderDraft;
+
+    /// Issue 20, item 8: one row with a status this version does not know leaves the rest of the
+    /// day readable and is named (before, the whole day failed to load).
+    #[test]
+    fn a_row_with_an_unknown_status_is_named_and_the_rest_of_the_day_shows() {
+        let mut ledger = Ledger::open_in_memory().expect("ledger");
+        let now = Utc::now();
+        let draft = OrderDraft {
+            provider: crate::gateway::Provider::Qht,
+            merchant_id: "M".into(),
+            till_id: "K1".into(),
+            method: PayMethod::WechatQr,
+            amount: Money::from_fen(100),
+            description: "x".into(),
+            auth_code_masked: None,
+        };
+        let kept = ledger.create_order(&draft, now).expect("order").order_no;
+        let odd = ledger.create_order(&draft, now).expect("order").order_no;
+        ledger
+            .conn()
+            .execute(
+                "UPDATE orders SET status = 'refunded' WHERE order_no = ?1",
+                [&odd],
+            )
+            .expect("a newer version's status");
+        let offset = crate::china_time::cst();
+        let day = day_of(now, offset);
+        let totals = ledger.day_totals(day, offset).expect("the day reads");
+        assert_eq!(totals.count, 1);
+        assert_eq!(totals.unreadable.len(), 1);
+        assert_eq!(totals.unreadable[0].order_no.as_deref(), Some(odd.as_str()));
+        let orders = ledger
+            .day_orders(day, offset, 0, 100)
+            .expect("the orders read");
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].order_no, kept);
     }
 }

@@ -17,7 +17,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub use history::{DailyTotal, DayTotals, MethodTotal, StatusTotal, day_of, day_range_ms};
+pub use history::{
+    DailyTotal, DayTotals, MethodTotal, StatusTotal, Unreadable, day_of, day_range_ms,
+};
 pub use outbox::{OutboxEntry, OutboxPosition};
 pub use shared::SharedLedger;
 pub use shifts::{LatePayment, MethodLine, Shift, ShiftError, ShiftReport};

@@ -14,7 +14,7 @@ pub fn lookup(config: &tokio_postgres::Config) -> Option<String> {
         tracing::warn!(path = %path.display(), "password file ignored: others can read it (chmod 600)");
         return None;
     }
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = crate::small_file::read_text(&path).ok()?;
     let host = match config.get_hosts().first()? {
         tokio_postgres::config::Host::Tcp(host) => host.clone(),
         tokio_postgres::config::Host::Unix(path) => path.display().to_string(),

@@ -199,6 +199,9 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
             );
         }
     });
+    for row in &totals.unreadable {
+        ui.label(RichText::new(row.message(lang)).color(theme::FAILED));
+    }
     if data.by_till.is_empty() {
         return;
     }
