@@ -39,6 +39,15 @@ for size in 16 512; do
   file "$root/usr/share/icons/hicolor/${size}x${size}/apps/cashier.png" | grep -q "${size} x ${size}" \
     || { echo "icon ${size} is not ${size}×${size}" >&2; exit 1; }
 done
+# The service's unit runs the binary the package installs, as a user the package makes.
+unit="$root/usr/lib/systemd/system/cashier-notify.service"
+exec_path=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+[ -x "$root$exec_path" ] || { echo "the unit runs $exec_path, which the package does not install" >&2; exit 1; }
+user=$(sed -n 's/^User=//p' "$unit")
+postinst=$(mktemp -d)
+dpkg-deb -e "$deb" "$postinst"
+grep -q "adduser --system --group .* $user\b" "$postinst/postinst" \
+  || { echo "the unit runs as $user, whom the package does not make" >&2; exit 1; }
 packaged=$("$root/usr/bin/cashier" --version)
 echo "$packaged"
 grep -q "^cashier ${version} (" <<<"$packaged" || { echo "unexpected version: $packaged" >&2; exit 1; }

@@ -185,6 +185,10 @@ pub enum Command {
         /// Where to listen; by default [notify] listen.
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
+        /// Exit (status 1, for the service manager to restart it) once the store database has
+        /// been unreachable this many seconds; until then it connects again by itself.
+        #[arg(long, default_value_t = 60)]
+        give_up_after_secs: u64,
     },
     /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
     Sandbox {
@@ -360,7 +364,13 @@ pub fn run(args: Args) -> ExitCode {
                 public_url,
                 speedup,
             } => sandbox_cmd::run(port, lan, public_url, speedup).await,
-            Command::NotifyServer { listen } => store_cmd::notify_server(resolved, listen).await,
+            Command::NotifyServer {
+                listen,
+                give_up_after_secs,
+            } => {
+                let give_up = std::time::Duration::from_secs(give_up_after_secs);
+                store_cmd::notify_server(resolved, listen, give_up).await
+            }
             Command::QhtOnboard { form, json } => {
                 let config = paths.as_ref().and_then(|paths| paths.config.clone());
                 onboard::run(config.as_deref(), &form, json).await

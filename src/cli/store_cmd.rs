@@ -181,6 +181,7 @@ const PUSH_AFTER_SALE_WITHIN: std::time::Duration = std::time::Duration::from_se
 pub async fn notify_server(
     paths: Result<crate::setup::Paths, crate::setup::SetupError>,
     listen: Option<std::net::SocketAddr>,
+    give_up_after: std::time::Duration,
 ) -> u8 {
     let config = match paths
         .map_err(|error| error.to_string())
@@ -220,18 +221,62 @@ pub async fn notify_server(
             return exit::ERROR;
         }
     };
+    let store = std::sync::Arc::new(store);
     let sink = crate::store::StoreNotifications {
-        store: std::sync::Arc::new(store),
+        store: std::sync::Arc::clone(&store),
         mch_id: gateway.merchant_id.clone(),
         key: gateway.key.clone(),
     };
     eprintln!("门店通知服务已启动 (store notification service) on {addr}");
-    match crate::payment::notify_listener::serve(sink, addr).await {
-        Ok(()) => exit::PAID,
-        Err(error) => {
-            eprintln!("无法监听 {addr} (cannot listen): {error}");
+    tokio::select! {
+        served = crate::payment::notify_listener::serve(sink, addr) => match served {
+            Ok(()) => exit::PAID,
+            Err(error) => {
+                eprintln!("无法监听 {addr} (cannot listen): {error}");
+                exit::ERROR
+            }
+        },
+        error = store_gone(&store, give_up_after) => {
+            eprintln!(
+                "门店数据库已 {} 秒无法连接，通知服务退出，由服务管理器重启：{} \
+                 (the store has been unreachable for {} s; exiting for the service manager to restart)",
+                give_up_after.as_secs(),
+                error.message(crate::i18n::Lang::Zh),
+                give_up_after.as_secs()
+            );
             exit::ERROR
         }
+    }
+}
+
+/// How often notify-server checks its store between notifications.
+const STORE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Resolves once `store` has failed every check (each connecting again) for `give_up_after`:
+/// a server that stays up while its database is gone answers `fail` for ever and is never
+/// restarted (issue 20: 201 of 201 genuine notifications refused after a PostgreSQL restart).
+async fn store_gone(store: &Store, give_up_after: std::time::Duration) -> StoreError {
+    let mut failing_since: Option<std::time::Instant> = None;
+    loop {
+        match tokio::time::timeout(STORE_CHECK_EVERY, store.check()).await {
+            Ok(Ok(())) => {
+                if failing_since.take().is_some() {
+                    tracing::info!("store reachable again");
+                }
+            }
+            result => {
+                let error = match result {
+                    Ok(Err(error)) => error,
+                    _ => StoreError::Unreachable,
+                };
+                let since = *failing_since.get_or_insert_with(std::time::Instant::now);
+                tracing::warn!(%error, "store unreachable");
+                if since.elapsed() >= give_up_after {
+                    return error;
+                }
+            }
+        }
+        tokio::time::sleep(STORE_CHECK_EVERY).await;
     }
 }
 

@@ -172,6 +172,20 @@ impl Sandbox {
             .map(|order| order.created)
     }
 
+    /// Every order the sandbox holds as paid: its merchant order number and what was paid, in li.
+    /// What a test checks the tills' ledgers against: nothing may be paid that the gateway did
+    /// not take.
+    #[must_use]
+    pub fn paid_orders(&self) -> Vec<(String, i64)> {
+        let inner = self.state.lock();
+        inner
+            .orders
+            .values()
+            .filter(|order| matches!(order.status, state::Status::Paid(_)))
+            .map(|order| (order.order_no.clone(), order.pay_li))
+            .collect()
+    }
+
     /// Drops every queued fault.
     pub fn clear_faults(&self) {
         self.state.lock().faults.clear();

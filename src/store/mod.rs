@@ -221,11 +221,14 @@ impl From<crate::ledger::LedgerError> for StoreError {
     }
 }
 
-/// A connection to the store ledger, its schema brought up to date.
+/// A connection to the store ledger, its schema brought up to date. A connection that broke (the
+/// database restarted) is opened again on the next use, so a long-lived user — `notify-server` —
+/// comes back with the database instead of failing every call for ever.
 pub struct Store {
+    config: StoreConfig,
     /// One connection; the lock keeps one transaction at a time on it.
     client: tokio::sync::Mutex<tokio_postgres::Client>,
-    connection: tokio::task::JoinHandle<()>,
+    connection: std::sync::Mutex<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -236,19 +239,27 @@ impl std::fmt::Debug for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        self.connection.abort();
+        self.connection
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .abort();
     }
+}
+
+/// Drives a connection's half until it ends, saying why once.
+fn drive(connection: StoreConnection) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::warn!(error = %StoreError::from(error), "store connection ended");
+        }
+    })
 }
 
 impl Store {
     /// Connects and migrates.
     pub async fn connect(config: &StoreConfig) -> Result<Store, StoreError> {
         let (mut client, connection) = config.open().await?;
-        let connection = tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::warn!(error = %StoreError::from(error), "store connection ended");
-            }
-        });
+        let connection = drive(connection);
         let version: String = client
             .query_one("SHOW server_version_num", &[])
             .await?
@@ -258,9 +269,37 @@ impl Store {
         }
         schema::migrate(&mut client).await?;
         Ok(Store {
+            config: config.clone(),
             client: tokio::sync::Mutex::new(client),
-            connection,
+            connection: std::sync::Mutex::new(connection),
         })
+    }
+
+    /// The client, connected again first if the connection broke.
+    async fn client(
+        &self,
+    ) -> Result<tokio::sync::MutexGuard<'_, tokio_postgres::Client>, StoreError> {
+        let mut client = self.client.lock().await;
+        if client.is_closed() {
+            let (fresh, connection) = self.config.open().await?;
+            *client = fresh;
+            let old = std::mem::replace(
+                &mut *self
+                    .connection
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                drive(connection),
+            );
+            old.abort();
+            tracing::info!("store connection opened again");
+        }
+        Ok(client)
+    }
+
+    /// Whether the store answers now (connecting again if need be).
+    pub async fn check(&self) -> Result<(), StoreError> {
+        self.client().await?.simple_query("SELECT 1").await?;
+        Ok(())
     }
 
     /// Whether the connection has broken (then connect again).

@@ -66,7 +66,7 @@ impl Store {
             tracing::warn!(order = %order.mch_order, "repeat payment not recorded by the store service");
             return Ok("fail");
         }
-        let mut client = self.client.lock().await;
+        let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let row = tx
             .query_opt(

@@ -165,7 +165,7 @@ impl Store {
     /// Claims `till_id` for `install_id` unless another install holds it: whether it is ours.
     /// A refused claim is noted, so the holder can be told.
     async fn claim_till(&self, till_id: &str, install_id: &str) -> Result<bool, StoreError> {
-        let client = self.client.lock().await;
+        let client = self.client().await?;
         client
             .execute(
                 "INSERT INTO tills (till_id, install_id) VALUES ($1, $2)
@@ -195,7 +195,7 @@ impl Store {
 
     /// Whether another install was refused `till_id` in the last day.
     async fn rival_claim(&self, till_id: &str, install_id: &str) -> Result<bool, StoreError> {
-        let client = self.client.lock().await;
+        let client = self.client().await?;
         let count: i64 = client
             .query_one(
                 "SELECT count(*) FROM till_claims_refused
@@ -214,7 +214,7 @@ impl Store {
         install_id: &str,
         claims: &HashMap<String, bool>,
     ) -> Result<(Vec<OutboxEntry>, Vec<Refusal>), StoreError> {
-        let mut client = self.client.lock().await;
+        let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let statement = tx.prepare(UPSERT).await?;
         let mut taken = Vec::with_capacity(batch.len());

@@ -39,7 +39,7 @@ impl Store {
         till: Option<&str>,
     ) -> Result<StoreDay, StoreError> {
         let (start, end) = day_range_ms(day, offset);
-        let client = self.client.lock().await;
+        let client = self.client().await?;
         let rows = client
             .query(
                 "SELECT till_id, status, method, count(*), sum(amount_li)::BIGINT,
@@ -101,7 +101,7 @@ impl Store {
         let (start, _) = day_range_ms(first_day, offset);
         let (_, end) = day_range_ms(last_day, offset);
         let offset_ms = i64::from(offset.local_minus_utc()) * 1000;
-        let client = self.client.lock().await;
+        let client = self.client().await?;
         let rows = client
             .query(
                 "SELECT (hour * 3600000 + $3) / 86400000 AS day, sum(paid_count)::BIGINT,
@@ -134,7 +134,7 @@ impl Store {
         till: Option<&str>,
     ) -> Result<Vec<OrderRecord>, StoreError> {
         let (start, end) = day_range_ms(day, offset);
-        let client = self.client.lock().await;
+        let client = self.client().await?;
         let rows = client
             .query(
                 "SELECT order_no, provider, merchant_id, till_id, method, amount_li, paid_li,
