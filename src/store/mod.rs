@@ -125,7 +125,7 @@ pub enum StoreError {
     Ledger(String),
     /// Another install of this store holds the till id (two tills set up with one id).
     #[error(
-        "收银台编号 {0} 已被门店里另一台收银机使用：请在 设置 中给本机另选编号。本机照常收款，订单暂存本机，改号后再同步"
+        "收银台编号 {0} 已被门店里另一台收银机使用：请在 设置 中给本机另选编号。本机照常收款，订单暂存本机，改号后同步"
     )]
     TillIdTaken(String),
 }

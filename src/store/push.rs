@@ -9,7 +9,9 @@
 //!
 //! A till id belongs to the first install that claims it (`tills`); another install using the
 //! same id pushes nothing until the owner gives it its own id (it sells on, its orders wait), and
-//! the holder is told that someone else tried (`till_claims_refused`).
+//! the holder is told that someone else tried (`till_claims_refused`). Once it has its own id, the
+//! orders it made under the taken one reach the store under its new id: they are its sales (their
+//! numbers carry its install id), and the other till's figures must not count them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -46,8 +48,6 @@ pub struct Refusal {
 /// Why the store refused an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefusedBecause {
-    /// The order's till id belongs to another install in this store.
-    TillIdTaken(String),
     /// The store holds this order number from another till.
     OtherTill,
     /// The store holds the order paid (its notification service saw the payment); this till has
@@ -61,15 +61,6 @@ pub enum RefusedBecause {
 impl Localized for RefusedBecause {
     fn message(&self, lang: Lang) -> String {
         match self {
-            RefusedBecause::TillIdTaken(till) => format!(
-                "{}{till}{}",
-                tr(lang, "收银台编号 ", "till id "),
-                tr(
-                    lang,
-                    " 已被门店里另一台收银机使用",
-                    " is used by another till of the store"
-                )
-            ),
             RefusedBecause::OtherTill => tr(
                 lang,
                 "门店里已有另一台收银机的同号订单",
@@ -142,7 +133,7 @@ pub async fn push_pending(
                 claims.insert(till.clone(), ours);
             }
         }
-        let (taken, refused) = store.upsert(&batch, &install_id, &claims).await?;
+        let (taken, refused) = store.upsert(&batch, &install_id, &claims, till_id).await?;
         report.pushed += taken.len() as u64;
         report.refused.extend(refused);
         let taken = Arc::new(taken);
@@ -193,6 +184,18 @@ impl Store {
         Ok(false)
     }
 
+    /// The install that holds `till_id` in this store, if any does.
+    pub async fn till_holder(&self, till_id: &str) -> Result<Option<String>, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt(
+                "SELECT install_id FROM tills WHERE till_id = $1",
+                &[&till_id],
+            )
+            .await?
+            .map(|row| row.get(0)))
+    }
+
     /// Whether another install was refused `till_id` in the last day.
     async fn rival_claim(&self, till_id: &str, install_id: &str) -> Result<bool, StoreError> {
         let client = self.client().await?;
@@ -207,12 +210,14 @@ impl Store {
         Ok(count > 0)
     }
 
-    /// Upserts `batch` in one transaction: the entries the store took, and those it refused.
+    /// Upserts `batch` in one transaction: the entries the store took, and those it refused. An
+    /// order made under a till id another install holds goes in under `till_id`, this till's own.
     async fn upsert(
         &self,
         batch: &[OutboxEntry],
         install_id: &str,
         claims: &HashMap<String, bool>,
+        till_id: &str,
     ) -> Result<(Vec<OutboxEntry>, Vec<Refusal>), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
@@ -221,20 +226,18 @@ impl Store {
         let mut refused = Vec::new();
         for entry in batch {
             let o = &entry.order;
-            if claims.get(&o.till_id) != Some(&true) {
-                refused.push(Refusal {
-                    order_no: o.order_no.clone(),
-                    why: RefusedBecause::TillIdTaken(o.till_id.clone()),
-                });
-                continue;
-            }
+            let till = if claims.get(&o.till_id) == Some(&true) {
+                o.till_id.as_str()
+            } else {
+                till_id
+            };
             let paid = o.paid.map(crate::money::Money::li);
             let changed = tx
                 .execute(
                     &statement,
                     &[
                         &o.order_no,
-                        &o.till_id,
+                        &till,
                         &o.provider.id(),
                         &o.merchant_id,
                         &o.method.slug(),

@@ -53,8 +53,9 @@ pub enum Command {
     Export(NaiveDate, HistoryScope, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
-    /// Connect to this store ledger and say how it went.
-    TestStore(crate::store::StoreConfig),
+    /// Connect to this store ledger and say how it went, and whether the till id (the second
+    /// field) is taken there by another till.
+    TestStore(crate::store::StoreConfig, String),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
     /// The open shift and the latest shifts; with a number, that shift's report to read.

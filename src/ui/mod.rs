@@ -647,7 +647,9 @@ impl CashierApp {
     fn on_settings(&mut self, action: SettingsAction) {
         match action {
             SettingsAction::Test(config) => self.send(Command::TestConnection(config)),
-            SettingsAction::TestStore(config) => self.send(Command::TestStore(config)),
+            SettingsAction::TestStore(config, till_id) => {
+                self.send(Command::TestStore(config, till_id));
+            }
             SettingsAction::Diagnostics => self.send(Command::Diagnostics),
             SettingsAction::Onboard => {
                 self.onboarding.opened();

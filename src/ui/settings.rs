@@ -64,8 +64,8 @@ pub enum SettingsNote {
 pub enum SettingsAction {
     /// Test this configuration.
     Test(Box<GatewayConfig>),
-    /// Connect to this store ledger.
-    TestStore(crate::store::StoreConfig),
+    /// Connect to this store ledger, and see whether this till id is free in it.
+    TestStore(crate::store::StoreConfig, String),
     /// Write the diagnostics zip (导出诊断信息).
     Diagnostics,
     /// Open qht's merchant onboarding (新商户进件).
@@ -376,7 +376,10 @@ fn store_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option<S
             && let Some(store) = store
         {
             state.store_verdict = None;
-            action = Some(SettingsAction::TestStore(store));
+            action = Some(SettingsAction::TestStore(
+                store,
+                state.till_id.trim().to_owned(),
+            ));
         }
     });
     match &state.store_verdict {

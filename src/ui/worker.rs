@@ -440,9 +440,12 @@ impl Worker {
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
-            Command::TestStore(config) => {
+            Command::TestStore(config, till_id) => {
+                // The store takes only real sales, from the real ledger: its install id is the
+                // one the till id is claimed for.
+                let real_ledger = self.settings.paths.ledger_file(false);
                 tokio::spawn(async move {
-                    let result = crate::store::Store::connect(&config).await.map(drop);
+                    let result = test_store(&config, &till_id, real_ledger).await;
                     outbox.emit(UiEvent::StoreTested(result)).await;
                 });
             }
@@ -838,5 +841,27 @@ async fn test_connection(config: &GatewayConfig, till_id: &str) -> ConnectionVer
         Ok(_) => ConnectionVerdict::Ok,
         Err(error @ GatewayError::Rejected { .. }) => ConnectionVerdict::WrongCredentials(error),
         Err(error) => ConnectionVerdict::Unreachable(error),
+    }
+}
+
+/// Connects to the store in `config` and says whether `till_id` is free there for this till (the
+/// install of the ledger at `real_ledger`): an owner setting up a second till as T01 hears it
+/// before its first sale, not after.
+async fn test_store(
+    config: &crate::store::StoreConfig,
+    till_id: &str,
+    real_ledger: std::path::PathBuf,
+) -> Result<(), crate::store::StoreError> {
+    let store = crate::store::Store::connect(config).await?;
+    let install_id = tokio::task::spawn_blocking(move || {
+        crate::ledger::Ledger::open(&real_ledger).map(|ledger| ledger.install_id().to_owned())
+    })
+    .await
+    .map_err(|error| crate::store::StoreError::Ledger(error.to_string()))??;
+    match store.till_holder(till_id).await? {
+        Some(holder) if holder != install_id => {
+            Err(crate::store::StoreError::TillIdTaken(till_id.to_owned()))
+        }
+        _ => Ok(()),
     }
 }
