@@ -232,6 +232,44 @@ pub async fn start(paths: &Paths) -> Result<Setup, SetupError> {
     })
 }
 
+/// Starts what a report needs from a data dir this user cannot write: the config, and the ledger
+/// opened read-only ([`Ledger::open_read_only`]). No sandbox is started; the gateway is never
+/// called.
+pub async fn start_reading(paths: &Paths) -> Result<Setup, SetupError> {
+    let config = match &paths.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let is_sandbox = config.gateway.is_none();
+    let gateway_config = config.gateway.clone().unwrap_or_else(|| {
+        GatewayConfig::sandbox(
+            Provider::Qht,
+            &format!("http://127.0.0.1:{}", paths.sandbox_port),
+        )
+    });
+    let gateway = gateway_config.build(&config.till.id, gateway_config.timeouts())?;
+    let path = paths.ledger_file(is_sandbox);
+    let ledger = tokio::task::spawn_blocking(move || Ledger::open_read_only(&path))
+        .await
+        .map_err(|error| SetupError::Ledger(LedgerError::Corrupt(error.to_string())))??;
+    let context = PaymentContext {
+        gateway,
+        ledger: SharedLedger::new(ledger),
+        till_id: config.till.id.clone(),
+        barcode_policy: config.payment.barcode_policy(),
+        qr_policy: config.payment.qr_policy(),
+        notices: crate::payment::notices::Notices::default(),
+    };
+    let requery = config.payment.requery_policy();
+    Ok(Setup {
+        config,
+        context,
+        requery,
+        is_sandbox,
+        resources: Resources::default(),
+    })
+}
+
 /// Builds what `config` calls for: its gateway (the sandbox when it names none) and its ledger,
 /// reusing the sandbox and ledgers `resources` already holds.
 pub async fn configure(

@@ -125,3 +125,77 @@ fn a_config_that_is_no_regular_file_is_refused_at_once() {
         assert!(stderr.contains("不是普通文件"), "{stderr}");
     }
 }
+
+/// Issue 20, item 8: a data dir this user cannot write (another user's till, a read-only mount)
+/// still shows the day and writes diagnostics elsewhere: the ledger is opened read-only. Before,
+/// both failed with "attempt to write a readonly database". As root (CI), the reader runs as
+/// `nobody`, since root writes anywhere.
+#[cfg(unix)]
+#[test]
+fn a_data_dir_that_cannot_be_written_still_shows_history_and_diagnostics() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let sale = std::process::Command::new(CASHIER)
+        .args(["--sandbox-port", "0", "--data-dir"])
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .args(["pay", "--method", "cash", "--amount", "3.30", "--json"])
+        .output()
+        .expect("runs");
+    assert!(sale.status.success());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("out");
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mode = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    mode(dir.path(), 0o755);
+    mode(&out, 0o777);
+    for entry in std::fs::read_dir(&data).expect("data") {
+        let path = entry.expect("entry").path();
+        mode(&path, if path.is_dir() { 0o555 } else { 0o444 });
+    }
+    mode(&data, 0o555);
+    // A copy `nobody` can run wherever the checkout is (CI's folder may be closed to others).
+    let binary = dir.path().join("cashier");
+    std::fs::copy(CASHIER, &binary).expect("copied");
+    mode(&binary, 0o755);
+    let reader = |args: &[&str]| {
+        let mut command = if is_root {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "nobody", "--"]).arg(&binary);
+            command
+        } else {
+            std::process::Command::new(CASHIER)
+        };
+        command
+            .args(["--sandbox-port", "0", "--data-dir"])
+            .arg(&data)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let history = reader(&["history"]);
+    let stdout = String::from_utf8_lossy(&history.stdout);
+    assert!(
+        history.status.success(),
+        "{}",
+        String::from_utf8_lossy(&history.stderr)
+    );
+    assert!(stdout.contains("¥3.30"), "{stdout}");
+    let out_arg = out.to_string_lossy().into_owned();
+    let diagnostics = reader(&["diagnostics", "--out", &out_arg]);
+    assert!(
+        diagnostics.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diagnostics.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 1, "the zip");
+    mode(&data, 0o755);
+}

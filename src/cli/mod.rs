@@ -375,7 +375,7 @@ pub fn run(args: Args) -> ExitCode {
                 let config = paths.as_ref().and_then(|paths| paths.config.clone());
                 onboard::run(config.as_deref(), &form, json).await
             }
-            command => match start(resolved).await {
+            command => match start_for(&command, resolved).await {
                 // A setup exists only when the paths resolved.
                 Ok(setup) => match &paths {
                     Some(paths) => with_setup(&setup, command, paths).await,
@@ -531,8 +531,27 @@ fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -
     }
 }
 
-async fn start(paths: Result<Paths, SetupError>) -> Result<Setup, SetupError> {
-    crate::setup::start(&paths?).await
+/// Starts for `command`. A report (history, diagnostics) from a data dir this user cannot write
+/// opens the ledger read-only instead of failing: reading needs no write.
+async fn start_for(
+    command: &Command,
+    paths: Result<Paths, SetupError>,
+) -> Result<Setup, SetupError> {
+    let paths = paths?;
+    let reads_only = matches!(
+        command,
+        Command::History { .. } | Command::Diagnostics { .. }
+    );
+    match crate::setup::start(&paths).await {
+        Err(SetupError::Ledger(error)) if reads_only => {
+            let setup = crate::setup::start_reading(&paths)
+                .await
+                .map_err(|_| SetupError::Ledger(error))?;
+            eprintln!("账本无法写入，已只读打开 (the ledger cannot be written; opened read-only)");
+            Ok(setup)
+        }
+        other => other,
+    }
 }
 
 fn setup_error_text(error: &SetupError) -> String {

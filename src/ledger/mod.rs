@@ -299,6 +299,46 @@ impl Ledger {
         }
     }
 
+    /// Opens the ledger at `path` to read only, for a report from a data dir this user cannot
+    /// write (another user's till, a read-only mount): no migration, no write. A WAL ledger whose
+    /// shared-memory file cannot be made is read as immutable (its last checkpoint).
+    pub fn open_read_only(path: &Path) -> Result<Ledger, LedgerError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let readable = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM orders", [], |row| {
+                row.get::<_, i64>(0)
+            })
+        };
+        let conn = Connection::open_with_flags(path, flags)?;
+        let conn = if readable(&conn).is_ok() {
+            conn
+        } else {
+            let encoded = percent_encoding::utf8_percent_encode(
+                &path.to_string_lossy(),
+                percent_encoding::NON_ALPHANUMERIC,
+            )
+            .to_string()
+            .replace("%2F", "/");
+            let immutable =
+                Connection::open_with_flags(format!("file:{encoded}?immutable=1"), flags)?;
+            readable(&immutable)?;
+            immutable
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // A ledger from before install ids has none; a read-only one never numbers an order.
+        let install_id = conn
+            .query_row(
+                "SELECT install_id FROM till_identity WHERE id = 1",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap_or_default();
+        Ok(Ledger { conn, install_id })
+    }
+
     /// A ledger in memory, for tests.
     pub fn open_in_memory() -> Result<Ledger, LedgerError> {
         Ledger::with_connection(Connection::open_in_memory()?)
