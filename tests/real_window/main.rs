@@ -155,6 +155,49 @@ fn a_scanner_burst_after_the_amount_charges_the_code() {
     );
 }
 
+/// Issue 21, item 1: after a cash sale, with nothing typed, a WeChat code scanned on the result
+/// screen made a paid ¥1.00 Alipay order with the code `30000000000000001` (6 of 6): the first
+/// digit became the amount. Now the burst is a code wherever it lands: nothing is charged.
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_scan_on_the_result_screen_charges_nothing_nobody_typed() {
+    let till = Till::start(1100, 720);
+    let orders = cash_sale(&till, "1", "1", "the cash sale");
+    assert_eq!(orders.len(), 1);
+    std::thread::sleep(Duration::from_millis(700));
+    for _ in 0..3 {
+        till.scan("130000000000000001");
+        std::thread::sleep(Duration::from_millis(1_500));
+        assert_eq!(
+            till.orders().len(),
+            1,
+            "a scan with no amount typed charged nothing"
+        );
+        till.key("Escape");
+    }
+}
+
+/// Issue 21, item 2: after a cash sale the method stays cash; 9 and a reflex double Enter 40 ms
+/// apart recorded ¥9.00 cash with 找零 ¥0.00 — the drawer short at 交班. Now the second Enter is
+/// ignored on the tender screen, and Enter a moment later takes the exact amount.
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_reflex_double_enter_after_a_cash_sale_records_no_cash() {
+    let till = Till::start(1100, 720);
+    cash_sale(&till, "2", "5", "the first cash sale");
+    std::thread::sleep(Duration::from_millis(700));
+    till.key("Return");
+    till.type_and_double_enter("9", 40);
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert_eq!(till.orders().len(), 1, "the reflex Enter recorded no cash");
+    till.key("Return");
+    let orders = till.wait_for_orders("the counted sale", Duration::from_secs(10), |o| {
+        o.len() == 2
+    });
+    assert_eq!(text(&orders[0], "amount"), "9.00");
+    assert_eq!(text(&orders[0], "method"), "cash");
+}
+
 /// Opens `url` as the customer's phone does.
 fn open(url: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -168,6 +168,13 @@ impl Till {
         Self::settle();
     }
 
+    /// Types `text`, then presses Enter twice `gap_ms` apart: a reflex double Enter.
+    pub fn type_and_double_enter(&self, text: &str, gap_ms: u32) {
+        self.xdotool(&["type", "--delay", "60", text]);
+        self.xdotool(&["key", "--delay", &gap_ms.to_string(), "Return", "Return"]);
+        Self::settle();
+    }
+
     /// Presses keys by their X names (`Return`, `Escape`, `F3`, `BackSpace`).
     pub fn key(&self, keys: &str) {
         self.xdotool(&["key", "--delay", "60", keys]);

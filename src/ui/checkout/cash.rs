@@ -1,6 +1,8 @@
 //! Cash: after the amount, the cashier types what the customer handed over (Enter alone: the
 //! exact amount); the change shows as it is typed, Enter writes the sale paid, Esc goes back to
-//! the amount. Nothing goes to a gateway.
+//! the amount. Nothing goes to a gateway. An Enter that follows the one that opened this screen by
+//! less than the result screen's guard is ignored: a reflex double Enter after typing the amount
+//! must not record cash that was never counted (issue 21: ¥9.00 cash, 找零 ¥0.00, 40 ms apart).
 
 use egui::{Align, Key, Layout, RichText, Ui};
 
@@ -15,13 +17,25 @@ pub(super) fn tendering_ui(
     ui: &mut Ui,
     state: &mut CheckoutState,
     amount: Money,
+    opened_at: f64,
     lang: Lang,
 ) -> Option<Action> {
     if consume(ui, Key::Escape) {
         state.phase = Phase::Entering;
         return None;
     }
-    let (events, now) = ui.input(|input| (input.events.clone(), input.time));
+    let (mut events, now) = ui.input(|input| (input.events.clone(), input.time));
+    if now - opened_at < super::RESULT_GUARD.as_secs_f64() {
+        events.retain(|event| {
+            !matches!(
+                event,
+                egui::Event::Key {
+                    key: Key::Enter,
+                    ..
+                }
+            )
+        });
+    }
     let submit = state.tendered.on_events(&events, now);
     let typed = state.tendered.text.trim().to_owned();
     let checked = check(

@@ -20,17 +20,10 @@ pub(super) fn done_ui(
     info: &CheckoutInfo,
     lang: Lang,
 ) -> Option<Action> {
-    let ready = since.elapsed() >= RESULT_GUARD;
-    let next = consume(ui, Key::Enter) | consume(ui, Key::Escape);
-    let mut action = None;
-    let printable = info.has_printer && order.status == OrderStatus::Paid;
-    if consume(ui, Key::F9) && printable {
-        action = Some(Action::Print(order.order_no.clone()));
-    }
-    if !ready {
-        ui.ctx().request_repaint_after(RESULT_GUARD);
-    }
-    // A digit typed here is the next sale's amount: a fast cashier does not wait for Enter.
+    // A digit typed here starts the next sale: a fast cashier does not wait for Enter. The
+    // frame's keys go to the new sale's amount entry as they came (with their time), so a
+    // scanner's burst landing here is still read as one code, never its first digit as an amount
+    // and the rest as a mangled code (issue 21: ¥1.00 charged to `30000000000000001`).
     let typed: String = ui.input(|input| {
         input
             .events
@@ -46,8 +39,18 @@ pub(super) fn done_ui(
         .next()
         .is_some_and(|c| c.is_ascii_digit() || c == '.' || c.is_numeric())
     {
-        state.start_sale(&typed);
-        return action;
+        state.start_sale("");
+        return super::entering::entering_ui(ui, state, info, lang);
+    }
+    let ready = since.elapsed() >= RESULT_GUARD;
+    let next = consume(ui, Key::Enter) | consume(ui, Key::Escape);
+    let mut action = None;
+    let printable = info.has_printer && order.status == OrderStatus::Paid;
+    if consume(ui, Key::F9) && printable {
+        action = Some(Action::Print(order.order_no.clone()));
+    }
+    if !ready {
+        ui.ctx().request_repaint_after(RESULT_GUARD);
     }
     let (headline, detail) = result_text(order, lang);
     ui.add_space(theme::GAP * 2.0);

@@ -101,7 +101,7 @@ pub(super) fn entering_ui(
     if go_to_shifts {
         return Some(Action::Shifts);
     }
-    submit.and_then(|submit| charge(state, info, submit))
+    submit.and_then(|submit| charge(state, info, submit, now))
 }
 
 /// Whose shift the sales go into; with none open, a way to open one. True when clicked.
@@ -132,7 +132,12 @@ fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> bool {
 }
 
 /// What Enter (or a scanner's burst and its Enter) does with the amount shown.
-fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Option<Action> {
+fn charge(
+    state: &mut CheckoutState,
+    info: &CheckoutInfo,
+    submit: Submit,
+    now: f64,
+) -> Option<Action> {
     let amount = Money::parse_charge(&state.entry.text, info.max_amount);
     match (submit, amount) {
         (Submit::ChargeWithCode(_), Err(_)) => {
@@ -160,7 +165,10 @@ fn charge(state: &mut CheckoutState, info: &CheckoutInfo, submit: Submit) -> Opt
         (Submit::Charge, Ok(amount)) if state.choice == Choice::Method(PayMethod::Cash) => {
             state.tendered = crate::ui::amount_entry::AmountEntry::default();
             state.amount_error = None;
-            state.phase = Phase::Tendering { amount };
+            state.phase = Phase::Tendering {
+                amount,
+                opened_at: now,
+            };
             None
         }
         (Submit::Charge, Ok(amount)) => match state.choice {

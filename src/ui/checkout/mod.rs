@@ -154,6 +154,9 @@ pub enum Phase {
     Tendering {
         /// The amount to charge.
         amount: Money,
+        /// When the screen opened (egui's input time, seconds): an Enter within
+        /// [`RESULT_GUARD`] of the one that opened it is a reflex double Enter, not "exact".
+        opened_at: f64,
     },
     /// A bank transfer: typing the payer's name and account.
     Payer {
@@ -357,7 +360,9 @@ pub fn checkout_ui(
     match state.phase.clone() {
         Phase::Payer { amount, method } => payer::payer_ui(ui, state, amount, method, lang),
         Phase::Entering => entering::entering_ui(ui, state, info, lang),
-        Phase::Tendering { amount } => cash::tendering_ui(ui, state, amount, lang),
+        Phase::Tendering { amount, opened_at } => {
+            cash::tendering_ui(ui, state, amount, opened_at, lang)
+        }
         Phase::AwaitingCode { amount } => code::awaiting_code_ui(ui, state, amount, lang),
         Phase::Paying(paying) => paying::paying_ui(ui, state, &paying, info, lang, qr),
         Phase::Done(order, since) => done::done_ui(ui, state, &order, since, info, lang),
