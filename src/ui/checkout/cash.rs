@@ -1,8 +1,9 @@
 //! Cash: after the amount, the cashier types what the customer handed over (Enter alone: the
 //! exact amount); the change shows as it is typed, Enter writes the sale paid, Esc goes back to
-//! the amount. Nothing goes to a gateway. An Enter that follows the one that opened this screen by
-//! less than the result screen's guard is ignored: a reflex double Enter after typing the amount
-//! must not record cash that was never counted (issue 21: ¥9.00 cash, 找零 ¥0.00, 40 ms apart).
+//! the amount. Nothing goes to a gateway. An Enter with nothing typed that follows the one that
+//! opened this screen by less than the result screen's guard is ignored: a reflex double Enter
+//! after typing the amount must not record cash that was never counted (issue 21: ¥9.00 cash,
+//! 找零 ¥0.00, 40 ms apart).
 
 use egui::{Align, Key, Layout, RichText, Ui};
 
@@ -25,7 +26,9 @@ pub(super) fn tendering_ui(
         return None;
     }
     let (mut events, now) = ui.input(|input| (input.events.clone(), input.time));
-    if now - opened_at < super::RESULT_GUARD.as_secs_f64() {
+    // Only an Enter with nothing typed since the screen opened is a reflex: one after the
+    // cashier typed what was handed over is meant, however quick.
+    if state.tendered.text.is_empty() && now - opened_at < super::RESULT_GUARD.as_secs_f64() {
         events.retain(|event| {
             !matches!(
                 event,
