@@ -283,25 +283,27 @@ async fn a_flood_of_slow_connections_does_not_keep_a_notification_waiting() {
     drop(slow);
 }
 
-/// `cashier pay` showing a QR hears the notification at once: with queries only every 60 s, the
-/// customer's payment ends the wait within seconds, by a verified query the notice set off.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
-    let sandbox = common::sandbox().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+/// `cashier pay --json` of a WeChat QR sale of `amount` on a changpay till in `dir` that listens
+/// for its own notifications (on a free port), querying every `interval_ms`.
+fn listening_qr_sale(
+    sandbox: &cashier::sandbox::Sandbox,
+    dir: &std::path::Path,
+    interval_ms: u64,
+    amount: &str,
+) -> std::process::Command {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")
         .local_addr()
         .expect("addr")
         .port();
-    let config = dir.path().join("config.toml");
+    let config = dir.join("config.toml");
     common::write_private(
         &config,
         &format!(
             "[gateway]\nprovider = \"changpay\"\nbase_url = \"{}\"\nmerchant_id = \"{CHANGPAY_MCH_ID}\"\n\
              key = \"{CHANGPAY_KEY}\"\nnotify_url = \"http://127.0.0.1:{port}/notify\"\n\n\
              [notify]\nlisten = \"127.0.0.1:{port}\"\n\n\
-             [payment]\nqr_interval_ms = 60000\nqr_expiry_secs = 120\n",
+             [payment]\nqr_interval_ms = {interval_ms}\nqr_expiry_secs = 120\n",
             sandbox.base_url()
         ),
     );
@@ -309,8 +311,18 @@ async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
     pay.arg("--config")
         .arg(&config)
         .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["pay", "--method", "wechat-qr", "--amount", "3.30", "--json"]);
+        .arg(dir.join("data"))
+        .args(["pay", "--method", "wechat-qr", "--amount", amount, "--json"]);
+    pay
+}
+
+/// `cashier pay` showing a QR hears the notification at once: with queries only every 60 s, the
+/// customer's payment ends the wait within seconds, by a verified query the notice set off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cashier_pay_ends_its_wait_when_the_notification_arrives() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pay = listening_qr_sale(&sandbox, dir.path(), 60_000, "3.30");
     // The listener starts with the payment, before the QR is shown.
     let (order, waited) = common::qr_sale_paid_by_customer(pay, || async {}).await;
     assert_eq!(order["status"], "paid", "{order}");
@@ -340,28 +352,7 @@ async fn a_waiting_sale_ends_on_the_paid_its_listener_recorded_while_the_query_l
     let sandbox = common::sandbox().await;
     sandbox.set_query_lag(Duration::from_mins(1));
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let config = dir.path().join("config.toml");
-    common::write_private(
-        &config,
-        &format!(
-            "[gateway]\nprovider = \"changpay\"\nbase_url = \"{}\"\nmerchant_id = \"{CHANGPAY_MCH_ID}\"\n\
-             key = \"{CHANGPAY_KEY}\"\nnotify_url = \"http://127.0.0.1:{port}/notify\"\n\n\
-             [notify]\nlisten = \"127.0.0.1:{port}\"\n\n\
-             [payment]\nqr_interval_ms = 1000\nqr_expiry_secs = 120\n",
-            sandbox.base_url()
-        ),
-    );
-    let mut pay = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"));
-    pay.arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["pay", "--method", "wechat-qr", "--amount", "4.40", "--json"]);
+    let pay = listening_qr_sale(&sandbox, dir.path(), 1_000, "4.40");
     let (order, waited) = common::qr_sale_paid_by_customer(pay, || async {}).await;
     assert_eq!(order["status"], "paid", "{order}");
     assert!(

@@ -490,36 +490,57 @@ async fn a_notification_to_the_store_reaches_the_waiting_till_at_once() {
     assert!(sandbox.notifications().iter().any(|n| n.acknowledged));
 }
 
+/// A changpay WeChat QR order of `fen` written to `till`'s ledger and pushed to its store.
+fn pushed_changpay_order(till: &Till, id: &str, fen: i64) -> String {
+    let mut ledger =
+        cashier::ledger::Ledger::open(&till.data.join("ledger.sqlite3")).expect("ledger");
+    let draft = cashier::ledger::OrderDraft {
+        provider: cashier::gateway::Provider::Changpay,
+        merchant_id: cashier::sandbox::CHANGPAY_MCH_ID.into(),
+        till_id: id.into(),
+        method: cashier::gateway::PayMethod::WechatQr,
+        amount: cashier::money::Money::from_fen(fen),
+        description: "x".into(),
+        auth_code_masked: None,
+    };
+    let order_no = ledger
+        .create_order(&draft, chrono::Utc::now())
+        .expect("order")
+        .order_no;
+    assert!(till.run(&["sync"]).status.success());
+    order_no
+}
+
+/// The form body of changpay's genuine "paid" notification for `order_no` of `li`.
+fn paid_notification(order_no: &str, li: &str) -> String {
+    use cashier::sign::{SignFields, changpay_sign};
+    let mut fields = SignFields::new();
+    for (name, value) in [
+        ("mch_id", cashier::sandbox::CHANGPAY_MCH_ID),
+        ("mch_order", order_no),
+        ("amt", li),
+        ("mch_amt", li),
+        ("status", "2"),
+        ("success_at", "1763800000"),
+        ("created_at", "1763790000"),
+    ] {
+        fields.insert(name.to_owned(), value.to_owned());
+    }
+    let sign = changpay_sign(&fields, cashier::sandbox::CHANGPAY_KEY);
+    let mut pairs: Vec<(String, String)> = fields.into_iter().collect();
+    pairs.push(("sign".to_owned(), sign));
+    serde_urlencoded::to_string(&pairs).expect("form")
+}
+
 /// Two notify-servers at once (a restart overlapping) given the same notification: both answer
 /// `success`, the payment is applied once, and its till is signalled once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_notify_servers_apply_a_payment_once() {
-    use cashier::gateway::{PayMethod, Provider};
-    use cashier::ledger::{Ledger, OrderDraft};
-    use cashier::money::Money;
-    use cashier::sign::{SignFields, changpay_sign};
-
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().expect("tempdir");
     // An order of till K2, pushed to the store.
     let till = Till::new(dir.path(), "K2", "http://127.0.0.1:9", &postgres.url());
-    let order_no = {
-        let mut ledger = Ledger::open(&till.data.join("ledger.sqlite3")).expect("ledger");
-        let draft = OrderDraft {
-            provider: Provider::Changpay,
-            merchant_id: cashier::sandbox::CHANGPAY_MCH_ID.into(),
-            till_id: "K2".into(),
-            method: PayMethod::WechatQr,
-            amount: Money::from_fen(990),
-            description: "x".into(),
-            auth_code_masked: None,
-        };
-        ledger
-            .create_order(&draft, chrono::Utc::now())
-            .expect("order")
-            .order_no
-    };
-    assert!(till.run(&["sync"]).status.success());
+    let order_no = pushed_changpay_order(&till, "K2", 990);
 
     let (listener, connection) =
         tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
@@ -550,22 +571,7 @@ async fn two_notify_servers_apply_a_payment_once() {
     );
     let (_first, first_port) = notify_server(&config).await;
     let (_second, second_port) = notify_server(&config).await;
-    let mut fields = SignFields::new();
-    for (name, value) in [
-        ("mch_id", cashier::sandbox::CHANGPAY_MCH_ID),
-        ("mch_order", order_no.as_str()),
-        ("amt", "9900"),
-        ("mch_amt", "9900"),
-        ("status", "2"),
-        ("success_at", "1763800000"),
-        ("created_at", "1763790000"),
-    ] {
-        fields.insert(name.to_owned(), value.to_owned());
-    }
-    let sign = changpay_sign(&fields, cashier::sandbox::CHANGPAY_KEY);
-    let mut pairs: Vec<(String, String)> = fields.into_iter().collect();
-    pairs.push(("sign".to_owned(), sign));
-    let body = serde_urlencoded::to_string(&pairs).expect("form");
+    let body = paid_notification(&order_no, "9900");
     let post = |port: u16| {
         let body = body.clone();
         async move {
@@ -1134,31 +1140,10 @@ async fn the_store_keeps_a_tills_latest_change_whatever_its_clock_said() {
 /// service manager to restart it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notify_server_comes_back_with_its_database_and_exits_when_it_stays_away() {
-    use cashier::gateway::{PayMethod, Provider};
-    use cashier::ledger::{Ledger, OrderDraft};
-    use cashier::money::Money;
-    use cashier::sign::{SignFields, changpay_sign};
-
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().expect("tempdir");
     let till = Till::new(dir.path(), "K3", "http://127.0.0.1:9", &postgres.url());
-    let order_no = {
-        let mut ledger = Ledger::open(&till.data.join("ledger.sqlite3")).expect("ledger");
-        let draft = OrderDraft {
-            provider: Provider::Changpay,
-            merchant_id: cashier::sandbox::CHANGPAY_MCH_ID.into(),
-            till_id: "K3".into(),
-            method: PayMethod::WechatQr,
-            amount: Money::from_fen(770),
-            description: "x".into(),
-            auth_code_masked: None,
-        };
-        ledger
-            .create_order(&draft, chrono::Utc::now())
-            .expect("order")
-            .order_no
-    };
-    assert!(till.run(&["sync"]).status.success());
+    let order_no = pushed_changpay_order(&till, "K3", 770);
     let config = changpay_config(
         dir.path(),
         "server",
@@ -1188,22 +1173,7 @@ async fn notify_server_comes_back_with_its_database_and_exits_when_it_stays_away
     postgres.stop();
     postgres.restart();
 
-    let mut fields = SignFields::new();
-    for (name, value) in [
-        ("mch_id", cashier::sandbox::CHANGPAY_MCH_ID),
-        ("mch_order", order_no.as_str()),
-        ("amt", "7700"),
-        ("mch_amt", "7700"),
-        ("status", "2"),
-        ("success_at", "1763800000"),
-        ("created_at", "1763790000"),
-    ] {
-        fields.insert(name.to_owned(), value.to_owned());
-    }
-    let sign = changpay_sign(&fields, cashier::sandbox::CHANGPAY_KEY);
-    let mut pairs: Vec<(String, String)> = fields.into_iter().collect();
-    pairs.push(("sign".to_owned(), sign));
-    let body = serde_urlencoded::to_string(&pairs).expect("form");
+    let body = paid_notification(&order_no, "7700");
     let answer = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/notify"))
         .header("content-type", "application/x-www-form-urlencoded")
