@@ -85,12 +85,26 @@ fn totals(output: &Output) -> serde_json::Value {
     json_lines(output).pop().expect("a totals line")
 }
 
-async fn store_rows(postgres: &Postgres) -> Vec<(String, String, String)> {
+/// A psql-like client on `postgres`'s socket, for reading and planting rows.
+async fn psql(postgres: &Postgres) -> tokio_postgres::Client {
     let (client, connection) =
         tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
             .await
             .expect("connects");
     tokio::spawn(connection);
+    client
+}
+
+/// The store on `postgres`, connected and migrated as a till does.
+async fn store_of(postgres: &Postgres) -> Store {
+    let config = StoreConfig {
+        url: cashier::secret::Secret::new(postgres.url()),
+    };
+    Store::connect(&config).await.expect("store")
+}
+
+async fn store_rows(postgres: &Postgres) -> Vec<(String, String, String)> {
+    let client = psql(postgres).await;
     client
         .query(
             "SELECT order_no, till_id, status FROM orders ORDER BY order_no",
@@ -810,10 +824,7 @@ fn the_store_is_set_up_and_tested_from_settings() {
     let elsewhere = tempfile::tempdir().expect("tempdir");
     let other = open_ledger(elsewhere.path(), "other.sqlite3");
     world.runtime.block_on(async {
-        let config = StoreConfig {
-            url: cashier::secret::Secret::new(postgres.url()),
-        };
-        let store = Store::connect(&config).await.expect("store");
+        let store = store_of(&postgres).await;
         cashier::store::push_pending(&other, &store, "T01")
             .await
             .expect("the other till claims T01");
@@ -978,11 +989,7 @@ fn open_ledger(dir: &Path, name: &str) -> cashier::ledger::SharedLedger {
 }
 
 async fn store_status(postgres: &Postgres, order_no: &str) -> Option<String> {
-    let (client, connection) =
-        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
-            .await
-            .expect("connects");
-    tokio::spawn(connection);
+    let client = psql(postgres).await;
     client
         .query_opt(
             "SELECT status FROM orders WHERE order_no = $1",
@@ -1001,10 +1008,7 @@ async fn store_status(postgres: &Postgres, order_no: &str) -> Option<String> {
 async fn a_second_till_claiming_a_taken_till_id_is_refused_and_both_are_told() {
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = StoreConfig {
-        url: cashier::secret::Secret::new(postgres.url()),
-    };
-    let store = Store::connect(&config).await.expect("store");
+    let store = store_of(&postgres).await;
     let first = open_ledger(dir.path(), "a.sqlite3");
     let second = open_ledger(dir.path(), "b.sqlite3");
     let now = chrono::Utc::now();
@@ -1041,11 +1045,7 @@ async fn a_second_till_claiming_a_taken_till_id_is_refused_and_both_are_told() {
         .await
         .expect("T05 is free");
     assert_eq!((renamed.pushed, renamed.left), (1, 0));
-    let (client, connection) =
-        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
-            .await
-            .expect("connects");
-    tokio::spawn(connection);
+    let client = psql(&postgres).await;
     let till: String = client
         .query_one("SELECT till_id FROM orders WHERE order_no = $1", &[&b])
         .await
@@ -1063,10 +1063,7 @@ async fn the_store_keeps_a_tills_latest_change_whatever_its_clock_said() {
     use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
     let postgres = Postgres::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = StoreConfig {
-        url: cashier::secret::Secret::new(postgres.url()),
-    };
-    let store = Store::connect(&config).await.expect("store");
+    let store = store_of(&postgres).await;
     let ledger = open_ledger(dir.path(), "k1.sqlite3");
     let now = chrono::Utc::now();
     let fast = now + chrono::Duration::hours(1);
@@ -1105,11 +1102,7 @@ async fn the_store_keeps_a_tills_latest_change_whatever_its_clock_said() {
 
     // Another till's row under this number (an old ledger's numbering): refused, kept, said.
     let clash = ledger_order(&ledger, "K1", now);
-    let (client, connection) =
-        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
-            .await
-            .expect("connects");
-    tokio::spawn(connection);
+    let client = psql(&postgres).await;
     client
         .execute(
             "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
@@ -1307,11 +1300,7 @@ const TORTURE_SALES: usize = 8;
 async fn store_orders(
     postgres: &Postgres,
 ) -> std::collections::HashMap<String, (String, i64, Option<i64>)> {
-    let (client, connection) =
-        tokio_postgres::connect(&postgres.socket_conninfo(), tokio_postgres::NoTls)
-            .await
-            .expect("connects");
-    tokio::spawn(connection);
+    let client = psql(postgres).await;
     client
         .query(
             "SELECT order_no, status, amount_li, paid_li FROM orders",
@@ -1569,10 +1558,7 @@ fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
     let other = open_ledger(elsewhere.path(), "other.sqlite3");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let config = StoreConfig {
-            url: cashier::secret::Secret::new(postgres.url()),
-        };
-        let store = Store::connect(&config).await.expect("store");
+        let store = store_of(&postgres).await;
         cashier::store::push_pending(&other, &store, "T01")
             .await
             .expect("the other till claims T01");
@@ -1589,10 +1575,7 @@ fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
     assert_eq!(world.order_count(), 1);
     // The holder hears that someone else tried.
     let told = runtime.block_on(async {
-        let config = StoreConfig {
-            url: cashier::secret::Secret::new(postgres.url()),
-        };
-        let store = Store::connect(&config).await.expect("store");
+        let store = store_of(&postgres).await;
         cashier::store::push_pending(&other, &store, "T01")
             .await
             .expect("pushes")
