@@ -296,3 +296,24 @@ fn a_reflex_double_enter_never_records_cash_that_was_not_counted() {
     world.wait_for("支付成功 ¥9.00");
     assert_eq!(world.order_count(), 1);
 }
+
+/// Issue 21, item 3: digits typed on another tab are never lost: 15 typed on 销售记录 is said
+/// there and waits in the checkout's amount, charged by Enter once 收银 is clicked (before, the
+/// amount was empty).
+#[test]
+fn digits_typed_on_another_tab_wait_in_the_checkout() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("销售记录").click();
+    world.harness.run_steps(2);
+    world.type_amount("15");
+    world.wait_for("已输入收款金额 ¥15");
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    assert!(
+        world.harness.query_by_label("15").is_some(),
+        "shown on arrival"
+    );
+    world.press(egui::Key::Enter);
+    world.wait_for("¥15.00");
+}

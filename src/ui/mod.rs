@@ -117,6 +117,8 @@ pub struct CashierApp {
     screen: Screen,
     info: CheckoutInfo,
     checkout: CheckoutState,
+    /// The amount as typed on another tab, said there until the checkout is shown again.
+    typed_elsewhere: Option<String>,
     history: HistoryState,
     unresolved: UnresolvedState,
     settings: SettingsState,
@@ -165,6 +167,7 @@ impl CashierApp {
             lang: Lang::Zh,
             screen: Screen::Checkout,
             checkout: CheckoutState::new(&info),
+            typed_elsewhere: None,
             info,
             history: HistoryState {
                 day: today,
@@ -424,6 +427,11 @@ impl CashierApp {
                 });
             });
         }
+        if matches!(self.screen, Screen::History | Screen::Unresolved) {
+            self.take_digits_for_the_checkout(ui);
+        } else {
+            self.typed_elsewhere = None;
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.screen {
             Screen::Checkout => {
                 if let Some(action) =
@@ -482,6 +490,53 @@ impl CashierApp {
             }
         });
         self.notice_ui(ui);
+    }
+
+    /// Digits typed on the history or unresolved tab (with no text field taking them) go to the
+    /// checkout's amount, and a line says so: before, 15 typed on 销售记录 was gone when the
+    /// cashier clicked 收银 (issue 21).
+    fn take_digits_for_the_checkout(&mut self, ui: &mut Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let typed: String = ui.input_mut(|input| {
+            let mut typed = String::new();
+            input.events.retain(|event| match event {
+                egui::Event::Text(text)
+                    if text
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c.is_numeric()) =>
+                {
+                    typed.push_str(text);
+                    false
+                }
+                _ => true,
+            });
+            typed
+        });
+        if !typed.is_empty()
+            && let Some(amount) = self.checkout.typed_elsewhere(&typed)
+        {
+            self.typed_elsewhere = Some(amount);
+        }
+        if let Some(amount) = &self.typed_elsewhere {
+            let words = format!(
+                "{} ¥{amount} {}",
+                tr(
+                    self.lang,
+                    "已输入收款金额",
+                    "Amount typed for the checkout:"
+                ),
+                tr(
+                    self.lang,
+                    "（在 收银 中按 Enter 收款）",
+                    "(press Enter on Checkout to charge it)"
+                )
+            );
+            egui::Panel::top("typed-elsewhere").show(ui, |ui| {
+                ui.label(RichText::new(words).color(theme::PAID));
+            });
+        }
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) {

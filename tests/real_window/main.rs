@@ -198,6 +198,23 @@ fn a_reflex_double_enter_after_a_cash_sale_records_no_cash() {
     assert_eq!(text(&orders[0], "method"), "cash");
 }
 
+/// Issue 21, item 3: 15 typed on 销售记录, then 收银 clicked: the amount is 15 and Enter charges
+/// it (before, the amount was empty and the digits gone).
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn digits_typed_on_the_history_tab_are_charged_on_the_checkout() {
+    let till = Till::start(1100, 720);
+    till.click(TAB_HISTORY.0, TAB_HISTORY.1);
+    till.type_text("15");
+    till.screenshot("typed-on-history.png");
+    till.click(TAB_CHECKOUT.0, TAB_CHECKOUT.1);
+    till.key("Return");
+    let orders = till.wait_for_orders("the sale typed on history", Duration::from_secs(10), |o| {
+        !o.is_empty()
+    });
+    assert_eq!(text(&orders[0], "amount"), "15.00");
+}
+
 /// Opens `url` as the customer's phone does.
 fn open(url: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -300,6 +300,21 @@ impl CheckoutState {
         }
     }
 
+    /// Digits typed on another tab (history, unresolved orders): they go to the amount, as if
+    /// typed here, when the checkout waits for one (or shows a result, which starts the next
+    /// sale). Returns the amount as it now reads, or `None` when the checkout is busy (a payment
+    /// under way, a tender or payer form), which then keeps nothing.
+    pub fn typed_elsewhere(&mut self, typed: &str) -> Option<String> {
+        match self.phase {
+            Phase::Done(..) => self.start_sale(""),
+            Phase::Entering => {}
+            _ => return None,
+        }
+        self.entry.text.push_str(typed);
+        self.amount_error = None;
+        Some(self.entry.text.clone())
+    }
+
     /// Starts the next sale with `typed` as the start of its amount.
     fn start_sale(&mut self, typed: &str) {
         self.entry = AmountEntry::with_text(typed);
