@@ -317,3 +317,53 @@ fn digits_typed_on_another_tab_wait_in_the_checkout() {
     world.press(egui::Key::Enter);
     world.wait_for("¥15.00");
 }
+
+/// Issue 21, item 3: a customer who offers a pay code while the QR shows: the scan charges the
+/// same amount by bar-code pay, and the QR order is kept (still queried) marked as replaced, so a
+/// payment on it later is announced as a double payment. Before, the scan was ignored.
+#[test]
+fn a_pay_code_scanned_while_the_qr_shows_replaces_it() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("6.60");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功 ¥6.60");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("微信付款码")
+            .is_some()
+    );
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let orders = world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 10)
+        .expect("read");
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    let (code, qr) = (&orders[0], &orders[1]);
+    assert_eq!(code.status, cashier::status::OrderStatus::Paid);
+    assert_eq!(code.amount, cashier::money::Money::from_fen(660));
+    assert_eq!(qr.status, cashier::status::OrderStatus::Unresolved);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let marked = world
+            .ledger
+            .lock()
+            .order(&qr.order_no)
+            .expect("read")
+            .expect("kept")
+            .check_reason;
+        if marked.as_deref() == Some(cashier::payment::requery::REPLACED_BY_CODE) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the QR order is marked replaced"
+        );
+        world.harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

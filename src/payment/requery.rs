@@ -26,6 +26,10 @@ pub const PARALLEL_QUERIES: usize = 4;
 /// What the history says when an order the gateway acknowledged is later denied by it.
 pub const DENIED_AFTER_ACK: &str = "支付平台已受理此订单，现在却称没有此订单：请人工核对 (acknowledged, now denied: check by hand)";
 
+/// What the history says of a QR order whose amount the customer paid by pay code instead: it
+/// stays queried, and money that still arrives on it is a double payment to give back.
+pub const REPLACED_BY_CODE: &str = "顾客改用付款码支付了此金额；此二维码订单若再收到付款即为重复支付，请退还顾客 (paid by pay code instead: a payment here is a double payment)";
+
 /// Timings of re-querying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequeryPolicy {

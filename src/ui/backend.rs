@@ -53,6 +53,9 @@ pub enum Command {
     Export(NaiveDate, HistoryScope, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
+    /// The customer paid this QR order's amount with a pay code instead: mark the order so a
+    /// payment on it later is shown as a double payment.
+    MarkReplaced(String),
     /// Connect to this store ledger and say how it went, and whether the till id (the second
     /// field) is taken there by another till.
     TestStore(crate::store::StoreConfig, String),

@@ -243,6 +243,14 @@ impl CashierApp {
         match event {
             UiEvent::Progress(progress) => self.checkout.on_progress(progress, &self.info),
             UiEvent::PaymentDone(result) => {
+                if let Ok(order) = &result
+                    && let Some((pay, replaced)) = self.checkout.replacement(order)
+                {
+                    // The QR order stopped: marked as replaced (still queried; a payment on it
+                    // later is announced as a double payment), and the code charged.
+                    self.send(Command::MarkReplaced(replaced));
+                    return self.on_checkout(pay);
+                }
                 if let Ok(order) = &result {
                     self.after_sale(order);
                 }
@@ -611,7 +619,7 @@ impl CashierApp {
     fn on_checkout(&mut self, action: Action) {
         self.send(match action {
             Action::Pay(request) => Command::Pay(request),
-            Action::Cancel => Command::Cancel,
+            Action::Cancel | Action::Replace(_) => Command::Cancel,
             Action::SimulatePay(url) => Command::SimulatePay(url),
             Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
             Action::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
@@ -775,6 +783,26 @@ impl CashierApp {
 }
 
 fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
+    if order.check_reason.as_deref() == Some(crate::payment::requery::REPLACED_BY_CODE) {
+        ui.label(
+            RichText::new(tr(lang, "！重复支付", "! Double payment"))
+                .font(theme::font(theme::LARGE_TEXT))
+                .color(theme::FAILED),
+        );
+        ui.label(format!(
+            "{} {} {} {}",
+            tr(lang, "已改用付款码收款的二维码订单", "QR order"),
+            order.order_no,
+            tr(
+                lang,
+                "又收到付款，请退还顾客",
+                "was paid by pay code instead and has now been paid too; give it back:"
+            ),
+            order.paid.unwrap_or(order.amount)
+        ));
+        ui.label(order.method.message(lang));
+        return;
+    }
     ui.label(
         RichText::new(tr(lang, "！迟到的付款", "! Late payment"))
             .font(theme::font(theme::LARGE_TEXT))

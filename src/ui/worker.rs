@@ -440,15 +440,6 @@ impl Worker {
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
-            Command::TestStore(config, till_id) => {
-                // The store takes only real sales, from the real ledger: its install id is the
-                // one the till id is claimed for.
-                let real_ledger = self.settings.paths.ledger_file(false);
-                tokio::spawn(async move {
-                    let result = test_store(&config, &till_id, real_ledger).await;
-                    outbox.emit(UiEvent::StoreTested(result)).await;
-                });
-            }
             Command::TestConnection(config) => {
                 let till_id = configured.context.till_id.clone();
                 tokio::spawn(async move {
@@ -468,6 +459,8 @@ impl Worker {
                 tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
             }
             command @ (Command::LoadShifts(_)
+            | Command::MarkReplaced(_)
+            | Command::TestStore(..)
             | Command::OpenShift(..)
             | Command::CloseShift(_)
             | Command::Print(_)
@@ -484,6 +477,22 @@ impl Worker {
                 self.spawn_shifts(ShiftCall::Open(cashier, float));
             }
             Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::MarkReplaced(order_no) => {
+                tokio::spawn(mark_replaced(
+                    configured.context.ledger.clone(),
+                    order_no,
+                    outbox,
+                ));
+            }
+            Command::TestStore(config, till_id) => {
+                // The store takes only real sales, from the real ledger: its install id is the
+                // one the till id is claimed for.
+                let real_ledger = self.settings.paths.ledger_file(false);
+                tokio::spawn(async move {
+                    let result = test_store(&config, &till_id, real_ledger).await;
+                    outbox.emit(UiEvent::StoreTested(result)).await;
+                });
+            }
             Command::Diagnostics => {
                 let settings = Arc::clone(&self.settings);
                 tokio::spawn(async move {
@@ -863,5 +872,25 @@ async fn test_store(
             Err(crate::store::StoreError::TillIdTaken(till_id.to_owned()))
         }
         _ => Ok(()),
+    }
+}
+
+/// Marks a QR order whose amount the customer paid by pay code instead: it stays queried, and a
+/// payment on it later is announced as a double payment.
+async fn mark_replaced(ledger: crate::ledger::SharedLedger, order_no: String, outbox: Outbox) {
+    let marked = ledger
+        .run(move |ledger| {
+            ledger.flag_for_check(
+                &order_no,
+                crate::payment::requery::REPLACED_BY_CODE,
+                crate::status::Source::Cancel,
+                Utc::now(),
+            )
+        })
+        .await;
+    if let Err(error) = marked {
+        outbox
+            .emit(UiEvent::Error(Problem::Ledger(Arc::new(error))))
+            .await;
     }
 }

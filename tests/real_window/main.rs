@@ -215,6 +215,25 @@ fn digits_typed_on_the_history_tab_are_charged_on_the_checkout() {
     assert_eq!(text(&orders[0], "amount"), "15.00");
 }
 
+/// Issue 21, item 3: while the QR shows, the customer offers a pay code instead: the scan
+/// charges the same amount by bar-code pay, the QR order kept as replaced (before: ignored).
+#[test]
+#[ignore = "real window: needs Xvfb, xdotool and `cargo build --release --bin cashier`"]
+fn a_pay_code_scanned_while_the_qr_shows_charges_the_same_amount() {
+    let till = Till::start(1100, 720);
+    till.type_text("7.70");
+    till.key("Return");
+    till.wait_for_orders("the QR order", Duration::from_secs(10), |o| !o.is_empty());
+    std::thread::sleep(Duration::from_millis(800));
+    till.scan("130000000000000001");
+    let orders = till.wait_for_orders("paid by the code", Duration::from_secs(10), |o| {
+        o.len() == 2 && text(&o[0], "status") == "paid"
+    });
+    assert_eq!(text(&orders[0], "amount"), "7.70");
+    assert_eq!(text(&orders[0], "method"), "wechat-barcode");
+    assert_eq!(text(&orders[1], "status"), "unresolved");
+}
+
 /// Opens `url` as the customer's phone does.
 fn open(url: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -127,6 +127,9 @@ pub struct Paying {
     /// When the live wait ends (the QR's expiry, the bar-code wait's deadline).
     expires_at: Option<Instant>,
     cancel_sent: bool,
+    /// The customer offered a pay code while the QR showed: the QR order is being stopped, and
+    /// this code pays the same amount by bar-code pay once it has.
+    replaced_by: Option<String>,
 }
 
 impl Paying {
@@ -141,6 +144,7 @@ impl Paying {
             payer: None,
             expires_at: None,
             cancel_sent: false,
+            replaced_by: None,
         }
     }
 }
@@ -212,6 +216,9 @@ pub enum Action {
     Cancel,
     /// Sandbox: the customer pays.
     SimulatePay(String),
+    /// The customer offers a pay code while the QR shows: stop the QR order (it is kept and
+    /// queried, marked as replaced) and charge the same amount with this code.
+    Replace(String),
     /// Write a cash sale: the amount, and what the customer handed over.
     Cash(Money, Money),
     /// Print this order's receipt.
@@ -235,6 +242,8 @@ pub struct CheckoutState {
     pub phase: Phase,
     amount_error: Option<InputError>,
     scan: code::ScanBuffer,
+    /// Keys read while a QR shows, to tell a scanner's burst (a pay code offered instead).
+    code_during_wait: AmountEntry,
     last_scan_by_scanner: Option<bool>,
 }
 
@@ -250,6 +259,7 @@ impl CheckoutState {
             phase: Phase::Entering,
             amount_error: None,
             scan: code::ScanBuffer::default(),
+            code_during_wait: AmountEntry::default(),
             last_scan_by_scanner: None,
         }
     }
@@ -277,6 +287,29 @@ impl CheckoutState {
             }
             Progress::Live(live) => paying.live = live,
         }
+    }
+
+    /// A payment ended while a pay code waits to replace it (see [`Action::Replace`]): the
+    /// bar-code payment to start now, with the replaced order's number. None when nothing waits,
+    /// or when the QR order got paid meanwhile (then the result shows, and the code is not
+    /// charged: the customer paid once).
+    pub fn replacement(&mut self, ended: &OrderRecord) -> Option<(Action, String)> {
+        let Phase::Paying(paying) = &mut self.phase else {
+            return None;
+        };
+        let code = paying.replaced_by.take()?;
+        if !matches!(
+            ended.status,
+            crate::status::OrderStatus::Unresolved
+                | crate::status::OrderStatus::Pending
+                | crate::status::OrderStatus::Creating
+        ) {
+            return None;
+        }
+        let amount = paying.amount;
+        self.last_scan_by_scanner = Some(true);
+        let action = self.pay(amount, Choice::Barcode, Some(code));
+        Some((action, ended.order_no.clone()))
     }
 
     /// Applies a payment's end.

@@ -22,13 +22,16 @@ pub(super) fn paying_ui(
     lang: Lang,
     qr: &mut QrCache,
 ) -> Option<Action> {
-    consume(ui, egui::Key::Enter);
     let mut action = None;
-    let cancel = consume(ui, egui::Key::Escape);
     let qr_url = match &paying.display {
         Some(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => Some(url.clone()),
         _ => None,
     };
+    if qr_url.is_some() {
+        action = code_offered(ui, state, paying, info);
+    }
+    consume(ui, egui::Key::Enter);
+    let cancel = consume(ui, egui::Key::Escape);
     // The QR grows with the window (a customer scans from a distance), and the whole row is
     // centred.
     let side = (ui.available_height() - 2.0 * theme::GAP)
@@ -77,18 +80,7 @@ pub(super) fn paying_ui(
                 };
                 ui.label(format!("{words} {}", countdown_text(ui, expires_at)));
             }
-            if let Some(order_no) = &paying.order_no {
-                ui.label(
-                    RichText::new(format!("{} {order_no}", tr(lang, "订单号", "Order")))
-                        .color(theme::MUTED),
-                );
-            }
-            if let Some(payer) = &paying.payer {
-                ui.label(
-                    RichText::new(format!("{} {payer}", tr(lang, "付款人", "Payer")))
-                        .color(theme::MUTED),
-                );
-            }
+            details_ui(ui, paying, lang);
             ui.add_space(theme::GAP);
             if ui
                 .button(tr(lang, "停止等待 (Esc)", "Stop waiting (Esc)"))
@@ -107,6 +99,12 @@ pub(super) fn paying_ui(
             }
         });
     });
+    if let Some(Action::Replace(code)) = &action
+        && let Phase::Paying(paying) = &mut state.phase
+    {
+        paying.replaced_by = Some(code.clone());
+        paying.cancel_sent = true;
+    }
     if action == Some(Action::Cancel)
         && let Phase::Paying(paying) = &mut state.phase
     {
@@ -117,6 +115,63 @@ pub(super) fn paying_ui(
         paying.cancel_sent = true;
     }
     action
+}
+
+/// The order's number, the payer, and a pay code taking the QR's place.
+fn details_ui(ui: &mut Ui, paying: &Paying, lang: Lang) {
+    if let Some(order_no) = &paying.order_no {
+        ui.label(
+            RichText::new(format!("{} {order_no}", tr(lang, "订单号", "Order")))
+                .color(theme::MUTED),
+        );
+    }
+    if paying.replaced_by.is_some() {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "顾客改用付款码，正在切换…",
+                "The customer offers a pay code; switching…",
+            ))
+            .color(theme::UNKNOWN),
+        );
+    }
+    if let Some(payer) = &paying.payer {
+        ui.label(
+            RichText::new(format!("{} {payer}", tr(lang, "付款人", "Payer"))).color(theme::MUTED),
+        );
+    }
+}
+
+/// A customer who offers a pay code instead of scanning the QR: the scanner's burst charges the
+/// same amount by bar-code pay (issue 21; before, the scan was ignored and the cashier had to Esc
+/// and type it all again). Only where the gateway has bar-code pay, and once.
+fn code_offered(
+    ui: &Ui,
+    state: &mut CheckoutState,
+    paying: &Paying,
+    info: &CheckoutInfo,
+) -> Option<Action> {
+    use crate::ui::amount_entry::Submit;
+    if !info.choices.contains(&super::Choice::Barcode)
+        || paying.replaced_by.is_some()
+        || paying.cancel_sent
+    {
+        return None;
+    }
+    let (events, now) = ui.input(|input| (input.events.clone(), input.time));
+    match state.code_during_wait.on_events(&events, now)? {
+        Submit::ChargeWithCode(raw) => {
+            state.code_during_wait.clear();
+            let code = crate::gateway::barcode::normalise_code(&raw);
+            crate::gateway::barcode::detect_wallet(&code)
+                .is_ok()
+                .then_some(Action::Replace(code))
+        }
+        Submit::Charge => {
+            state.code_during_wait.clear();
+            None
+        }
+    }
 }
 
 fn transfer_ui(ui: &mut Ui, transfer: &crate::gateway::TransferInstructions, lang: Lang) {
