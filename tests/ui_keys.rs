@@ -367,3 +367,23 @@ fn a_pay_code_scanned_while_the_qr_shows_replaces_it() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Issue 21, item 6: 销售记录 stays current: a QR sale that completes while the history is open
+/// shows paid there (before: still 等待支付 35 s later, 实收 short by its amount).
+#[test]
+fn the_history_shows_a_sale_that_completes_while_it_is_open() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("6.60");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    let order_no = world.ledger.lock().unresolved().expect("open")[0]
+        .order_no
+        .clone();
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("等待支付");
+    let page = world.sandbox.pay_page_url(&order_no).expect("a pay page");
+    world.runtime.block_on(common::open(&page));
+    world.wait_for("实收 ¥6.60");
+    world.wait_for("支付成功");
+}

@@ -246,3 +246,64 @@ fn the_settings_say_where_the_merchant_key_is_kept() {
         );
     }
 }
+
+/// Issue 21, item 6: 设置 shows the settings as they are. A test's verdict goes when the sandbox
+/// is chosen instead (it kept saying 连接成功); 保存 after a failed 测试连接 asks first (it saved
+/// without a word); the screen opened again shows no note from before (已保存并生效 stayed from
+/// the first run).
+#[test]
+fn the_settings_never_show_a_stale_verdict_and_ask_before_saving_after_a_failed_test() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("设置").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("真实商户").click();
+    world.harness.run_steps(2);
+    let base_url = world.sandbox.base_url();
+    set_field(&mut world, Role::TextInput, 0, &base_url);
+    set_field(
+        &mut world,
+        Role::TextInput,
+        1,
+        cashier::sandbox::QHT_MERCHANT_NO,
+    );
+    set_field(&mut world, Role::PasswordInput, 0, "sandbox-qht-key");
+    world.harness.get_by_label("测试连接").click();
+    world.wait_for("连接成功");
+    world
+        .harness
+        .get_by_label("沙箱（模拟收款，不涉及真钱）")
+        .click();
+    world.harness.run_steps(2);
+    assert!(
+        world.harness.query_by_label_contains("连接成功").is_none(),
+        "the real merchant's verdict is not the sandbox's"
+    );
+
+    world.harness.get_by_label("真实商户").click();
+    world.harness.run_steps(2);
+    set_field(&mut world, Role::PasswordInput, 0, "wrong-key");
+    world.harness.get_by_label("测试连接").click();
+    world.wait_for("商户号或密钥错误");
+    world.harness.get_by_label("保存").click();
+    world.wait_for("测试连接没有通过");
+    world.harness.run_steps(3);
+    assert!(
+        world.harness.query_by_label_contains("已保存").is_none(),
+        "not saved on the first press"
+    );
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("设置").click();
+    world.harness.run_steps(2);
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("已保存并生效")
+            .is_none(),
+        "the note of an earlier save is gone"
+    );
+}

@@ -35,6 +35,22 @@ pub struct HistoryState {
     pub has_store: bool,
     /// The tills the store has shown, for choosing one.
     pub tills: Vec<String>,
+    /// The date that was today when the screen last looked: a day shown because it was today
+    /// moves on at midnight (a till left open overnight showed yesterday and exported its file).
+    pub today_seen: NaiveDate,
+}
+
+impl HistoryState {
+    /// Moves the day shown to `today` if it showed the day that was today until now; whether it
+    /// moved (the new day is then to be loaded).
+    pub fn follow_today(&mut self, today: NaiveDate) -> bool {
+        let moved = today != self.today_seen && self.day == self.today_seen;
+        if moved {
+            self.day = today;
+        }
+        self.today_seen = today;
+        moved
+    }
 }
 
 /// The detail panel's width on a wide window (at most 35 % of a narrow one).
@@ -67,7 +83,9 @@ pub fn history_ui(
     today: NaiveDate,
     lang: Lang,
 ) -> Option<HistoryAction> {
-    let mut action = None;
+    let mut action = state
+        .follow_today(today)
+        .then_some(HistoryAction::Load(today));
     ui.horizontal(|ui| {
         if ui
             .button("◀")
@@ -350,4 +368,42 @@ fn orders_table_ui(
             });
         });
     clicked
+}
+
+#[cfg(test)]
+mod follow_today_tests {
+    use super::*;
+
+    fn state(day: NaiveDate) -> HistoryState {
+        HistoryState {
+            day,
+            data: None,
+            detail: None,
+            export_note: None,
+            offset: crate::china_time::cst(),
+            requery: None,
+            scope: HistoryScope::ThisTill,
+            has_store: false,
+            tills: Vec::new(),
+            today_seen: day,
+        }
+    }
+
+    /// Issue 21: a till left open past midnight showed yesterday (and exported its file); a day
+    /// chosen by hand stays.
+    #[test]
+    fn the_day_shown_as_today_moves_on_at_midnight_and_a_chosen_one_stays() {
+        let first = NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+        let next = NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let mut today = state(first);
+        assert!(today.follow_today(next));
+        assert_eq!(today.day, next);
+        let mut chosen = state(first);
+        chosen.day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        assert!(!chosen.follow_today(next));
+        assert_eq!(
+            chosen.day,
+            NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+        );
+    }
 }

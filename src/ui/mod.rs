@@ -179,6 +179,7 @@ impl CashierApp {
                 scope: backend::HistoryScope::ThisTill,
                 has_store: gateway.config.store.is_some(),
                 tills: Vec::new(),
+                today_seen: today,
             },
             unresolved: UnresolvedState::default(),
             settings: SettingsState::new(
@@ -243,6 +244,8 @@ impl CashierApp {
         match event {
             UiEvent::Progress(progress) => self.checkout.on_progress(progress, &self.info),
             UiEvent::PaymentDone(result) => {
+                // A sale that ends while history is open shows there at once.
+                self.reload_history();
                 if let Ok(order) = &result
                     && let Some((pay, replaced)) = self.checkout.replacement(order)
                 {
@@ -603,16 +606,20 @@ impl CashierApp {
     fn open(&mut self, screen: Screen) {
         self.screen = screen;
         match screen {
-            Screen::History => self.send(Command::LoadHistory(
-                self.history.day,
-                self.history.scope.clone(),
-            )),
+            Screen::History => {
+                self.history.follow_today(day_of(Utc::now(), self.offset));
+                self.send(Command::LoadHistory(
+                    self.history.day,
+                    self.history.scope.clone(),
+                ));
+            }
             Screen::Unresolved => self.send(Command::LoadUnresolved),
             Screen::Shift => {
                 self.shift.focus_form = true;
                 self.send(Command::LoadShifts(None));
             }
-            Screen::Checkout | Screen::Settings | Screen::Welcome | Screen::Onboarding => {}
+            Screen::Settings => self.settings.opened(),
+            Screen::Checkout | Screen::Welcome | Screen::Onboarding => {}
         }
     }
 

@@ -43,6 +43,19 @@ pub struct SettingsState {
     saved_store: Option<crate::store::StoreConfig>,
     /// The last store connection test.
     pub store_verdict: Option<Result<(), crate::store::StoreError>>,
+    /// 保存 was pressed after a failed 测试连接: the screen asks, and a second 保存 saves.
+    pub save_despite_failed_test: bool,
+}
+
+impl SettingsState {
+    /// What an earlier visit left on screen (a save's note, the tests' verdicts) goes: the
+    /// screen opens on the settings as they are, not on 已保存并生效 from the first run.
+    pub fn opened(&mut self) {
+        self.note = None;
+        self.verdict = None;
+        self.store_verdict = None;
+        self.save_despite_failed_test = false;
+    }
 }
 
 /// What became of the last save, put in words when drawn.
@@ -103,6 +116,7 @@ impl SettingsState {
             new_store_url: String::new(),
             saved_store: None,
             store_verdict: None,
+            save_despite_failed_test: false,
         }
     }
 
@@ -152,10 +166,57 @@ impl SettingsState {
     }
 }
 
+/// 测试连接 and 保存. 保存 after a failed test asks first: a second press saves.
+fn test_and_save_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option<SettingsAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !state.sandbox,
+                egui::Button::new(tr(lang, "测试连接", "Test connection")),
+            )
+            .clicked()
+        {
+            state.verdict = None;
+            action = Some(SettingsAction::Test(Box::new(state.config())));
+        }
+        if ui.button(tr(lang, "保存", "Save")).clicked() {
+            let test_failed = !state.sandbox
+                && state
+                    .verdict
+                    .as_ref()
+                    .is_some_and(|verdict| !matches!(verdict, ConnectionVerdict::Ok));
+            if test_failed && !state.save_despite_failed_test {
+                state.save_despite_failed_test = true;
+            } else {
+                state.save_despite_failed_test = false;
+                let gateway = (!state.sandbox).then(|| Box::new(state.config()));
+                action = Some(SettingsAction::Save(
+                    gateway,
+                    state.till_id.trim().to_owned(),
+                    state.store(),
+                ));
+            }
+        }
+    });
+    if state.save_despite_failed_test {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "！测试连接没有通过：保存后收款可能失败。确定要保存，请再按一次“保存”",
+                "! The connection test failed: sales may fail with these settings. Press Save again to save anyway",
+            ))
+            .color(theme::FAILED),
+        );
+    }
+    action
+}
+
 /// Draws the settings screen.
 pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option<SettingsAction> {
     let mut action = None;
     ui.heading(tr(lang, "支付平台设置", "Gateway settings"));
+    let was_sandbox = state.sandbox;
     ui.horizontal(|ui| {
         ui.radio_value(
             &mut state.sandbox,
@@ -172,6 +233,11 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             tr(lang, "真实商户", "Real merchant"),
         );
     });
+    if state.sandbox != was_sandbox {
+        // A test of the other choice says nothing of this one.
+        state.verdict = None;
+        state.save_despite_failed_test = false;
+    }
     ui.add_space(theme::GAP);
     ui.add_enabled_ui(!state.sandbox, |ui| merchant_form_ui(ui, state, lang));
     egui::Grid::new("till")
@@ -187,26 +253,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             ui.end_row();
         });
     ui.add_space(theme::GAP);
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !state.sandbox,
-                egui::Button::new(tr(lang, "测试连接", "Test connection")),
-            )
-            .clicked()
-        {
-            state.verdict = None;
-            action = Some(SettingsAction::Test(Box::new(state.config())));
-        }
-        if ui.button(tr(lang, "保存", "Save")).clicked() {
-            let gateway = (!state.sandbox).then(|| Box::new(state.config()));
-            action = Some(SettingsAction::Save(
-                gateway,
-                state.till_id.trim().to_owned(),
-                state.store(),
-            ));
-        }
-    });
+    if let Some(pressed) = test_and_save_ui(ui, state, lang) {
+        action = Some(pressed);
+    }
     if !state.sandbox
         && state.provider == Provider::Qht
         && ui
