@@ -1,6 +1,9 @@
 //! A day's sales as files an owner's accountant opens: CSV (UTF-8 with a byte-order mark, so
-//! Excel on a Chinese Windows reads it right) and `.xlsx`, both ending in a totals row. The
-//! window's 导出 and `cashier history --csv` write them.
+//! Excel on a Chinese Windows reads it right) and `.xlsx`, both ending in a totals row and a
+//! subtotal per pay method. The window's 导出 and `cashier history --csv` write them. Order
+//! numbers stay text: in the CSV one that a spreadsheet would read as a number (a digits-only
+//! till id's, or the gateway's own) is written as `="…"`, else Excel and `LibreOffice` show
+//! `1.23202612050931E+020` and the number is gone.
 
 use chrono::FixedOffset;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -8,9 +11,13 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use crate::ledger::{DayTotals, OrderRecord};
 use crate::money::Money;
 
+/// How many columns every row has.
+const WIDTH: usize = 9;
+
 /// The column titles, in the order of every row.
-const COLUMNS: [&str; 8] = [
+const COLUMNS: [&str; WIDTH] = [
     "订单号",
+    "平台单号",
     "创建时间",
     "支付方式",
     "订单金额",
@@ -30,9 +37,10 @@ pub enum Bom {
 }
 
 /// One order's cells, as text.
-fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; 8] {
+fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; WIDTH] {
     [
         order.order_no.clone(),
+        order.gateway_order_no.clone().unwrap_or_default(),
         order
             .created_at
             .with_timezone(&offset)
@@ -48,17 +56,58 @@ fn cells(order: &OrderRecord, offset: FixedOffset) -> [String; 8] {
 }
 
 /// The totals row: how many orders, how many paid, and what they paid.
-fn totals_cells(totals: &DayTotals) -> [String; 8] {
-    [
+fn totals_cells(totals: &DayTotals) -> [String; WIDTH] {
+    summary_cells(
         "合计".to_owned(),
         format!("{} 笔", totals.count),
         format!("已支付 {} 笔", totals.paid_count),
-        String::new(),
-        totals.paid.yuan_text(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]
+        totals.paid,
+    )
+}
+
+/// A subtotal row per pay method that took money: its name, how many paid, what they paid.
+fn method_cells(totals: &DayTotals) -> Vec<[String; WIDTH]> {
+    totals
+        .by_method
+        .iter()
+        .map(|method| {
+            summary_cells(
+                format!("小计：{}", method.method.zh_name()),
+                String::new(),
+                format!("已支付 {} 笔", method.paid_count),
+                method.paid,
+            )
+        })
+        .collect()
+}
+
+/// A summary row: a label in the order number's column, counts under time and method, the money
+/// under 实付金额.
+fn summary_cells(label: String, count: String, paid_count: String, paid: Money) -> [String; WIDTH] {
+    let mut row: [String; WIDTH] = Default::default();
+    row[0] = label;
+    row[2] = count;
+    row[3] = paid_count;
+    row[5] = paid.yuan_text();
+    row
+}
+
+/// The columns that hold identifiers: kept text in a spreadsheet.
+const ID_COLUMNS: [usize; 3] = [0, 1, 8];
+
+/// An identifier as a CSV cell a spreadsheet keeps as text: `="…"` when it would otherwise be
+/// read as a number (digits, or digits with an exponent or a point).
+fn as_text_cell(id: &str) -> String {
+    let numeric = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && id.chars().any(|c| c.is_ascii_digit());
+    if numeric {
+        format!("=\"{id}\"")
+    } else {
+        id.to_owned()
+    }
 }
 
 /// A CSV field, quoted when it holds a comma, quote or line break.
@@ -94,9 +143,16 @@ pub fn csv_document(
     }
     text.push_str(&csv_row(&COLUMNS.map(str::to_owned)));
     for order in orders {
-        text.push_str(&csv_row(&cells(order, offset)));
+        let mut row = cells(order, offset);
+        for column in ID_COLUMNS {
+            row[column] = as_text_cell(&row[column]);
+        }
+        text.push_str(&csv_row(&row));
     }
     text.push_str(&csv_row(&totals_cells(totals)));
+    for row in method_cells(totals) {
+        text.push_str(&csv_row(&row));
+    }
     text
 }
 
@@ -117,27 +173,46 @@ pub fn xlsx_document(
     }
     let mut row = 1u32;
     for order in orders {
-        let [order_no, created, method, _, _, status, late, till] = cells(order, offset);
+        let [
+            order_no,
+            gateway_no,
+            created,
+            method,
+            _,
+            _,
+            status,
+            late,
+            till,
+        ] = cells(order, offset);
         sheet.write_string(row, 0, order_no)?;
-        sheet.write_string(row, 1, created)?;
-        sheet.write_string(row, 2, method)?;
-        sheet.write_number_with_format(row, 3, spreadsheet_number(order.amount), &money)?;
+        sheet.write_string(row, 1, gateway_no)?;
+        sheet.write_string(row, 2, created)?;
+        sheet.write_string(row, 3, method)?;
+        sheet.write_number_with_format(row, 4, spreadsheet_number(order.amount), &money)?;
         if let Some(paid) = order.paid {
-            sheet.write_number_with_format(row, 4, spreadsheet_number(paid), &money)?;
+            sheet.write_number_with_format(row, 5, spreadsheet_number(paid), &money)?;
         }
-        sheet.write_string(row, 5, status)?;
-        sheet.write_string(row, 6, late)?;
-        sheet.write_string(row, 7, till)?;
+        sheet.write_string(row, 6, status)?;
+        sheet.write_string(row, 7, late)?;
+        sheet.write_string(row, 8, till)?;
         row += 1;
     }
-    let [label, count, paid_count, ..] = totals_cells(totals);
-    sheet.write_string_with_format(row, 0, label, &bold)?;
-    sheet.write_string(row, 1, count)?;
-    sheet.write_string(row, 2, paid_count)?;
-    sheet.write_number_with_format(row, 4, spreadsheet_number(totals.paid), &money)?;
-    sheet.set_column_width(0, 28)?;
-    sheet.set_column_width(1, 20)?;
-    sheet.set_column_width(2, 14)?;
+    let summaries = std::iter::once((totals_cells(totals), totals.paid)).chain(
+        method_cells(totals)
+            .into_iter()
+            .zip(totals.by_method.iter().map(|method| method.paid)),
+    );
+    for ([label, _, count, paid_count, ..], paid) in summaries {
+        sheet.write_string_with_format(row, 0, label, &bold)?;
+        sheet.write_string(row, 2, count)?;
+        sheet.write_string(row, 3, paid_count)?;
+        sheet.write_number_with_format(row, 5, spreadsheet_number(paid), &money)?;
+        row += 1;
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 24)?;
+    sheet.set_column_width(2, 20)?;
+    sheet.set_column_width(3, 14)?;
     workbook.save_to_buffer()
 }
 
@@ -150,6 +225,18 @@ fn spreadsheet_number(amount: Money) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_a_spreadsheet_would_take_for_numbers_stay_text() {
+        assert_eq!(
+            as_text_cell("120261205093147123456"),
+            "=\"120261205093147123456\""
+        );
+        assert_eq!(as_text_cell("1E5"), "=\"1E5\"");
+        assert_eq!(as_text_cell("T0120261205"), "T0120261205");
+        assert_eq!(as_text_cell(""), "");
+        assert_eq!(csv_field(&as_text_cell("123")), "\"=\"\"123\"\"\"");
+    }
 
     #[test]
     fn csv_fields_with_commas_and_quotes_are_quoted() {

@@ -131,7 +131,9 @@ pub enum Command {
         /// One JSON object per order, then the totals.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
-        /// CSV of the day's orders.
+        /// CSV of the day's orders: UTF-8 without a byte-order mark (for a pipe; the window's
+        /// 导出 CSV writes one, for Excel), order numbers a spreadsheet would read as numbers as
+        /// ="…", a totals row and a subtotal per pay method.
         #[arg(long)]
         csv: bool,
         /// The whole store's day, from the store database ([store] in the config).

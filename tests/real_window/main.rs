@@ -292,10 +292,15 @@ fn history_exports_a_csv_for_excel_and_a_workbook() {
     assert!(text.starts_with('\u{feff}'));
     assert!(text.contains(",6.00,"), "{text}");
     assert!(
+        text.lines().any(|l| l.starts_with("合计,,1 笔")),
+        "the totals row: {text}"
+    );
+    assert!(
         text.trim_end()
             .lines()
             .last()
-            .is_some_and(|l| l.starts_with("合计,1 笔"))
+            .is_some_and(|l| l.starts_with("小计：")),
+        "a subtotal per pay method: {text}"
     );
     let xlsx = till.wait_for_file("sales-", ".xlsx");
     assert!(xlsx.starts_with(b"PK"), "a workbook is a zip");
