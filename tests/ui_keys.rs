@@ -387,3 +387,27 @@ fn the_history_shows_a_sale_that_completes_while_it_is_open() {
     world.wait_for("实收 ¥6.60");
     world.wait_for("支付成功");
 }
+
+/// Issue 21, item 8: a double Enter on a result starts the next sale and leaves no red
+/// 请输入金额 on the fresh checkout.
+#[test]
+fn a_double_enter_on_a_result_leaves_a_clean_checkout() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("3");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功 ¥3.00");
+    // The result screen's guard runs on the wall clock.
+    std::thread::sleep(Duration::from_millis(700));
+    frame_after(&mut world, 1.0, vec![enter()]);
+    frame_after(&mut world, 0.06, vec![enter()]);
+    world.harness.run_steps(2);
+    world.harness.get_by_label("收款金额");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("请输入金额")
+            .is_none(),
+        "no error for an Enter nobody meant"
+    );
+}

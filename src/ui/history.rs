@@ -263,8 +263,16 @@ fn chart_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
         .iter()
         .map(|day| day.day.format("%m-%d").to_string())
         .collect();
+    // The chart says what it shows, and its axis starts at ¥0: an empty month drew −10…10.
+    ui.label(
+        RichText::new(tr(lang, "近 30 天实收（元）", "Taken, last 30 days (yuan)"))
+            .color(theme::MUTED),
+    );
+    let highest = bars.iter().map(|bar| bar.value).fold(0.0_f64, f64::max);
     Plot::new("daily-totals")
         .height(140.0)
+        .include_y(0.0)
+        .include_y(if highest > 0.0 { highest * 1.1 } else { 10.0 })
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)

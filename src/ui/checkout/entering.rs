@@ -179,6 +179,10 @@ fn charge(
             }
             choice => Some(state.pay(amount, choice, None)),
         },
+        // Enter with nothing typed does nothing: it is most often the second of a double Enter
+        // that started this sale on the result screen, and the empty amount box says what to do
+        // (a red 请输入金额 was left on the fresh checkout, issue 21).
+        (Submit::Charge, Err(_)) if state.entry.text.trim().is_empty() => None,
         (Submit::Charge, Err(error)) => {
             state.amount_error = Some(InputError::Amount(error));
             None
