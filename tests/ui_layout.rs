@@ -72,3 +72,36 @@ fn a_long_requery_answer_wraps_inside_the_window() {
         );
     }
 }
+
+/// Issue 21, item 8: at 800 px the history's order numbers show their distinguishing end
+/// (`…K7QX2M0001`), not their common start (`T0120261…`, the same on every row); the whole
+/// number stays in the row's hover text and its detail.
+#[test]
+fn a_narrow_history_shows_the_end_of_each_order_number() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("5");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功 ¥5.00");
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let order_no = world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 1)
+        .expect("read")[0]
+        .order_no
+        .clone();
+    world.harness.set_size(egui::vec2(800.0, 600.0));
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("支付成功");
+    let tail = &order_no[order_no.len() - 6..];
+    let text = world
+        .harness
+        .get_by_label_contains(tail)
+        .value()
+        .unwrap_or_default();
+    assert!(
+        text.starts_with('…'),
+        "the order number shows its end: {text:?}"
+    );
+}

@@ -293,6 +293,30 @@ fn chart_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
         });
 }
 
+/// `text` whole when it fits the cell, else its end after "…": order numbers of one day differ
+/// at the end (the install and the sequence), so a narrow window shows `…K7QX2M0003`, not
+/// `T0120261…`, which is the same on every row.
+fn tail_that_fits(ui: &Ui, text: &str) -> String {
+    let width = ui.available_width();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let fits = |candidate: &str| {
+        ui.fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(candidate.to_owned(), font.clone(), egui::Color32::WHITE)
+                .size()
+                .x
+        }) <= width
+    };
+    if fits(text) {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    (1..chars.len())
+        .map(|start| format!("…{}", chars[start..].iter().collect::<String>()))
+        .find(|candidate| fits(candidate))
+        .unwrap_or_else(|| text.to_owned())
+}
+
 /// The day's orders; returns the order clicked.
 fn orders_table_ui(
     ui: &mut Ui,
@@ -349,7 +373,8 @@ fn orders_table_ui(
                     );
                 });
                 row.col(|ui| {
-                    ui.label(&order.order_no);
+                    let shown = tail_that_fits(ui, &order.order_no);
+                    ui.label(shown).on_hover_text(&order.order_no);
                 });
                 row.col(|ui| {
                     ui.label(order.method.message(lang));
