@@ -307,3 +307,65 @@ fn the_settings_never_show_a_stale_verdict_and_ask_before_saving_after_a_failed_
         "the note of an earlier save is gone"
     );
 }
+
+/// Issue 21, item 6: closing the window while a customer pays asks first (it closed in 0.1 s with
+/// the QR on screen): 继续等待 keeps the wait, 仍然关闭 closes, the order kept for the next start.
+#[test]
+fn closing_during_a_qr_wait_asks_first() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("4.20");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    let ask_to_close = |world: &mut common::window::World| {
+        world
+            .harness
+            .input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        world.harness.step();
+        let commands = world
+            .harness
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map(|output| output.commands.clone())
+            .unwrap_or_default();
+        if let Some(root) = world
+            .harness
+            .input_mut()
+            .viewports
+            .get_mut(&egui::ViewportId::ROOT)
+        {
+            root.events.clear();
+        }
+        commands
+    };
+    let commands = ask_to_close(&mut world);
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "the close waits for an answer: {commands:?}"
+    );
+    world.wait_for("顾客正在付款");
+    world.harness.get_by_label("继续等待").click();
+    world.harness.run_steps(2);
+    assert!(
+        world.harness.query_by_label("模拟顾客付款").is_some(),
+        "still waiting"
+    );
+
+    ask_to_close(&mut world);
+    world.wait_for("顾客正在付款");
+    world.harness.get_by_label("仍然关闭").click();
+    world.harness.step();
+    let closing = world
+        .harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|output| output.commands.contains(&egui::ViewportCommand::Close));
+    assert!(closing, "仍然关闭 closes the window");
+}

@@ -119,6 +119,10 @@ pub struct CashierApp {
     checkout: CheckoutState,
     /// The amount as typed on another tab, said there until the checkout is shown again.
     typed_elsewhere: Option<String>,
+    /// The window was asked to close while a customer was paying: the question is on screen.
+    asking_to_close: bool,
+    /// The cashier said to close anyway.
+    closing: bool,
     history: HistoryState,
     unresolved: UnresolvedState,
     settings: SettingsState,
@@ -168,6 +172,8 @@ impl CashierApp {
             screen: Screen::Checkout,
             checkout: CheckoutState::new(&info),
             typed_elsewhere: None,
+            asking_to_close: false,
+            closing: false,
             info,
             history: HistoryState {
                 day: today,
@@ -231,6 +237,15 @@ impl CashierApp {
     /// Applies what the worker reported. Runs before every frame, even when hidden.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.backend.attach(ctx);
+        // Closing while a customer pays asks first (it closed in 0.1 s, the QR gone from the
+        // customer's eyes): the order is kept and queried either way.
+        if ctx.input(|input| input.viewport().close_requested())
+            && self.checkout.is_paying()
+            && !self.closing
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.asking_to_close = true;
+        }
         if !self.started {
             self.started = true;
             self.load_start();
@@ -501,6 +516,47 @@ impl CashierApp {
             }
         });
         self.notice_ui(ui);
+        self.close_question_ui(ui);
+    }
+
+    /// The question when the window is closed during a payment: wait on, or close (the order
+    /// is kept and queried at the next start).
+    fn close_question_ui(&mut self, ui: &Ui) {
+        if !self.asking_to_close {
+            return;
+        }
+        if !self.checkout.is_paying() {
+            self.asking_to_close = false;
+            return;
+        }
+        let lang = self.lang;
+        let modal = egui::Modal::new(egui::Id::unique("close-question")).show(ui.ctx(), |ui| {
+            ui.label(
+                RichText::new(tr(lang, "顾客正在付款", "A customer is paying"))
+                    .font(theme::font(theme::LARGE_TEXT))
+                    .color(theme::UNKNOWN),
+            );
+            ui.label(tr(
+                lang,
+                "现在关闭，订单会保存，下次打开收银台时继续查询。",
+                "If you close now, the order is kept and queried when the cashier opens again.",
+            ));
+            ui.horizontal(|ui| {
+                let wait = ui.button(tr(lang, "继续等待", "Keep waiting")).clicked();
+                let close = ui.button(tr(lang, "仍然关闭", "Close anyway")).clicked();
+                (wait, close)
+            })
+            .inner
+        });
+        let (wait, close) = modal.inner;
+        if wait || modal.should_close() {
+            self.asking_to_close = false;
+        }
+        if close {
+            self.asking_to_close = false;
+            self.closing = true;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     /// Digits typed on the history or unresolved tab (with no text field taking them) go to the
