@@ -109,6 +109,17 @@ pub enum Notice {
     Recovered(Vec<OrderRecord>),
 }
 
+/// A request to close the window, while a customer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CloseRequest {
+    /// None pending.
+    None,
+    /// The question is on screen.
+    Asking,
+    /// The cashier said to close anyway.
+    Confirmed,
+}
+
 /// The whole window's state.
 #[derive(Debug)]
 pub struct CashierApp {
@@ -119,10 +130,8 @@ pub struct CashierApp {
     checkout: CheckoutState,
     /// The amount as typed on another tab, said there until the checkout is shown again.
     typed_elsewhere: Option<String>,
-    /// The window was asked to close while a customer was paying: the question is on screen.
-    asking_to_close: bool,
-    /// The cashier said to close anyway.
-    closing: bool,
+    /// Where a request to close the window stands (it asks while a customer pays).
+    close: CloseRequest,
     history: HistoryState,
     unresolved: UnresolvedState,
     settings: SettingsState,
@@ -172,8 +181,7 @@ impl CashierApp {
             screen: Screen::Checkout,
             checkout: CheckoutState::new(&info),
             typed_elsewhere: None,
-            asking_to_close: false,
-            closing: false,
+            close: CloseRequest::None,
             info,
             history: HistoryState {
                 day: today,
@@ -241,10 +249,10 @@ impl CashierApp {
         // customer's eyes): the order is kept and queried either way.
         if ctx.input(|input| input.viewport().close_requested())
             && self.checkout.is_paying()
-            && !self.closing
+            && self.close != CloseRequest::Confirmed
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.asking_to_close = true;
+            self.close = CloseRequest::Asking;
         }
         if !self.started {
             self.started = true;
@@ -522,11 +530,11 @@ impl CashierApp {
     /// The question when the window is closed during a payment: wait on, or close (the order
     /// is kept and queried at the next start).
     fn close_question_ui(&mut self, ui: &Ui) {
-        if !self.asking_to_close {
+        if self.close != CloseRequest::Asking {
             return;
         }
         if !self.checkout.is_paying() {
-            self.asking_to_close = false;
+            self.close = CloseRequest::None;
             return;
         }
         let lang = self.lang;
@@ -550,11 +558,10 @@ impl CashierApp {
         });
         let (wait, close) = modal.inner;
         if wait || modal.should_close() {
-            self.asking_to_close = false;
+            self.close = CloseRequest::None;
         }
         if close {
-            self.asking_to_close = false;
-            self.closing = true;
+            self.close = CloseRequest::Confirmed;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
