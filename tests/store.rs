@@ -677,7 +677,7 @@ fn the_history_shows_the_whole_store_when_asked() {
         "{csv}"
     );
     assert!(csv.contains(",T01\r\n"), "{csv}");
-    assert!(csv.contains("合计,2 笔,已支付 2 笔,,13.32"), "{csv}");
+    assert!(csv.contains("合计,,2 笔,已支付 2 笔,,13.32"), "{csv}");
     world.harness.get_by_role(Role::ComboBox).click();
     world.harness.run_steps(2);
     world.harness.get_by_label("收银台 K9").click();

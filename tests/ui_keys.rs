@@ -134,8 +134,7 @@ fn a_click_on_a_rows_text_opens_it_and_requery_answers_in_the_panel() {
         .order_no
         .clone();
     world.harness.get_by_label("销售记录").click();
-    world.wait_for(&order_no);
-    world.harness.get_by_label(&order_no).click();
+    world.open_history_row(&order_no);
     world.wait_for("状态记录");
     let button = world.harness.get_by_label("重新查询").rect();
     assert!(button.max.y <= 720.0, "重新查询 is on screen: {button:?}");

@@ -227,8 +227,7 @@ fn a_paid_sale_prints_its_receipt_and_a_printer_that_is_off_keeps_it_waiting() {
         .expect("read")[0]
         .order_no
         .clone();
-    world.wait_for(&order_no);
-    world.harness.get_by_label(&order_no).click();
+    world.open_history_row(&order_no);
     world.wait_for("重打小票");
     world.harness.get_by_label("重打小票").click();
     wait_for_cuts(&mut world, &paper, 3);

@@ -340,8 +340,9 @@ fn orders_table_ui(
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::exact(TIME_WIDTH))
-        .column(Column::exact(rest * 0.32).clip(true))
-        .column(Column::exact(rest * 0.28).clip(true))
+        // An order number is 32 characters at most: it takes the larger share.
+        .column(Column::exact(rest * 0.47).clip(true))
+        .column(Column::exact(rest * 0.25).clip(true))
         .column(Column::exact(AMOUNT_WIDTH).clip(true))
         .column(Column::remainder().clip(true))
         .header(theme::ROW_HEIGHT, |mut header| {

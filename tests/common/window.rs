@@ -231,6 +231,14 @@ impl World {
         self.harness.run_steps(2);
     }
 
+    /// Waits for `order_no`'s row in history and clicks its order number. A narrow column shows
+    /// only the number's end (`…F5BR440001`), so the row is found by its last ten characters.
+    pub fn open_history_row(&mut self, order_no: &str) {
+        let end = &order_no[order_no.len().saturating_sub(10)..];
+        self.wait_for(end);
+        self.harness.get_by_label_contains(end).click();
+    }
+
     pub fn order_count(&self) -> usize {
         let ledger = self.ledger.lock();
         let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
