@@ -71,6 +71,12 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The window's language as the cashier last chose it (`zh` or `en`).
+    #[must_use]
+    pub fn language_file(&self) -> PathBuf {
+        self.data_dir.join("language")
+    }
+
     /// Where the daily logs go.
     #[must_use]
     pub fn log_dir(&self) -> PathBuf {
@@ -156,6 +162,8 @@ pub struct Resources {
     ledgers: HashMap<PathBuf, SharedLedger>,
     /// The window's hold on its data directory ([`start_window`]), for as long as it runs.
     window_lock: Option<crate::window_lock::WindowLock>,
+    /// The language the cashier last chose in the window, if any ([`start_window`] reads it).
+    pub language: Option<Lang>,
 }
 
 impl Resources {
@@ -167,6 +175,7 @@ impl Resources {
             sandbox: None,
             ledgers: HashMap::from([(path, ledger)]),
             window_lock: None,
+            language: None,
         }
     }
 }
@@ -212,6 +221,14 @@ pub async fn start_window(paths: &Paths) -> Result<Setup, SetupError> {
         .map_err(|crate::window_lock::AlreadyOpen| SetupError::AlreadyOpen)?;
     let mut setup = start(paths).await?;
     setup.resources.window_lock = lock;
+    // Remembered across starts (issue 21: English was forgotten at every restart).
+    setup.resources.language = crate::small_file::read_text(&paths.language_file())
+        .ok()
+        .and_then(|text| match text.trim() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        });
     Ok(setup)
 }
 

@@ -197,3 +197,33 @@ fn onboarding_without_the_gateways_address_is_refused_before_anything_is_sent() 
     );
     assert!(!world.data_dir.path().join("config.toml").exists());
 }
+
+/// Issue 21, item 7: the language is chosen on the first-run screen too, and remembered: the
+/// choice is written beside the ledger and the next start of the window reads it (it was
+/// forgotten at every restart).
+#[test]
+fn the_language_is_chosen_at_first_run_and_remembered() {
+    let mut world = first_run_with_till("K3");
+    world.harness.get_by_label("English").click();
+    world.wait_for("Welcome to the cashier");
+    let file = world.data_dir.path().join("language");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::fs::read_to_string(&file).ok().as_deref() != Some("en") {
+        assert!(std::time::Instant::now() < deadline, "the choice is kept");
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let paths = cashier::setup::Paths {
+        config: None,
+        data_dir: world.data_dir.path().join("next-start"),
+        sandbox_port: 0,
+        keyring: false,
+    };
+    std::fs::create_dir_all(&paths.data_dir).expect("dir");
+    std::fs::copy(&file, paths.language_file()).expect("copied");
+    let setup = world
+        .runtime
+        .block_on(cashier::setup::start_window(&paths))
+        .expect("starts");
+    assert_eq!(setup.resources.language, Some(cashier::i18n::Lang::En));
+}

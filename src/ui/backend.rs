@@ -53,6 +53,8 @@ pub enum Command {
     Export(NaiveDate, HistoryScope, ExportFormat),
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
+    /// Keep the window's language for the next start.
+    SaveLanguage(crate::i18n::Lang),
     /// The customer paid this QR order's amount with a pay code instead: mark the order so a
     /// payment on it later is shown as a double payment.
     MarkReplaced(String),

@@ -617,6 +617,7 @@ impl CashierApp {
         ui.horizontal(|ui| {
             if self.screen == Screen::Welcome {
                 ui.label(RichText::new("收银台 Cashier").strong());
+                self.language_ui(ui);
                 return;
             }
             if self.is_sandbox {
@@ -654,15 +655,21 @@ impl CashierApp {
                     self.open(screen);
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let other = match self.lang {
-                    Lang::Zh => (Lang::En, "English"),
-                    Lang::En => (Lang::Zh, "中文"),
-                };
-                if ui.button(other.1).clicked() {
-                    self.lang = other.0;
-                }
-            });
+            self.language_ui(ui);
+        });
+    }
+
+    /// The other language's button, at the right; the choice is kept for the next start.
+    fn language_ui(&mut self, ui: &mut Ui) {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let other = match self.lang {
+                Lang::Zh => (Lang::En, "English"),
+                Lang::En => (Lang::Zh, "中文"),
+            };
+            if ui.button(other.1).clicked() {
+                self.lang = other.0;
+                self.send(Command::SaveLanguage(other.0));
+            }
         });
     }
 
@@ -952,17 +959,22 @@ pub fn start_app(
 ) -> CashierApp {
     let configured = setup.configured();
     let gateway = GatewayView::of(&configured);
+    let language = setup.resources.language;
     let settings = backend::WorkerSettings {
         export_dir: paths.data_dir.join("exports"),
         paths: paths.clone(),
     };
     let backend = Backend::start(runtime, configured, setup.resources, settings);
-    CashierApp::new(
+    let mut app = CashierApp::new(
         backend,
         gateway,
         paths.config.clone(),
         keys_to(paths.keyring),
-    )
+    );
+    if let Some(language) = language {
+        app.lang = language;
+    }
+    app
 }
 
 /// Where saved keys go first when the keyring is (not) allowed.

@@ -460,6 +460,7 @@ impl Worker {
             }
             command @ (Command::LoadShifts(_)
             | Command::MarkReplaced(_)
+            | Command::SaveLanguage(_)
             | Command::TestStore(..)
             | Command::OpenShift(..)
             | Command::CloseShift(_)
@@ -477,6 +478,18 @@ impl Worker {
                 self.spawn_shifts(ShiftCall::Open(cashier, float));
             }
             Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::SaveLanguage(lang) => {
+                let file = self.settings.paths.language_file();
+                let text = match lang {
+                    crate::i18n::Lang::Zh => "zh",
+                    crate::i18n::Lang::En => "en",
+                };
+                tokio::spawn(async move {
+                    if let Err(error) = tokio::fs::write(&file, text).await {
+                        tracing::warn!(%error, "the language choice was not kept");
+                    }
+                });
+            }
             Command::MarkReplaced(order_no) => {
                 tokio::spawn(mark_replaced(
                     configured.context.ledger.clone(),
