@@ -859,41 +859,41 @@ impl CashierApp {
     }
 }
 
+/// A payment after the wait ended: late, or — on a QR order whose amount was paid by pay code
+/// instead — a double payment to give back.
 fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
-    if order.check_reason.as_deref() == Some(crate::payment::requery::REPLACED_BY_CODE) {
-        ui.label(
-            RichText::new(tr(lang, "！重复支付", "! Double payment"))
-                .font(theme::font(theme::LARGE_TEXT))
-                .color(theme::FAILED),
-        );
-        ui.label(format!(
-            "{} {} {} {}",
+    let double = order.check_reason.as_deref() == Some(crate::payment::requery::REPLACED_BY_CODE);
+    let (headline, colour, before, after) = if double {
+        (
+            tr(lang, "！重复支付", "! Double payment"),
+            theme::FAILED,
             tr(lang, "已改用付款码收款的二维码订单", "QR order"),
-            order.order_no,
             tr(
                 lang,
                 "又收到付款，请退还顾客",
-                "was paid by pay code instead and has now been paid too; give it back:"
+                "was paid by pay code instead and has now been paid too; give it back:",
             ),
-            order.paid.unwrap_or(order.amount)
-        ));
-        ui.label(order.method.message(lang));
-        return;
-    }
+        )
+    } else {
+        (
+            tr(lang, "！迟到的付款", "! Late payment"),
+            theme::UNKNOWN,
+            tr(lang, "订单", "Order"),
+            tr(
+                lang,
+                "在收银员放弃等待后已支付",
+                "was paid after the cashier gave up:",
+            ),
+        )
+    };
     ui.label(
-        RichText::new(tr(lang, "！迟到的付款", "! Late payment"))
+        RichText::new(headline)
             .font(theme::font(theme::LARGE_TEXT))
-            .color(theme::UNKNOWN),
+            .color(colour),
     );
     ui.label(format!(
-        "{} {} {} {}",
-        tr(lang, "订单", "Order"),
+        "{before} {} {after} {}",
         order.order_no,
-        tr(
-            lang,
-            "在收银员放弃等待后已支付",
-            "was paid after the cashier gave up:"
-        ),
         order.paid.unwrap_or(order.amount)
     ));
     ui.label(order.method.message(lang));
