@@ -204,15 +204,24 @@ pub struct TillConfig {
     /// The till's id: part of every order number and qht's `device_id`.
     #[serde(default = "default_till_id")]
     pub id: String,
+    /// The methods the checkout offers, by their command-line names (`wechat-qr`, `alipay-qr`,
+    /// `pay-code` for 付款码 …), in the gateway's order whatever the order here; cash is always
+    /// offered. Absent: all the gateway's methods. Most shops use two to four.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
 }
 
 impl Default for TillConfig {
     fn default() -> Self {
         TillConfig {
             id: default_till_id(),
+            methods: None,
         }
     }
 }
+
+/// The name `[till] methods` gives 付款码 (bar-code pay, whichever wallet's code is scanned).
+pub const PAY_CODE_SLUG: &str = "pay-code";
 
 fn default_notify_url() -> String {
     "http://127.0.0.1:8089/notify".to_owned()
@@ -385,6 +394,19 @@ impl Config {
                 field: "till.id",
                 reason: "1 到 8 个字母或数字".to_owned(),
             });
+        }
+        for name in self.till.methods.iter().flatten() {
+            let known = name == PAY_CODE_SLUG
+                || crate::gateway::PayMethod::from_slug(name)
+                    .is_some_and(|m| m.kind() != crate::gateway::MethodKind::Barcode);
+            if !known {
+                return Err(ConfigError::Invalid {
+                    field: "till.methods",
+                    reason: format!(
+                        "未知的收款方式 “{name}”（可用：{PAY_CODE_SLUG}、cash 或 cashier pay --help 列出的扫码方式）"
+                    ),
+                });
+            }
         }
         if !(-12..=14).contains(&self.history.utc_offset_hours) {
             return Err(ConfigError::Invalid {
@@ -717,6 +739,19 @@ mod tests {
         assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
         let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
         assert!(bad_till.validate().is_err());
+        let methods: Config =
+            toml::from_str("[till]\nmethods=['wechat-qr','pay-code','cash']").expect("parses");
+        assert!(methods.validate().is_ok());
+        // A wallet's bar-code method is chosen as pay-code; a name the till does not know is
+        // refused by name.
+        for name in ["wechat-barcode", "paypal"] {
+            let config: Config =
+                toml::from_str(&format!("[till]\nmethods=['{name}']")).expect("parses");
+            let said = config
+                .validate()
+                .map_or_else(|e| e.to_string(), |()| String::new());
+            assert!(said.contains(name) && said.contains("pay-code"), "{said}");
+        }
     }
 
     #[test]

@@ -410,3 +410,73 @@ fn a_double_enter_on_a_result_leaves_a_clean_checkout() {
         "no error for an Enter nobody meant"
     );
 }
+
+/// Clicks the widget labelled exactly `label` and lets the app take it.
+fn tap(world: &mut common::window::World, label: &str) {
+    world.harness.get_by_label(label).click();
+    world.harness.run_steps(2);
+}
+
+/// The day's latest order in the ledger.
+fn latest_order(world: &common::window::World) -> cashier::ledger::OrderRecord {
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 1)
+        .expect("read")
+        .pop()
+        .expect("an order")
+}
+
+/// Issue 21, item 4: a touch till sells with no keyboard: the keypad types the amount (⌫ and
+/// 清除 edit it), 收款 charges it as a QR, the cash screen's quick notes and keypad give the
+/// change, and 付款码 waits for the scanner — every step a tap.
+#[test]
+fn a_sale_by_touch_alone() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    for key in ["9", "清除", "1", "2", "3", "←", ".", "5"] {
+        tap(&mut world, key);
+    }
+    assert!(
+        world.harness.query_by_label("12.5").is_some(),
+        "the keypad typed 12.5"
+    );
+    tap(&mut world, "收款 (Enter)");
+    world.wait_for("模拟顾客付款");
+    tap(&mut world, "模拟顾客付款");
+    world.wait_for("支付成功 ¥12.50");
+
+    // Cash, with a quick note and then the keypad for what was handed over.
+    std::thread::sleep(Duration::from_millis(700));
+    tap(&mut world, "新的收款 (Enter)");
+    for key in ["3", "7", ".", "5"] {
+        tap(&mut world, key);
+    }
+    tap(&mut world, "F4 现金");
+    tap(&mut world, "收款 (Enter)");
+    world.wait_for("现金应收 ¥37.50");
+    tap(&mut world, "¥50.00");
+    world.wait_for("找零 ¥12.50");
+    tap(&mut world, "清除");
+    tap(&mut world, "1");
+    tap(&mut world, "00");
+    world.wait_for("找零 ¥62.50");
+    tap(&mut world, "收款 (Enter)");
+    world.wait_for("支付成功 ¥37.50");
+    let cash = latest_order(&world);
+    assert_eq!(cash.method, cashier::gateway::PayMethod::Cash);
+    assert_eq!(cash.change(), Some(cashier::money::Money::from_fen(6250)));
+
+    // 付款码: a tap, 收款, then the scanner.
+    std::thread::sleep(Duration::from_millis(700));
+    tap(&mut world, "新的收款 (Enter)");
+    tap(&mut world, "8");
+    tap(&mut world, "F3 付款码");
+    tap(&mut world, "收款 (Enter)");
+    world.wait_for("等待扫码");
+    world.scan("130000000000000001");
+    world.wait_for("支付成功 ¥8.00");
+    assert_eq!(world.order_count(), 3);
+}

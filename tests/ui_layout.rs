@@ -105,3 +105,98 @@ fn a_narrow_history_shows_the_end_of_each_order_number() {
         "the order number shows its end: {text:?}"
     );
 }
+
+/// Issue 21, item 5: changpay's eighteen methods at 800×600: 收款 stays on the window (the
+/// method list scrolls beside the keypad), the keys are a finger's size, a method past F12 is
+/// reached with the arrow keys and charged, and no 付款码 hint shows (changpay has no bar-code
+/// pay).
+#[test]
+fn a_changpay_checkout_fits_800_by_600_and_every_method_is_reachable() {
+    use cashier::gateway::{PayMethod, Provider};
+    use cashier::ui::checkout::{CheckoutInfo, Choice};
+    let mut world = common::window::world_for(Provider::Changpay);
+    world.harness.set_size(egui::vec2(800.0, 600.0));
+    world.harness.run_steps(3);
+    let charge = world.harness.get_by_label("收款 (Enter)").rect();
+    assert!(
+        charge.max.y <= 600.0 && charge.height() >= 48.0,
+        "收款 is cut or small: {charge:?}"
+    );
+    for key in ["7", "00", "清除"] {
+        let rect = world.harness.get_by_label(key).rect();
+        assert!(
+            rect.width() >= 48.0 && rect.height() >= 48.0 && rect.max.y <= 600.0,
+            "the key {key} is too small or off the window: {rect:?}"
+        );
+    }
+    assert!(
+        world.harness.query_by_label_contains("付款码").is_none(),
+        "changpay has no bar-code pay: no 付款码 button or hint"
+    );
+    let choices = CheckoutInfo::choices_for(Provider::Changpay, None);
+    assert!(choices.len() > 12, "the test needs methods past F12");
+    let jd = choices
+        .iter()
+        .position(|c| *c == Choice::Method(PayMethod::JdWap))
+        .expect("changpay offers 京东钱包H5");
+    for _ in 0..jd {
+        world.press(egui::Key::ArrowDown);
+    }
+    world.type_amount("3");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+    let order = world
+        .ledger
+        .lock()
+        .day_orders(today, cashier::china_time::cst(), 0, 1)
+        .expect("read")
+        .pop()
+        .expect("the order");
+    assert_eq!(order.method, PayMethod::JdWap);
+}
+
+/// Issue 21, item 5: the owner chooses the methods (`[till] methods`): the checkout offers those
+/// and cash, on F1…; in 设置 a method unticked and saved is gone from the checkout and written
+/// to the config file.
+#[test]
+fn the_checkout_offers_the_methods_the_owner_chose() {
+    use cashier::gateway::Provider;
+    let mut config = cashier::config::Config::default();
+    config.till.methods = Some(vec![
+        "wechat-qr".into(),
+        "pay-code".into(),
+        "alipay-qr".into(),
+    ]);
+    let mut world = common::window::world_for_with_config(Provider::Qht, config);
+    world.harness.set_size(egui::vec2(800.0, 600.0));
+    world.harness.run_steps(3);
+    // The gateway's order, whatever the file's: 支付宝扫码, 微信扫码, 付款码, then cash.
+    for label in ["F1 支付宝扫码", "F2 微信扫码", "F3 付款码", "F4 现金"] {
+        world.wait_for(label);
+    }
+    world.harness.get_by_label("设置").click();
+    world.wait_for("收银台提供的收款方式");
+    world.harness.get_by_label("支付宝扫码").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+    let written =
+        std::fs::read_to_string(world.data_dir.path().join("config.toml")).expect("saved");
+    let saved: toml::Value = toml::from_str(&written).expect("TOML");
+    assert_eq!(
+        saved["till"]["methods"],
+        toml::Value::from(vec!["wechat-qr", "pay-code"]),
+        "the choice is saved"
+    );
+    world.harness.get_by_label("收银").click();
+    world.wait_for("F1 微信扫码");
+    assert!(
+        world
+            .harness
+            .query_by_label_contains("支付宝扫码")
+            .is_none()
+    );
+    world.wait_for("F2 付款码");
+    world.wait_for("F3 现金");
+}

@@ -69,6 +69,20 @@ impl AmountEntry {
         self.run = None;
     }
 
+    /// Applies a tap on the on-screen keypad. A tap ends any run of typed keys: a finger is never
+    /// a scanner, and a scanner's burst never continues across a tap.
+    pub fn tap(&mut self, key: crate::ui::keypad::KeypadKey) {
+        use crate::ui::keypad::KeypadKey;
+        self.run = None;
+        match key {
+            KeypadKey::Type(text) => self.text.push_str(text),
+            KeypadKey::Backspace => {
+                self.text.pop();
+            }
+            KeypadKey::Clear => self.text.clear(),
+        }
+    }
+
     /// Applies this frame's `events`, which arrived at `now` (seconds); returns what Enter asked
     /// for, if it was pressed. Characters after Enter in the same frame are not part of what
     /// Enter charges.
@@ -268,6 +282,32 @@ mod tests {
         let submit = entry.on_events(&[text("12.34"), key(Key::Enter)], 0.0);
         assert_eq!(submit, Some(Submit::Charge));
         assert_eq!(entry.text, "12.34");
+    }
+
+    #[test]
+    fn taps_edit_the_amount_as_keys_do_and_never_make_a_burst() {
+        use crate::ui::keypad::KeypadKey;
+        let mut entry = AmountEntry::default();
+        for key in [
+            KeypadKey::Type("1"),
+            KeypadKey::Type("00"),
+            KeypadKey::Type("9"),
+            KeypadKey::Backspace,
+            KeypadKey::Type("."),
+            KeypadKey::Type("5"),
+        ] {
+            entry.tap(key);
+        }
+        assert_eq!(entry.text, "100.5");
+        // Ten quick keys after taps are a burst of their own: the taps stay the amount.
+        let submit = entry.on_events(&[text("2800000000000000"), key(Key::Enter)], 1.0);
+        assert_eq!(
+            submit,
+            Some(Submit::ChargeWithCode("2800000000000000".into()))
+        );
+        assert_eq!(entry.text, "100.5");
+        entry.tap(KeypadKey::Clear);
+        assert_eq!(entry.text, "");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod amount_entry;
 pub mod backend;
 pub mod checkout;
 pub mod history;
+pub mod keypad;
 pub mod onboarding;
 pub mod order_detail;
 pub mod qr;
@@ -201,7 +202,8 @@ impl CashierApp {
                 &gateway.config.till.id,
                 config_path,
             )
-            .with_store(gateway.config.store.as_ref()),
+            .with_store(gateway.config.store.as_ref())
+            .with_methods(gateway.config.till.methods.as_deref()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),
             onboarding: OnboardingState::default(),
@@ -422,26 +424,31 @@ impl CashierApp {
         }
     }
 
+    /// While a notice shows, the keyboard is its: Enter or Esc closes it, and no key reaches
+    /// the screen underneath (an F-key must not change the method behind it).
+    fn notice_takes_keys(&mut self, ui: &Ui) {
+        if self.notices.is_empty() {
+            return;
+        }
+        let close = ui.input_mut(|input| {
+            let close = input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
+                | input.consume_key(egui::Modifiers::NONE, egui::Key::Escape);
+            input.events.retain(|event| {
+                !matches!(
+                    event,
+                    egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
+                )
+            });
+            close
+        });
+        if close {
+            self.notices.remove(0);
+        }
+    }
+
     /// Draws the window.
     pub fn ui(&mut self, ui: &mut Ui) {
-        // While a notice shows, the keyboard is its: Enter or Esc closes it, and no key reaches
-        // the screen underneath (an F-key must not change the method behind it).
-        if !self.notices.is_empty() {
-            let close = ui.input_mut(|input| {
-                let close = input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
-                    | input.consume_key(egui::Modifiers::NONE, egui::Key::Escape);
-                input.events.retain(|event| {
-                    !matches!(
-                        event,
-                        egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
-                    )
-                });
-                close
-            });
-            if close {
-                self.notices.remove(0);
-            }
-        }
+        self.notice_takes_keys(ui);
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
         if self.printer.needs_attention() {
             egui::Panel::bottom("printer-bar").show(ui, |ui| {
@@ -495,7 +502,10 @@ impl CashierApp {
                 }
             }
             Screen::Settings => {
-                if let Some(action) = settings_ui(ui, &mut self.settings, self.lang) {
+                // It scrolls: at 800×600 the store, the config path and 导出诊断信息 are below.
+                let shown = egui::ScrollArea::vertical()
+                    .show(ui, |ui| settings_ui(ui, &mut self.settings, self.lang));
+                if let Some(action) = shown.inner {
                     self.on_settings(action);
                 }
             }
@@ -811,6 +821,7 @@ impl CashierApp {
         let mut config = self.config.clone();
         config.gateway = gateway;
         config.till.id = till_id;
+        config.till.methods.clone_from(&self.settings.offered);
         config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
         let result = config.validate().and_then(|()| match &path {
@@ -930,7 +941,10 @@ fn recovered_notice_ui(ui: &mut Ui, orders: &[OrderRecord], lang: Lang) {
 /// What the checkout offers under `gateway`.
 fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
     CheckoutInfo {
-        choices: CheckoutInfo::choices_for(gateway.provider),
+        choices: CheckoutInfo::choices_for(
+            gateway.provider,
+            gateway.config.till.methods.as_deref(),
+        ),
         max_amount: gateway.max_amount,
         qr_wait: gateway.config.payment.qr_policy().wait,
         barcode_wait: gateway.config.payment.barcode_policy().wait,

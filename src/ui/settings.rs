@@ -45,6 +45,8 @@ pub struct SettingsState {
     pub store_verdict: Option<Result<(), crate::store::StoreError>>,
     /// 保存 was pressed after a failed 测试连接: the screen asks, and a second 保存 saves.
     pub save_despite_failed_test: bool,
+    /// The methods the checkout offers (`[till] methods`); `None`: all the gateway's.
+    pub offered: Option<Vec<String>>,
 }
 
 impl SettingsState {
@@ -117,7 +119,15 @@ impl SettingsState {
             saved_store: None,
             store_verdict: None,
             save_despite_failed_test: false,
+            offered: None,
         }
+    }
+
+    /// The form with the methods the checkout offers (`None`: all the gateway's).
+    #[must_use]
+    pub fn with_methods(mut self, offered: Option<&[String]>) -> SettingsState {
+        self.offered = offered.map(<[String]>::to_vec);
+        self
     }
 
     /// The form with the store ledger in force (`None`: a lone till).
@@ -253,6 +263,8 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
             ui.end_row();
         });
     ui.add_space(theme::GAP);
+    methods_form_ui(ui, state, lang);
+    ui.add_space(theme::GAP);
     if let Some(pressed) = test_and_save_ui(ui, state, lang) {
         action = Some(pressed);
     }
@@ -299,6 +311,49 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
         action = Some(SettingsAction::Diagnostics);
     }
     action
+}
+
+/// Which of the gateway's methods the checkout offers: most shops take two to four, and a short
+/// list keeps every method on an F-key and the checkout on one screen. Cash is always offered.
+fn methods_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
+    use crate::ui::checkout::{CheckoutInfo, Choice};
+    // The in-window sandbox speaks qht.
+    let provider = if state.sandbox {
+        Provider::Qht
+    } else {
+        state.provider
+    };
+    let all: Vec<Choice> = CheckoutInfo::choices_for(provider, None)
+        .into_iter()
+        .filter(|choice| *choice != Choice::Method(crate::gateway::PayMethod::Cash))
+        .collect();
+    let shown = CheckoutInfo::choices_for(provider, state.offered.as_deref());
+    ui.label(tr(
+        lang,
+        "收银台提供的收款方式（现金总是提供）",
+        "Methods the checkout offers (cash always)",
+    ));
+    let mut changed = None;
+    ui.horizontal_wrapped(|ui| {
+        for choice in &all {
+            let mut on = shown.contains(choice);
+            if ui.checkbox(&mut on, choice.label(lang)).changed() {
+                changed = Some((*choice, on));
+            }
+        }
+    });
+    if let Some((choice, on)) = changed {
+        let chosen: Vec<&'static str> = all
+            .iter()
+            .filter(|c| (**c == choice && on) || (**c != choice && shown.contains(c)))
+            .map(|c| c.slug())
+            .collect();
+        // The last box stays ticked: a till with cash alone would turn every wallet away.
+        if !chosen.is_empty() {
+            state.offered =
+                (chosen.len() < all.len()).then(|| chosen.into_iter().map(str::to_owned).collect());
+        }
+    }
 }
 
 /// What became of the last save, or where the diagnostics went.

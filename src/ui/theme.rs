@@ -39,10 +39,14 @@ pub const BODY_TEXT: f32 = 17.0;
 pub const QR_MIN_SIDE: f32 = 320.0;
 /// The checkout column's width.
 pub const CHECKOUT_WIDTH: f32 = 620.0;
-/// A method button's width.
-pub const METHOD_BUTTON_WIDTH: f32 = 150.0;
-/// The height of the big buttons.
-pub const BIG_BUTTON_HEIGHT: f32 = 44.0;
+/// The height of the big buttons (no less than [`TOUCH_HEIGHT`]: a finger presses them).
+pub const BIG_BUTTON_HEIGHT: f32 = 48.0;
+/// A keypad key's side: a finger's width and more (touch guidelines ask for 48 px at least).
+pub const KEY_SIDE: f32 = 56.0;
+/// Space between keypad keys, so a finger does not press two.
+pub const KEY_SPACING: f32 = 6.0;
+/// The least height of anything a finger must hit (a screen's main actions).
+pub const TOUCH_HEIGHT: f32 = 48.0;
 /// Space between blocks.
 pub const GAP: f32 = 12.0;
 /// A table row's height.
@@ -52,6 +56,12 @@ pub const ROW_HEIGHT: f32 = 24.0;
 #[must_use]
 pub fn font(size: f32) -> FontId {
     FontId::proportional(size)
+}
+
+/// A button a finger can hit: at least [`TOUCH_HEIGHT`] high and twice as wide, for a screen's
+/// main actions (a touch till has no keyboard to fall back on).
+pub fn touch_button<'a>(text: impl Into<egui::WidgetText>) -> egui::Button<'a> {
+    egui::Button::new(text).min_size(egui::vec2(2.0 * TOUCH_HEIGHT, TOUCH_HEIGHT))
 }
 
 /// The colour of an order status.

@@ -64,6 +64,11 @@ pub fn world_for(provider: Provider) -> World {
     )
 }
 
+/// A window on a test sandbox speaking `provider`'s protocol, with `config` in force.
+pub fn world_for_with_config(provider: Provider, config: Config) -> World {
+    build_world_for(provider, super::TIMEOUTS, FAST, config, |_, _| {})
+}
+
 /// A window whose till pushes to the store ledger at `store_url`.
 pub fn world_with_store(store_url: &str) -> World {
     let config = Config {

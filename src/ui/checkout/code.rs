@@ -73,15 +73,10 @@ impl ScanBuffer {
     }
 }
 
-pub(super) fn awaiting_code_ui(
-    ui: &mut Ui,
-    state: &mut CheckoutState,
-    amount: Money,
-    lang: Lang,
-) -> Option<Action> {
+/// Takes this frame's keys into the code: whether Enter was pressed, or `None` on Esc.
+fn read_keys(ui: &Ui, state: &mut CheckoutState) -> Option<bool> {
     let mut submit = false;
-    let now = ui.input(|input| input.time);
-    let events = ui.input(|input| input.events.clone());
+    let (events, now) = ui.input(|input| (input.events.clone(), input.time));
     for event in events {
         match event {
             egui::Event::Text(text) if !submit => state.scan.push(&text, now),
@@ -101,62 +96,82 @@ pub(super) fn awaiting_code_ui(
                 key: Key::Escape,
                 pressed: true,
                 ..
-            } => {
-                state.phase = Phase::Entering;
-                return None;
-            }
+            } => return None,
             _ => {}
         }
     }
+    Some(submit)
+}
+
+pub(super) fn awaiting_code_ui(
+    ui: &mut Ui,
+    state: &mut CheckoutState,
+    amount: Money,
+    lang: Lang,
+) -> Option<Action> {
+    let Some(mut submit) = read_keys(ui, state) else {
+        state.phase = Phase::Entering;
+        return None;
+    };
     let code = normalise_code(&state.scan.text);
+    // Centred, as the QR and result screens are (issue 21: it was the one left-aligned).
     centred_column(ui, |ui| {
-        ui.add_space(theme::GAP);
-        ui.label(RichText::new(amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "请扫描顾客的付款码",
-                "Scan the customer's payment code",
-            ))
-            .font(theme::font(theme::LARGE_TEXT)),
-        );
-        let shown = if code.is_empty() {
-            tr(lang, "等待扫码…", "Waiting for the scanner…").to_owned()
-        } else {
-            code.clone()
-        };
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_min_width(360.0);
+        ui.with_layout(egui::Layout::top_down(egui::Align::Center), |ui| {
+            ui.add_space(theme::GAP);
+            ui.label(RichText::new(amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
             ui.label(
-                RichText::new(shown)
-                    .monospace()
-                    .font(theme::font(theme::LARGE_TEXT)),
+                RichText::new(tr(
+                    lang,
+                    "请扫描顾客的付款码",
+                    "Scan the customer's payment code",
+                ))
+                .font(theme::font(theme::LARGE_TEXT)),
             );
-        });
-        if !code.is_empty() {
-            match detect_wallet(&code) {
-                Ok(Wallet::Wechat) => ui.label(tr(lang, "微信付款码", "WeChat pay code")),
-                Ok(Wallet::Alipay) => ui.label(tr(lang, "支付宝付款码", "Alipay pay code")),
-                Err(_) => ui.label(
-                    RichText::new(tr(
-                        lang,
-                        "无法识别的付款码（微信 10–15 开头 18 位，支付宝 25–30 开头）",
-                        "Unknown code (WeChat: 18 digits from 10–15; Alipay: from 25–30)",
-                    ))
-                    .color(theme::UNKNOWN),
-                ),
+            let shown = if code.is_empty() {
+                tr(lang, "等待扫码…", "Waiting for the scanner…").to_owned()
+            } else {
+                code.clone()
             };
-        }
-        if let Some(error) = &state.scan.error {
-            ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
-        }
-        ui.horizontal(|ui| {
-            submit |= ui
-                .button(tr(lang, "确认 (Enter)", "Confirm (Enter)"))
-                .clicked();
-            if ui.button(tr(lang, "返回 (Esc)", "Back (Esc)")).clicked() {
-                state.phase = Phase::Entering;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_min_width(360.0);
+                ui.label(
+                    RichText::new(shown)
+                        .monospace()
+                        .font(theme::font(theme::LARGE_TEXT)),
+                );
+            });
+            if !code.is_empty() {
+                match detect_wallet(&code) {
+                    Ok(Wallet::Wechat) => ui.label(tr(lang, "微信付款码", "WeChat pay code")),
+                    Ok(Wallet::Alipay) => ui.label(tr(lang, "支付宝付款码", "Alipay pay code")),
+                    Err(_) => ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "无法识别的付款码（微信 10–15 开头 18 位，支付宝 25–30 开头）",
+                            "Unknown code (WeChat: 18 digits from 10–15; Alipay: from 25–30)",
+                        ))
+                        .color(theme::UNKNOWN),
+                    ),
+                };
             }
+            if let Some(error) = &state.scan.error {
+                ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
+            }
+            ui.horizontal(|ui| {
+                submit |= ui
+                    .add(theme::touch_button(tr(
+                        lang,
+                        "确认 (Enter)",
+                        "Confirm (Enter)",
+                    )))
+                    .clicked();
+                if ui
+                    .add(theme::touch_button(tr(lang, "返回 (Esc)", "Back (Esc)")))
+                    .clicked()
+                {
+                    state.phase = Phase::Entering;
+                }
+            });
         });
     });
     if !submit || !matches!(state.phase, Phase::AwaitingCode { .. }) {

@@ -64,21 +64,7 @@ pub(super) fn done_ui(
         if let Some(detail) = detail {
             ui.label(RichText::new(detail).font(theme::font(theme::LARGE_TEXT)));
         }
-        if let (Some(tendered), Some(change)) = (order.tendered, order.change()) {
-            ui.label(
-                RichText::new(format!(
-                    "{} {tendered}",
-                    tr(lang, "实收现金", "Handed over")
-                ))
-                .font(theme::font(theme::LARGE_TEXT)),
-            );
-            ui.label(
-                RichText::new(format!("{} {change}", tr(lang, "找零", "Change")))
-                    .font(theme::font(theme::HUGE_TEXT))
-                    .color(theme::PAID)
-                    .strong(),
-            );
-        }
+        change_ui(ui, order, lang);
         ui.label(format!(
             "{} · {}",
             order.method.message(lang),
@@ -104,7 +90,11 @@ pub(super) fn done_ui(
                 );
             }
             if ui
-                .button(tr(lang, "打印小票 (F9)", "Print receipt (F9)"))
+                .add(theme::touch_button(tr(
+                    lang,
+                    "打印小票 (F9)",
+                    "Print receipt (F9)",
+                )))
                 .clicked()
             {
                 action = Some(Action::Print(order.order_no.clone()));
@@ -112,16 +102,35 @@ pub(super) fn done_ui(
         }
         ui.add_space(theme::GAP);
         let clicked = ui
-            .button(
+            .add(theme::touch_button(
                 RichText::new(tr(lang, "新的收款 (Enter)", "New sale (Enter)"))
                     .font(theme::font(theme::LARGE_TEXT)),
-            )
+            ))
             .clicked();
         if clicked || (next && ready) {
             state.start_sale("");
         }
     });
     action
+}
+
+/// A cash sale's 实收 and 找零, the change large: the cashier counts it out from this.
+fn change_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
+    if let (Some(tendered), Some(change)) = (order.tendered, order.change()) {
+        ui.label(
+            RichText::new(format!(
+                "{} {tendered}",
+                tr(lang, "实收现金", "Handed over")
+            ))
+            .font(theme::font(theme::LARGE_TEXT)),
+        );
+        ui.label(
+            RichText::new(format!("{} {change}", tr(lang, "找零", "Change")))
+                .font(theme::font(theme::HUGE_TEXT))
+                .color(theme::PAID)
+                .strong(),
+        );
+    }
 }
 
 fn result_text(order: &OrderRecord, lang: Lang) -> (String, Option<String>) {

@@ -1,7 +1,7 @@
 //! Typing the amount: the amount as typed, the methods with their F-keys, the charge button.
 //! Enter charges what is shown; a scanner's burst after the amount charges the scanned code.
 
-use egui::{RichText, Ui};
+use egui::{Key, RichText, Ui};
 
 use super::{
     Action, CheckoutInfo, CheckoutState, Choice, FUNCTION_KEYS, InputError, Phase, centred_column,
@@ -13,7 +13,7 @@ use crate::gateway::http::Health;
 use crate::i18n::{Lang, Localized, tr};
 use crate::money::Money;
 use crate::ui::amount_entry::Submit;
-use crate::ui::theme;
+use crate::ui::{keypad, theme};
 
 pub(super) fn entering_ui(
     ui: &mut Ui,
@@ -27,6 +27,19 @@ pub(super) fn entering_ui(
             .is_some_and(|key| consume(ui, *key))
         {
             state.choice = *choice;
+            state.method_moved_by_key = true;
+        }
+    }
+    // Up and down walk the methods, so those past F12 are reachable by keyboard too.
+    if let Some(at) = info.choices.iter().position(|c| *c == state.choice) {
+        let count = info.choices.len();
+        if consume(ui, Key::ArrowDown) {
+            state.choice = info.choices[(at + 1) % count];
+            state.method_moved_by_key = true;
+        }
+        if consume(ui, Key::ArrowUp) {
+            state.choice = info.choices[(at + count - 1) % count];
+            state.method_moved_by_key = true;
         }
     }
     let (events, now) = ui.input(|input| (input.events.clone(), input.time));
@@ -55,23 +68,22 @@ pub(super) fn entering_ui(
             Some(error) => ui.label(RichText::new(error.message(lang)).color(theme::FAILED)),
             None => ui.label(""),
         };
-        ui.add_space(theme::GAP);
-        ui.label(RichText::new(tr(lang, "支付方式", "Pay method")).color(theme::MUTED));
-        ui.horizontal_wrapped(|ui| {
-            for (index, choice) in info.choices.iter().enumerate() {
-                let key = FUNCTION_KEYS
-                    .get(index)
-                    .map_or(String::new(), |key| format!("{} ", key.name()));
-                let selected = state.choice == *choice;
-                let button =
-                    egui::Button::selectable(selected, format!("{key}{}", choice.label(lang)))
-                        .min_size(egui::vec2(
-                            theme::METHOD_BUTTON_WIDTH,
-                            theme::BIG_BUTTON_HEIGHT,
-                        ));
-                if ui.add(button).clicked() {
-                    state.choice = *choice;
-                }
+        // No gap: the error line above is one when empty (and keeps the keypad from jumping).
+        ui.horizontal_top(|ui| {
+            let methods_width = ui.available_width() - keypad::width() - theme::GAP;
+            ui.vertical(|ui| {
+                ui.set_width(methods_width);
+                methods_ui(ui, state, info, lang);
+            });
+            ui.add_space(theme::GAP - ui.spacing().item_spacing.x);
+            if let Some(key) = keypad::keypad_ui(ui, lang) {
+                state.entry.tap(key);
+                state.amount_error = match Money::parse_charge(&state.entry.text, info.max_amount) {
+                    Err(error) if !state.entry.text.trim().is_empty() => {
+                        Some(InputError::Amount(error))
+                    }
+                    _ => None,
+                };
             }
         });
         ui.add_space(theme::GAP);
@@ -81,27 +93,71 @@ pub(super) fn entering_ui(
                 .color(theme::ON_COLOUR),
         )
         .fill(theme::PAID)
-        .min_size(egui::vec2(
-            ui.available_width(),
-            theme::BIG_BUTTON_HEIGHT + 12.0,
-        ));
+        .min_size(egui::vec2(ui.available_width(), theme::BIG_BUTTON_HEIGHT));
         if ui.add(button).clicked() {
             submit = Some(Submit::Charge);
         }
-        ui.add_space(theme::GAP);
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "输入金额 → F 键选择支付方式 → Enter 收款；付款码：输入金额后直接扫码",
-                "Type the amount → pick a method with an F key → Enter; pay codes: scan right after the amount",
-            ))
-            .color(theme::MUTED),
-        );
+        ui.label(RichText::new(hint(info, lang)).color(theme::MUTED));
     });
     if go_to_shifts {
         return Some(Action::Shifts);
     }
     submit.and_then(|submit| charge(state, info, submit, now))
+}
+
+/// The methods on offer, two to a row, each with its F-key; with more than fit beside the
+/// keypad, the list scrolls (and follows the arrow keys), so 收款 stays on screen at 800×600.
+fn methods_ui(ui: &mut Ui, state: &mut CheckoutState, info: &CheckoutInfo, lang: Lang) {
+    ui.label(RichText::new(tr(lang, "支付方式", "Pay method")).color(theme::MUTED));
+    let spacing = ui.spacing().item_spacing;
+    let button_width = (ui.available_width() - spacing.x) / 2.0;
+    egui::ScrollArea::vertical()
+        .id_salt("methods")
+        .max_height(keypad::height() - theme::BODY_TEXT - spacing.y)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for (row, pair) in info.choices.chunks(2).enumerate() {
+                ui.horizontal(|ui| {
+                    for (column, choice) in pair.iter().enumerate() {
+                        let key = FUNCTION_KEYS
+                            .get(row * 2 + column)
+                            .map_or(String::new(), |key| format!("{} ", key.name()));
+                        let selected = state.choice == *choice;
+                        // Framed whether chosen or not: on a touch screen a button must look
+                        // like one.
+                        let button = egui::Button::new(format!("{key}{}", choice.label(lang)))
+                            .selected(selected)
+                            .frame(true)
+                            .min_size(egui::vec2(button_width, theme::BIG_BUTTON_HEIGHT));
+                        let response = ui.add(button);
+                        if response.clicked() {
+                            state.choice = *choice;
+                        }
+                        if selected && state.method_moved_by_key {
+                            response.scroll_to_me(None);
+                            state.method_moved_by_key = false;
+                        }
+                    }
+                });
+            }
+        });
+}
+
+/// The line that says how a sale goes, for the methods this till offers.
+fn hint(info: &CheckoutInfo, lang: Lang) -> &'static str {
+    if info.choices.contains(&Choice::Barcode) {
+        tr(
+            lang,
+            "输入金额 → F 键或 ↑↓ 选择支付方式 → Enter 收款；付款码：输入金额后直接扫码",
+            "Amount → a method (F keys or ↑↓) → Enter; pay codes: scan right after the amount",
+        )
+    } else {
+        tr(
+            lang,
+            "输入金额 → F 键或 ↑↓ 选择支付方式 → Enter 收款",
+            "Amount → a method (F keys or ↑↓) → Enter",
+        )
+    }
 }
 
 /// Whose shift the sales go into; with none open, a way to open one. True when clicked.

@@ -60,7 +60,18 @@ pub enum Choice {
 }
 
 impl Choice {
-    fn label(self, lang: Lang) -> String {
+    /// The name `[till] methods` gives it.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            Choice::Method(method) => method.slug(),
+            Choice::Barcode => crate::config::PAY_CODE_SLUG,
+        }
+    }
+
+    /// What its button says.
+    #[must_use]
+    pub fn label(self, lang: Lang) -> String {
         match self {
             Choice::Method(method) => method.message(lang),
             Choice::Barcode => tr(lang, "付款码", "Pay code").to_owned(),
@@ -97,9 +108,12 @@ pub struct CheckoutInfo {
 
 impl CheckoutInfo {
     /// The choices `provider` offers at a till: its QR, link and transfer methods (bank
-    /// transfers ask for the payer on a form), and 付款码 when it has bar-code pay.
+    /// transfers ask for the payer on a form), and 付款码 when it has bar-code pay; only those
+    /// named in `offered` (`[till] methods`) when the owner chose. Cash is always offered. A
+    /// choice that names none of this gateway's methods (made for the other gateway) offers them
+    /// all: a till left with cash alone would turn every wallet away.
     #[must_use]
-    pub fn choices_for(provider: Provider) -> Vec<Choice> {
+    pub fn choices_for(provider: Provider, offered: Option<&[String]>) -> Vec<Choice> {
         let mut choices: Vec<Choice> = PayMethod::offered_by(provider)
             .filter(|m| m.kind() != MethodKind::Barcode)
             .map(Choice::Method)
@@ -107,7 +121,17 @@ impl CheckoutInfo {
         if PayMethod::offered_by(provider).any(|m| m.kind() == MethodKind::Barcode) {
             choices.insert(choices.len().min(2), Choice::Barcode);
         }
-        // Cash at every till, on F4 whatever the gateway.
+        if let Some(offered) = offered {
+            let chosen: Vec<Choice> = choices
+                .iter()
+                .copied()
+                .filter(|choice| offered.iter().any(|name| name == choice.slug()))
+                .collect();
+            if !chosen.is_empty() {
+                choices = chosen;
+            }
+        }
+        // Cash at every till: on F4 when the gateway's methods fill F1–F3.
         choices.insert(choices.len().min(3), Choice::Method(PayMethod::Cash));
         choices
     }
@@ -245,6 +269,8 @@ pub struct CheckoutState {
     /// Keys read while a QR shows, to tell a scanner's burst (a pay code offered instead).
     code_during_wait: AmountEntry,
     last_scan_by_scanner: Option<bool>,
+    /// The method was changed by a key (F-key, arrow): its button is scrolled into view.
+    method_moved_by_key: bool,
 }
 
 impl CheckoutState {
@@ -261,6 +287,7 @@ impl CheckoutState {
             scan: code::ScanBuffer::default(),
             code_during_wait: AmountEntry::default(),
             last_scan_by_scanner: None,
+            method_moved_by_key: false,
         }
     }
 

@@ -83,7 +83,11 @@ pub(super) fn paying_ui(
             details_ui(ui, paying, lang);
             ui.add_space(theme::GAP);
             if ui
-                .button(tr(lang, "停止等待 (Esc)", "Stop waiting (Esc)"))
+                .add(theme::touch_button(tr(
+                    lang,
+                    "停止等待 (Esc)",
+                    "Stop waiting (Esc)",
+                )))
                 .clicked()
                 || cancel
             {
@@ -92,7 +96,11 @@ pub(super) fn paying_ui(
             if info.is_sandbox
                 && let Some(url) = &qr_url
                 && ui
-                    .button(tr(lang, "模拟顾客付款", "Simulate customer payment"))
+                    .add(theme::touch_button(tr(
+                        lang,
+                        "模拟顾客付款",
+                        "Simulate customer payment",
+                    )))
                     .clicked()
             {
                 action = Some(Action::SimulatePay(url.clone()));
