@@ -31,7 +31,7 @@ const TAB_CHECKOUT_REAL_MERCHANT: (u32, u32) = (37, 18);
 /// On 设置: the 真实商户 choice, then its base URL field and 新商户进件….
 const REAL_MERCHANT: (u32, u32) = (320, 95);
 const BASE_URL: (u32, u32) = (270, 171);
-const ONBOARD: (u32, u32) = (130, 387);
+const ONBOARD: (u32, u32) = (130, 455);
 /// On 新商户进件: 提交进件.
 const SUBMIT: (u32, u32) = (75, 627);
 /// The unresolved tab's right end when it shows a count: between two tabs without one.
