@@ -285,6 +285,71 @@ async fn a_payment_after_the_cashier_gives_up_lands_as_late() {
     assert!(result.late);
     assert_eq!(result.order.status, OrderStatus::Paid);
     assert!(result.order.late);
+    assert!(
+        cashier::payment::requery::unannounced_payments(&[result]).is_empty(),
+        "a late payment has its own notice, not a second one"
+    );
+}
+
+/// Issue 21, item 6: the till dies while the QR shows; the restart's recovery asks while the
+/// customer has not paid yet (the order is young: it stays pending); the customer pays; the
+/// background re-query finds it. That payment is one to announce (before: applied with no word,
+/// as it is not `late`).
+#[tokio::test]
+async fn a_payment_the_background_finds_on_an_order_left_pending_is_announced() {
+    let sandbox = common::sandbox().await;
+    let context = context(&sandbox, Provider::Qht);
+    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let (_cancel_tx, cancel_rx) = watch::channel(false);
+    let req = request(PayMethod::AlipayQr, 3_300, None);
+    let ctx = context.clone();
+    let run = tokio::spawn(async move { run_payment(&ctx, &req, &progress_tx, cancel_rx).await });
+    let mut code_url = None;
+    while let Some(progress) = progress_rx.recv().await {
+        if let Progress::Show(PayDisplay::QrCode(url)) = progress {
+            code_url = Some(url);
+            break;
+        }
+    }
+    // The process dies: the order stays pending in the ledger.
+    run.abort();
+    let _ = run.await;
+    let policy = RequeryPolicy::default();
+    let requerier = Requerier::default();
+    let recovered = requerier
+        .recover_all(
+            &context.gateway,
+            &context.ledger,
+            policy,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("recovered");
+    let recovered: Vec<_> = recovered.into_iter().map(|a| a.expect("ledger")).collect();
+    assert_eq!(recovered.len(), 1);
+    assert_eq!(
+        recovered[0].order.status,
+        OrderStatus::Pending,
+        "young: still waiting"
+    );
+    assert!(cashier::payment::requery::unannounced_payments(&recovered).is_empty());
+
+    common::open(&code_url.expect("shown")).await;
+    let background = requerier
+        .requery_many(
+            &context.gateway,
+            &context.ledger,
+            vec![recovered[0].order.clone()],
+            Source::Background,
+            policy,
+        )
+        .await;
+    let background: Vec<_> = background.into_iter().map(|a| a.expect("ledger")).collect();
+    assert_eq!(background[0].order.status, OrderStatus::Paid);
+    assert!(!background[0].late, "never given up: not a late payment");
+    let announced = cashier::payment::requery::unannounced_payments(&background);
+    assert_eq!(announced.len(), 1, "the payment found is announced");
+    assert_eq!(announced[0].order_no, recovered[0].order.order_no);
 }
 
 /// A bar-code order the gateway took but never resolves (test code …0004): unresolved after its

@@ -79,6 +79,21 @@ impl RequeryResult {
     }
 }
 
+/// The money in `results` that no notice tells of: orders now paid that were neither paid before
+/// nor given up by the cashier (a payment after giving up is `late`, announced on its own). An
+/// order an earlier run left pending, paid after the restart's own query, is one: the background
+/// re-query used to apply it with no word (issue 21).
+#[must_use]
+pub fn unannounced_payments(results: &[RequeryResult]) -> Vec<OrderRecord> {
+    let money =
+        |status: OrderStatus| matches!(status, OrderStatus::Paid | OrderStatus::AmountMismatch);
+    results
+        .iter()
+        .filter(|r| !r.late && money(r.order.status) && !money(r.before))
+        .map(|r| r.order.clone())
+        .collect()
+}
+
 /// A re-query's outcome, shareable between everyone waiting on it.
 pub type Answer = Result<RequeryResult, Arc<LedgerError>>;
 

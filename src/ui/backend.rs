@@ -146,6 +146,9 @@ pub enum UiEvent {
     LatePayment(Box<OrderRecord>),
     /// The start-up recovery found these orders paid while the cashier was closed.
     Recovered(Vec<OrderRecord>),
+    /// The background re-query found these orders paid: left open by an earlier run (the
+    /// customer paid after the restart's own query) or re-checked after they failed.
+    FoundInBackground(Vec<OrderRecord>),
     /// A CSV export was written, or why not.
     Exported(Result<PathBuf, Problem>),
     /// A connection test's verdict.

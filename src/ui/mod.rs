@@ -108,6 +108,8 @@ pub enum Notice {
     Late(Box<OrderRecord>),
     /// The start-up recovery found these orders paid while the cashier was closed.
     Recovered(Vec<OrderRecord>),
+    /// The background re-query found these orders paid.
+    FoundInBackground(Vec<OrderRecord>),
 }
 
 /// A request to close the window, while a customer pays.
@@ -348,6 +350,13 @@ impl CashierApp {
                 self.notices.push(Notice::Late(order));
             }
             UiEvent::Recovered(orders) => self.notices.push(Notice::Recovered(orders)),
+            UiEvent::FoundInBackground(orders) => {
+                for order in &orders {
+                    self.checkout.on_order_update(order);
+                }
+                self.reload_history();
+                self.notices.push(Notice::FoundInBackground(orders));
+            }
             UiEvent::Exported(result) => self.history.export_note = Some(result),
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
             UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
@@ -860,7 +869,26 @@ impl CashierApp {
         let modal = egui::Modal::new(egui::Id::unique("notice")).show(ui.ctx(), |ui| {
             match notice {
                 Notice::Late(order) => late_notice_ui(ui, order, lang),
-                Notice::Recovered(orders) => recovered_notice_ui(ui, orders, lang),
+                Notice::Recovered(orders) => found_notice_ui(
+                    ui,
+                    orders,
+                    tr(
+                        lang,
+                        "笔订单在收银台关闭期间已支付",
+                        "order(s) were paid while the cashier was closed:",
+                    ),
+                    lang,
+                ),
+                Notice::FoundInBackground(orders) => found_notice_ui(
+                    ui,
+                    orders,
+                    tr(
+                        lang,
+                        "笔订单经后台查询确认已支付",
+                        "order(s) found paid by the background re-query:",
+                    ),
+                    lang,
+                ),
             }
             ui.button(tr(lang, "知道了", "Got it")).clicked()
         });
@@ -910,19 +938,14 @@ fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
     ui.label(order.method.message(lang));
 }
 
-fn recovered_notice_ui(ui: &mut Ui, orders: &[OrderRecord], lang: Lang) {
+/// Orders found paid, with `words` after their count: the total, then each order.
+fn found_notice_ui(ui: &mut Ui, orders: &[OrderRecord], words: &str, lang: Lang) {
     let total = orders
         .iter()
         .map(|order| order.paid.unwrap_or(order.amount))
         .try_fold(Money::ZERO, Money::checked_add)
         .unwrap_or(Money::ZERO);
-    let headline = match lang {
-        Lang::Zh => format!("{} 笔订单在收银台关闭期间已支付 {total}", orders.len()),
-        Lang::En => format!(
-            "{} order(s) were paid while the cashier was closed: {total}",
-            orders.len()
-        ),
-    };
+    let headline = format!("{} {words} {total}", orders.len());
     ui.label(
         RichText::new(headline)
             .font(theme::font(theme::LARGE_TEXT))

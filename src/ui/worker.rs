@@ -66,6 +66,16 @@ impl Outbox {
                 .await;
         }
     }
+
+    /// Announces what a background re-query found: each late payment, and together the money
+    /// found on orders nobody was watching ([`crate::payment::requery::unannounced_payments`]).
+    async fn background_found(&self, results: &[RequeryResult]) {
+        self.late(results).await;
+        let found = crate::payment::requery::unannounced_payments(results);
+        if !found.is_empty() {
+            self.emit(UiEvent::FoundInBackground(found)).await;
+        }
+    }
 }
 
 /// What the worker keeps across configurations: the sandbox and open ledgers, the notification
@@ -628,7 +638,7 @@ impl Worker {
             match answers {
                 Ok(answers) => {
                     let results = collect(answers, &outbox).await;
-                    outbox.late(&results).await;
+                    outbox.background_found(&results).await;
                     if results.iter().any(|r| r.order.status != r.before) {
                         send_unresolved(&context.ledger, &outbox).await;
                     }
