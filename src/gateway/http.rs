@@ -38,12 +38,21 @@ pub enum Health {
     #[default]
     Untried,
     /// The last call got an answer (whatever it said).
-    Answering,
+    Answering {
+        /// When an answer came (kept to within [`Health::FRESH_ENOUGH`] of the last).
+        at: DateTime<Utc>,
+    },
     /// Calls have got no answer (no connection, or no answer in time) since then.
     Unreachable {
         /// The first call that got no answer.
         since: DateTime<Utc>,
     },
+}
+
+impl Health {
+    /// How stale the time of the last answer may get before the receiver is woken to learn a
+    /// newer one: each answer need not wake the window.
+    pub const FRESH_ENOUGH: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 }
 
 /// A reused HTTP client (rustls, no OpenSSL) with the configured timeouts; it keeps the
@@ -81,12 +90,16 @@ impl Transport {
                 | GatewayError::Unknown(UnknownCause::Timeout | UnknownCause::Network))
         );
         self.health.send_if_modified(|health| {
-            let next = match (unreachable, *health) {
-                (false, _) => Health::Answering,
-                (true, Health::Unreachable { since }) => Health::Unreachable { since },
-                (true, _) => Health::Unreachable { since: Utc::now() },
+            let now = Utc::now();
+            let (next, changed) = match (unreachable, *health) {
+                (false, Health::Answering { at }) => (
+                    Health::Answering { at: now },
+                    now - at >= Health::FRESH_ENOUGH,
+                ),
+                (false, _) => (Health::Answering { at: now }, true),
+                (true, Health::Unreachable { since }) => (Health::Unreachable { since }, false),
+                (true, _) => (Health::Unreachable { since: now }, true),
             };
-            let changed = next != *health;
             *health = next;
             changed
         });

@@ -9,7 +9,6 @@ use super::{
 };
 use crate::gateway::PayMethod;
 use crate::gateway::barcode::normalise_code;
-use crate::gateway::http::Health;
 use crate::i18n::{Lang, Localized, tr};
 use crate::money::Money;
 use crate::ui::amount_entry::Submit;
@@ -55,9 +54,9 @@ pub(super) fn entering_ui(
     ui.add_space(theme::GAP);
     let mut go_to_shifts = false;
     centred_column(ui, |ui| {
-        health_ui(ui, info, lang);
-        store_ui(ui, info, lang);
-        go_to_shifts = shift_line_ui(ui, info, lang);
+        super::status_lines::health_ui(ui, info, lang);
+        super::status_lines::store_ui(ui, info, lang);
+        go_to_shifts = super::status_lines::shift_line_ui(ui, info, lang);
         ui.label(
             RichText::new(tr(lang, "收款金额", "Amount"))
                 .font(theme::font(theme::BODY_TEXT))
@@ -160,33 +159,6 @@ fn hint(info: &CheckoutInfo, lang: Lang) -> &'static str {
     }
 }
 
-/// Whose shift the sales go into; with none open, a way to open one. True when clicked.
-fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> bool {
-    match &info.shift {
-        Some(cashier) => {
-            ui.label(
-                RichText::new(format!("{}：{cashier}", tr(lang, "当班收银员", "On shift")))
-                    .color(theme::MUTED),
-            );
-            false
-        }
-        None => {
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(tr(
-                        lang,
-                        "未开班：收款将记入“默认”班次",
-                        "No shift open: sales go into “默认” (default)",
-                    ))
-                    .color(theme::UNKNOWN),
-                );
-                ui.button(tr(lang, "开班", "Open a shift")).clicked()
-            })
-            .inner
-        }
-    }
-}
-
 /// What Enter (or a scanner's burst and its Enter) does with the amount shown.
 fn charge(
     state: &mut CheckoutState,
@@ -243,121 +215,6 @@ fn charge(
             state.amount_error = Some(InputError::Amount(error));
             None
         }
-    }
-}
-
-/// Whether the gateway has been answering: a cashier learns of a dead network before charging.
-fn health_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
-    let (words, colour) = match info.health {
-        Health::Untried => (
-            tr(lang, "支付平台：尚未连接", "Gateway: not contacted yet").to_owned(),
-            theme::MUTED,
-        ),
-        Health::Answering => (
-            tr(lang, "支付平台：连接正常", "Gateway: answering").to_owned(),
-            theme::PAID,
-        ),
-        Health::Unreachable { since } => (
-            format!(
-                "{} {} {}",
-                tr(lang, "！支付平台：自", "! Gateway: no answer since"),
-                since.with_timezone(&info.offset).format("%H:%M:%S"),
-                tr(lang, "起无法连接，请检查网络", "; check the network")
-            ),
-            theme::FAILED,
-        ),
-    };
-    ui.label(RichText::new(words).color(colour));
-}
-
-/// How the store ledger stands, when there is one: offline is said with how many orders wait,
-/// so the cashier knows the sales are kept and will reach the store.
-fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
-    use crate::store::StoreStatus;
-    let (words, colour) = match &info.store {
-        None => return,
-        Some(StoreStatus::Connecting) => (
-            tr(lang, "门店数据库：正在连接", "Store: connecting").to_owned(),
-            theme::MUTED,
-        ),
-        Some(StoreStatus::Online {
-            rival: Some(till), ..
-        }) => (
-            format!(
-                "{}{till}{}",
-                tr(
-                    lang,
-                    "！门店里另一台收银机也设置为编号 ",
-                    "! Another till of the store is also set up as "
-                ),
-                tr(
-                    lang,
-                    "，它的订单暂不同步：请给它另选编号",
-                    "; its orders wait until it has its own id"
-                )
-            ),
-            theme::FAILED,
-        ),
-        Some(StoreStatus::Online {
-            waiting: 0,
-            refused: 0,
-            ..
-        }) => (
-            tr(lang, "门店数据库：已同步", "Store: up to date").to_owned(),
-            theme::PAID,
-        ),
-        Some(StoreStatus::Online {
-            refused: refused @ 1..,
-            ..
-        }) => (
-            format!(
-                "{}{refused}{}",
-                tr(lang, "！门店数据库未接受 ", "! The store refused "),
-                tr(
-                    lang,
-                    " 笔订单（原因见日志），已留在本机待同步",
-                    " orders (why: see the log); kept here to push again"
-                )
-            ),
-            theme::FAILED,
-        ),
-        Some(StoreStatus::Online { waiting, .. }) => (
-            format!(
-                "{} {waiting} {}",
-                tr(lang, "门店数据库：正在同步，", "Store: pushing,"),
-                tr(lang, "笔待同步", "to push")
-            ),
-            theme::MUTED,
-        ),
-        Some(StoreStatus::Offline {
-            error: error @ crate::store::StoreError::TillIdTaken(_),
-            ..
-        }) => (format!("！{}", error.message(lang)), theme::FAILED),
-        Some(StoreStatus::Offline { waiting: 0, .. }) => (
-            tr(
-                lang,
-                "！门店数据库离线（本机照常收款）",
-                "! Store offline (this till sells on)",
-            )
-            .to_owned(),
-            theme::FAILED,
-        ),
-        Some(StoreStatus::Offline { waiting, .. }) => (
-            format!(
-                "{}{waiting}{}",
-                tr(lang, "！门店数据库离线，", "! Store offline, "),
-                tr(
-                    lang,
-                    " 笔待同步（本机照常收款）",
-                    " to push (this till sells on)"
-                )
-            ),
-            theme::FAILED,
-        ),
-    };
-    let label = ui.label(RichText::new(words).color(colour));
-    if let Some(StoreStatus::Offline { error, .. }) = &info.store {
-        label.on_hover_text(error.message(lang));
     }
 }
 

@@ -12,6 +12,7 @@ mod done;
 mod entering;
 mod payer;
 mod paying;
+mod status_lines;
 
 use std::time::{Duration, Instant};
 
