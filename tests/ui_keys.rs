@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::window::world;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 #[test]
 fn esc_clears_the_amount_and_the_digits_typed_after_it_are_charged() {
@@ -140,12 +140,63 @@ fn a_click_on_a_rows_text_opens_it_and_requery_answers_in_the_panel() {
     assert!(button.max.y <= 720.0, "重新查询 is on screen: {button:?}");
     world.harness.get_by_label("重新查询").click();
     world.wait_for("查询结果");
+    // When it was asked and what the gateway said, not only 结果未知 → 结果未知 (issue 21).
+    let words = world
+        .harness
+        .get_by_label_contains("查询结果")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert!(
+        words.contains("支付平台答复：尚未支付") && words.contains("(结果未知 → 结果未知)"),
+        "the panel says what the query found: {words}"
+    );
+    let at = words
+        .split(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .find(|word| word.len() == 8 && word.matches(':').count() == 2);
+    assert!(at.is_some(), "and when: {words}");
+}
+
+/// Issue 21, item 7: in English, what the ledger keeps in Chinese (a wallet's decline, the
+/// cashier's Esc) is shown in English.
+#[test]
+fn stored_errors_show_in_english() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("English").click();
+    world.harness.run_steps(2);
+    world.type_amount("2");
+    world.scan("130000000000000003");
+    world.wait_for("Payment failed ¥2.00");
+    world.wait_for("Insufficient balance");
+    assert!(world.harness.query_by_label_contains("余额不足").is_none());
+    std::thread::sleep(Duration::from_millis(700));
+    world.press(egui::Key::Enter);
+    world.type_amount("3");
+    world.press(egui::Key::F1);
+    world.press(egui::Key::Enter);
+    world.wait_for("Simulate customer payment");
+    world.press(egui::Key::Escape);
+    world.wait_for("Result unknown ¥3.00");
+    let order_no = world.ledger.lock().unresolved().expect("list")[0]
+        .order_no
+        .clone();
+    world.harness.get_by_label("History").click();
+    world.open_history_row(&order_no);
+    world.wait_for("Status history");
+    // The last error and the status history's line both say it.
+    assert_eq!(
+        world
+            .harness
+            .query_all_by_label_contains("The cashier stopped waiting")
+            .count(),
+        2
+    );
     assert!(
         world
             .harness
-            .query_by_label_contains("结果未知 → 结果未知")
-            .is_some(),
-        "the panel says what the query found"
+            .query_by_label_contains("收银员停止等待")
+            .is_none()
     );
 }
 

@@ -101,6 +101,23 @@ fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     cash_sale(&mut world, "1", "1");
     world.new_sale();
     world.wait_for("当班收银员：默认");
+
+    // In English, every word of it (issue 21: On shift：默认, 第 1 班, 1 笔 stayed Chinese).
+    world.harness.get_by_label("English").click();
+    world.wait_for("On shift: default");
+    world.harness.run_steps(1);
+    world.harness.get_by_label("Shift").click();
+    world.wait_for("Current shift · default");
+    // The report's row and the recent shifts' list both name it #2.
+    assert_eq!(world.harness.query_all_by_label("#2").count(), 2);
+    world.harness.get_by_label("History").click();
+    world.wait_for("Cash 2 · ¥");
+    for chinese in ["默认", "第 ", "笔", "："] {
+        assert!(
+            world.harness.query_by_label_contains(chinese).is_none(),
+            "{chinese} left on the English screens"
+        );
+    }
 }
 
 #[test]

@@ -100,6 +100,7 @@ pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
                 before,
                 late,
                 error,
+                ..
             } in &results
             {
                 if as_json {

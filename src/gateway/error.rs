@@ -406,6 +406,26 @@ impl GatewayError {
     }
 }
 
+/// The English of `stored`, when it is how an unknown outcome without a detail of its own (a
+/// timeout, a web page, a bad sign…) or an unreachable gateway is kept in the ledger.
+#[must_use]
+pub fn unknown_outcome_in_english(stored: &str) -> Option<String> {
+    [
+        UnknownCause::Timeout,
+        UnknownCause::Network,
+        UnknownCause::Html,
+        UnknownCause::Empty,
+        UnknownCause::Unparsable,
+        UnknownCause::BadSign,
+        UnknownCause::OtherOrder,
+        UnknownCause::OtherMerchant,
+        UnknownCause::QrImage,
+    ]
+    .iter()
+    .find(|cause| unknown_zh(cause) == stored)
+    .map(unknown_en)
+}
+
 fn unknown_zh(cause: &UnknownCause) -> String {
     format!("{}，结果未知，订单已保存并将重新查询", cause_zh(cause))
 }

@@ -22,7 +22,7 @@ pub use history::{
 };
 pub use outbox::{OutboxEntry, OutboxPosition};
 pub use shared::SharedLedger;
-pub use shifts::{LatePayment, MethodLine, Shift, ShiftError, ShiftReport};
+pub use shifts::{DEFAULT_CASHIER, LatePayment, MethodLine, Shift, ShiftError, ShiftReport};
 
 use crate::gateway::{PayMethod, Provider};
 use crate::money::Money;

@@ -8,3 +8,4 @@ pub mod policy;
 pub mod requery;
 pub mod runner;
 pub mod state_machine;
+pub mod stored_words;

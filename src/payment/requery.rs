@@ -64,6 +64,10 @@ pub struct RequeryResult {
     pub late: bool,
     /// Why the gateway gave no answer, if it did not.
     pub error: Option<GatewayError>,
+    /// What the gateway answered, when it did (verified).
+    pub said: Option<OrderState>,
+    /// When the query was answered (or given up on).
+    pub at: DateTime<Utc>,
 }
 
 impl RequeryResult {
@@ -214,6 +218,7 @@ pub async fn requery(
     let denied_after_ack =
         past_grace && order.acknowledged && matches!(answer, Ok(OrderState::NotFound));
     let error = answer.as_ref().err().cloned();
+    let said = answer.as_ref().ok().cloned();
     let verdict = match &answer {
         Ok(state) => {
             move_for_answer(state, order.amount, source, not_found_is_final).map(|mut move_| {
@@ -282,6 +287,8 @@ pub async fn requery(
         order: after,
         late,
         error,
+        said,
+        at: now,
     })
 }
 

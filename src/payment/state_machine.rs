@@ -84,7 +84,10 @@ pub fn move_for_answer(
             move_.gateway_status = Some(format!("paid {}", paid.amount));
             move_.gateway_order_no.clone_from(&paid.gateway_order_no);
             if to == OrderStatus::AmountMismatch {
-                move_.error = Some(format!("实付金额 {} 与订单金额 {asked} 不符", paid.amount));
+                move_.error = Some(super::stored_words::amount_mismatch(
+                    &paid.amount.to_string(),
+                    &asked.to_string(),
+                ));
             }
             move_.paid = Some(PaidAmount {
                 amount: paid.amount,
@@ -101,7 +104,7 @@ pub fn move_for_answer(
         OrderState::NotFound if not_found_is_final => {
             let mut move_ = StatusMove::to(OrderStatus::Failed, source);
             move_.gateway_status = Some("not found".to_owned());
-            move_.error = Some("支付平台没有此订单（请求未送达）".to_owned());
+            move_.error = Some(super::stored_words::NEVER_ARRIVED.to_owned());
             Some(move_)
         }
         OrderState::NotFound | OrderState::Waiting => None,
@@ -221,7 +224,7 @@ impl Payment {
         let deadline_ms = u64::try_from(self.policy.wait.as_millis()).unwrap_or(u64::MAX);
         if now_ms >= deadline_ms {
             let mut move_ = StatusMove::to(OrderStatus::Unresolved, Source::Timeout);
-            move_.error = Some("等待超时，结果未知".to_owned());
+            move_.error = Some(super::stored_words::WAIT_TIMED_OUT.to_owned());
             return self.done(move_);
         }
         self.phase = Phase::Waiting;
@@ -319,7 +322,7 @@ pub fn step(payment: Payment, event: Event) -> (Payment, Vec<Effect>) {
         }
         (Phase::Creating | Phase::Waiting, Event::Cancel) => {
             let mut move_ = StatusMove::to(OrderStatus::Unresolved, Source::Cancel);
-            move_.error = Some("收银员停止等待，订单将在后台继续查询".to_owned());
+            move_.error = Some(super::stored_words::CASHIER_STOPPED.to_owned());
             payment.done(move_)
         }
         // Anything else — an answer after the end, a repeat — changes nothing here.

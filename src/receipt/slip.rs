@@ -225,8 +225,10 @@ pub enum ReportRow {
         zh: String,
         /// The label in English.
         en: String,
-        /// The value (an amount, a count, a time).
+        /// The value (an amount, a count, a time), as printed.
         value: String,
+        /// The value in English where it has words (`#3` for 第 3 班).
+        value_en: Option<String>,
     },
     /// An order number listed under the row before it.
     Item(String),
@@ -240,6 +242,7 @@ impl ReportRow {
             zh: zh.into(),
             en: en.into(),
             value: value.into(),
+            value_en: None,
         }
     }
 }
@@ -248,8 +251,19 @@ impl ReportRow {
 #[must_use]
 pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
     let mut rows = vec![
-        ReportRow::pair("班次", "Shift", format!("第 {} 班", report.shift)),
-        ReportRow::pair("收银员", "Cashier", report.cashier.clone()),
+        ReportRow::Pair {
+            zh: "班次".into(),
+            en: "Shift".into(),
+            value: format!("第 {} 班", report.shift),
+            value_en: Some(format!("#{}", report.shift)),
+        },
+        ReportRow::Pair {
+            zh: "收银员".into(),
+            en: "Cashier".into(),
+            value: report.cashier.clone(),
+            value_en: (report.cashier == crate::ledger::DEFAULT_CASHIER)
+                .then(|| "default".to_owned()),
+        },
         ReportRow::pair("开班", "Opened", local(report.opened_at, offset)),
     ];
     if let Some(closed) = report.closed_at {

@@ -207,10 +207,10 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
             // One method's total moves to the next line whole, never broken inside a word.
             ui.add(
                 egui::Label::new(format!(
-                    "{} {} {} · {}",
+                    "{} {}{} · {}",
                     method.method.message(lang),
                     method.paid_count,
-                    tr(lang, "笔", ""),
+                    tr(lang, " 笔", ""),
                     method.paid
                 ))
                 .wrap_mode(egui::TextWrapMode::Extend),
@@ -227,12 +227,12 @@ fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
         for till in &data.by_till {
             ui.add(
                 egui::Label::new(format!(
-                    "{} {}: {} / {} {} · {}",
+                    "{} {}: {} / {}{} · {}",
                     tr(lang, "收银台", "Till"),
                     till.till_id,
                     till.paid_count,
                     till.count,
-                    tr(lang, "笔", ""),
+                    tr(lang, " 笔", ""),
                     till.paid
                 ))
                 .wrap_mode(egui::TextWrapMode::Extend),

@@ -687,6 +687,8 @@ impl CashierApp {
             };
             if ui.button(other.1).clicked() {
                 self.lang = other.0;
+                // The tabs to the left were drawn in the old language this frame: draw again.
+                ui.ctx().request_repaint();
                 self.send(Command::SaveLanguage(other.0));
             }
         });

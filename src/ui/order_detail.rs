@@ -95,7 +95,11 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
             ),
             (
                 tr(lang, "最后错误", "Last error"),
-                order.last_error.clone().unwrap_or_default(),
+                order
+                    .last_error
+                    .as_deref()
+                    .map(|stored| crate::payment::stored_words::stored_words(stored, lang))
+                    .unwrap_or_default(),
             ),
         ];
         for (label, value) in rows {
@@ -117,6 +121,7 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
             event.source
         ));
         if let Some(detail) = &event.detail {
+            let detail = crate::payment::stored_words::stored_words(detail, lang);
             ui.label(RichText::new(detail).color(theme::MUTED));
         }
     }
@@ -153,9 +158,9 @@ fn requery_ui(
         Some(RequeryNote::Done(result)) => {
             ui.label(
                 RichText::new(format!(
-                    "{}：{}",
-                    tr(lang, "查询结果", "Result"),
-                    super::unresolved::result_words(result, lang)
+                    "{}{}",
+                    tr(lang, "查询结果：", "Result: "),
+                    super::unresolved::result_words(result, state.offset, lang)
                 ))
                 .color(theme::status_colour(result.order.status)),
             );

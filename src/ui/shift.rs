@@ -122,7 +122,7 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
         RichText::new(tr(
             lang,
             "开班后，收款都记入本班；不开班直接收款会记入“默认”班次。",
-            "Sales go into the open shift; selling with none open opens “默认” (default).",
+            "Sales go into the open shift; selling with none open opens the “default” shift.",
         ))
         .color(theme::MUTED),
     );
@@ -187,7 +187,7 @@ fn open_shift_ui(
     ui.heading(format!(
         "{} · {}",
         tr(lang, "当前班次", "Current shift"),
-        report.cashier
+        cashier_name(&report.cashier, lang)
     ));
     report_ui(ui, "open-report", report, offset, lang);
     ui.add_space(theme::GAP);
@@ -368,7 +368,7 @@ fn past_shifts_ui(
         .show(ui, |ui| {
             for shift in &view.recent {
                 ui.label(format!("#{}", shift.id));
-                ui.label(&shift.cashier);
+                ui.label(cashier_name(&shift.cashier, lang));
                 let opened = shift.opened_at.with_timezone(&offset).format("%m-%d %H:%M");
                 let closed = shift.closed_at.map_or_else(
                     || tr(lang, "未交班", "open").to_owned(),
@@ -389,6 +389,17 @@ fn past_shifts_ui(
     action
 }
 
+/// A cashier's name as the window shows it: the shift opened by itself when a sale came with
+/// none open is 默认, "default" in English.
+#[must_use]
+pub fn cashier_name(name: &str, lang: Lang) -> &str {
+    if name == crate::ledger::DEFAULT_CASHIER {
+        tr(lang, crate::ledger::DEFAULT_CASHIER, "default")
+    } else {
+        name
+    }
+}
+
 /// A report's rows, in the cashier's language.
 fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, lang: Lang) {
     egui::Grid::new(id)
@@ -397,7 +408,16 @@ fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, l
         .show(ui, |ui| {
             for row in shift_rows(report, offset) {
                 match row {
-                    ReportRow::Pair { zh, en, value } => {
+                    ReportRow::Pair {
+                        zh,
+                        en,
+                        value,
+                        value_en,
+                    } => {
+                        let value = match (lang, value_en) {
+                            (Lang::En, Some(value_en)) => value_en,
+                            _ => value,
+                        };
                         ui.label(if lang == Lang::Zh { zh } else { en });
                         // The printer's full-width ￥ looks spaced out in the window's font.
                         ui.label(RichText::new(value.replace('￥', "¥")).strong());

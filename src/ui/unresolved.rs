@@ -127,7 +127,8 @@ fn order_ui(
     });
     if let Some(result) = state.results.get(&order.order_no) {
         ui.add(
-            egui::Label::new(RichText::new(result_words(result, lang)).color(theme::MUTED)).wrap(),
+            egui::Label::new(RichText::new(result_words(result, offset, lang)).color(theme::MUTED))
+                .wrap(),
         );
     }
     if let Some(reason) = order.open_check_reason() {
@@ -145,15 +146,49 @@ fn order_ui(
     action
 }
 
-/// A re-query's result in words: the gateway's trouble, or the status move it made.
+/// A re-query's result in words: when it was asked, then the gateway's trouble, or what the
+/// gateway said and the status move it made (an order that stays open says why: 结果未知 →
+/// 结果未知 alone told a cashier nothing, issue 21).
 #[must_use]
-pub fn result_words(result: &RequeryResult, lang: Lang) -> String {
-    match &result.error {
-        Some(error) => error.message(lang),
-        None => format!(
-            "{} → {}",
-            result.before.message(lang),
-            result.order.status.message(lang)
+pub fn result_words(result: &RequeryResult, offset: chrono::FixedOffset, lang: Lang) -> String {
+    use crate::gateway::OrderState;
+    let at = result.at.with_timezone(&offset).format("%H:%M:%S");
+    let said = match &result.said {
+        None => result
+            .error
+            .as_ref()
+            .map(|error| error.message(lang))
+            .unwrap_or_default(),
+        Some(OrderState::Waiting) => tr(
+            lang,
+            "支付平台答复：尚未支付",
+            "The gateway says: not paid yet",
+        )
+        .to_owned(),
+        Some(OrderState::NotFound) => tr(
+            lang,
+            "支付平台答复：没有此订单",
+            "The gateway says: no such order",
+        )
+        .to_owned(),
+        Some(OrderState::Failed { reason }) => format!(
+            "{}{}",
+            tr(
+                lang,
+                "支付平台答复：支付失败，",
+                "The gateway says: failed, "
+            ),
+            crate::payment::stored_words::stored_words(reason, lang)
         ),
-    }
+        Some(OrderState::Paid(paid)) => format!(
+            "{} {}",
+            tr(lang, "支付平台答复：已支付", "The gateway says: paid"),
+            paid.amount
+        ),
+    };
+    format!(
+        "{at} {said} ({} → {})",
+        result.before.message(lang),
+        result.order.status.message(lang)
+    )
 }

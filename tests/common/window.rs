@@ -237,9 +237,11 @@ impl World {
     }
 
     /// Waits for `order_no`'s row in history and clicks its order number. A narrow column shows
-    /// only the number's end (`…F5BR440001`), so the row is found by its last ten characters.
+    /// only the number's end (`…5012F5BR440001`), so the row is found by its last fourteen characters.
     pub fn open_history_row(&mut self, order_no: &str) {
-        let end = &order_no[order_no.len().saturating_sub(10)..];
+        // The sequence restarts every second: the end that tells two orders apart holds the
+        // second the number was made in (mmss + install id + sequence).
+        let end = &order_no[order_no.len().saturating_sub(14)..];
         self.wait_for(end);
         self.harness.get_by_label_contains(end).click();
     }

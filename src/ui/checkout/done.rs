@@ -143,7 +143,13 @@ fn result_text(order: &OrderRecord, lang: Lang) -> (String, Option<String>) {
                 tr(lang, "支付失败", "Payment failed"),
                 order.amount
             ),
-            Some(order.last_error.clone().unwrap_or_default()),
+            Some(
+                order
+                    .last_error
+                    .as_deref()
+                    .map(|stored| crate::payment::stored_words::stored_words(stored, lang))
+                    .unwrap_or_default(),
+            ),
         ),
         OrderStatus::AmountMismatch => (
             format!(

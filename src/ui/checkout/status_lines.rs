@@ -176,8 +176,12 @@ pub(super) fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> boo
     match &info.shift {
         Some(cashier) => {
             ui.label(
-                RichText::new(format!("{}：{cashier}", tr(lang, "当班收银员", "On shift")))
-                    .color(theme::MUTED),
+                RichText::new(format!(
+                    "{}{}",
+                    tr(lang, "当班收银员：", "On shift: "),
+                    crate::ui::shift::cashier_name(cashier, lang)
+                ))
+                .color(theme::MUTED),
             );
             false
         }
@@ -187,7 +191,7 @@ pub(super) fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> boo
                     RichText::new(tr(
                         lang,
                         "未开班：收款将记入“默认”班次",
-                        "No shift open: sales go into “默认” (default)",
+                        "No shift open: sales go into the “default” shift",
                     ))
                     .color(theme::UNKNOWN),
                 );
