@@ -139,10 +139,11 @@ fn a_key_file_others_can_read_is_made_owner_only_by_a_button_and_the_till_starts
 #[test]
 fn a_broken_file_kept_aside_leads_to_a_new_first_run_and_is_never_deleted() {
     let dir = tempfile::tempdir().expect("dir");
-    let broken = format!("{REAL_MERCHANT}[till\n");
+    // Malformed (an unclosed table) after a [till] whose id the till keeps.
+    let broken = format!("{REAL_MERCHANT}[till]\nid = \"K7\"\n[payment\n");
     write(&dir.path().join("config.toml"), &broken, 0o600);
     let mut till = Till::start(dir.path(), dir.path());
-    till.wait_for("第 6 行");
+    till.wait_for("第 8 行");
     till.harness.get_by_label("另存旧配置，重新设置").click();
     till.wait_for("欢迎使用收银台");
     till.wait_for("原配置文件已另存为");
@@ -160,11 +161,12 @@ fn a_broken_file_kept_aside_leads_to_a_new_first_run_and_is_never_deleted() {
     let text = std::fs::read_to_string(kept[0].path()).expect("kept");
     assert_eq!(text, broken, "kept as it was, key and all");
 
-    // The first run saves where the broken file was.
+    // The first run saves where the broken file was, with the till's own id (issue 21: it
+    // was reset to T01).
     till.press(egui::Key::Enter);
     till.wait_for("收款金额");
     let saved = std::fs::read_to_string(&till.config).expect("a new config");
-    assert!(saved.contains("T01"), "{saved}");
+    assert!(saved.contains("id = \"K7\""), "{saved}");
 }
 
 #[test]

@@ -228,6 +228,11 @@ impl CashierApp {
         self.screen = Screen::Welcome;
     }
 
+    /// The till id the first run's setup offers (a config set aside had it).
+    pub fn offer_till_id(&mut self, till_id: String) {
+        self.welcome.till_id = till_id;
+    }
+
     /// Says on the first run's setup why the till is set up again.
     pub fn note_on_welcome(&mut self, note: String) {
         self.welcome.note = Some(note);

@@ -149,11 +149,18 @@ struct Attempt {
     started: Option<Result<Setup, SetupError>>,
     /// Whether the start was a first run (no config file).
     first_run: bool,
+    /// The till id the config set aside had: the first run offers it again, so the till keeps
+    /// its number (issue 21: it was reset to T01).
+    kept_till_id: Option<String>,
 }
 
 /// Makes `fix`, then starts from `paths`: on the runtime, as file and ledger work is never done
 /// on the window's thread.
 async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
+    let kept_till_id = match &fix {
+        Fix::SetAside(path) => till_id_in(path),
+        _ => None,
+    };
     let fixed = match fix {
         Fix::Nothing => Ok(None),
         Fix::MakeOwnerOnly(path) => make_owner_only(&path)
@@ -175,6 +182,7 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
                 note: Some(why),
                 started: None,
                 first_run: false,
+                kept_till_id: None,
             };
         }
     };
@@ -187,7 +195,38 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
         note,
         started: Some(crate::setup::start_window(&paths).await),
         first_run,
+        kept_till_id,
     }
+}
+
+/// The till id a config file names, read as leniently as it can be: a file set aside is often
+/// one the parser refused (a typo, an unknown key), and its till id is still the till's.
+fn till_id_in(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let parsed = toml::from_str::<toml::Value>(&text).ok().and_then(|value| {
+        value
+            .get("till")?
+            .get("id")?
+            .as_str()
+            .map(str::to_owned)
+    });
+    // Malformed TOML: the `id = "…"` line of the [till] table.
+    let scanned = || {
+        let mut in_till = false;
+        text.lines().find_map(|line| {
+            let line = line.trim();
+            if line.starts_with('[') {
+                in_till = line == "[till]";
+                return None;
+            }
+            let (key, value) = line.split_once('=')?;
+            (in_till && key.trim() == "id")
+                .then(|| value.trim().trim_matches('"').trim_matches('\'').to_owned())
+        })
+    };
+    parsed
+        .or_else(scanned)
+        .filter(|id| (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl Starting {
@@ -264,6 +303,9 @@ impl Starting {
             (Ok(setup), Some(paths)) => {
                 tracing::info!("the till started on a retry");
                 let mut app = launch(&self.runtime, setup, paths, attempt.first_run);
+                if let Some(till_id) = attempt.kept_till_id {
+                    app.offer_till_id(till_id);
+                }
                 if let Some((zh, en)) = self.note.take() {
                     app.note_on_welcome(if LANG == Lang::Zh { zh } else { en });
                 }
