@@ -348,7 +348,7 @@ async fn sandbox_gateway(paths: &Paths, resources: &mut Resources) -> Result<Str
         state_file: Some(paths.sandbox_state_file()),
         ..SandboxConfig::default()
     };
-    match Sandbox::start(config).await {
+    match Sandbox::start(config.clone()).await {
         Ok(sandbox) => {
             let base_url = sandbox.base_url();
             resources.sandbox = Some(sandbox);
@@ -356,25 +356,43 @@ async fn sandbox_gateway(paths: &Paths, resources: &mut Resources) -> Result<Str
         }
         Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
             let base_url = format!("http://127.0.0.1:{port}");
-            if is_sandbox(&base_url).await {
-                Ok(base_url)
-            } else {
-                Err(SetupError::Sandbox(format!(
+            let ours = crate::sandbox::health_text(Some(&paths.sandbox_state_file()));
+            match sandbox_health(&base_url).await {
+                // `cashier sandbox` in a terminal, or this data directory's window: shared.
+                Some(health) if health == crate::sandbox::HEALTH_TEXT || health == ours => {
+                    Ok(base_url)
+                }
+                // Another till's window (another data directory): its sandbox goes when it
+                // closes, and its orders are not this till's. This till runs its own.
+                Some(_) => {
+                    let sandbox = Sandbox::start(SandboxConfig {
+                        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                        ..config
+                    })
+                    .await
+                    .map_err(|error| SetupError::Sandbox(error.to_string()))?;
+                    let base_url = sandbox.base_url();
+                    tracing::info!(%base_url, "port {port} holds another till's sandbox: started this till's own");
+                    resources.sandbox = Some(sandbox);
+                    Ok(base_url)
+                }
+                None => Err(SetupError::Sandbox(format!(
                     "端口 {port} 已被其他程序占用 (port {port} is taken by another program)"
-                )))
+                ))),
             }
         }
         Err(error) => Err(SetupError::Sandbox(error.to_string())),
     }
 }
 
-/// Whether a cashier sandbox answers at `base_url`.
-async fn is_sandbox(base_url: &str) -> bool {
+/// What a cashier sandbox at `base_url` says of itself ([`crate::sandbox::health_text`]), or
+/// `None` when what answers there is no cashier sandbox.
+async fn sandbox_health(base_url: &str) -> Option<String> {
     let Ok(client) = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(2))
         .build()
     else {
-        return false;
+        return None;
     };
     match client
         .get(format!("{base_url}/sandbox/health"))
@@ -384,7 +402,8 @@ async fn is_sandbox(base_url: &str) -> bool {
         Ok(response) => response
             .text()
             .await
-            .is_ok_and(|body| body.starts_with(crate::sandbox::HEALTH_TEXT)),
-        Err(_) => false,
+            .ok()
+            .filter(|body| body.starts_with(crate::sandbox::HEALTH_TEXT)),
+        Err(_) => None,
     }
 }

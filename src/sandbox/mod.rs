@@ -39,8 +39,35 @@ pub const QHT_MERCHANT_NO: &str = "QHT-SANDBOX-0001";
 pub const QHT_KEY: &str = "sandbox-qht-key";
 /// The changpay test merchant's id.
 pub const CHANGPAY_MCH_ID: &str = "sandbox_mch";
-/// What `/sandbox/health` answers, so a cashier can tell its sandbox from another program.
+/// What `/sandbox/health` starts with, so a cashier can tell its sandbox from another program.
 pub const HEALTH_TEXT: &str = "cashier-sandbox";
+
+/// What `/sandbox/health` answers for a sandbox keeping its orders in `state_file`: the text and,
+/// for a window's in-process sandbox, a fingerprint of its state file (not the path itself:
+/// with `--lan` the answer is on the shop's network). A till starting on another data directory
+/// sees a different fingerprint and starts its own sandbox rather than lean on another window's,
+/// which goes when that window closes (issue 21).
+#[must_use]
+pub fn health_text(state_file: Option<&std::path::Path>) -> String {
+    use md5::Digest;
+    match state_file {
+        None => HEALTH_TEXT.to_owned(),
+        Some(path) => {
+            let path = std::fs::canonicalize(path)
+                .or_else(|_| {
+                    let dir = path.parent().map(std::fs::canonicalize).transpose()?;
+                    Ok::<_, std::io::Error>(match dir {
+                        Some(dir) => dir.join(path.file_name().unwrap_or_default()),
+                        None => path.to_owned(),
+                    })
+                })
+                .unwrap_or_else(|_| path.to_owned());
+            let digest = md5::Md5::digest(path.to_string_lossy().as_bytes());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{HEALTH_TEXT} {hex}")
+        }
+    }
+}
 /// The changpay test merchant's key.
 pub const CHANGPAY_KEY: &str = "sandbox-changpay-key-0001";
 
@@ -98,13 +125,15 @@ impl Sandbox {
             || api_url.clone(),
             |url| url.trim_end_matches('/').to_owned(),
         );
+        let health = health_text(config.state_file.as_deref());
         let state = Arc::new(State::new(
             config.speedup,
             config.fault_delay,
             links_url,
             config.state_file,
         ));
-        let app = router(Arc::clone(&state)).into_make_service_with_connect_info::<SocketAddr>();
+        let app =
+            router(Arc::clone(&state), health).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "sandbox server stopped");
@@ -223,7 +252,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn router(state: Arc<State>) -> Router {
+fn router(state: Arc<State>, health: String) -> Router {
     let router = Router::new()
         .route("/api/v1.0/merchant/import", post(qht::import))
         .route("/api/v1.0/merchant/import_query", post(qht::import_query))
@@ -246,7 +275,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/sandbox/pay/{token}", get(pay_page::pay))
         .route("/sandbox/qr.png", get(qr_picture::hosted))
         .route("/sandbox/faults", any(inject_fault))
-        .route("/sandbox/health", get(|| async { HEALTH_TEXT }));
+        .route("/sandbox/health", get(move || async move { health }));
     // Only a sandbox that keeps a state file pays for saving after each request.
     let router = if state.persists() {
         router.layer(axum::middleware::from_fn_with_state(

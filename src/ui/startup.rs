@@ -203,13 +203,9 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
 /// one the parser refused (a typo, an unknown key), and its till id is still the till's.
 fn till_id_in(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    let parsed = toml::from_str::<toml::Value>(&text).ok().and_then(|value| {
-        value
-            .get("till")?
-            .get("id")?
-            .as_str()
-            .map(str::to_owned)
-    });
+    let parsed = toml::from_str::<toml::Value>(&text)
+        .ok()
+        .and_then(|value| value.get("till")?.get("id")?.as_str().map(str::to_owned));
     // Malformed TOML: the `id = "…"` line of the [till] table.
     let scanned = || {
         let mut in_till = false;
