@@ -82,7 +82,9 @@ fn join_fields<'a>(fields: impl Iterator<Item = (&'a String, &'a String)>) -> St
         .join("&")
 }
 
-fn md5_hex(text: &str) -> String {
+/// The lowercase hex MD5 of `text`.
+#[must_use]
+pub fn md5_hex(text: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     Md5::digest(text.as_bytes())
         .iter()

@@ -49,7 +49,6 @@ pub const HEALTH_TEXT: &str = "cashier-sandbox";
 /// which goes when that window closes (issue 21).
 #[must_use]
 pub fn health_text(state_file: Option<&std::path::Path>) -> String {
-    use md5::Digest;
     match state_file {
         None => HEALTH_TEXT.to_owned(),
         Some(path) => {
@@ -62,9 +61,8 @@ pub fn health_text(state_file: Option<&std::path::Path>) -> String {
                     })
                 })
                 .unwrap_or_else(|_| path.to_owned());
-            let digest = md5::Md5::digest(path.to_string_lossy().as_bytes());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            format!("{HEALTH_TEXT} {hex}")
+            let fingerprint = crate::sign::md5_hex(&path.to_string_lossy());
+            format!("{HEALTH_TEXT} {fingerprint}")
         }
     }
 }
