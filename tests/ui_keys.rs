@@ -531,3 +531,35 @@ fn a_sale_by_touch_alone() {
     world.wait_for("支付成功 ¥8.00");
     assert_eq!(world.order_count(), 3);
 }
+
+/// Issue 21, item 8: the tabs have keys, shown on them: Ctrl+1 … Ctrl+5 (the F-keys pick
+/// methods, plain digits are the amount); a digit typed after Ctrl+1 lands in the amount.
+#[test]
+fn ctrl_and_a_digit_opens_each_tab() {
+    let mut world = world();
+    world.harness.run_steps(2);
+    let ctrl = |key| egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::CTRL,
+    };
+    for (key, shows) in [
+        (egui::Key::Num2, "导出 CSV"),
+        (egui::Key::Num3, "全部重新查询"),
+        (egui::Key::Num4, "开班 (Enter)"),
+        (egui::Key::Num5, "支付平台设置"),
+        (egui::Key::Num1, "收款金额"),
+    ] {
+        world.harness.event(ctrl(key));
+        world.harness.run_steps(2);
+        world.wait_for(shows);
+    }
+    assert!(
+        world.harness.query_by_label_contains("^3").is_some(),
+        "the key shows on its tab"
+    );
+    world.type_amount("8.5");
+    assert!(world.harness.query_by_label("8.5").is_some());
+}

@@ -638,6 +638,13 @@ impl CashierApp {
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) {
+        const TAB_KEYS: [egui::Key; 5] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+        ];
         ui.horizontal(|ui| {
             if self.screen == Screen::Welcome {
                 ui.label(RichText::new("收银台 Cashier").strong());
@@ -667,15 +674,36 @@ impl CashierApp {
                 (Screen::Shift, tr(self.lang, "交班", "Shift")),
                 (Screen::Settings, tr(self.lang, "设置", "Settings")),
             ];
-            for (screen, label) in tabs {
+            // Ctrl+1 … Ctrl+5 open the tabs (the F-keys pick methods, plain digits are the
+            // amount); each tab shows its key.
+            for ((screen, label), key) in tabs.into_iter().zip(TAB_KEYS) {
                 let label = if screen == Screen::Unresolved && !self.unresolved.orders.is_empty() {
                     format!("{label} ({})", self.unresolved.orders.len())
                 } else {
                     label.to_owned()
                 };
-                if ui.selectable_label(self.screen == screen, label).clicked()
-                    && self.screen != screen
-                {
+                let pressed = ui.input_mut(|input| input.consume_key(egui::Modifiers::CTRL, key));
+                let mut job = egui::text::LayoutJob::default();
+                RichText::new(label).append_to(
+                    &mut job,
+                    ui.style(),
+                    egui::FontSelection::Default,
+                    egui::Align::Center,
+                );
+                RichText::new(format!(" ^{}", &key.name()[..1]))
+                    .small()
+                    .color(theme::MUTED)
+                    .append_to(
+                        &mut job,
+                        ui.style(),
+                        egui::FontSelection::Default,
+                        egui::Align::Center,
+                    );
+                let clicked = ui
+                    .selectable_label(self.screen == screen, job)
+                    .on_hover_text(format!("Ctrl+{}", key.name()))
+                    .clicked();
+                if (clicked || pressed) && self.screen != screen {
                     self.open(screen);
                 }
             }

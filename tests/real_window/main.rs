@@ -20,12 +20,13 @@ use onboarding_form::FORM;
 use serde_json::Value;
 use till::Till;
 
-/// Where the tabs are at the window's default size (1100×720), with the sandbox badge.
-const TAB_CHECKOUT: (u32, u32) = (173, 18);
-const TAB_HISTORY: (u32, u32) = (256, 18);
-const TAB_UNRESOLVED: (u32, u32) = (364, 18);
-const TAB_SHIFT: (u32, u32) = (456, 18);
-const TAB_SETTINGS: (u32, u32) = (522, 18);
+/// Where the tabs are at the window's default size (1100×720), with the sandbox badge (each tab
+/// shows its Ctrl key: `收银 ^1`).
+const TAB_CHECKOUT: (u32, u32) = (180, 18);
+const TAB_HISTORY: (u32, u32) = (280, 18);
+const TAB_UNRESOLVED: (u32, u32) = (405, 18);
+const TAB_SHIFT: (u32, u32) = (515, 18);
+const TAB_SETTINGS: (u32, u32) = (598, 18);
 /// 收银 once a real merchant is set: no sandbox badge before it.
 const TAB_CHECKOUT_REAL_MERCHANT: (u32, u32) = (37, 18);
 /// On 设置: the 真实商户 choice, then its base URL field and 新商户进件….
@@ -35,7 +36,7 @@ const ONBOARD: (u32, u32) = (130, 455);
 /// On 新商户进件: 提交进件.
 const SUBMIT: (u32, u32) = (75, 627);
 /// The unresolved tab's right end when it shows a count: between two tabs without one.
-const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (432, 18);
+const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (475, 18);
 /// The first row's order number in history, and 重新查询 at the top of the detail panel.
 const FIRST_ROW_ORDER_NO: (u32, u32) = (150, 357);
 const DETAIL_REQUERY: (u32, u32) = (830, 358);
