@@ -655,7 +655,13 @@ fn the_history_shows_the_whole_store_when_asked() {
     });
     world.harness.get_by_label("销售记录").click();
     world.wait_for("实收 ¥5.55");
-    world.harness.get_by_role(Role::ComboBox).click();
+    // The second list of the row: the first is 导出's span.
+    world
+        .harness
+        .get_all_by_role(Role::ComboBox)
+        .nth(1)
+        .expect("the scope's list")
+        .click();
     world.harness.run_steps(2);
     world.harness.get_by_label("全部收银台").click();
     world.wait_for("实收 ¥13.32");
@@ -678,7 +684,13 @@ fn the_history_shows_the_whole_store_when_asked() {
     );
     assert!(csv.contains(",T01\r\n"), "{csv}");
     assert!(csv.contains("合计,,2 笔,已支付 2 笔,,13.32"), "{csv}");
-    world.harness.get_by_role(Role::ComboBox).click();
+    // The second list of the row: the first is 导出's span.
+    world
+        .harness
+        .get_all_by_role(Role::ComboBox)
+        .nth(1)
+        .expect("the scope's list")
+        .click();
     world.harness.run_steps(2);
     world.harness.get_by_label("收银台 K9").click();
     world.wait_for("实收 ¥7.77");

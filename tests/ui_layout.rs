@@ -200,3 +200,71 @@ fn the_checkout_offers_the_methods_the_owner_chose() {
     world.wait_for("F2 付款码");
     world.wait_for("F3 现金");
 }
+
+/// Issue 21, items 6 and 9: 导出 covers a chosen span (here 近 7 天: orders of three days in one
+/// file, with their totals), and the note it leaves sits on its own line with 打开文件夹, never
+/// widening the page: at 800×600 the detail panel stays on the window.
+#[test]
+fn a_week_is_exported_in_one_file_and_the_note_keeps_the_page_narrow() {
+    use cashier::gateway::{PayMethod, Provider};
+    let now = chrono::Utc::now();
+    let mut world =
+        common::window::world_with(common::TIMEOUTS, common::window::FAST, |_, ledger| {
+            for days_ago in [1, 3] {
+                let draft = cashier::ledger::OrderDraft {
+                    provider: Provider::Qht,
+                    merchant_id: "M".into(),
+                    till_id: "T01".into(),
+                    method: PayMethod::WechatQr,
+                    amount: cashier::money::Money::from_fen(100 * days_ago),
+                    description: "x".into(),
+                    auth_code_masked: None,
+                };
+                ledger
+                    .lock()
+                    .create_order(&draft, now - chrono::TimeDelta::days(days_ago))
+                    .expect("an earlier order");
+            }
+        });
+    world.harness.set_size(egui::vec2(800.0, 600.0));
+    world.harness.run_steps(2);
+    world.type_amount("5");
+    world.press(egui::Key::Enter);
+    world.wait_for("模拟顾客付款");
+    world.press(egui::Key::Escape);
+    world.wait_for("结果未知 ¥5.00");
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("导出 CSV");
+    world
+        .harness
+        .get_all_by_role(egui::accesskit::Role::ComboBox)
+        .next()
+        .expect("the export's span")
+        .click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("近 7 天").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("导出 CSV").click();
+    world.wait_for("已导出到");
+    world.wait_for("打开文件夹");
+    let today = cashier::ledger::day_of(now, cashier::china_time::cst());
+    let from = today - chrono::Days::new(6);
+    let file = world
+        .data_dir
+        .path()
+        .join("exports")
+        .join(format!("sales-{from}_{today}.csv"));
+    let csv = std::fs::read_to_string(&file).expect("the week's file");
+    for amount in ["1.00", "3.00", "5.00"] {
+        assert!(csv.contains(amount), "{amount} missing from {csv}");
+    }
+    world.harness.run_steps(3);
+    let panel = world
+        .harness
+        .get_by_label_contains("点击订单查看详情")
+        .rect();
+    assert!(
+        panel.max.x <= 800.0,
+        "the detail panel is pushed off the window: {panel:?}"
+    );
+}

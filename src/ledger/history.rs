@@ -124,6 +124,34 @@ impl DayTotals {
         Ok(())
     }
 
+    /// Adds another day's totals to these: the totals of a range of days (an export of a
+    /// week or a month), one line per status and per method, in display order.
+    pub fn absorb(&mut self, other: DayTotals) {
+        self.count += other.count;
+        self.paid_count += other.paid_count;
+        self.paid = self.paid.checked_add(other.paid).unwrap_or(self.paid);
+        for total in other.by_status {
+            match self.by_status.iter_mut().find(|t| t.status == total.status) {
+                Some(mine) => {
+                    mine.count += total.count;
+                    mine.asked = mine.asked.checked_add(total.asked).unwrap_or(mine.asked);
+                }
+                None => self.by_status.push(total),
+            }
+        }
+        for total in other.by_method {
+            match self.by_method.iter_mut().find(|t| t.method == total.method) {
+                Some(mine) => {
+                    mine.paid_count += total.paid_count;
+                    mine.paid = mine.paid.checked_add(total.paid).unwrap_or(mine.paid);
+                }
+                None => self.by_method.push(total),
+            }
+        }
+        self.unreadable.extend(other.unreadable);
+        self.sort();
+    }
+
     /// Puts statuses and methods in their display order.
     pub fn sort(&mut self) {
         self.by_status
@@ -308,6 +336,46 @@ impl Ledger {
 mod tests {
     use super::*;
     use crate::ledger::OrderDraft;
+
+    #[test]
+    fn the_totals_of_days_add_up_per_status_and_method() {
+        let day = |groups: &[(&str, &str, i64, i64)]| {
+            let mut totals = DayTotals::default();
+            for (status, method, count, fen) in groups {
+                let money = Money::from_fen(*fen);
+                totals
+                    .add_group(status, method, *count, money, money)
+                    .expect("a group");
+            }
+            totals.sort();
+            totals
+        };
+        let mut week = day(&[("paid", "wechat-qr", 2, 300), ("failed", "cash", 1, 50)]);
+        week.absorb(day(&[
+            ("paid", "wechat-qr", 1, 100),
+            ("paid", "cash", 3, 900),
+        ]));
+        assert_eq!((week.count, week.paid_count), (7, 6));
+        assert_eq!(week.paid, Money::from_fen(1300));
+        let methods: Vec<_> = week
+            .by_method
+            .iter()
+            .map(|t| (t.method, t.paid_count, t.paid))
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                (PayMethod::WechatQr, 3, Money::from_fen(400)),
+                (PayMethod::Cash, 3, Money::from_fen(900))
+            ]
+        );
+        let paid = week
+            .by_status
+            .iter()
+            .find(|t| t.status == OrderStatus::Paid)
+            .expect("paid");
+        assert_eq!((paid.count, paid.asked), (6, Money::from_fen(1300)));
+    }
 
     /// Issue 20, item 8: one row with a status this version does not know leaves the rest of the
     /// day readable and is named (before, the whole day failed to load).

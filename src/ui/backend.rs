@@ -48,9 +48,11 @@ pub enum Command {
     RequeryAll,
     /// The unresolved list.
     LoadUnresolved,
-    /// Write a day's orders, of this till or of the store as the history shows them, into the
-    /// export folder.
-    Export(NaiveDate, HistoryScope, ExportFormat),
+    /// Write the orders of the days from the first date to the second, of this till or of the
+    /// store as the history shows them, into the export folder.
+    Export(NaiveDate, NaiveDate, HistoryScope, ExportFormat),
+    /// Open the export folder in the system's file manager (打开文件夹).
+    OpenExportFolder,
     /// Try a gateway configuration.
     TestConnection(Box<GatewayConfig>),
     /// Keep the window's language for the next start.

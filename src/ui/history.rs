@@ -35,6 +35,8 @@ pub struct HistoryState {
     pub has_store: bool,
     /// The tills the store has shown, for choosing one.
     pub tills: Vec<String>,
+    /// Which days 导出 writes, around the day shown.
+    pub export_span: ExportSpan,
     /// The date that was today when the screen last looked: a day shown because it was today
     /// moves on at midnight (a till left open overnight showed yesterday and exported its file).
     pub today_seen: NaiveDate,
@@ -60,6 +62,74 @@ const TIME_WIDTH: f32 = 72.0;
 /// The amount column.
 const AMOUNT_WIDTH: f32 = 90.0;
 
+/// Which days an export covers, chosen beside 导出: an accountant wants a week or a month in one
+/// file, not a file a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportSpan {
+    /// The day shown.
+    #[default]
+    Day,
+    /// The seven days ending with the day shown.
+    Week,
+    /// The month of the day shown, up to today.
+    Month,
+    /// The month before the day shown's.
+    LastMonth,
+}
+
+impl ExportSpan {
+    const ALL: [ExportSpan; 4] = [
+        ExportSpan::Day,
+        ExportSpan::Week,
+        ExportSpan::Month,
+        ExportSpan::LastMonth,
+    ];
+
+    fn words(self, lang: Lang) -> &'static str {
+        match self {
+            ExportSpan::Day => tr(lang, "当天", "The day"),
+            ExportSpan::Week => tr(lang, "近 7 天", "7 days"),
+            ExportSpan::Month => tr(lang, "当月", "The month"),
+            ExportSpan::LastMonth => tr(lang, "上月", "The month before"),
+        }
+    }
+
+    /// The first and last day it covers, for `day` shown when it is `today`.
+    #[must_use]
+    pub fn days(self, day: NaiveDate, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        use chrono::Datelike;
+        let first_of = |date: NaiveDate| date.with_day(1).unwrap_or(date);
+        match self {
+            ExportSpan::Day => (day, day),
+            ExportSpan::Week => (day.checked_sub_days(Days::new(6)).unwrap_or(day), day),
+            ExportSpan::Month => {
+                let first = first_of(day);
+                let last = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .and_then(|next| next.pred_opt())
+                    .unwrap_or(day);
+                (first, last.min(today.max(day)))
+            }
+            ExportSpan::LastMonth => {
+                let first = first_of(day);
+                let last = first.pred_opt().unwrap_or(first);
+                (first_of(last), last)
+            }
+        }
+    }
+}
+
+/// The export span's choice.
+fn span_ui(ui: &mut Ui, state: &mut HistoryState, lang: Lang) {
+    egui::ComboBox::from_id_salt("export-span")
+        .selected_text(state.export_span.words(lang))
+        .show_ui(ui, |ui| {
+            for span in ExportSpan::ALL {
+                ui.selectable_value(&mut state.export_span, span, span.words(lang));
+            }
+        });
+}
+
 /// What the history screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -70,8 +140,10 @@ pub enum HistoryAction {
     Detail(String),
     /// Query this order again.
     Requery(String),
-    /// Export the day as a file.
-    Export(NaiveDate, ExportFormat),
+    /// Export the days from the first date to the second as a file.
+    Export(NaiveDate, NaiveDate, ExportFormat),
+    /// Open the folder the exports are written to.
+    OpenExportFolder,
     /// Print this order's receipt again (重打小票).
     Print(String),
 }
@@ -117,27 +189,36 @@ pub fn history_ui(
             state.day = today;
             action = Some(HistoryAction::Load(today));
         }
+        span_ui(ui, state, lang);
+        let (from, to) = state.export_span.days(state.day, today);
         if ui.button(tr(lang, "导出 CSV", "Export CSV")).clicked() {
-            action = Some(HistoryAction::Export(state.day, ExportFormat::Csv));
+            action = Some(HistoryAction::Export(from, to, ExportFormat::Csv));
         }
         if ui.button(tr(lang, "导出 Excel", "Export Excel")).clicked() {
-            action = Some(HistoryAction::Export(state.day, ExportFormat::Xlsx));
+            action = Some(HistoryAction::Export(from, to, ExportFormat::Xlsx));
         }
         if state.has_store && scope_ui(ui, state, lang) {
             action = Some(HistoryAction::Load(state.day));
         }
-        if let Some(note) = &state.export_note {
+    });
+    // On a line of its own, wrapped: a long path in the button row once widened the page for
+    // the rest of the session and pushed the detail panel off an 800 px screen (issue 21).
+    if let Some(note) = &state.export_note {
+        ui.horizontal(|ui| {
+            if note.is_ok() && ui.button(tr(lang, "打开文件夹", "Open folder")).clicked() {
+                action = Some(HistoryAction::OpenExportFolder);
+            }
             let words = match note {
                 Ok(path) => format!("{} {}", tr(lang, "已导出到", "Exported to"), path.display()),
                 Err(error) => format!(
-                    "{}：{}",
-                    tr(lang, "导出失败", "Export failed"),
+                    "{}{}",
+                    tr(lang, "导出失败：", "Export failed: "),
                     error.message(lang)
                 ),
             };
-            ui.label(RichText::new(words).color(theme::MUTED));
-        }
-    });
+            ui.add(egui::Label::new(RichText::new(words).color(theme::MUTED)).wrap());
+        });
+    }
     // Borrowed, never cloned: a busy day holds 10,000 orders and this runs every frame.
     let state: &HistoryState = state;
     let Some(data) = state
@@ -414,6 +495,7 @@ mod follow_today_tests {
             data: None,
             detail: None,
             export_note: None,
+            export_span: ExportSpan::Day,
             offset: crate::china_time::cst(),
             requery: None,
             scope: HistoryScope::ThisTill,
@@ -421,6 +503,30 @@ mod follow_today_tests {
             tills: Vec::new(),
             today_seen: day,
         }
+    }
+
+    #[test]
+    fn an_export_spans_the_day_a_week_or_a_month() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let today = date(2026, 12, 5);
+        let shown = date(2026, 12, 3);
+        assert_eq!(ExportSpan::Day.days(shown, today), (shown, shown));
+        assert_eq!(
+            ExportSpan::Week.days(shown, today),
+            (date(2026, 11, 27), shown)
+        );
+        assert_eq!(
+            ExportSpan::Month.days(shown, today),
+            (date(2026, 12, 1), today)
+        );
+        assert_eq!(
+            ExportSpan::Month.days(date(2026, 2, 10), today),
+            (date(2026, 2, 1), date(2026, 2, 28))
+        );
+        assert_eq!(
+            ExportSpan::LastMonth.days(date(2026, 1, 15), today),
+            (date(2025, 12, 1), date(2025, 12, 31))
+        );
     }
 
     /// Issue 21: a till left open past midnight showed yesterday (and exported its file); a day

@@ -191,6 +191,7 @@ impl CashierApp {
                 data: None,
                 detail: None,
                 export_note: None,
+                export_span: history::ExportSpan::Day,
                 offset,
                 requery: None,
                 scope: backend::HistoryScope::ThisTill,
@@ -683,26 +684,18 @@ impl CashierApp {
                     label.to_owned()
                 };
                 let pressed = ui.input_mut(|input| input.consume_key(egui::Modifiers::CTRL, key));
-                let mut job = egui::text::LayoutJob::default();
-                RichText::new(label).append_to(
-                    &mut job,
-                    ui.style(),
-                    egui::FontSelection::Default,
-                    egui::Align::Center,
-                );
-                RichText::new(format!(" ^{}", &key.name()[..1]))
-                    .small()
-                    .color(theme::MUTED)
-                    .append_to(
-                        &mut job,
-                        ui.style(),
-                        egui::FontSelection::Default,
-                        egui::Align::Center,
-                    );
                 let clicked = ui
-                    .selectable_label(self.screen == screen, job)
+                    .selectable_label(self.screen == screen, label)
                     .on_hover_text(format!("Ctrl+{}", key.name()))
                     .clicked();
+                // The key beside the tab, not in its text: the tab keeps its plain name (for
+                // screen readers and the tests that find it by name).
+                ui.add_space(-ui.spacing().item_spacing.x);
+                ui.label(
+                    RichText::new(format!("^{}", key.name()))
+                        .small()
+                        .color(theme::MUTED),
+                );
                 if (clicked || pressed) && self.screen != screen {
                     self.open(screen);
                 }
@@ -766,9 +759,10 @@ impl CashierApp {
                 self.history.requery = Some(order_detail::RequeryNote::Querying(order_no.clone()));
                 Command::Requery(order_no)
             }
-            HistoryAction::Export(day, format) => {
-                Command::Export(day, self.history.scope.clone(), format)
+            HistoryAction::Export(from, to, format) => {
+                Command::Export(from, to, self.history.scope.clone(), format)
             }
+            HistoryAction::OpenExportFolder => Command::OpenExportFolder,
             HistoryAction::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
         };
         self.send(command);

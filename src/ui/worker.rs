@@ -443,13 +443,15 @@ impl Worker {
             Command::LoadUnresolved => {
                 tokio::spawn(async move { send_unresolved(configured.ledger(), &outbox).await });
             }
-            Command::Export(day, scope, format) => {
+            Command::Export(from, to, scope, format) => {
                 let export_dir = self.settings.export_dir.clone();
                 tokio::spawn(async move {
-                    let result = export(&configured, day, scope, format, export_dir).await;
+                    let days = (from, to);
+                    let result = export(&configured, days, scope, format, export_dir).await;
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
+            Command::OpenExportFolder => open_folder(&self.settings.export_dir),
             Command::TestConnection(config) => {
                 let till_id = configured.context.till_id.clone();
                 tokio::spawn(async move {
@@ -750,15 +752,7 @@ async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData,
     configured
         .ledger()
         .run(move |ledger| {
-            let totals = ledger.day_totals(day, offset)?;
-            let mut orders = Vec::new();
-            for page in 0.. {
-                let batch = ledger.day_orders(day, offset, page, 5_000)?;
-                if batch.is_empty() {
-                    break;
-                }
-                orders.extend(batch);
-            }
+            let (totals, orders) = day_of_ledger(ledger, day, offset)?;
             let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
             Ok(HistoryData {
                 day,
@@ -770,6 +764,24 @@ async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData,
             })
         })
         .await
+}
+
+/// `day`'s totals and orders in `ledger`.
+fn day_of_ledger(
+    ledger: &crate::ledger::Ledger,
+    day: NaiveDate,
+    offset: chrono::FixedOffset,
+) -> Result<(crate::ledger::DayTotals, Vec<OrderRecord>), LedgerError> {
+    let totals = ledger.day_totals(day, offset)?;
+    let mut orders = Vec::new();
+    for page in 0.. {
+        let batch = ledger.day_orders(day, offset, page, 5_000)?;
+        if batch.is_empty() {
+            break;
+        }
+        orders.extend(batch);
+    }
+    Ok((totals, orders))
 }
 
 /// `day` across the store (every till, or one), with the store's 30-day chart.
@@ -802,42 +814,71 @@ async fn store_history(
     })
 }
 
-/// Writes `day`'s sales into `export_dir` as `sales-DAY.csv` or `sales-DAY.xlsx` (this till),
-/// `sales-DAY-all-tills.…` or `sales-DAY-till-K2.…` (the store's, as the history shows them).
+/// The most days one export covers (a month and then some): a wider range is cut to its last
+/// days, so a slip of the choice never loads years of orders into memory.
+const EXPORT_MAX_DAYS: u64 = 62;
+
+/// Writes the sales of the days `from..=to` into `export_dir` as `sales-DAY.csv` (one day) or
+/// `sales-FROM_TO.csv` (`.xlsx` alike; this till), `…-all-tills.…` or `…-till-K2.…` (the store's,
+/// as the history shows them), with the totals of the whole range.
 async fn export(
     configured: &Configured,
-    day: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     scope: HistoryScope,
     format: ExportFormat,
     export_dir: std::path::PathBuf,
 ) -> Result<std::path::PathBuf, Problem> {
+    let from = from.max(
+        to.checked_sub_days(chrono::Days::new(EXPORT_MAX_DAYS - 1))
+            .unwrap_or(from),
+    );
     let suffix = match &scope {
         HistoryScope::ThisTill => String::new(),
         HistoryScope::AllTills => "-all-tills".to_owned(),
         HistoryScope::Till(till) => format!("-till-{}", file_safe(till)),
     };
-    let data = match scope {
-        HistoryScope::ThisTill => history(configured, day).await?,
-        scope => store_history(configured, day, scope)
-            .await
-            .map_err(Problem::Store)?,
+    let span = if from == to {
+        from.to_string()
+    } else {
+        format!("{from}_{to}")
     };
+    let mut totals = crate::ledger::DayTotals::default();
+    let mut orders = Vec::new();
+    for day in from.iter_days().take_while(|day| *day <= to) {
+        let (day_totals, day_orders) = match &scope {
+            HistoryScope::ThisTill => {
+                let offset = configured.config.history.offset();
+                configured
+                    .ledger()
+                    .run(move |ledger| day_of_ledger(ledger, day, offset))
+                    .await?
+            }
+            scope => {
+                let data = store_history(configured, day, scope.clone())
+                    .await
+                    .map_err(Problem::Store)?;
+                (data.totals, data.orders)
+            }
+        };
+        totals.absorb(day_totals);
+        orders.extend(day_orders);
+    }
+    let data = (orders, totals);
     let offset = configured.config.history.offset();
     let written = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&export_dir)?;
         let (extension, bytes) = match format {
             ExportFormat::Csv => (
                 "csv",
-                crate::export::csv_document(&data.orders, &data.totals, offset, Bom::Yes)
-                    .into_bytes(),
+                crate::export::csv_document(&data.0, &data.1, offset, Bom::Yes).into_bytes(),
             ),
             ExportFormat::Xlsx => (
                 "xlsx",
-                crate::export::xlsx_document(&data.orders, &data.totals, offset)
+                crate::export::xlsx_document(&data.0, &data.1, offset)
                     .map_err(std::io::Error::other)?,
             ),
         };
-        let path = export_dir.join(format!("sales-{day}{suffix}.{extension}"));
+        let path = export_dir.join(format!("sales-{span}{suffix}.{extension}"));
         std::fs::write(&path, bytes)?;
         Ok::<_, std::io::Error>(path)
     })
@@ -845,6 +886,32 @@ async fn export(
     .map_err(std::io::Error::other)
     .and_then(|written| written);
     written.map_err(|error| Problem::Io(Arc::new(error)))
+}
+
+/// Opens `dir` in the system's file manager (打开文件夹), without waiting for it; a failure is
+/// logged (the note on screen still says where the file is).
+fn open_folder(dir: &std::path::Path) {
+    let program = if cfg!(windows) {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::fs::create_dir_all(dir);
+    match std::process::Command::new(program)
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        // Reaped in the background, so no zombie is left behind.
+        Ok(mut child) => {
+            tokio::task::spawn_blocking(move || child.wait());
+        }
+        Err(error) => tracing::warn!(%error, program, "could not open the export folder"),
+    }
 }
 
 /// `name` with anything but letters, digits, `-` and `_` replaced, for a file name.

@@ -21,12 +21,12 @@ use serde_json::Value;
 use till::Till;
 
 /// Where the tabs are at the window's default size (1100×720), with the sandbox badge (each tab
-/// shows its Ctrl key: `收银 ^1`).
-const TAB_CHECKOUT: (u32, u32) = (180, 18);
-const TAB_HISTORY: (u32, u32) = (280, 18);
-const TAB_UNRESOLVED: (u32, u32) = (405, 18);
-const TAB_SHIFT: (u32, u32) = (515, 18);
-const TAB_SETTINGS: (u32, u32) = (598, 18);
+/// has its Ctrl key beside it: `收银 ^1`).
+const TAB_CHECKOUT: (u32, u32) = (173, 18);
+const TAB_HISTORY: (u32, u32) = (270, 18);
+const TAB_UNRESOLVED: (u32, u32) = (395, 18);
+const TAB_SHIFT: (u32, u32) = (500, 18);
+const TAB_SETTINGS: (u32, u32) = (580, 18);
 /// 收银 once a real merchant is set: no sandbox badge before it.
 const TAB_CHECKOUT_REAL_MERCHANT: (u32, u32) = (37, 18);
 /// On 设置: the 真实商户 choice, then its base URL field and 新商户进件….
@@ -36,13 +36,13 @@ const ONBOARD: (u32, u32) = (130, 455);
 /// On 新商户进件: 提交进件.
 const SUBMIT: (u32, u32) = (75, 627);
 /// The unresolved tab's right end when it shows a count: between two tabs without one.
-const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (475, 18);
+const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (458, 18);
 /// The first row's order number in history, and 重新查询 at the top of the detail panel.
 const FIRST_ROW_ORDER_NO: (u32, u32) = (150, 357);
 const DETAIL_REQUERY: (u32, u32) = (830, 358);
-/// History's export buttons.
-const EXPORT_CSV: (u32, u32) = (354, 61);
-const EXPORT_XLSX: (u32, u32) = (458, 61);
+/// History's export buttons (after the span's list, 当天).
+const EXPORT_CSV: (u32, u32) = (462, 61);
+const EXPORT_XLSX: (u32, u32) = (566, 61);
 
 /// The on-screen keypad at 800×600 (a touch all-in-one's screen): its keys, 收款, and the
 /// method buttons 付款码 and 现金 (qht sandbox: F1 支付宝扫码, F2 微信扫码, F3 付款码, F4 现金).
