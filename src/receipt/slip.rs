@@ -287,16 +287,18 @@ pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
         "Orders",
         report.order_count.to_string(),
     ));
-    rows.push(ReportRow::pair(
-        "失败",
-        "Failed",
-        format!("{} 笔", report.failed_count),
-    ));
-    rows.push(ReportRow::pair(
-        "未完成",
-        "Unresolved",
-        format!("{} 笔", report.unresolved.len()),
-    ));
+    rows.push(ReportRow::Pair {
+        zh: "失败".into(),
+        en: "Failed".into(),
+        value: format!("{} 笔", report.failed_count),
+        value_en: Some(report.failed_count.to_string()),
+    });
+    rows.push(ReportRow::Pair {
+        zh: "未完成".into(),
+        en: "Unresolved".into(),
+        value: format!("{} 笔", report.unresolved.len()),
+        value_en: Some(report.unresolved.len().to_string()),
+    });
     rows.extend(report.unresolved.iter().cloned().map(ReportRow::Item));
     if !report.late_payments.is_empty() {
         rows.push(ReportRow::pair(
