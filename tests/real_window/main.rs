@@ -10,7 +10,7 @@
 //! cargo test --test real_window -- --ignored --test-threads 2
 //! ```
 
-#[path = "../common/onboarding_form.rs"]
+#[path = "../it/common/onboarding_form.rs"]
 mod onboarding_form;
 mod till;
 

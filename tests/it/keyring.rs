@@ -4,7 +4,7 @@
 //! refused with a clear message. Where no keyring answers (every other test: no bus) the key stays
 //! in the owner-only file.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! Every sandbox fault against both providers' real clients: each ends in the right outcome class
 //! and none ever reads as a correct payment.
 
-mod common;
+use crate::common;
 
 use cashier::gateway::{Gateway, GatewayError, OrderState, PayMethod, Provider, UnknownCause};
 use cashier::money::Money;

@@ -4,7 +4,7 @@
 //! next sale is signed with that key. The key is printed nowhere. A form with a missing or
 //! malformed field is refused before anything is sent.
 
-mod common;
+use crate::common;
 
 use common::cashier_in;
 use common::onboarding_form::form_toml;

@@ -2,7 +2,7 @@
 //! visible labels: a QR order paid, each bar-code test code, an unknown outcome re-queried to
 //! paid, inline amount errors, no double order from a double Enter, and history totals.
 
-mod common;
+use crate::common;
 
 use cashier::gateway::Provider;
 use cashier::key_store::KeyPlace;

@@ -2,7 +2,7 @@
 //! recovery is stuck on a slow gateway; saved settings apply at once without mixing ledgers; a
 //! restart during a sandbox payment resolves the order and announces what was paid meanwhile.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

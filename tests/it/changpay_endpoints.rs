@@ -1,7 +1,7 @@
 //! The real changpay client against the sandbox over loopback: create for every pay type with a
 //! URI, `fetch_order`, `quick_confirm` and notifications.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! read back as closed; receipts printed after a sale, on F9 and from history, waiting with the
 //! reason shown while the printer is off, and sent by 重试打印.
 
-mod common;
+use crate::common;
 
 use cashier::config::Config;
 use cashier::receipt::{Paper, PrinterConfig};

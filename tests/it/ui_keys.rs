@@ -4,7 +4,7 @@
 //! keyboard while it shows. The real-window suite (`tests/real_window`) proves the same with real
 //! focus under Xvfb.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! `cashier diagnostics` packs the logs, the config without its key, the version and the ledger's
 //! counts into one zip — in which the merchant key appears nowhere, nor in the logs themselves.
 
-mod common;
+use crate::common;
 
 use common::cashier_in;
 

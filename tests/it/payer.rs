@@ -3,7 +3,7 @@
 //! line, both checked before anything is written or sent; once entered, only the masked payer
 //! (`张* 6217***********5678`) is shown, kept in the ledger or logged.
 
-mod common;
+use crate::common;
 
 use common::cashier_in;
 

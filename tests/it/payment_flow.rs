@@ -1,6 +1,6 @@
 //! The whole payment flow — ledger, runner, real client — against the sandbox over loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! rectangles: nothing runs into the detail panel or off the window, and a method's total is
 //! never broken across lines. The real-window suite takes screenshots of the same screens.
 
-mod common;
+use crate::common;
 
 use common::window::world;
 use egui_kittest::kittest::Queryable;

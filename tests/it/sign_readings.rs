@@ -5,7 +5,7 @@
 //! being read from outside: pay-page links at its public URL, and a QR given only as a picture
 //! (`code_img_url`, hosted or inline), which the till reads back into the text it draws.
 
-mod common;
+use crate::common;
 
 use cashier::gateway::{GatewayError, OrderState, PayMethod, Provider, UnknownCause};
 use std::time::{Duration, Instant};

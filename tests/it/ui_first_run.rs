@@ -2,7 +2,7 @@
 //! sandbox with the till id typed, writes the config (0600) and opens the checkout; 连接真实商户
 //! opens the merchant settings with the real merchant chosen and the till id carried over.
 
-mod common;
+use crate::common;
 
 use common::onboarding_form::FORM;
 use common::window::{World, set_field, world};

@@ -1,7 +1,7 @@
 //! Shared set-up for the integration tests: a sandbox on a free loopback port and gateways
 //! pointed at it, with short timeouts so fault tests run fast.
-#![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod notify;
 pub mod onboarding_form;
 pub mod pg;
 pub mod window;

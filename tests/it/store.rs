@@ -2,7 +2,7 @@
 //! as tills, each with its own SQLite ledger, against the sandbox gateway. Orders reach the store
 //! exactly once whatever happens to the store or to a till mid-push.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

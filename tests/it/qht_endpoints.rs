@@ -1,6 +1,6 @@
 //! The real qht client against the sandbox over loopback: every endpoint of the spec.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
