@@ -3,7 +3,7 @@
 //! of 1,000,000 orders over 20 tills and a year, and what the owner and the tills feel.
 //! Run with `cargo bench --bench store` (needs Debian's `postgresql`, as the tests do).
 
-#[path = "../tests/common/pg.rs"]
+#[path = "../tests/it/common/pg.rs"]
 #[allow(dead_code)] // The tests' cluster helper; the benchmark needs only part of it.
 mod pg;
 
