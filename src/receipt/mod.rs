@@ -13,7 +13,6 @@
 //! `slip` lays the words out, `escpos` turns them into printer bytes, `printer` spools and sends
 //! them; `decode` reads bytes back (the tests' virtual printer, the preview picture).
 
-pub mod decode;
 pub mod escpos;
 pub mod printer;
 pub mod slip;

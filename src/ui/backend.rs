@@ -63,6 +63,10 @@ pub enum Command {
     /// Connect to this store ledger and say how it went, and whether the till id (the second
     /// field) is taken there by another till.
     TestStore(crate::store::StoreConfig, String),
+    /// Validate this configuration and save it to the file (the key to the keyring first when
+    /// the place says so): file and keyring work, which can block on an unlock prompt, never
+    /// runs on the window's thread. Answered by [`UiEvent::Saved`].
+    SaveSettings(Box<Config>, Option<PathBuf>, crate::key_store::KeyPlace),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
     /// The open shift and the latest shifts; with a number, that shift's report to read.
@@ -159,6 +163,8 @@ pub enum UiEvent {
     StoreTested(Result<(), crate::store::StoreError>),
     /// A saved configuration is in force now, or why not.
     Applied(Result<Box<GatewayView>, Problem>),
+    /// The settings were saved (the config as saved, where its key went, the file), or why not.
+    Saved(Result<Box<SavedSettings>, Problem>),
     /// Whether the gateway in force has been answering.
     GatewayHealth(crate::gateway::http::Health),
     /// How the store ledger stands; `None` when this till has no store.
@@ -174,6 +180,17 @@ pub enum UiEvent {
     Onboarded(Result<crate::gateway::qht::MerchantCredentials, Problem>),
     /// Something failed that the cashier should know.
     Error(Problem),
+}
+
+/// Settings written to their file.
+#[derive(Debug, Clone)]
+pub struct SavedSettings {
+    /// The configuration as saved (its key's place filled in).
+    pub config: Config,
+    /// Where the merchant key went.
+    pub key_place: crate::key_store::KeyPlace,
+    /// The file.
+    pub path: PathBuf,
 }
 
 /// What went wrong, kept typed until it is drawn in the cashier's language.

@@ -112,6 +112,17 @@ pub enum Notice {
     FoundInBackground(Vec<OrderRecord>),
 }
 
+/// Which screen waits on a save of the settings.
+#[derive(Debug, Clone)]
+enum AfterSave {
+    /// 设置 itself.
+    Settings,
+    /// The first run's setup (试用沙箱).
+    Welcome,
+    /// 新商户进件: the merchant registered, its settings being saved.
+    Onboarded(onboarding::Registered),
+}
+
 /// A request to close the window, while a customer pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CloseRequest {
@@ -143,6 +154,8 @@ pub struct CashierApp {
     onboarding: OnboardingState,
     /// Set on a first run until a configuration is saved; then the checkout opens.
     first_run: bool,
+    /// A save of the settings under way, and which screen waits on it.
+    after_save: Option<AfterSave>,
     printer: PrinterState,
     notices: Vec<Notice>,
     error: Option<Problem>,
@@ -211,6 +224,7 @@ impl CashierApp {
             welcome: WelcomeState::default(),
             onboarding: OnboardingState::default(),
             first_run: false,
+            after_save: None,
             printer: PrinterState::default(),
             notices: Vec::new(),
             error: None,
@@ -367,6 +381,7 @@ impl CashierApp {
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
             UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
+            UiEvent::Saved(saved) => self.on_saved(saved),
             UiEvent::Applied(Err(problem)) => {
                 self.settings.note = Some(SettingsNote::Failed(problem));
             }
@@ -787,14 +802,16 @@ impl CashierApp {
                 let gateway = self.settings.config();
                 let till_id = self.settings.till_id.trim().to_owned();
                 let store = self.settings.store();
-                self.save_settings(Some(gateway), till_id, store);
-                self.onboarding.outcome = Some(match &self.settings.note {
-                    Some(SettingsNote::Failed(problem)) => Err(problem.clone()),
-                    _ => Ok(onboarding::Registered {
-                        merchant_no: credentials.merchant_no,
-                        gateway_says: credentials.msg,
-                    }),
-                });
+                let registered = onboarding::Registered {
+                    merchant_no: credentials.merchant_no,
+                    gateway_says: credentials.msg,
+                };
+                self.save_settings(
+                    Some(gateway),
+                    till_id,
+                    store,
+                    AfterSave::Onboarded(registered),
+                );
             }
             Err(problem) => self.onboarding.outcome = Some(Err(problem)),
         }
@@ -803,17 +820,19 @@ impl CashierApp {
     fn on_welcome(&mut self, action: WelcomeAction) {
         match action {
             WelcomeAction::Sandbox(till_id) => {
-                self.save_settings(None, till_id, None);
-                match &self.settings.note {
-                    Some(SettingsNote::Failed(problem)) => {
-                        self.welcome.problem = Some(problem.clone());
-                    }
-                    // Saved: the sandbox is in force already, so the first sale can start now.
-                    _ => {
-                        self.first_run = false;
-                        self.screen = Screen::Checkout;
-                    }
+                // A bad till id is said on the setup at once (a check of the typed text, no IO).
+                let mut checked = crate::config::Config::default();
+                checked.till.id.clone_from(&till_id);
+                if let Err(error) = checked.validate() {
+                    self.welcome.problem = Some(Problem::Config(std::sync::Arc::new(error)));
+                    return;
                 }
+                // The sandbox is in force already: the first sale can start now, while the
+                // worker saves (a failure brings the setup back, saying why).
+                self.welcome.problem = None;
+                self.save_settings(None, till_id, None, AfterSave::Welcome);
+                self.first_run = false;
+                self.screen = Screen::Checkout;
             }
             WelcomeAction::RealMerchant(till_id) => {
                 self.settings.sandbox = false;
@@ -844,17 +863,21 @@ impl CashierApp {
                 self.screen = Screen::Onboarding;
             }
             SettingsAction::Save(gateway, till_id, store) => {
-                self.save_settings(gateway.map(|gateway| *gateway), till_id, store);
+                let gateway = gateway.map(|gateway| *gateway);
+                self.save_settings(gateway, till_id, store, AfterSave::Settings);
             }
         }
     }
 
-    /// Saves the settings and puts them in force for the next sale.
+    /// Asks the worker to save the settings (file and keyring work never runs on the window's
+    /// thread); [`Self::on_saved`] puts them in force for the next sale. `then` says which
+    /// screen waits on the answer.
     fn save_settings(
         &mut self,
         gateway: Option<GatewayConfig>,
         till_id: String,
         store: Option<crate::store::StoreConfig>,
+        then: AfterSave,
     ) {
         let mut config = self.config.clone();
         config.gateway = gateway;
@@ -862,30 +885,43 @@ impl CashierApp {
         config.till.methods.clone_from(&self.settings.offered);
         config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
-        let result = config.validate().and_then(|()| match &path {
-            Some(path) => {
-                let keyring = self.keys_to == crate::key_store::KeyPlace::Keyring;
-                crate::config::save(&config, path, keyring)
-            }
-            None => Err(crate::config::ConfigError::Invalid {
-                field: "path",
-                reason: "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）".into(),
-            }),
-        });
-        match result {
-            Ok(place) => {
-                if let Some(gateway) = &mut config.gateway {
-                    gateway.key_in = place;
-                }
-                self.settings.key_was_saved(place);
+        self.settings.note = Some(SettingsNote::Saving);
+        self.after_save = Some(then);
+        self.send(Command::SaveSettings(Box::new(config), path, self.keys_to));
+    }
+
+    /// The worker saved the settings (or could not): in force for the next sale, and the screen
+    /// that waited is told.
+    fn on_saved(&mut self, saved: Result<Box<backend::SavedSettings>, Problem>) {
+        let then = self.after_save.take();
+        match saved {
+            Ok(saved) => {
+                let backend::SavedSettings {
+                    config,
+                    key_place,
+                    path,
+                } = *saved;
+                self.settings.key_was_saved(key_place);
                 self.settings.store_was_saved(config.store.clone());
-                self.settings.path = path;
+                self.settings.path = Some(path);
                 self.settings.note = Some(SettingsNote::Saved);
                 self.send(Command::Apply(Box::new(config)));
+                if let Some(AfterSave::Onboarded(registered)) = then {
+                    self.onboarding.outcome = Some(Ok(registered));
+                }
             }
-            Err(error) => {
-                let problem = Problem::Config(std::sync::Arc::new(error));
-                self.settings.note = Some(SettingsNote::Failed(problem));
+            Err(problem) => {
+                self.settings.note = Some(SettingsNote::Failed(problem.clone()));
+                match then {
+                    Some(AfterSave::Welcome) => {
+                        // The checkout was opened on the sandbox already: back to the setup.
+                        self.first_run = true;
+                        self.screen = Screen::Welcome;
+                        self.welcome.problem = Some(problem);
+                    }
+                    Some(AfterSave::Onboarded(_)) => self.onboarding.outcome = Some(Err(problem)),
+                    Some(AfterSave::Settings) | None => {}
+                }
             }
         }
     }

@@ -63,6 +63,8 @@ impl SettingsState {
 /// What became of the last save, put in words when drawn.
 #[derive(Debug, Clone)]
 pub enum SettingsNote {
+    /// Being saved.
+    Saving,
     /// Saved; being put in force.
     Saved,
     /// Saved and in force for the next sale.
@@ -359,6 +361,7 @@ fn methods_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
 /// What became of the last save, or where the diagnostics went.
 fn note_ui(ui: &mut Ui, note: &SettingsNote, lang: Lang) {
     let (words, colour) = match note {
+        SettingsNote::Saving => (tr(lang, "正在保存…", "Saving…").to_owned(), theme::MUTED),
         SettingsNote::Saved => (
             tr(lang, "已保存，正在生效…", "Saved; applying…").to_owned(),
             theme::MUTED,

@@ -443,15 +443,6 @@ impl Worker {
             Command::LoadUnresolved => {
                 tokio::spawn(async move { send_unresolved(configured.ledger(), &outbox).await });
             }
-            Command::Export(from, to, scope, format) => {
-                let export_dir = self.settings.export_dir.clone();
-                tokio::spawn(async move {
-                    let days = (from, to);
-                    let result = export(&configured, days, scope, format, export_dir).await;
-                    outbox.emit(UiEvent::Exported(result)).await;
-                });
-            }
-            Command::OpenExportFolder => open_folder(&self.settings.export_dir),
             Command::TestConnection(config) => {
                 let till_id = configured.context.till_id.clone();
                 tokio::spawn(async move {
@@ -460,6 +451,9 @@ impl Worker {
                 });
             }
             Command::Apply(config) => self.spawn_apply(*config),
+            Command::SaveSettings(config, path, keys_to) => {
+                tokio::spawn(save_settings_task(*config, path, keys_to, outbox));
+            }
             Command::Onboard(gateway, form) => {
                 let till_id = configured.context.till_id.clone();
                 let call = OnboardingCall::Register(form);
@@ -471,6 +465,8 @@ impl Worker {
                 tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
             }
             command @ (Command::LoadShifts(_)
+            | Command::Export(..)
+            | Command::OpenExportFolder
             | Command::MarkReplaced(_)
             | Command::SaveLanguage(_)
             | Command::TestStore(..)
@@ -481,10 +477,20 @@ impl Worker {
         }
     }
 
-    /// The shop's day: shifts, printing and the diagnostics zip.
+    /// The shop's day: shifts, printing, exports and the diagnostics zip.
     fn dispatch_shop_day(&self, command: Command) {
         let (configured, outbox) = (self.configured(), self.outbox.clone());
         match command {
+            Command::Export(from, to, scope, format) => {
+                let export_dir = self.settings.export_dir.clone();
+                tokio::spawn(async move {
+                    let days = (from, to);
+                    let result = export(&configured, days, scope, format, export_dir).await;
+                    outbox.emit(UiEvent::Exported(result)).await;
+                });
+            }
+            Command::OpenExportFolder => open_folder(&self.settings.export_dir),
+
             Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
             Command::OpenShift(cashier, float) => {
                 self.spawn_shifts(ShiftCall::Open(cashier, float));
@@ -886,6 +892,47 @@ async fn export(
     .map_err(std::io::Error::other)
     .and_then(|written| written);
     written.map_err(|error| Problem::Io(Arc::new(error)))
+}
+
+/// Saves the settings off the runtime's threads (a keyring call can wait on an unlock prompt)
+/// and says how it went.
+async fn save_settings_task(
+    config: crate::config::Config,
+    path: Option<std::path::PathBuf>,
+    keys_to: crate::key_store::KeyPlace,
+    outbox: Outbox,
+) {
+    let saved = tokio::task::spawn_blocking(move || save_settings(config, path, keys_to))
+        .await
+        .unwrap_or_else(|error| Err(Problem::Io(Arc::new(std::io::Error::other(error)))));
+    outbox.emit(UiEvent::Saved(saved.map(Box::new))).await;
+}
+
+/// Validates `config` and writes it to `path` (the key to the keyring first when `keys_to` says
+/// so); the config as saved, with its key's place.
+fn save_settings(
+    mut config: crate::config::Config,
+    path: Option<std::path::PathBuf>,
+    keys_to: crate::key_store::KeyPlace,
+) -> Result<super::backend::SavedSettings, Problem> {
+    let config_problem = |error| Problem::Config(Arc::new(error));
+    config.validate().map_err(config_problem)?;
+    let path = path.ok_or_else(|| {
+        config_problem(crate::config::ConfigError::Invalid {
+            field: "path",
+            reason: "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）".into(),
+        })
+    })?;
+    let keyring = keys_to == crate::key_store::KeyPlace::Keyring;
+    let key_place = crate::config::save(&config, &path, keyring).map_err(config_problem)?;
+    if let Some(gateway) = &mut config.gateway {
+        gateway.key_in = key_place;
+    }
+    Ok(super::backend::SavedSettings {
+        config,
+        key_place,
+        path,
+    })
 }
 
 /// Opens `dir` in the system's file manager (打开文件夹), without waiting for it; a failure is

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-use cashier::receipt::decode::{Printed, decode};
+use crate::common::escpos_decode::{Printed, decode};
 use cashier::receipt::slip::Line;
 
 const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
@@ -216,8 +216,9 @@ fn a_receipt_prints_the_sale_in_chinese_with_a_qr_and_a_cut() {
             .all(|line| cashier::receipt::slip::columns_of(line) <= 32)
     );
     if std::env::var_os("CASHIER_UPDATE_SCREENSHOTS").is_some() {
-        let png = cashier::receipt::decode::preview_png(&jobs[0], cashier::receipt::Paper::Mm58)
-            .expect("preview");
+        let png =
+            crate::common::escpos_decode::preview_png(&jobs[0], cashier::receipt::Paper::Mm58)
+                .expect("preview");
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/receipt.png");
         std::fs::write(path, png).expect("written");
     }

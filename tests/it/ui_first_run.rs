@@ -27,7 +27,13 @@ fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
     );
     world.press(egui::Key::Enter);
     world.wait_for("收款金额");
+    // The worker writes the file (never the window's thread): the checkout is open meanwhile.
     let config = world.data_dir.path().join("config.toml");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !config.exists() && std::time::Instant::now() < deadline {
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let text = std::fs::read_to_string(&config).expect("the config is written");
     assert!(text.contains("K9"), "{text}");
     let mode = std::os::unix::fs::PermissionsExt::mode(

@@ -191,9 +191,9 @@ fn printer_world(paper: &std::path::Path) -> World {
     })
 }
 
-fn printed(paper: &std::path::Path) -> cashier::receipt::decode::Printed {
+fn printed(paper: &std::path::Path) -> crate::common::escpos_decode::Printed {
     let bytes = std::fs::read(paper).expect("the printer got bytes");
-    cashier::receipt::decode::decode(&bytes).expect("ESC/POS the decoder knows")
+    crate::common::escpos_decode::decode(&bytes).expect("ESC/POS the decoder knows")
 }
 
 #[test]

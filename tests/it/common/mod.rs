@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a sandbox on a free loopback port and gateways
 //! pointed at it, with short timeouts so fault tests run fast.
 
+pub mod escpos_decode;
 pub mod notify;
 pub mod onboarding_form;
 pub mod pg;

@@ -3,7 +3,7 @@
 //! receipt.png` shows. It reads the commands `escpos` writes plus the usual neighbours (Chinese
 //! mode off, plain feeds, full cuts); anything else is an error, so a stray byte cannot hide.
 
-use super::slip::{Align, Line, Paper};
+use cashier::receipt::slip::{Align, Line, Paper};
 
 /// What the printer would do with the bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -18,7 +18,7 @@ impl Printed {
     /// The text lines, QR codes as `[QR text]`, as a person reads the paper.
     #[must_use]
     pub fn plain_lines(&self) -> Vec<String> {
-        super::slip::Slip {
+        cashier::receipt::slip::Slip {
             lines: self.lines.clone(),
         }
         .plain_lines()
@@ -187,7 +187,7 @@ fn gs(
 pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
     use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
     // The grid is 12 dots a column: 32 columns are 384 dots, 48 are 576.
-    let font = FontRef::try_from_slice(crate::ui::theme::CJK_FONT).ok()?;
+    let font = FontRef::try_from_slice(cashier::ui::theme::CJK_FONT).ok()?;
     let width: u32 = match paper {
         Paper::Mm58 => 384,
         Paper::Mm80 => 576,
@@ -197,7 +197,7 @@ pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
         match line {
             Line::Text { big: true, .. } => 52,
             Line::Text { .. } => 28,
-            Line::Qr(text) => crate::qr_modules::modules(text)
+            Line::Qr(text) => cashier::qr_modules::modules(text)
                 .and_then(|m| u32::try_from(m.side).ok())
                 .map_or(0, |side| side * 6),
         }
@@ -212,7 +212,8 @@ pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
                 let cell: u32 = if *big { 24 } else { 12 };
                 let scale = PxScale::from(if *big { 48.0 } else { 24.0 });
                 let scaled = font.as_scaled(scale);
-                let used = u32::try_from(super::slip::columns_of(text)).unwrap_or(0) * cell;
+                let used =
+                    u32::try_from(cashier::receipt::slip::columns_of(text)).unwrap_or(0) * cell;
                 let start = match align {
                     Align::Left => 0,
                     Align::Center => width.saturating_sub(used) / 2,
@@ -225,8 +226,9 @@ pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
                         scale,
                         ab_glyph::point(column_x as f32, y as f32 + scaled.ascent()),
                     );
-                    column_x +=
-                        cell * u32::try_from(super::slip::columns_of(&c.to_string())).unwrap_or(1);
+                    column_x += cell
+                        * u32::try_from(cashier::receipt::slip::columns_of(&c.to_string()))
+                            .unwrap_or(1);
                     if let Some(outlined) = font.outline_glyph(glyph) {
                         let bounds = outlined.px_bounds();
                         outlined.draw(|gx, gy, coverage| {
@@ -243,7 +245,7 @@ pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
                 }
             }
             Line::Qr(text) => {
-                if let Some(modules) = crate::qr_modules::modules(text) {
+                if let Some(modules) = cashier::qr_modules::modules(text) {
                     let side = u32::try_from(modules.side).ok()?;
                     let left = width.saturating_sub(side * 6) / 2;
                     for (index, dark) in modules.dark.iter().enumerate() {
@@ -281,8 +283,8 @@ pub fn preview_png(printed: &Printed, paper: Paper) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::receipt::escpos::encode;
-    use crate::receipt::slip::Slip;
+    use cashier::receipt::escpos::encode;
+    use cashier::receipt::slip::Slip;
 
     #[test]
     fn what_is_encoded_reads_back_line_for_line() {
