@@ -112,6 +112,13 @@ impl Paths {
         })
     }
 
+    /// No config file yet (or it was set aside): the first run's setup opens before the
+    /// checkout.
+    #[must_use]
+    pub fn is_first_run(&self) -> bool {
+        self.config.as_ref().is_none_or(|path| !path.exists())
+    }
+
     /// Where the in-process sandbox keeps its orders, so a restart of the app does not make the
     /// sandbox forget orders the ledger still waits on.
     #[must_use]

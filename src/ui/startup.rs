@@ -5,7 +5,7 @@
 //! for good. The owner fixes the cause and presses 重试 (Enter); the checkout then opens in the
 //! same window.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use egui::{Key, RichText, Ui};
 use tokio::sync::oneshot;
@@ -39,7 +39,7 @@ impl TillWindow {
     ) -> TillWindow {
         match (started, paths) {
             (Ok(setup), Some(paths)) => {
-                let first_run = is_first_run(&paths);
+                let first_run = paths.is_first_run();
                 TillWindow::Running(Box::new(launch(&runtime, setup, &paths, first_run)))
             }
             (Ok(_), None) => TillWindow::Starting(Box::new(Starting::new(
@@ -92,11 +92,6 @@ fn launch(
         app.set_first_run();
     }
     app
-}
-
-/// No config file yet (or it was set aside): the first run's setup opens before the checkout.
-fn is_first_run(paths: &Paths) -> bool {
-    paths.config.as_ref().is_none_or(|path| !path.exists())
 }
 
 const CANNOT_START: (&str, &str) = ("收银台无法启动", "The cashier cannot start");
@@ -158,15 +153,15 @@ struct Attempt {
 /// on the window's thread.
 async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
     let kept_till_id = match &fix {
-        Fix::SetAside(path) => till_id_in(path),
+        Fix::SetAside(path) => crate::config::remedy::till_id_in(path),
         _ => None,
     };
     let fixed = match fix {
         Fix::Nothing => Ok(None),
-        Fix::MakeOwnerOnly(path) => make_owner_only(&path)
+        Fix::MakeOwnerOnly(path) => crate::config::remedy::make_owner_only(&path)
             .map(|()| None)
             .map_err(|error| cannot("改权限", "change its permissions", &error)),
-        Fix::SetAside(path) => set_aside(&path)
+        Fix::SetAside(path) => crate::config::remedy::set_aside(&path)
             .map(|kept| {
                 Some((
                     format!("原配置文件已另存为 {}", kept.display()),
@@ -187,7 +182,7 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
         }
     };
     // A config file set aside (or removed by hand) is a first run, saved where it was.
-    let first_run = is_first_run(&paths);
+    let first_run = paths.is_first_run();
     if first_run {
         paths.config = None;
     }
@@ -197,32 +192,6 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
         first_run,
         kept_till_id,
     }
-}
-
-/// The till id a config file names, read as leniently as it can be: a file set aside is often
-/// one the parser refused (a typo, an unknown key), and its till id is still the till's.
-fn till_id_in(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let parsed = toml::from_str::<toml::Value>(&text)
-        .ok()
-        .and_then(|value| value.get("till")?.get("id")?.as_str().map(str::to_owned));
-    // Malformed TOML: the `id = "…"` line of the [till] table.
-    let scanned = || {
-        let mut in_till = false;
-        text.lines().find_map(|line| {
-            let line = line.trim();
-            if line.starts_with('[') {
-                in_till = line == "[till]";
-                return None;
-            }
-            let (key, value) = line.split_once('=')?;
-            (in_till && key.trim() == "id")
-                .then(|| value.trim().trim_matches('"').trim_matches('\'').to_owned())
-        })
-    };
-    parsed
-        .or_else(scanned)
-        .filter(|id| (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl Starting {
@@ -456,29 +425,4 @@ fn hint(remedy: &Remedy, lang: Lang) -> &'static str {
             "Name a data directory with --data-dir and open the cashier again.",
         ),
     }
-}
-
-/// Makes the config file readable and writable by its owner only (0600).
-fn make_owner_only(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        Ok(())
-    }
-}
-
-/// Renames the config file to `config.toml.broken-<local time>`, beside it, and says where: the
-/// owner's merchant key and settings are kept, never deleted, and the next start is a first run.
-fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".broken-{stamp}"));
-    let kept = path.with_file_name(name);
-    std::fs::rename(path, &kept)?;
-    Ok(kept)
 }

@@ -23,6 +23,7 @@ mod receipts;
 mod shifts;
 mod sign_readings;
 mod store;
+mod tidy;
 mod ui_first_run;
 mod ui_keys;
 mod ui_layout;

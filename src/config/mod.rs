@@ -14,6 +14,8 @@
 //!
 //! With no `[gateway]` the built-in sandbox gateway is used.
 
+pub mod remedy;
+
 use std::path::Path;
 use std::time::Duration;
 
