@@ -267,12 +267,16 @@ pub enum ConfigError {
         why: String,
     },
     /// A value is out of range.
-    #[error("设置项{} 无效：{reason}", setting_named(field, crate::i18n::Lang::Zh))]
+    #[error(
+        "设置项{} 无效：{}",
+        setting_named(field, crate::i18n::Lang::Zh),
+        crate::i18n::Localized::message(reason, crate::i18n::Lang::Zh)
+    )]
     Invalid {
         /// The key.
         field: &'static str,
-        /// Why.
-        reason: String,
+        /// Why, worded when shown (the English screen once read "… is invalid: 1 到 8 个字母或数字").
+        reason: Invalid,
     },
     /// The HTTP client could not be built.
     #[error("无法创建网络客户端: {0}")]
@@ -291,6 +295,82 @@ pub enum ConfigError {
         /// The file.
         path: String,
     },
+}
+
+/// Why a setting is invalid, worded in the language it is shown in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// A till id must be 1 to 8 letters or digits.
+    TillId,
+    /// `[till] methods` names a method the till does not know.
+    UnknownMethod(String),
+    /// A time zone offset out of -12…14.
+    UtcOffset,
+    /// A query interval of 0.
+    Zero,
+    /// Merchant id or key left empty.
+    NoMerchant,
+    /// A base URL with more than a scheme, host and port (or none); an example for the provider.
+    BaseUrl {
+        /// Nothing was filled in.
+        empty: bool,
+        /// The provider's address, as an example.
+        example: &'static str,
+    },
+    /// The printer's address.
+    Printer(crate::receipt::printer::BadAddress),
+    /// The store's URL.
+    Store(crate::store::StoreError),
+    /// An amount (the order limit).
+    Amount(AmountError),
+    /// No directory to keep the config in.
+    NoConfigDir,
+}
+
+impl crate::i18n::Localized for Invalid {
+    fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::tr;
+        match self {
+            Invalid::TillId => {
+                tr(lang, "1 到 8 个字母或数字", "1 to 8 letters or digits").to_owned()
+            }
+            Invalid::UnknownMethod(name) => match lang {
+                crate::i18n::Lang::Zh => format!(
+                    "未知的收款方式 “{name}”（可用：{PAY_CODE_SLUG}、cash 或 cashier pay --help 列出的扫码方式）"
+                ),
+                crate::i18n::Lang::En => format!(
+                    "unknown method “{name}” (use {PAY_CODE_SLUG}, cash or a method `cashier pay --help` lists)"
+                ),
+            },
+            Invalid::UtcOffset => tr(lang, "-12 到 14", "-12 to 14").to_owned(),
+            Invalid::Zero => tr(lang, "必须大于 0", "must be more than 0").to_owned(),
+            Invalid::NoMerchant => tr(
+                lang,
+                "不能为空（钱汇通新商户可先用 cashier qht-onboard 进件）",
+                "must not be empty (a new qht merchant can onboard first: cashier qht-onboard)",
+            )
+            .to_owned(),
+            Invalid::BaseUrl { empty, example } => match lang {
+                crate::i18n::Lang::Zh => format!(
+                    "{}只写协议、主机和端口，例如 {example}",
+                    if *empty { "未填写；" } else { "" }
+                ),
+                crate::i18n::Lang::En => format!(
+                    "{}only the scheme, host and port, e.g. {example}",
+                    if *empty { "not filled in; " } else { "" }
+                ),
+            },
+            Invalid::Printer(error) => error.message(lang),
+            Invalid::Store(error) => error.message(lang),
+            Invalid::Amount(error) => error.message(lang),
+            Invalid::NoConfigDir => tr(
+                lang,
+                "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）",
+                "no directory to keep the config in (HOME or XDG_CONFIG_HOME is not set)",
+            )
+            .to_owned(),
+        }
+    }
 }
 
 /// A setting as the settings screen labels it and the config file spells it, so the owner in
@@ -329,8 +409,9 @@ impl crate::i18n::Localized for ConfigError {
                         .unwrap_or_default()
                 ),
                 ConfigError::Invalid { field, reason } => format!(
-                    "Setting{} is invalid: {reason}",
-                    setting_named(field, crate::i18n::Lang::En)
+                    "Setting{} is invalid: {}",
+                    setting_named(field, crate::i18n::Lang::En),
+                    reason.message(crate::i18n::Lang::En)
                 ),
                 ConfigError::Http(why) => format!("Cannot create the network client: {why}"),
                 ConfigError::Keyring { reason } => format!(
@@ -394,7 +475,7 @@ impl Config {
         if till.is_empty() || till.len() > 8 || !till.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(ConfigError::Invalid {
                 field: "till.id",
-                reason: "1 到 8 个字母或数字".to_owned(),
+                reason: Invalid::TillId,
             });
         }
         for name in self.till.methods.iter().flatten() {
@@ -404,35 +485,33 @@ impl Config {
             if !known {
                 return Err(ConfigError::Invalid {
                     field: "till.methods",
-                    reason: format!(
-                        "未知的收款方式 “{name}”（可用：{PAY_CODE_SLUG}、cash 或 cashier pay --help 列出的扫码方式）"
-                    ),
+                    reason: Invalid::UnknownMethod(name.clone()),
                 });
             }
         }
         if !(-12..=14).contains(&self.history.utc_offset_hours) {
             return Err(ConfigError::Invalid {
                 field: "history.utc_offset_hours",
-                reason: "-12 到 14".to_owned(),
+                reason: Invalid::UtcOffset,
             });
         }
         let payment = &self.payment;
         if payment.barcode_interval_ms == 0 || payment.qr_interval_ms == 0 {
             return Err(ConfigError::Invalid {
                 field: "payment.*_interval_ms",
-                reason: "必须大于 0".to_owned(),
+                reason: Invalid::Zero,
             });
         }
         if let Some(printer) = &self.printer {
             printer.address().map_err(|error| ConfigError::Invalid {
                 field: "printer.address",
-                reason: error.to_string(),
+                reason: Invalid::Printer(error),
             })?;
         }
         if let Some(store) = &self.store {
             store.connection().map_err(|error| ConfigError::Invalid {
                 field: "store.url",
-                reason: error.to_string(),
+                reason: Invalid::Store(error),
             })?;
         }
         if let Some(gateway) = &self.gateway {
@@ -441,7 +520,7 @@ impl Config {
             if gateway.merchant_id.is_empty() || gateway.key.is_empty() {
                 return Err(ConfigError::Invalid {
                     field: "gateway.merchant_id / key",
-                    reason: "不能为空（钱汇通新商户可先用 cashier qht-onboard 进件）".to_owned(),
+                    reason: Invalid::NoMerchant,
                 });
             }
         }
@@ -502,19 +581,19 @@ impl GatewayConfig {
     /// is never sent to a typo; the reason names an example for this provider.
     pub fn check_base_url(&self) -> Result<(), ConfigError> {
         let example = base_url_example(self.provider);
-        let bad = |why: &str| ConfigError::Invalid {
+        let bad = |empty| ConfigError::Invalid {
             field: "gateway.base_url",
-            reason: format!("{why}只写协议、主机和端口，例如 {example}"),
+            reason: Invalid::BaseUrl { empty, example },
         };
         if self.base_url.trim().is_empty() {
-            return Err(bad("未填写；"));
+            return Err(bad(true));
         }
-        let url = reqwest::Url::parse(&self.base_url).map_err(|_| bad(""))?;
+        let url = reqwest::Url::parse(&self.base_url).map_err(|_| bad(false))?;
         let only_origin = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
         if only_origin && matches!(url.scheme(), "http" | "https") {
             Ok(())
         } else {
-            Err(bad(""))
+            Err(bad(false))
         }
     }
 
@@ -557,7 +636,7 @@ impl GatewayConfig {
         Money::parse_charge(&self.max_order_yuan, Money::from_yuan(10_000_000)).map_err(
             |error: AmountError| ConfigError::Invalid {
                 field: "gateway.max_order_yuan",
-                reason: error.to_string(),
+                reason: Invalid::Amount(error),
             },
         )
     }
@@ -740,7 +819,15 @@ mod tests {
         );
         assert!(toml::from_str::<Config>("[gateway]\nprovider='paypal'").is_err());
         let bad_till: Config = toml::from_str("[till]\nid='T 1'").expect("parses");
-        assert!(bad_till.validate().is_err());
+        let error = bad_till.validate().expect_err("refused");
+        // Worded in the language shown, both halves (issue 22: the English screen read
+        // "… is invalid: 1 到 8 个字母或数字").
+        use crate::i18n::Localized;
+        assert_eq!(
+            error.message(crate::i18n::Lang::En),
+            "Setting \"Till id\" (till.id) is invalid: 1 to 8 letters or digits"
+        );
+        assert_eq!(error.to_string(), "设置项「收银台编号」(till.id) 无效：1 到 8 个字母或数字");
         let methods: Config =
             toml::from_str("[till]\nmethods=['wechat-qr','pay-code','cash']").expect("parses");
         assert!(methods.validate().is_ok());

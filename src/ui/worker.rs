@@ -920,7 +920,7 @@ fn save_settings(
     let path = path.ok_or_else(|| {
         config_problem(crate::config::ConfigError::Invalid {
             field: "path",
-            reason: "找不到存放配置的目录（HOME 或 XDG_CONFIG_HOME 未设置）".into(),
+            reason: crate::config::Invalid::NoConfigDir,
         })
     })?;
     let keyring = keys_to == crate::key_store::KeyPlace::Keyring;
