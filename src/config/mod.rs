@@ -822,9 +822,8 @@ mod tests {
         let error = bad_till.validate().expect_err("refused");
         // Worded in the language shown, both halves (issue 22: the English screen read
         // "… is invalid: 1 到 8 个字母或数字").
-        use crate::i18n::Localized;
         assert_eq!(
-            error.message(crate::i18n::Lang::En),
+            crate::i18n::Localized::message(&error, crate::i18n::Lang::En),
             "Setting \"Till id\" (till.id) is invalid: 1 to 8 letters or digits"
         );
         assert_eq!(error.to_string(), "设置项「收银台编号」(till.id) 无效：1 到 8 个字母或数字");
