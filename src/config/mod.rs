@@ -826,7 +826,10 @@ mod tests {
             crate::i18n::Localized::message(&error, crate::i18n::Lang::En),
             "Setting \"Till id\" (till.id) is invalid: 1 to 8 letters or digits"
         );
-        assert_eq!(error.to_string(), "设置项「收银台编号」(till.id) 无效：1 到 8 个字母或数字");
+        assert_eq!(
+            error.to_string(),
+            "设置项「收银台编号」(till.id) 无效：1 到 8 个字母或数字"
+        );
         let methods: Config =
             toml::from_str("[till]\nmethods=['wechat-qr','pay-code','cash']").expect("parses");
         assert!(methods.validate().is_ok());

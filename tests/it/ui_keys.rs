@@ -109,7 +109,7 @@ fn a_notice_takes_the_keyboard_and_enter_closes_it() {
     world.harness.run_steps(2);
     // The result left on the checkout now says paid.
     world.wait_for("支付成功 ¥4.20");
-    std::thread::sleep(Duration::from_millis(700));
+    world.past_the_result_guard();
     world.press(egui::Key::Enter);
     world.type_amount("1");
     world.press(egui::Key::Enter);
@@ -170,7 +170,7 @@ fn stored_errors_show_in_english() {
     world.wait_for("Payment failed ¥2.00");
     world.wait_for("Insufficient balance");
     assert!(world.harness.query_by_label_contains("余额不足").is_none());
-    std::thread::sleep(Duration::from_millis(700));
+    world.past_the_result_guard();
     world.press(egui::Key::Enter);
     world.type_amount("3");
     world.press(egui::Key::F1);
@@ -448,7 +448,7 @@ fn a_double_enter_on_a_result_leaves_a_clean_checkout() {
     world.scan("130000000000000001");
     world.wait_for("支付成功 ¥3.00");
     // The result screen's guard runs on the wall clock.
-    std::thread::sleep(Duration::from_millis(700));
+    world.past_the_result_guard();
     frame_after(&mut world, 1.0, vec![enter()]);
     frame_after(&mut world, 0.06, vec![enter()]);
     world.harness.run_steps(2);
@@ -500,7 +500,7 @@ fn a_sale_by_touch_alone() {
     world.wait_for("支付成功 ¥12.50");
 
     // Cash, with a quick note and then the keypad for what was handed over.
-    std::thread::sleep(Duration::from_millis(700));
+    world.past_the_result_guard();
     tap(&mut world, "新的收款 (Enter)");
     for key in ["3", "7", ".", "5"] {
         tap(&mut world, key);
@@ -521,7 +521,7 @@ fn a_sale_by_touch_alone() {
     assert_eq!(cash.change(), Some(cashier::money::Money::from_fen(6250)));
 
     // 付款码: a tap, 收款, then the scanner.
-    std::thread::sleep(Duration::from_millis(700));
+    world.past_the_result_guard();
     tap(&mut world, "新的收款 (Enter)");
     tap(&mut world, "8");
     tap(&mut world, "F3 付款码");

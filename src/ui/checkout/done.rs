@@ -1,8 +1,6 @@
 //! The result: 支付成功 green, 支付失败 with the reason red, 结果未知 amber. Enter or Esc (after a
 //! short guard, so a double Enter never skips it) starts the next sale; so does typing its amount.
 
-use std::time::Instant;
-
 use egui::{Align, Key, Layout, RichText, Ui};
 
 use super::{Action, CheckoutInfo, CheckoutState, RESULT_GUARD, consume};
@@ -16,7 +14,7 @@ pub(super) fn done_ui(
     ui: &mut Ui,
     state: &mut CheckoutState,
     order: &OrderRecord,
-    since: Instant,
+    since: Option<f64>,
     info: &CheckoutInfo,
     lang: Lang,
 ) -> Option<Action> {
@@ -42,7 +40,17 @@ pub(super) fn done_ui(
         state.start_sale("");
         return super::entering::entering_ui(ui, state, info, lang);
     }
-    let ready = since.elapsed() >= RESULT_GUARD;
+    // The guard counts from the frame that first showed the result, in egui's input time (so
+    // tests step frames instead of sleeping, and a slow frame cannot shorten it).
+    let now = ui.input(|input| input.time);
+    let since = since.unwrap_or_else(|| {
+        if let super::Phase::Done(_, shown_at) = &mut state.phase {
+            *shown_at = Some(now);
+        }
+        now
+    });
+    let left = RESULT_GUARD.as_secs_f64() - (now - since);
+    let ready = left <= 0.0;
     let next = consume(ui, Key::Enter) | consume(ui, Key::Escape);
     let mut action = None;
     let printable = info.has_printer && order.status == OrderStatus::Paid;
@@ -50,7 +58,8 @@ pub(super) fn done_ui(
         action = Some(Action::Print(order.order_no.clone()));
     }
     if !ready {
-        ui.ctx().request_repaint_after(RESULT_GUARD);
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(left.max(0.0)));
     }
     let (headline, detail) = result_text(order, lang);
     ui.add_space(theme::GAP * 2.0);

@@ -201,8 +201,9 @@ pub enum Phase {
     },
     /// The payment is under way.
     Paying(Box<Paying>),
-    /// The result, with when it appeared.
-    Done(Box<OrderRecord>, Instant),
+    /// The result, with when a frame first showed it (egui's input time, seconds; `None` until
+    /// then): Enter waits [`RESULT_GUARD`] from there.
+    Done(Box<OrderRecord>, Option<f64>),
 }
 
 /// Why the last amount or payment was refused, put in words when drawn.
@@ -343,7 +344,7 @@ impl CheckoutState {
     /// Applies a payment's end.
     pub fn on_done(&mut self, result: Result<OrderRecord, Problem>) {
         match result {
-            Ok(order) => self.phase = Phase::Done(Box::new(order), Instant::now()),
+            Ok(order) => self.phase = Phase::Done(Box::new(order), None),
             Err(problem) => {
                 self.phase = Phase::Entering;
                 self.amount_error = Some(InputError::Payment(problem));
