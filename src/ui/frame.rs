@@ -1,0 +1,417 @@
+//! The window's frame: the top bar (tabs with their keys, the language), the screen in the
+//! middle, the notices that take the keyboard, and the question when the window is closed during
+//! a payment.
+
+use egui::{RichText, Ui};
+
+use super::{
+    CashierApp, CloseRequest, Command, Notice, OnboardingAction, PrintJob, Screen,
+    UnresolvedAction, checkout_ui, history_ui, onboarding_ui, settings_ui, shift_ui, theme,
+    unresolved_ui, welcome_ui,
+};
+use crate::i18n::{Lang, Localized, tr};
+use crate::ledger::{OrderRecord, day_of};
+use crate::money::Money;
+use chrono::Utc;
+
+impl CashierApp {
+    /// While a notice shows, the keyboard is its: Enter or Esc closes it, and no key reaches
+    /// the screen underneath (an F-key must not change the method behind it).
+    pub(super) fn notice_takes_keys(&mut self, ui: &Ui) {
+        if self.notices.is_empty() {
+            return;
+        }
+        let close = ui.input_mut(|input| {
+            let close = input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
+                | input.consume_key(egui::Modifiers::NONE, egui::Key::Escape);
+            input.events.retain(|event| {
+                !matches!(
+                    event,
+                    egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
+                )
+            });
+            close
+        });
+        if close {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Draws the window.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.notice_takes_keys(ui);
+        egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
+        if self.printer.needs_attention() {
+            egui::Panel::bottom("printer-bar").show(ui, |ui| {
+                if self.printer.bar_ui(ui, self.lang) {
+                    self.send(Command::Print(PrintJob::Waiting));
+                }
+            });
+        }
+        if let Some(error) = &self.error {
+            let words = error.message(self.lang);
+            egui::Panel::bottom("error-bar").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(words).color(theme::FAILED));
+                    if ui.button(tr(self.lang, "关闭", "Dismiss")).clicked() {
+                        self.error = None;
+                    }
+                });
+            });
+        }
+        if matches!(self.screen, Screen::History | Screen::Unresolved) {
+            self.take_digits_for_the_checkout(ui);
+        } else {
+            self.typed_elsewhere = None;
+        }
+        egui::CentralPanel::default().show(ui, |ui| match self.screen {
+            Screen::Checkout => {
+                if let Some(action) =
+                    checkout_ui(ui, &mut self.checkout, &self.info, self.lang, &mut self.qr)
+                {
+                    self.on_checkout(action);
+                }
+            }
+            Screen::History => {
+                let today = day_of(Utc::now(), self.offset);
+                if let Some(action) = history_ui(ui, &mut self.history, today, self.lang) {
+                    self.on_history(action);
+                }
+            }
+            Screen::Unresolved => {
+                if let Some(action) = unresolved_ui(ui, &self.unresolved, self.offset, self.lang) {
+                    self.unresolved.in_flight += 1;
+                    self.send(match action {
+                        UnresolvedAction::Requery(order_no) => Command::Requery(order_no),
+                        UnresolvedAction::RequeryAll => Command::RequeryAll,
+                    });
+                }
+            }
+            Screen::Shift => {
+                if let Some(action) = shift_ui(ui, &mut self.shift, self.offset, self.lang) {
+                    self.on_shift(action);
+                }
+            }
+            Screen::Settings => {
+                // It scrolls: at 800×600 the store, the config path and 导出诊断信息 are below.
+                let shown = egui::ScrollArea::vertical()
+                    .show(ui, |ui| settings_ui(ui, &mut self.settings, self.lang));
+                if let Some(action) = shown.inner {
+                    self.on_settings(action);
+                }
+            }
+            Screen::Welcome => {
+                if let Some(action) = welcome_ui(ui, &mut self.welcome, self.lang) {
+                    self.on_welcome(action);
+                }
+            }
+            Screen::Onboarding => {
+                let notify = self.settings.config().notify_url;
+                let shown = egui::ScrollArea::vertical().show(ui, |ui| {
+                    onboarding_ui(ui, &mut self.onboarding, &notify, self.lang)
+                });
+                match shown.inner {
+                    Some(OnboardingAction::Submit(form)) => {
+                        let gateway = Box::new(self.settings.config());
+                        self.send(Command::Onboard(gateway, form));
+                    }
+                    Some(OnboardingAction::Query { cellphone, id_card }) => {
+                        let gateway = Box::new(self.settings.config());
+                        self.send(Command::OnboardQuery(gateway, cellphone, id_card));
+                    }
+                    Some(OnboardingAction::Back) => self.screen = Screen::Settings,
+                    None => {}
+                }
+            }
+        });
+        self.notice_ui(ui);
+        self.close_question_ui(ui);
+    }
+
+    /// The question when the window is closed during a payment: wait on, or close (the order
+    /// is kept and queried at the next start).
+    pub(super) fn close_question_ui(&mut self, ui: &Ui) {
+        if self.close != CloseRequest::Asking {
+            return;
+        }
+        if !self.checkout.is_paying() {
+            self.close = CloseRequest::None;
+            return;
+        }
+        let lang = self.lang;
+        let modal = egui::Modal::new(egui::Id::unique("close-question")).show(ui.ctx(), |ui| {
+            ui.label(
+                RichText::new(tr(lang, "顾客正在付款", "A customer is paying"))
+                    .font(theme::font(theme::LARGE_TEXT))
+                    .color(theme::UNKNOWN),
+            );
+            ui.label(tr(
+                lang,
+                "现在关闭，订单会保存，下次打开收银台时继续查询。",
+                "If you close now, the order is kept and queried when the cashier opens again.",
+            ));
+            ui.horizontal(|ui| {
+                let wait = ui.button(tr(lang, "继续等待", "Keep waiting")).clicked();
+                let close = ui.button(tr(lang, "仍然关闭", "Close anyway")).clicked();
+                (wait, close)
+            })
+            .inner
+        });
+        let (wait, close) = modal.inner;
+        if wait || modal.should_close() {
+            self.close = CloseRequest::None;
+        }
+        if close {
+            self.close = CloseRequest::Confirmed;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Digits typed on the history or unresolved tab (with no text field taking them) go to the
+    /// checkout's amount, and a line says so: before, 15 typed on 销售记录 was gone when the
+    /// cashier clicked 收银 (issue 21).
+    pub(super) fn take_digits_for_the_checkout(&mut self, ui: &mut Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let typed: String = ui.input_mut(|input| {
+            let mut typed = String::new();
+            input.events.retain(|event| match event {
+                egui::Event::Text(text)
+                    if text
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c.is_numeric()) =>
+                {
+                    typed.push_str(text);
+                    false
+                }
+                _ => true,
+            });
+            typed
+        });
+        if !typed.is_empty()
+            && let Some(amount) = self.checkout.typed_elsewhere(&typed)
+        {
+            self.typed_elsewhere = Some(amount);
+        }
+        if let Some(amount) = &self.typed_elsewhere {
+            let words = format!(
+                "{} ¥{amount} {}",
+                tr(
+                    self.lang,
+                    "已输入收款金额",
+                    "Amount typed for the checkout:"
+                ),
+                tr(
+                    self.lang,
+                    "（在 收银 中按 Enter 收款）",
+                    "(press Enter on Checkout to charge it)"
+                )
+            );
+            egui::Panel::top("typed-elsewhere").show(ui, |ui| {
+                ui.label(RichText::new(words).color(theme::PAID));
+            });
+        }
+    }
+
+    pub(super) fn top_bar_ui(&mut self, ui: &mut Ui) {
+        const TAB_KEYS: [egui::Key; 5] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+        ];
+        ui.horizontal(|ui| {
+            if self.screen == Screen::Welcome {
+                ui.label(RichText::new("收银台 Cashier").strong());
+                self.language_ui(ui);
+                return;
+            }
+            if self.is_sandbox {
+                egui::Frame::new()
+                    .fill(theme::SANDBOX_BANNER)
+                    .inner_margin(6.0)
+                    .corner_radius(4.0)
+                    .show(ui, |ui| {
+                        ui.label(
+                            RichText::new("沙箱 SANDBOX")
+                                .color(theme::ON_COLOUR)
+                                .strong(),
+                        );
+                    });
+            }
+            let tabs = [
+                (Screen::Checkout, tr(self.lang, "收银", "Checkout")),
+                (Screen::History, tr(self.lang, "销售记录", "History")),
+                (
+                    Screen::Unresolved,
+                    tr(self.lang, "未完成订单", "Unresolved"),
+                ),
+                (Screen::Shift, tr(self.lang, "交班", "Shift")),
+                (Screen::Settings, tr(self.lang, "设置", "Settings")),
+            ];
+            // Ctrl+1 … Ctrl+5 open the tabs (the F-keys pick methods, plain digits are the
+            // amount); each tab shows its key.
+            for ((screen, label), key) in tabs.into_iter().zip(TAB_KEYS) {
+                let label = if screen == Screen::Unresolved && !self.unresolved.orders.is_empty() {
+                    format!("{label} ({})", self.unresolved.orders.len())
+                } else {
+                    label.to_owned()
+                };
+                let pressed = ui.input_mut(|input| input.consume_key(egui::Modifiers::CTRL, key));
+                let clicked = ui
+                    .selectable_label(self.screen == screen, label)
+                    .on_hover_text(format!("Ctrl+{}", key.name()))
+                    .clicked();
+                // The key beside the tab, not in its text: the tab keeps its plain name (for
+                // screen readers and the tests that find it by name).
+                ui.add_space(-ui.spacing().item_spacing.x);
+                ui.label(
+                    RichText::new(format!("^{}", key.name()))
+                        .small()
+                        .color(theme::MUTED),
+                );
+                if (clicked || pressed) && self.screen != screen {
+                    self.open(screen);
+                }
+            }
+            self.language_ui(ui);
+        });
+    }
+
+    /// The other language's button, at the right; the choice is kept for the next start.
+    pub(super) fn language_ui(&mut self, ui: &mut Ui) {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let other = match self.lang {
+                Lang::Zh => (Lang::En, "English"),
+                Lang::En => (Lang::Zh, "中文"),
+            };
+            if ui.button(other.1).clicked() {
+                self.lang = other.0;
+                // The tabs to the left were drawn in the old language this frame: draw again.
+                ui.ctx().request_repaint();
+                self.send(Command::SaveLanguage(other.0));
+            }
+        });
+    }
+
+    pub(super) fn open(&mut self, screen: Screen) {
+        self.screen = screen;
+        match screen {
+            Screen::History => {
+                self.history.follow_today(day_of(Utc::now(), self.offset));
+                self.send(Command::LoadHistory(
+                    self.history.day,
+                    self.history.scope.clone(),
+                ));
+            }
+            Screen::Unresolved => self.send(Command::LoadUnresolved),
+            Screen::Shift => {
+                self.shift.focus_form = true;
+                self.send(Command::LoadShifts(None));
+            }
+            Screen::Settings => self.settings.opened(),
+            Screen::Checkout | Screen::Welcome | Screen::Onboarding => {}
+        }
+    }
+
+    pub(super) fn notice_ui(&mut self, ui: &Ui) {
+        let Some(notice) = self.notices.first() else {
+            return;
+        };
+        let lang = self.lang;
+        let modal = egui::Modal::new(egui::Id::unique("notice")).show(ui.ctx(), |ui| {
+            match notice {
+                Notice::Late(order) => late_notice_ui(ui, order, lang),
+                Notice::Recovered(orders) => found_notice_ui(
+                    ui,
+                    orders,
+                    tr(
+                        lang,
+                        "笔订单在收银台关闭期间已支付",
+                        "order(s) were paid while the cashier was closed:",
+                    ),
+                    lang,
+                ),
+                Notice::FoundInBackground(orders) => found_notice_ui(
+                    ui,
+                    orders,
+                    tr(
+                        lang,
+                        "笔订单经后台查询确认已支付",
+                        "order(s) found paid by the background re-query:",
+                    ),
+                    lang,
+                ),
+            }
+            ui.button(tr(lang, "知道了", "Got it")).clicked()
+        });
+        if modal.inner {
+            self.notices.remove(0);
+        }
+    }
+}
+
+/// A payment after the wait ended: late, or — on a QR order whose amount was paid by pay code
+/// instead — a double payment to give back.
+fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
+    let double = order.check_reason.as_deref() == Some(crate::payment::requery::REPLACED_BY_CODE);
+    let (headline, colour, before, after) = if double {
+        (
+            tr(lang, "！重复支付", "! Double payment"),
+            theme::FAILED,
+            tr(lang, "已改用付款码收款的二维码订单", "QR order"),
+            tr(
+                lang,
+                "又收到付款，请退还顾客",
+                "was paid by pay code instead and has now been paid too; give it back:",
+            ),
+        )
+    } else {
+        (
+            tr(lang, "！迟到的付款", "! Late payment"),
+            theme::UNKNOWN,
+            tr(lang, "订单", "Order"),
+            tr(
+                lang,
+                "在收银员放弃等待后已支付",
+                "was paid after the cashier gave up:",
+            ),
+        )
+    };
+    ui.label(
+        RichText::new(headline)
+            .font(theme::font(theme::LARGE_TEXT))
+            .color(colour),
+    );
+    ui.label(format!(
+        "{before} {} {after} {}",
+        order.order_no,
+        order.paid.unwrap_or(order.amount)
+    ));
+    ui.label(order.method.message(lang));
+}
+
+/// Orders found paid, with `words` after their count: the total, then each order.
+fn found_notice_ui(ui: &mut Ui, orders: &[OrderRecord], words: &str, lang: Lang) {
+    let total = orders
+        .iter()
+        .map(|order| order.paid.unwrap_or(order.amount))
+        .try_fold(Money::ZERO, Money::checked_add)
+        .unwrap_or(Money::ZERO);
+    let headline = format!("{} {words} {total}", orders.len());
+    ui.label(
+        RichText::new(headline)
+            .font(theme::font(theme::LARGE_TEXT))
+            .color(theme::PAID),
+    );
+    for order in orders {
+        ui.label(format!(
+            "{}  {}  {}",
+            order.order_no,
+            order.method.message(lang),
+            order.paid.unwrap_or(order.amount)
+        ));
+    }
+}
