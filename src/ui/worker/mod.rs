@@ -8,23 +8,24 @@
 //! is spawned, so a payment under way finishes on the settings it started with, while an applied
 //! configuration takes the next sale.
 
+mod history_tasks;
+mod settings_tasks;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use tokio::sync::{Mutex, Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::backend::{
-    Command, ConnectionVerdict, ExportFormat, GatewayView, HistoryData, HistoryScope, Problem,
-    UiEvent, Waker, WorkerSettings,
-};
+use history_tasks::{detail, export, history, open_folder, store_history};
+use settings_tasks::{OnboardingCall, onboard, save_settings_task, test_connection, test_store};
+
+use super::backend::{Command, GatewayView, HistoryScope, Problem, UiEvent, Waker, WorkerSettings};
 use super::shop_day::{self, ShiftCall};
-use crate::config::{Config, GatewayConfig};
-use crate::export::Bom;
-use crate::gateway::GatewayError;
-use crate::ledger::{LedgerError, OrderRecord, SharedLedger};
+use crate::config::Config;
+use crate::ledger::{OrderRecord, SharedLedger};
 use crate::payment::notify_listener::{Listener, serve};
 use crate::payment::requery::{Answer, Requerier, RequeryResult};
 use crate::payment::runner::{PaymentRequest, run_payment};
@@ -249,52 +250,6 @@ async fn store_sync(
         forward,
         on_paid,
     );
-}
-
-/// What the onboarding screen asks of qht.
-enum OnboardingCall {
-    /// 个人进件 of this form (进件查询 when the phone is registered already).
-    Register(Box<crate::gateway::qht::onboarding_form::OnboardingForm>),
-    /// 进件查询 with this phone and ID number.
-    Query(String, String),
-}
-
-/// Makes `call` at `gateway`'s address and tells the UI what came back.
-async fn onboard(gateway: &GatewayConfig, till_id: &str, call: OnboardingCall, outbox: &Outbox) {
-    let answer = onboarding_call(gateway, till_id, call).await;
-    outbox.emit(UiEvent::Onboarded(answer)).await;
-}
-
-/// `call` at `gateway`'s address (its merchant number and key are not needed: qht signs these
-/// with its fixed onboarding key).
-async fn onboarding_call(
-    gateway: &GatewayConfig,
-    till_id: &str,
-    call: OnboardingCall,
-) -> Result<crate::gateway::qht::MerchantCredentials, Problem> {
-    // The settings' address as typed: an empty or malformed one is named before anything is sent.
-    let config_problem = |error| Problem::Config(Arc::new(error));
-    gateway.check_base_url().map_err(config_problem)?;
-    let client = gateway
-        .build(till_id, gateway.timeouts())
-        .map_err(config_problem)?;
-    let qht = client
-        .as_qht()
-        .ok_or(Problem::Gateway(GatewayError::Invalid(
-            crate::gateway::error::RequestError::MethodNotOffered("进件"),
-        )))?;
-    let answer = match call {
-        OnboardingCall::Register(form) => {
-            let registration = form
-                .check(Some(&gateway.notify_url))
-                .map_err(Problem::Form)?;
-            qht.onboard(&registration).await
-        }
-        OnboardingCall::Query(cellphone, id_card) => {
-            qht.merchant_import_query(&cellphone, &id_card).await
-        }
-    };
-    answer.map_err(Problem::Gateway)
 }
 
 /// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
@@ -736,280 +691,6 @@ async fn send_unresolved(ledger: &SharedLedger, outbox: &Outbox) {
         Err(error) => UiEvent::Error(error.into()),
     };
     outbox.emit(event).await;
-}
-
-async fn detail(ledger: &SharedLedger, order_no: String) -> UiEvent {
-    let found = ledger
-        .run(move |ledger| {
-            let order = ledger
-                .order(&order_no)?
-                .ok_or(LedgerError::NoSuchOrder(order_no.clone()))?;
-            Ok::<_, LedgerError>((order, ledger.events(&order_no)?))
-        })
-        .await;
-    match found {
-        Ok((order, events)) => UiEvent::Detail(Box::new(order), events),
-        Err(error) => UiEvent::Error(error.into()),
-    }
-}
-
-async fn history(configured: &Configured, day: NaiveDate) -> Result<HistoryData, LedgerError> {
-    let offset = configured.config.history.offset();
-    configured
-        .ledger()
-        .run(move |ledger| {
-            let (totals, orders) = day_of_ledger(ledger, day, offset)?;
-            let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
-            Ok(HistoryData {
-                day,
-                scope: HistoryScope::ThisTill,
-                by_till: Vec::new(),
-                totals,
-                orders,
-                chart,
-            })
-        })
-        .await
-}
-
-/// `day`'s totals and orders in `ledger`.
-fn day_of_ledger(
-    ledger: &crate::ledger::Ledger,
-    day: NaiveDate,
-    offset: chrono::FixedOffset,
-) -> Result<(crate::ledger::DayTotals, Vec<OrderRecord>), LedgerError> {
-    let totals = ledger.day_totals(day, offset)?;
-    let mut orders = Vec::new();
-    for page in 0.. {
-        let batch = ledger.day_orders(day, offset, page, 5_000)?;
-        if batch.is_empty() {
-            break;
-        }
-        orders.extend(batch);
-    }
-    Ok((totals, orders))
-}
-
-/// `day` across the store (every till, or one), with the store's 30-day chart.
-async fn store_history(
-    configured: &Configured,
-    day: NaiveDate,
-    scope: HistoryScope,
-) -> Result<HistoryData, crate::store::StoreError> {
-    let config = configured
-        .config
-        .store
-        .as_ref()
-        .ok_or(crate::store::StoreError::Unreachable)?;
-    let offset = configured.config.history.offset();
-    let store = crate::store::Store::connect(config).await?;
-    let till = match &scope {
-        HistoryScope::Till(till) => Some(till.as_str()),
-        HistoryScope::ThisTill | HistoryScope::AllTills => None,
-    };
-    let store_day = store.day_totals(day, offset, till).await?;
-    let orders = store.day_orders(day, offset, till).await?;
-    let chart = store.daily_totals(day, CHART_DAYS, offset, till).await?;
-    Ok(HistoryData {
-        day,
-        scope,
-        by_till: store_day.by_till,
-        totals: store_day.totals,
-        orders,
-        chart,
-    })
-}
-
-/// The most days one export covers (a month and then some): a wider range is cut to its last
-/// days, so a slip of the choice never loads years of orders into memory.
-const EXPORT_MAX_DAYS: u64 = 62;
-
-/// Writes the sales of the days `from..=to` into `export_dir` as `sales-DAY.csv` (one day) or
-/// `sales-FROM_TO.csv` (`.xlsx` alike; this till), `…-all-tills.…` or `…-till-K2.…` (the store's,
-/// as the history shows them), with the totals of the whole range.
-async fn export(
-    configured: &Configured,
-    (from, to): (NaiveDate, NaiveDate),
-    scope: HistoryScope,
-    format: ExportFormat,
-    export_dir: std::path::PathBuf,
-) -> Result<std::path::PathBuf, Problem> {
-    let from = from.max(
-        to.checked_sub_days(chrono::Days::new(EXPORT_MAX_DAYS - 1))
-            .unwrap_or(from),
-    );
-    let suffix = match &scope {
-        HistoryScope::ThisTill => String::new(),
-        HistoryScope::AllTills => "-all-tills".to_owned(),
-        HistoryScope::Till(till) => format!("-till-{}", file_safe(till)),
-    };
-    let span = if from == to {
-        from.to_string()
-    } else {
-        format!("{from}_{to}")
-    };
-    let mut totals = crate::ledger::DayTotals::default();
-    let mut orders = Vec::new();
-    for day in from.iter_days().take_while(|day| *day <= to) {
-        let (day_totals, day_orders) = match &scope {
-            HistoryScope::ThisTill => {
-                let offset = configured.config.history.offset();
-                configured
-                    .ledger()
-                    .run(move |ledger| day_of_ledger(ledger, day, offset))
-                    .await?
-            }
-            scope => {
-                let data = store_history(configured, day, scope.clone())
-                    .await
-                    .map_err(Problem::Store)?;
-                (data.totals, data.orders)
-            }
-        };
-        totals.absorb(day_totals);
-        orders.extend(day_orders);
-    }
-    let data = (orders, totals);
-    let offset = configured.config.history.offset();
-    let written = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&export_dir)?;
-        let (extension, bytes) = match format {
-            ExportFormat::Csv => (
-                "csv",
-                crate::export::csv_document(&data.0, &data.1, offset, Bom::Yes).into_bytes(),
-            ),
-            ExportFormat::Xlsx => (
-                "xlsx",
-                crate::export::xlsx_document(&data.0, &data.1, offset)
-                    .map_err(std::io::Error::other)?,
-            ),
-        };
-        let path = export_dir.join(format!("sales-{span}{suffix}.{extension}"));
-        std::fs::write(&path, bytes)?;
-        Ok::<_, std::io::Error>(path)
-    })
-    .await
-    .map_err(std::io::Error::other)
-    .and_then(|written| written);
-    written.map_err(|error| Problem::Io(Arc::new(error)))
-}
-
-/// Saves the settings off the runtime's threads (a keyring call can wait on an unlock prompt)
-/// and says how it went.
-async fn save_settings_task(
-    config: crate::config::Config,
-    path: Option<std::path::PathBuf>,
-    keys_to: crate::key_store::KeyPlace,
-    outbox: Outbox,
-) {
-    let saved = tokio::task::spawn_blocking(move || save_settings(config, path, keys_to))
-        .await
-        .unwrap_or_else(|error| Err(Problem::Io(Arc::new(std::io::Error::other(error)))));
-    outbox.emit(UiEvent::Saved(saved.map(Box::new))).await;
-}
-
-/// Validates `config` and writes it to `path` (the key to the keyring first when `keys_to` says
-/// so); the config as saved, with its key's place.
-fn save_settings(
-    mut config: crate::config::Config,
-    path: Option<std::path::PathBuf>,
-    keys_to: crate::key_store::KeyPlace,
-) -> Result<super::backend::SavedSettings, Problem> {
-    let config_problem = |error| Problem::Config(Arc::new(error));
-    config.validate().map_err(config_problem)?;
-    let path = path.ok_or_else(|| {
-        config_problem(crate::config::ConfigError::Invalid {
-            field: "path",
-            reason: crate::config::Invalid::NoConfigDir,
-        })
-    })?;
-    let keyring = keys_to == crate::key_store::KeyPlace::Keyring;
-    let key_place = crate::config::save(&config, &path, keyring).map_err(config_problem)?;
-    if let Some(gateway) = &mut config.gateway {
-        gateway.key_in = key_place;
-    }
-    Ok(super::backend::SavedSettings {
-        config,
-        key_place,
-        path,
-    })
-}
-
-/// Opens `dir` in the system's file manager (打开文件夹), without waiting for it; a failure is
-/// logged (the note on screen still says where the file is).
-fn open_folder(dir: &std::path::Path) {
-    let program = if cfg!(windows) {
-        "explorer"
-    } else if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let _ = std::fs::create_dir_all(dir);
-    match std::process::Command::new(program)
-        .arg(dir)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        // Reaped in the background, so no zombie is left behind.
-        Ok(mut child) => {
-            tokio::task::spawn_blocking(move || child.wait());
-        }
-        Err(error) => tracing::warn!(%error, program, "could not open the export folder"),
-    }
-}
-
-/// `name` with anything but letters, digits, `-` and `_` replaced, for a file name.
-fn file_safe(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Queries an order that cannot exist: a refusal of the sign or merchant means wrong
-/// credentials, "not found" means all is well, no answer means the gateway is unreachable.
-async fn test_connection(config: &GatewayConfig, till_id: &str) -> ConnectionVerdict {
-    let gateway = match config.build(till_id, config.timeouts()) {
-        Ok(gateway) => gateway,
-        Err(error) => return ConnectionVerdict::Invalid(Arc::new(error)),
-    };
-    let probe = format!("{till_id}PROBE{}", Utc::now().timestamp());
-    match gateway.query_order(&probe).await {
-        // Any verified answer, "not found" included, means the key and merchant are right.
-        Ok(_) => ConnectionVerdict::Ok,
-        Err(error @ GatewayError::Rejected { .. }) => ConnectionVerdict::WrongCredentials(error),
-        Err(error) => ConnectionVerdict::Unreachable(error),
-    }
-}
-
-/// Connects to the store in `config` and says whether `till_id` is free there for this till (the
-/// install of the ledger at `real_ledger`): an owner setting up a second till as T01 hears it
-/// before its first sale, not after.
-async fn test_store(
-    config: &crate::store::StoreConfig,
-    till_id: &str,
-    real_ledger: std::path::PathBuf,
-) -> Result<(), crate::store::StoreError> {
-    let store = crate::store::Store::connect(config).await?;
-    let install_id = tokio::task::spawn_blocking(move || {
-        crate::ledger::Ledger::open(&real_ledger).map(|ledger| ledger.install_id().to_owned())
-    })
-    .await
-    .map_err(|error| crate::store::StoreError::Ledger(error.to_string()))??;
-    match store.till_holder(till_id).await? {
-        Some(holder) if holder != install_id => {
-            Err(crate::store::StoreError::TillIdTaken(till_id.to_owned()))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Marks a QR order whose amount the customer paid by pay code instead: it stays queried, and a
