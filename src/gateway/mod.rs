@@ -7,6 +7,7 @@
 pub mod barcode;
 pub mod changpay;
 pub mod error;
+pub mod error_codes;
 pub mod http;
 mod method;
 pub mod qht;
