@@ -264,16 +264,7 @@ fn this_till_day(setup: &Setup, day: NaiveDate, offset: FixedOffset) -> Result<D
         eprintln!("{error}");
         exit::ERROR
     };
-    let ledger = setup.ledger().lock();
-    let totals = ledger.day_totals(day, offset).map_err(fail)?;
-    let mut orders = Vec::new();
-    for page in 0.. {
-        let batch = ledger.day_orders(day, offset, page, 1000).map_err(fail)?;
-        if batch.is_empty() {
-            break;
-        }
-        orders.extend(batch);
-    }
+    let (totals, orders) = setup.ledger().lock().whole_day(day, offset).map_err(fail)?;
     Ok(Day {
         totals,
         by_till: Vec::new(),

@@ -218,6 +218,27 @@ pub fn day_of(time: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
 }
 
 impl Ledger {
+    /// `day`'s totals and all its orders, newest first: what the history screen, `cashier
+    /// history` and an export show of a day (one place, so they never differ).
+    pub fn whole_day(
+        &self,
+        day: NaiveDate,
+        offset: FixedOffset,
+    ) -> Result<(DayTotals, Vec<OrderRecord>), LedgerError> {
+        /// Orders read at a time: a busy day holds thousands.
+        const PAGE: u32 = 5_000;
+        let totals = self.day_totals(day, offset)?;
+        let mut orders = Vec::new();
+        for page in 0.. {
+            let batch = self.day_orders(day, offset, page, PAGE)?;
+            if batch.is_empty() {
+                break;
+            }
+            orders.extend(batch);
+        }
+        Ok((totals, orders))
+    }
+
     /// `day`'s totals: count and sum per status and paid per method.
     pub fn day_totals(
         &self,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::super::backend::{ExportFormat, HistoryData, HistoryScope, Problem, UiEvent};
 use super::CHART_DAYS;
 use crate::export::Bom;
-use crate::ledger::{LedgerError, OrderRecord, SharedLedger};
+use crate::ledger::{LedgerError, SharedLedger};
 use crate::setup::Configured;
 
 pub(super) async fn detail(ledger: &SharedLedger, order_no: String) -> UiEvent {
@@ -34,7 +34,7 @@ pub(super) async fn history(
     configured
         .ledger()
         .run(move |ledger| {
-            let (totals, orders) = day_of_ledger(ledger, day, offset)?;
+            let (totals, orders) = ledger.whole_day(day, offset)?;
             let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
             Ok(HistoryData {
                 day,
@@ -46,24 +46,6 @@ pub(super) async fn history(
             })
         })
         .await
-}
-
-/// `day`'s totals and orders in `ledger`.
-pub(super) fn day_of_ledger(
-    ledger: &crate::ledger::Ledger,
-    day: NaiveDate,
-    offset: chrono::FixedOffset,
-) -> Result<(crate::ledger::DayTotals, Vec<OrderRecord>), LedgerError> {
-    let totals = ledger.day_totals(day, offset)?;
-    let mut orders = Vec::new();
-    for page in 0.. {
-        let batch = ledger.day_orders(day, offset, page, 5_000)?;
-        if batch.is_empty() {
-            break;
-        }
-        orders.extend(batch);
-    }
-    Ok((totals, orders))
 }
 
 /// `day` across the store (every till, or one), with the store's 30-day chart.
@@ -132,7 +114,7 @@ pub(super) async fn export(
                 let offset = configured.config.history.offset();
                 configured
                     .ledger()
-                    .run(move |ledger| day_of_ledger(ledger, day, offset))
+                    .run(move |ledger| ledger.whole_day(day, offset))
                     .await?
             }
             scope => {
