@@ -414,3 +414,30 @@ async fn sandbox_health(base_url: &str) -> Option<String> {
         Err(_) => None,
     }
 }
+
+/// Starts the changpay notification listener `config` asks for (`[notify] listen`, a changpay
+/// gateway) on `runtime`, recording into `context`'s ledger; each late payment it records is sent
+/// to `late_payments` when given (the window announces them). The window and `cashier pay` both
+/// start it here. `None` when no listener is configured.
+#[must_use]
+pub fn spawn_notify_listener(
+    runtime: &tokio::runtime::Handle,
+    config: &Config,
+    context: &PaymentContext,
+    late_payments: Option<tokio::sync::mpsc::Sender<String>>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let addr = config.notify.as_ref()?.listen;
+    let changpay = context.gateway.as_changpay()?;
+    let listener = crate::payment::notify_listener::Listener {
+        ledger: context.ledger.clone(),
+        mch_id: changpay.settings().mch_id.clone(),
+        key: changpay.settings().key.clone(),
+        late_payments,
+        notices: context.notices.clone(),
+    };
+    Some(runtime.spawn(async move {
+        if let Err(error) = crate::payment::notify_listener::serve(listener, addr).await {
+            tracing::error!(%error, %addr, "notification listener stopped");
+        }
+    }))
+}

@@ -7,7 +7,6 @@ use super::{bad_input, exit, exit_for, json, terminal_qr};
 use crate::gateway::{PayDisplay, PayMethod};
 use crate::i18n::Localized;
 use crate::money::Money;
-use crate::payment::notify_listener::{self, Listener};
 use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
 use crate::setup::Setup;
 
@@ -72,7 +71,12 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
             setup.context.gateway.provider().zh_name()
         );
     }
-    let _listener = start_listener(setup);
+    let _listener = crate::setup::spawn_notify_listener(
+        &tokio::runtime::Handle::current(),
+        &setup.config,
+        &setup.context,
+        None,
+    );
     let _store_listener = super::store_cmd::listen_for_store_payments(setup);
     let request = PaymentRequest {
         method,
@@ -178,25 +182,6 @@ pub(super) fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
         out!("{line}");
     }
     bad_input(error)
-}
-
-/// The changpay notification listener, when configured.
-fn start_listener(setup: &Setup) -> Option<tokio::task::JoinHandle<()>> {
-    let notify = setup.config.notify.as_ref()?;
-    let changpay = setup.context.gateway.as_changpay()?;
-    let listener = Listener {
-        ledger: setup.ledger().clone(),
-        mch_id: changpay.settings().mch_id.clone(),
-        key: changpay.settings().key.clone(),
-        late_payments: None,
-        notices: setup.context.notices.clone(),
-    };
-    let addr = notify.listen;
-    Some(tokio::spawn(async move {
-        if let Err(error) = notify_listener::serve(listener, addr).await {
-            tracing::error!(%error, %addr, "notification listener stopped");
-        }
-    }))
 }
 
 fn print_progress(progress: &Progress, as_json: bool) {

@@ -26,7 +26,6 @@ use super::backend::{Command, GatewayView, HistoryScope, Problem, UiEvent, Waker
 use super::shop_day::{self, ShiftCall};
 use crate::config::Config;
 use crate::ledger::{OrderRecord, SharedLedger};
-use crate::payment::notify_listener::{Listener, serve};
 use crate::payment::requery::{Answer, Requerier, RequeryResult};
 use crate::payment::runner::{PaymentRequest, run_payment};
 use crate::setup::{Configured, Resources, configure};
@@ -126,7 +125,12 @@ pub fn start(
             requerier.clone(),
             outbox.clone(),
         ))),
-        listener: spawn_listener(runtime, &configured, late_tx.clone()),
+        listener: crate::setup::spawn_notify_listener(
+            runtime,
+            &configured.config,
+            &configured.context,
+            Some(late_tx.clone()),
+        ),
         health: Some(runtime.spawn(forward_health(Arc::clone(&configured), outbox.clone()))),
         resources,
         recovered: vec![configured.ledger().clone()],
@@ -149,28 +153,6 @@ pub fn start(
         started_at,
     ));
     runtime.spawn(worker.run(commands, late_rx));
-}
-
-/// The changpay notification listener for `configured`, when `[notify]` asks for one.
-fn spawn_listener(
-    runtime: &tokio::runtime::Handle,
-    configured: &Configured,
-    late_payments: mpsc::Sender<String>,
-) -> Option<JoinHandle<()>> {
-    let addr = configured.config.notify.as_ref()?.listen;
-    let changpay = configured.context.gateway.as_changpay()?;
-    let listener = Listener {
-        ledger: configured.context.ledger.clone(),
-        mch_id: changpay.settings().mch_id.clone(),
-        key: changpay.settings().key.clone(),
-        late_payments: Some(late_payments),
-        notices: configured.context.notices.clone(),
-    };
-    Some(runtime.spawn(async move {
-        if let Err(error) = serve(listener, addr).await {
-            tracing::error!(%error, %addr, "notification listener stopped");
-        }
-    }))
 }
 
 /// Tells the UI each change of the gateway's health, until the gateway is gone.
@@ -636,10 +618,11 @@ impl Worker {
                 listener.abort();
                 let _ = listener.await;
             }
-            held.listener = spawn_listener(
+            held.listener = crate::setup::spawn_notify_listener(
                 &tokio::runtime::Handle::current(),
-                &configured,
-                late_payments,
+                &configured.config,
+                &configured.context,
+                Some(late_payments),
             );
             if let Some(health) = held.health.take() {
                 health.abort();
