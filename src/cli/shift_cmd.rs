@@ -10,7 +10,7 @@ use crate::i18n::Localized;
 use crate::ledger::ShiftError;
 use crate::payment::cash::parse_cash;
 use crate::receipt::printer::address_of;
-use crate::receipt::slip::{Slip, order_slip, shift_slip};
+use crate::receipt::slip::Slip;
 use crate::receipt::{PrintQueue, escpos};
 use crate::setup::Setup;
 
@@ -99,7 +99,7 @@ async fn show_report(
     print: Option<PrintTarget>,
 ) -> u8 {
     let offset = setup.config.history.offset();
-    let slip = shift_slip(&setup.config.shop.name, report, offset, paper(setup));
+    let slip = setup.config.shift_slip(report);
     if as_json {
         out!("{}", super::json::shift_report(report, offset));
     } else {
@@ -131,12 +131,7 @@ pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 
             return exit::ERROR;
         }
     };
-    let slip = order_slip(
-        &setup.config.shop.name,
-        &order,
-        setup.config.history.offset(),
-        paper(setup),
-    );
+    let slip = setup.config.sale_slip(&order);
     print_slip(setup, &slip, target).await
 }
 
@@ -148,16 +143,10 @@ pub async fn auto_print(
     order: &crate::ledger::OrderRecord,
     spool: &std::path::Path,
 ) {
-    let auto = setup.config.printer.as_ref().is_some_and(|p| p.auto_print);
-    if !auto || order.status != crate::status::OrderStatus::Paid {
+    if !setup.config.prints_by_itself(order) {
         return;
     }
-    let slip = order_slip(
-        &setup.config.shop.name,
-        order,
-        setup.config.history.offset(),
-        paper(setup),
-    );
+    let slip = setup.config.sale_slip(order);
     let address = match address_of(setup.config.printer.as_ref(), None) {
         Ok(address) => address,
         Err(error) => {
@@ -182,14 +171,6 @@ pub async fn auto_print(
 
 /// How long printing after a sale may hold up `cashier pay`.
 const AUTO_PRINT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
-
-fn paper(setup: &Setup) -> crate::receipt::Paper {
-    setup
-        .config
-        .printer
-        .as_ref()
-        .map_or(crate::receipt::Paper::Mm58, |printer| printer.width)
-}
 
 /// Spools and sends `slip`: 0 when printed, 1 when it waits (why on stderr), 2 with no printer.
 pub async fn print_slip(setup: &Setup, slip: &Slip, target: &PrintTarget) -> u8 {

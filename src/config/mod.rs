@@ -17,6 +17,7 @@
 mod error;
 mod file;
 pub mod remedy;
+mod slips;
 
 pub use error::{ConfigError, Invalid};
 use file::readable_by_others;

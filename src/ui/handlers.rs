@@ -118,8 +118,7 @@ impl CashierApp {
     /// when the printer is set to print every sale.
     pub(super) fn after_sale(&mut self, order: &OrderRecord) {
         self.send(Command::LoadShifts(None));
-        let auto_print = self.config.printer.as_ref().is_some_and(|p| p.auto_print);
-        if auto_print && order.status == crate::status::OrderStatus::Paid {
+        if self.config.prints_by_itself(order) {
             self.send(Command::Print(PrintJob::Sale(order.order_no.clone())));
         }
     }

@@ -11,8 +11,7 @@ use super::backend::{PrintJob, PrintNote, Problem, ShiftView, UiEvent};
 use crate::ledger::{Ledger, LedgerError, ShiftError};
 use crate::money::Money;
 use crate::receipt::printer::address_of;
-use crate::receipt::slip::{order_slip, shift_slip};
-use crate::receipt::{Paper, PrintQueue, escpos};
+use crate::receipt::{PrintQueue, escpos};
 use crate::setup::Configured;
 
 /// How many past shifts the shift screen lists.
@@ -92,8 +91,6 @@ async fn send(
     }
     let config = &configured.config;
     let address = address_of(config.printer.as_ref(), None).map_err(Problem::Print)?;
-    let paper = config.printer.as_ref().map_or(Paper::Mm58, |p| p.width);
-    let (shop, offset) = (config.shop.name.clone(), config.history.offset());
     let slip = match job.clone() {
         PrintJob::Sale(order_no) => {
             let wanted = order_no.clone();
@@ -102,7 +99,7 @@ async fn send(
                 .run(move |ledger| ledger.order(&wanted))
                 .await?
                 .ok_or(Problem::from(LedgerError::NoSuchOrder(order_no)))?;
-            order_slip(&shop, &order, offset, paper)
+            config.sale_slip(&order)
         }
         PrintJob::Shift(id) => {
             let report = configured
@@ -110,7 +107,7 @@ async fn send(
                 .run(move |ledger| ledger.shift_report(Some(id), Utc::now()))
                 .await
                 .map_err(|error| Problem::Shift(Arc::new(error)))?;
-            shift_slip(&shop, &report, offset, paper)
+            config.shift_slip(&report)
         }
         PrintJob::Waiting | PrintJob::Count => {
             return queue.flush(&address).await.map_err(Problem::Print);

@@ -165,6 +165,12 @@ fn a_broken_file_kept_aside_leads_to_a_new_first_run_and_is_never_deleted() {
     // was reset to T01).
     till.press(egui::Key::Enter);
     till.wait_for("收款金额");
+    // The worker writes it (never the window's thread): step frames until it is there.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !till.config.exists() && std::time::Instant::now() < deadline {
+        till.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let saved = std::fs::read_to_string(&till.config).expect("a new config");
     assert!(saved.contains("id = \"K7\""), "{saved}");
 }
