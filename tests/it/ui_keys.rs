@@ -468,18 +468,6 @@ fn tap(world: &mut common::window::World, label: &str) {
     world.harness.run_steps(2);
 }
 
-/// The day's latest order in the ledger.
-fn latest_order(world: &common::window::World) -> cashier::ledger::OrderRecord {
-    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
-    world
-        .ledger
-        .lock()
-        .day_orders(today, cashier::china_time::cst(), 0, 1)
-        .expect("read")
-        .pop()
-        .expect("an order")
-}
-
 /// Issue 21, item 4: a touch till sells with no keyboard: the keypad types the amount (⌫ and
 /// 清除 edit it), 收款 charges it as a QR, the cash screen's quick notes and keypad give the
 /// change, and 付款码 waits for the scanner — every step a tap.
@@ -516,7 +504,7 @@ fn a_sale_by_touch_alone() {
     world.wait_for("找零 ¥62.50");
     tap(&mut world, "收款 (Enter)");
     world.wait_for("支付成功 ¥37.50");
-    let cash = latest_order(&world);
+    let cash = world.latest_order();
     assert_eq!(cash.method, cashier::gateway::PayMethod::Cash);
     assert_eq!(cash.change(), Some(cashier::money::Money::from_fen(6250)));
 

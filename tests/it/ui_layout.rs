@@ -145,15 +145,7 @@ fn a_changpay_checkout_fits_800_by_600_and_every_method_is_reachable() {
     world.type_amount("3");
     world.press(egui::Key::Enter);
     world.wait_for("模拟顾客付款");
-    let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
-    let order = world
-        .ledger
-        .lock()
-        .day_orders(today, cashier::china_time::cst(), 0, 1)
-        .expect("read")
-        .pop()
-        .expect("the order");
-    assert_eq!(order.method, PayMethod::JdWap);
+    assert_eq!(world.latest_order().method, PayMethod::JdWap);
 }
 
 /// Issue 21, item 5: the owner chooses the methods (`[till] methods`): the checkout offers those

@@ -252,6 +252,17 @@ impl World {
         self.harness.get_by_label_contains(end).click();
     }
 
+    /// Today's newest order in the ledger.
+    pub fn latest_order(&self) -> cashier::ledger::OrderRecord {
+        let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
+        self.ledger
+            .lock()
+            .day_orders(today, cashier::china_time::cst(), 0, 1)
+            .expect("read")
+            .pop()
+            .expect("an order")
+    }
+
     pub fn order_count(&self) -> usize {
         let ledger = self.ledger.lock();
         let today = cashier::ledger::day_of(chrono::Utc::now(), cashier::china_time::cst());
