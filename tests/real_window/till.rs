@@ -175,6 +175,14 @@ impl Till {
         Self::settle();
     }
 
+    /// Keyboard input as a hurried cashier gives it: each step (xdotool's arguments, `type
+    /// --delay 60 12.30` or `key --delay 60 F4 Return`) right after the last, no settling pause.
+    pub fn without_pause(&self, steps: &[&[&str]]) {
+        for step in steps {
+            self.xdotool(step);
+        }
+    }
+
     /// Presses keys by their X names (`Return`, `Escape`, `F3`, `BackSpace`).
     pub fn key(&self, keys: &str) {
         self.xdotool(&["key", "--delay", "60", keys]);
