@@ -1225,10 +1225,12 @@ struct TortureTill {
 impl TortureTill {
     fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = match self.clock {
+            // `-m`: the thread-safe libfaketime; the cashier calls the clock from several threads
+            // at once, which the plain one is not made for (libfaketime's README).
             Some(offset) => {
                 let mut command = tokio::process::Command::new("faketime");
                 command
-                    .args(["-f", offset, CASHIER])
+                    .args(["-m", "-f", offset, CASHIER])
                     .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
                 command
             }
@@ -1251,9 +1253,21 @@ impl TortureTill {
         let mut child = self
             .command(&["pay", "--method", "wechat-qr", "--amount", amount, "--json"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("pay starts");
+        // What the sale said on stderr, read as it comes (so a full pipe never stalls it), and
+        // kept in the result of a sale that ended without one, for the failure message.
+        let stderr = child.stderr.take().expect("stderr");
+        let said = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = tokio::io::AsyncReadExt::read_to_string(
+                &mut tokio::io::BufReader::new(stderr),
+                &mut text,
+            )
+            .await;
+            text
+        });
         let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
         let mut last = serde_json::Value::Null;
         while let Ok(Ok(Some(line))) =
@@ -1269,7 +1283,14 @@ impl TortureTill {
                 last = value;
             }
         }
-        let _ = child.wait().await;
+        let status = child.wait().await;
+        if last.is_null() {
+            last = serde_json::json!({
+                "amount": amount,
+                "exit": format!("{status:?}"),
+                "stderr": said.await.unwrap_or_default(),
+            });
+        }
         last
     }
 
@@ -1339,15 +1360,15 @@ fn agreement(
     let (mut orders, mut paid, mut agreed) = (0, 0, 0);
     for (till, results) in tills.iter().zip(sold) {
         let ledger = till.orders();
-        assert_eq!(
-            ledger.len(),
-            TORTURE_SALES,
-            "{}: every sale is in its ledger",
-            till.name
-        );
         assert!(
             results.iter().all(|r| r["status"].is_string()),
             "{}: every sale ended with a result: {results:?}",
+            till.name
+        );
+        assert_eq!(
+            ledger.len(),
+            TORTURE_SALES,
+            "{}: every sale is in its ledger: {results:?}",
             till.name
         );
         for order in &ledger {
@@ -1417,15 +1438,23 @@ async fn chaos(postgres: &std::sync::Arc<Postgres>, tills: &[TortureTill]) -> (u
             restarts += 1;
         }
         for till in tills {
+            // In a process group of its own: `faketime` forks the cashier and waits for it, so
+            // killing `faketime` alone would leave that till's sync running on (it did: till c's
+            // syncs were never killed).
             let mut sync = till
                 .command(&["sync"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
+                .process_group(0)
                 .spawn()
                 .expect("sync starts");
             tokio::time::sleep(Duration::from_millis(5 + 10 * (round % 3))).await;
-            if sync.try_wait().expect("waits").is_none() {
-                let _ = sync.start_kill();
+            if sync.try_wait().expect("waits").is_none()
+                && let Some(pid) = sync.id()
+            {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{pid}")])
+                    .status();
                 syncs_killed += 1;
             }
             let _ = sync.wait().await;
