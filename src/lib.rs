@@ -19,6 +19,7 @@ pub mod gateway;
 pub mod i18n;
 pub mod key_store;
 pub mod ledger;
+pub mod logging;
 pub mod money;
 pub mod payment;
 pub mod qr_modules;

@@ -8,52 +8,41 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{bad_input, exit};
+use super::exit;
+use super::said::{self, Said};
 use crate::config::{Config, save};
 use crate::gateway::Provider;
 use crate::gateway::qht::onboarding_form::OnboardingForm;
-use crate::i18n::Localized;
 use crate::key_store::KeyPlace;
 
 /// Runs the onboarding; the exit status: 0 registered, 2 bad form or config, 3 refused by the
 /// gateway, 1 unreachable or not saved.
 pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) -> u8 {
     let Some(config_path) = config_path else {
-        eprintln!(
-            "进件需要配置文件：在 [gateway] 中写 provider = \"qht\" 和 base_url，用 --config 指定 \
-             (onboarding needs a config with [gateway] provider = \"qht\" and base_url)"
-        );
-        return exit::BAD_INPUT;
+        return said::fail(exit::BAD_INPUT, &Said::OnboardingNeedsConfig, as_json);
     };
     let mut config = match Config::load_for_onboarding(config_path) {
         Ok(config) => config,
-        Err(error) => return bad_input(&error),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
     let Some(gateway) = config
         .gateway
         .as_mut()
         .filter(|g| g.provider == Provider::Qht)
     else {
-        eprintln!(
-            "配置的 [gateway] 应为 provider = \"qht\"：进件只有钱汇通提供 \
-             (onboarding is qht's: set [gateway] provider = \"qht\")"
-        );
-        return exit::BAD_INPUT;
+        return said::fail(exit::BAD_INPUT, &Said::OnboardingIsQhts, as_json);
     };
     let form = match read_form(form_path) {
         Ok(form) => form,
-        Err(why) => {
-            eprintln!("进件表单无法读取 (form unreadable): {why}");
-            return exit::BAD_INPUT;
-        }
+        Err(why) => return said::fail(exit::BAD_INPUT, &Said::FormUnreadable(why), as_json),
     };
     let registration = match form.check(Some(&gateway.notify_url)) {
         Ok(registration) => registration,
-        Err(error) => return bad_input(&error),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
     let client = match gateway.build(&config.till.id, gateway.timeouts()) {
         Ok(client) => client,
-        Err(error) => return bad_input(&error),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
     let Some(qht) = client.as_qht() else {
         return exit::ERROR;
@@ -62,12 +51,12 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
         Ok(credentials) => credentials,
         Err(error) => {
             use crate::gateway::qht::onboarding_failure::{Asked, OnboardingFailure};
-            let said = OnboardingFailure(&error, Asked::Registration);
-            eprintln!("{}", said.bilingual());
-            return match error {
+            let status = match error {
                 crate::gateway::GatewayError::Rejected { .. } => exit::FAILED,
                 _ => exit::ERROR,
             };
+            let failure = OnboardingFailure(&error, Asked::Registration);
+            return said::fail(status, &failure, as_json);
         }
     };
     gateway.merchant_id.clone_from(&credentials.merchant_no);
@@ -77,12 +66,11 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
         Err(error) => {
             // The gateway has registered the merchant: the key can be fetched again with
             // 进件查询 (cellphone + id_card), so say so rather than print it.
-            eprintln!(
-                "{}；商户号 {} 已注册，可稍后再运行本命令取回密钥 (registered, but the key could not be saved)",
-                error.bilingual(),
-                credentials.merchant_no
-            );
-            return exit::ERROR;
+            let unsaved = Said::RegisteredKeyNotSaved {
+                why: &error,
+                merchant_no: &credentials.merchant_no,
+            };
+            return said::fail(exit::ERROR, &unsaved, as_json);
         }
     };
     let kept_in = match place {

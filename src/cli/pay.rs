@@ -3,7 +3,8 @@
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
-use super::{bad_input, exit, exit_for, json, terminal_qr};
+use super::said::{self, Said};
+use super::{exit, exit_for, json, terminal_qr};
 use crate::gateway::{PayDisplay, PayMethod};
 use crate::i18n::Localized;
 use crate::money::Money;
@@ -41,16 +42,11 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
             .methods()
             .map(PayMethod::slug)
             .collect();
-        let reason = format!(
-            "未知的支付方式 {method}，可用：{} (unknown method; available: {})",
-            known.join(", "),
-            known.join(", ")
-        );
-        if as_json {
-            out!("{}", json!({"status": "invalid", "error": reason}));
-        }
-        eprintln!("{reason}");
-        return exit::BAD_INPUT;
+        let unknown = Said::UnknownMethod {
+            method: &method,
+            known: known.join(", "),
+        };
+        return said::fail(exit::BAD_INPUT, &unknown, as_json);
     };
     let amount = match Money::parse_charge(&amount, setup.context.gateway.max_amount()) {
         Ok(amount) => amount,
@@ -66,10 +62,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         None => None,
     };
     if setup.is_sandbox && !as_json {
-        eprintln!(
-            "沙箱模式 · SANDBOX: no real money moves ({})",
-            setup.context.gateway.provider().zh_name()
-        );
+        said::warn(&Said::SandboxNoRealMoney(setup.context.gateway.provider()));
     }
     let _listener = crate::setup::spawn_notify_listener(
         &tokio::runtime::Handle::current(),
@@ -163,25 +156,14 @@ pub async fn cash(
     }
 }
 
-/// A failure inside (the ledger): with `--json`, one JSON line saying why on stdout; the message
-/// in both languages on stderr.
-pub(super) fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {
-    if as_json {
-        let line = json!({"status": "error", "error": error.message(crate::i18n::Lang::Zh)});
-        out!("{line}");
-    }
-    eprintln!("{}", error.bilingual());
-    exit::ERROR
+/// A failure inside (the ledger), said the one way ([`said::fail`]).
+fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {
+    said::fail(exit::ERROR, error, as_json)
 }
 
-/// A refusal of bad input: with `--json`, one JSON line saying why on stdout, as every outcome
-/// has; the message in both languages on stderr.
-pub(super) fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
-    if as_json {
-        let line = json!({"status": "invalid", "error": error.message(crate::i18n::Lang::Zh)});
-        out!("{line}");
-    }
-    bad_input(error)
+/// A refusal of bad input, said the one way ([`said::fail`]).
+fn refuse(error: &dyn Localized, as_json: bool) -> u8 {
+    said::fail(exit::BAD_INPUT, error, as_json)
 }
 
 fn print_progress(progress: &Progress, as_json: bool) {

@@ -3,6 +3,7 @@
 use chrono::{FixedOffset, NaiveDate, Utc};
 use serde_json::json;
 
+use super::said::{self, Said};
 use super::{exit, exit_for, json};
 use crate::ledger::{DayTotals, OrderRecord, day_of};
 use crate::payment::requery::{Requerier, RequeryResult, belongs_to};
@@ -16,14 +17,8 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
     let found = setup.ledger().lock().order(order_no);
     let order = match found {
         Ok(Some(order)) => order,
-        Ok(None) => {
-            eprintln!("账本中没有订单 {order_no} (no such order in the ledger)");
-            return exit::BAD_INPUT;
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            return exit::ERROR;
-        }
+        Ok(None) => return said::fail(exit::BAD_INPUT, &Said::NoSuchOrder(order_no), as_json),
+        Err(error) => return said::fail(exit::ERROR, &error, as_json),
     };
     let order = if belongs_to(&setup.context.gateway, &order) {
         match Requerier::default()
@@ -38,19 +33,14 @@ pub async fn query(setup: &Setup, order_no: &str, as_json: bool) -> u8 {
         {
             Ok(result) => {
                 if let Some(error) = &result.error {
-                    eprintln!("{error}");
+                    said::warn(error);
                 }
                 result.order
             }
-            Err(error) => {
-                eprintln!("{error}");
-                return exit::ERROR;
-            }
+            Err(error) => return said::fail(exit::ERROR, &*error, as_json),
         }
     } else {
-        eprintln!(
-            "此订单属于其他商户配置，只显示账本记录 (order of another merchant: ledger record only)"
-        );
+        said::warn(&Said::OtherMerchantsOrder);
         order
     };
     let events = setup.ledger().lock().events(order_no).unwrap_or_default();
@@ -92,7 +82,7 @@ pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
             for answer in answers {
                 match answer {
                     Ok(result) => results.push(result),
-                    Err(error) => eprintln!("{error}"),
+                    Err(error) => said::warn(&*error),
                 }
             }
             for RequeryResult {
@@ -129,10 +119,7 @@ pub async fn recover(setup: &Setup, as_json: bool) -> u8 {
             }
             exit::PAID
         }
-        Err(error) => {
-            eprintln!("{error}");
-            exit::ERROR
-        }
+        Err(error) => said::fail(exit::ERROR, &error, as_json),
     }
 }
 
@@ -164,22 +151,21 @@ pub async fn history(
     let day = match date {
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(day) => day,
-            Err(_) => {
-                eprintln!("日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD): {text}");
-                return exit::BAD_INPUT;
-            }
+            Err(_) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
         },
         None => day_of(Utc::now(), offset),
     };
     let loaded = match &scope {
-        Scope::ThisTill => this_till_day(setup, day, offset),
-        Scope::Store(till) => super::store_cmd::store_day(setup, day, offset, till.as_deref())
-            .await
-            .map(|(store_day, orders)| Day {
-                totals: store_day.totals,
-                by_till: store_day.by_till,
-                orders,
-            }),
+        Scope::ThisTill => this_till_day(setup, day, offset, as_json),
+        Scope::Store(till) => {
+            super::store_cmd::store_day(setup, day, offset, till.as_deref(), as_json)
+                .await
+                .map(|(store_day, orders)| Day {
+                    totals: store_day.totals,
+                    by_till: store_day.by_till,
+                    orders,
+                })
+        }
     };
     let Day {
         totals,
@@ -191,10 +177,8 @@ pub async fn history(
     };
     if as_csv {
         let bom = crate::export::Bom::No;
-        print!(
-            "{}",
-            crate::export::csv_document(&orders, &totals, offset, bom)
-        );
+        let document = crate::export::csv_document(&orders, &totals, offset, bom);
+        out!("{}", document.trim_end_matches('\n'));
     } else if as_json {
         for order in &orders {
             out!("{}", json::order(order, offset));
@@ -227,7 +211,7 @@ pub async fn history(
             totals.paid
         );
         for row in &totals.unreadable {
-            eprintln!("{}", crate::i18n::Localized::bilingual(row));
+            said::warn(row);
         }
         for total in &totals.by_method {
             out!(
@@ -259,11 +243,13 @@ pub async fn history(
 }
 
 /// `day` from this till's own ledger.
-fn this_till_day(setup: &Setup, day: NaiveDate, offset: FixedOffset) -> Result<Day, u8> {
-    let fail = |error: crate::ledger::LedgerError| {
-        eprintln!("{error}");
-        exit::ERROR
-    };
+fn this_till_day(
+    setup: &Setup,
+    day: NaiveDate,
+    offset: FixedOffset,
+    as_json: bool,
+) -> Result<Day, u8> {
+    let fail = |error: crate::ledger::LedgerError| said::fail(exit::ERROR, &error, as_json);
     let (totals, orders) = setup.ledger().lock().whole_day(day, offset).map_err(fail)?;
     Ok(Day {
         totals,

@@ -1,10 +1,10 @@
 //! `cashier sandbox`: runs the sandbox gateway alone and says how to use it.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::net::SocketAddr;
 
 use super::exit;
+use super::said::{self, Said};
 use crate::gateway::{PayMethod, Provider};
 use crate::sandbox::{self, Sandbox, SandboxConfig, TEST_CODES};
 
@@ -12,9 +12,7 @@ use crate::sandbox::{self, Sandbox, SandboxConfig, TEST_CODES};
 pub async fn run(port: u16, lan: bool, public_url: Option<String>, speedup: u32) -> u8 {
     let ip = if lan { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
     if lan && public_url.is_none() {
-        eprintln!(
-            "提示 (hint): with --lan, give --public-url http://<this machine's LAN address>:{port} so phones can open the QR links"
-        );
+        said::warn(&Said::LanNeedsPublicUrl(port));
     }
     let config = SandboxConfig {
         listen: SocketAddr::from((ip, port)),
@@ -25,17 +23,13 @@ pub async fn run(port: u16, lan: bool, public_url: Option<String>, speedup: u32)
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
-            eprintln!(
-                "沙箱网关无法监听端口 {port} (sandbox cannot listen on port {port}): {error}"
-            );
-            return exit::ERROR;
+            let why = error.to_string();
+            return said::fail(exit::ERROR, &Said::SandboxCannotListen { port, why }, false);
         }
     };
-    // Written, not println!'d: a closed stdout (a parent that read only the first line) must not
+    // Through out!: a closed stdout (a parent that read only the first line) must not
     // stop the sandbox.
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{}", banner(&sandbox)).and_then(|()| stdout.flush());
-    drop(stdout);
+    out!("{}", banner(&sandbox));
     sandbox.wait().await;
     exit::PAID
 }

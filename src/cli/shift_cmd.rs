@@ -4,9 +4,8 @@
 use chrono::Utc;
 use serde_json::json;
 
-use super::pay::{internal_error, refuse};
-use super::{bad_input, exit};
-use crate::i18n::Localized;
+use super::exit;
+use super::said::{self, Said};
 use crate::ledger::ShiftError;
 use crate::payment::cash::parse_cash;
 use crate::receipt::printer::address_of;
@@ -26,7 +25,7 @@ pub struct PrintTarget {
 pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) -> u8 {
     let float = match parse_cash(float) {
         Ok(float) => float,
-        Err(error) => return refuse(&error, as_json),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
     let opened = setup
         .ledger()
@@ -63,7 +62,7 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
 pub async fn close(setup: &Setup, counted: &str, as_json: bool, print: Option<PrintTarget>) -> u8 {
     let counted = match parse_cash(counted) {
         Ok(counted) => counted,
-        Err(error) => return refuse(&error, as_json),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
     let closed = setup
         .ledger()
@@ -122,14 +121,8 @@ pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 
         .await
     {
         Ok(Some(order)) => order,
-        Ok(None) => {
-            eprintln!("账本中没有订单 {order_no} (no such order)");
-            return exit::BAD_INPUT;
-        }
-        Err(error) => {
-            eprintln!("{}", error.bilingual());
-            return exit::ERROR;
-        }
+        Ok(None) => return said::fail(exit::BAD_INPUT, &Said::NoSuchOrder(order_no), false),
+        Err(error) => return said::fail(exit::ERROR, &error, false),
     };
     let slip = setup.config.sale_slip(&order);
     print_slip(setup, &slip, target).await
@@ -150,7 +143,7 @@ pub async fn auto_print(
     let address = match address_of(setup.config.printer.as_ref(), None) {
         Ok(address) => address,
         Err(error) => {
-            eprintln!("{}", error.bilingual());
+            said::warn(&error);
             return;
         }
     };
@@ -159,13 +152,13 @@ pub async fn auto_print(
     // waits in the spool for the next print.
     let queue = PrintQueue::new(spool);
     if let Err(error) = queue.enqueue(&escpos::encode(&slip)).await {
-        eprintln!("{}", error.bilingual());
+        said::warn(&error);
         return;
     }
     match tokio::time::timeout(AUTO_PRINT_WITHIN, queue.flush(&address)).await {
         Ok(Ok(_)) => {}
-        Ok(Err(error)) => eprintln!("{}", error.bilingual()),
-        Err(_) => eprintln!("{}", crate::receipt::PrintError::Timeout.bilingual()),
+        Ok(Err(error)) => said::warn(&error),
+        Err(_) => said::warn(&crate::receipt::PrintError::Timeout),
     }
 }
 
@@ -176,21 +169,18 @@ const AUTO_PRINT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1)
 pub async fn print_slip(setup: &Setup, slip: &Slip, target: &PrintTarget) -> u8 {
     let address = match address_of(setup.config.printer.as_ref(), target.address.as_deref()) {
         Ok(address) => address,
-        Err(error) => return bad_input(&error),
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
     };
     let queue = PrintQueue::new(&target.spool);
     match queue.print(&address, &escpos::encode(slip)).await {
         Ok(_) => exit::PAID,
-        Err(error) => {
-            eprintln!("{}", error.bilingual());
-            exit::ERROR
-        }
+        Err(error) => said::fail(exit::ERROR, &error, false),
     }
 }
 
 fn shift_failed(error: &ShiftError, as_json: bool) -> u8 {
     match error {
-        ShiftError::Ledger(_) => internal_error(error, as_json),
-        _ => refuse(error, as_json),
+        ShiftError::Ledger(_) => said::fail(exit::ERROR, error, as_json),
+        _ => said::fail(exit::BAD_INPUT, error, as_json),
     }
 }

@@ -3,35 +3,39 @@
 use chrono::{FixedOffset, NaiveDate};
 
 use super::exit;
+use super::said::{self, Said};
 use crate::i18n::Localized;
 use crate::ledger::OrderRecord;
 use crate::setup::Setup;
 use crate::store::{Store, StoreDay, StoreError, push_pending};
 
 /// Connects to the configured store, or says why not (and which exit status that is).
-async fn connect(setup: &Setup) -> Result<Store, u8> {
+async fn connect(setup: &Setup) -> Result<Store, ConnectFailure> {
     let Some(config) = &setup.config.store else {
-        eprintln!(
-            "未配置门店数据库：请在配置文件中加入 [store] url = \"postgres://…\" (no [store] configured)"
-        );
-        return Err(exit::BAD_INPUT);
+        return Err(ConnectFailure::NoStore);
     };
-    Store::connect(config).await.map_err(|error| {
-        eprintln!("{}", error.bilingual());
-        match error {
-            StoreError::Url => exit::BAD_INPUT,
-            _ => exit::ERROR,
-        }
-    })
+    Store::connect(config).await.map_err(ConnectFailure::Store)
 }
 
-/// What the holder of a till id is told when another till of the store tried to use it.
-#[must_use]
-pub fn rival_words(till: &str) -> String {
-    format!(
-        "注意：门店里另一台收银机也设置为收银台编号 {till}，它的订单暂不同步，请给它另选编号 \
-         (another till of this store is also set up as {till}; its orders wait until it has its own id)"
-    )
+/// Why the store could not be reached.
+enum ConnectFailure {
+    /// No `[store]` in the config.
+    NoStore,
+    /// The store refused or did not answer.
+    Store(StoreError),
+}
+
+impl ConnectFailure {
+    /// Said the one way; the exit status.
+    fn fail(&self, as_json: bool) -> u8 {
+        match self {
+            ConnectFailure::NoStore => said::fail(exit::BAD_INPUT, &Said::NoStore, as_json),
+            ConnectFailure::Store(error @ StoreError::Url) => {
+                said::fail(exit::BAD_INPUT, error, as_json)
+            }
+            ConnectFailure::Store(error) => said::fail(exit::ERROR, error, as_json),
+        }
+    }
 }
 
 /// How many of this till's orders wait for the store.
@@ -46,20 +50,17 @@ async fn waiting(setup: &Setup) -> u64 {
 /// Pushes every order waiting for the store; 0 when all is pushed.
 pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
     if setup.is_sandbox {
-        eprintln!(
-            "沙箱模式的模拟订单不同步到门店数据库 (sandbox orders are never pushed to the store)"
-        );
-        return exit::BAD_INPUT;
+        return said::fail(exit::BAD_INPUT, &Said::SandboxNeverPushed, as_json);
     }
     if setup.config.store.is_some()
         && let Err(error) = setup.ledger().run(crate::ledger::Ledger::link_store).await
     {
-        eprintln!("{error}");
-        return exit::ERROR;
+        return said::fail(exit::ERROR, &error, as_json);
     }
     let store = match connect(setup).await {
         Ok(store) => store,
-        Err(code) => {
+        Err(failure) => {
+            // With --json, the one line says how many wait; why is said on stderr.
             if as_json {
                 let waiting = waiting(setup).await;
                 out!(
@@ -67,7 +68,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                     serde_json::json!({"status": "offline", "left": waiting})
                 );
             }
-            return code;
+            return failure.fail(false);
         }
     };
     match push_pending(setup.ledger(), &store, &setup.context.till_id).await {
@@ -101,7 +102,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                 }
             }
             if let Some(till) = &report.rival {
-                eprintln!("{}", rival_words(till));
+                said::warn(&Said::RivalTill(till));
             }
             if report.left == 0 {
                 exit::PAID
@@ -118,7 +119,7 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                 let waiting = waiting(setup).await;
                 out!("{}", serde_json::json!({"status": status, "left": waiting}));
             }
-            eprintln!("{}", error.bilingual());
+            said::warn(&error);
             exit::ERROR
         }
     }
@@ -130,18 +131,18 @@ pub async fn store_day(
     day: NaiveDate,
     offset: FixedOffset,
     till: Option<&str>,
+    as_json: bool,
 ) -> Result<(StoreDay, Vec<OrderRecord>), u8> {
-    let store = connect(setup).await?;
+    let store = connect(setup)
+        .await
+        .map_err(|failure| failure.fail(as_json))?;
     // This till's latest sales first (sandbox sales never reach the store).
     if !setup.is_sandbox
         && let Err(error) = push_pending(setup.ledger(), &store, &setup.context.till_id).await
     {
-        eprintln!("{}", error.bilingual());
+        said::warn(&error);
     }
-    let fail = |error: StoreError| {
-        eprintln!("{}", error.bilingual());
-        exit::ERROR
-    };
+    let fail = |error: StoreError| said::fail(exit::ERROR, &error, as_json);
     let totals = store.day_totals(day, offset, till).await.map_err(fail)?;
     let orders = store.day_orders(day, offset, till).await.map_err(fail)?;
     Ok((totals, orders))
@@ -155,7 +156,7 @@ pub async fn push_after_sale(setup: &Setup) {
     };
     // Linked before connecting, so a store that was never reachable still gets every order.
     if let Err(error) = setup.ledger().run(crate::ledger::Ledger::link_store).await {
-        eprintln!("{error}");
+        said::warn(&error);
         return;
     }
     let pushed = tokio::time::timeout(PUSH_AFTER_SALE_WITHIN, async {
@@ -166,11 +167,10 @@ pub async fn push_after_sale(setup: &Setup) {
     .unwrap_or(Err(StoreError::Unreachable));
     if let Err(error) = pushed {
         let waiting = waiting(setup).await;
-        eprintln!(
-            "{}，{waiting} 笔待同步 ({}; {waiting} to push)",
-            error.message(crate::i18n::Lang::Zh),
-            error.message(crate::i18n::Lang::En)
-        );
+        said::warn(&Said::WaitingToPush {
+            why: &error,
+            waiting,
+        });
     }
 }
 
@@ -183,43 +183,29 @@ pub async fn notify_server(
     listen: Option<std::net::SocketAddr>,
     give_up_after: std::time::Duration,
 ) -> u8 {
-    let config = match paths
-        .map_err(|error| error.to_string())
-        .and_then(|paths| {
-            paths
-                .config
-                .ok_or_else(|| "需要配置文件 (a config file is needed): --config FILE".to_owned())
-        })
-        .and_then(|path| crate::config::Config::load(&path).map_err(|e| e.bilingual()))
-    {
+    let path = match paths.map(|paths| paths.config) {
+        Ok(Some(path)) => path,
+        Ok(None) => return said::fail(exit::BAD_INPUT, &Said::NeedsConfigFile, false),
+        Err(error) => return said::fail(exit::BAD_INPUT, &Said::SetupFailed(&error), false),
+    };
+    let config = match crate::config::Config::load(&path) {
         Ok(config) => config,
-        Err(reason) => {
-            eprintln!("{reason}");
-            return exit::BAD_INPUT;
-        }
+        Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
     };
     let changpay = config
         .gateway
         .as_ref()
         .filter(|gateway| gateway.provider == crate::gateway::Provider::Changpay);
     let (Some(store_config), Some(gateway)) = (&config.store, changpay) else {
-        eprintln!(
-            "notify-server 需要 [store] 和畅支付的 [gateway] (needs [store] and a changpay [gateway])"
-        );
-        return exit::BAD_INPUT;
+        let needs = Said::NotifyServerNeedsStoreAndChangpay;
+        return said::fail(exit::BAD_INPUT, &needs, false);
     };
     let Some(addr) = listen.or(config.notify.as_ref().map(|notify| notify.listen)) else {
-        eprintln!(
-            "需要监听地址：--listen 或 [notify] listen (where to listen: --listen or [notify] listen)"
-        );
-        return exit::BAD_INPUT;
+        return said::fail(exit::BAD_INPUT, &Said::NotifyServerNeedsAddress, false);
     };
     let store = match Store::connect(store_config).await {
         Ok(store) => store,
-        Err(error) => {
-            eprintln!("{}", error.bilingual());
-            return exit::ERROR;
-        }
+        Err(error) => return said::fail(exit::ERROR, &error, false),
     };
     let store = std::sync::Arc::new(store);
     let sink = crate::store::StoreNotifications {
@@ -227,24 +213,18 @@ pub async fn notify_server(
         mch_id: gateway.merchant_id.clone(),
         key: gateway.key.clone(),
     };
-    eprintln!("门店通知服务已启动 (store notification service) on {addr}");
+    said::warn(&Said::NotifyServerStarted(addr));
     tokio::select! {
         served = crate::payment::notify_listener::serve(sink, addr) => match served {
             Ok(()) => exit::PAID,
             Err(error) => {
-                eprintln!("无法监听 {addr} (cannot listen): {error}");
-                exit::ERROR
+                let why = error.to_string();
+                said::fail(exit::ERROR, &Said::CannotListen { addr, why }, false)
             }
         },
         error = store_gone(&store, give_up_after) => {
-            eprintln!(
-                "门店数据库已 {} 秒无法连接，通知服务退出，由服务管理器重启：{} \
-                 (the store has been unreachable for {} s; exiting for the service manager to restart)",
-                give_up_after.as_secs(),
-                error.message(crate::i18n::Lang::Zh),
-                give_up_after.as_secs()
-            );
-            exit::ERROR
+            let gone = Said::StoreGone { secs: give_up_after.as_secs(), why: &error };
+            said::fail(exit::ERROR, &gone, false)
         }
     }
 }

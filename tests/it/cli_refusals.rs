@@ -199,3 +199,80 @@ fn a_data_dir_that_cannot_be_written_still_shows_history_and_diagnostics() {
     assert_eq!(std::fs::read_dir(&out).expect("out").count(), 1, "the zip");
     mode(&data, 0o755);
 }
+
+/// `cashier ARGS` on a fresh data dir (the sandbox): exit status, stdout's JSON lines, stderr.
+fn cashier(args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(CASHIER)
+        .args(["--sandbox-port", "0", "--data-dir"])
+        .arg(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .args(args)
+        .output()
+        .expect("runs");
+    let lines = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each stdout line is JSON"))
+        .collect();
+    (
+        output.status.code(),
+        lines,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Issue 22, item 3: every command fails the one way (`cli::said::fail`): its words in both
+/// languages on stderr, and under `--json` one JSON line on stdout saying the same in each
+/// language, with the exit status of its kind. Before, `query`, `history` and `sync` printed
+/// Chinese only (or a hand-made pair) and nothing on stdout.
+#[test]
+fn every_command_fails_the_one_way_in_both_languages() {
+    for (args, status, kind, zh, en) in [
+        (
+            &["query", "T01NOSUCHORDER", "--json"][..],
+            2,
+            "invalid",
+            "账本中没有订单",
+            "no order T01NOSUCHORDER in the ledger",
+        ),
+        (
+            &["history", "--date", "12/05", "--json"][..],
+            2,
+            "invalid",
+            "日期格式应为",
+            "the date must be YYYY-MM-DD",
+        ),
+        (
+            &["sync", "--json"][..],
+            2,
+            "invalid",
+            "沙箱模式的模拟订单不同步",
+            "sandbox orders are never pushed",
+        ),
+        (
+            &["shift", "close", "--counted", "10", "--json"][..],
+            2,
+            "invalid",
+            "",
+            "",
+        ),
+    ] {
+        let (code, lines, stderr) = cashier(args);
+        assert_eq!(code, Some(status), "{args:?}: {stderr}");
+        assert_eq!(lines.len(), 1, "{args:?}: one JSON line, got {lines:?}");
+        assert_eq!(lines[0]["status"], kind, "{args:?}");
+        let (error, error_en) = (
+            lines[0]["error"].as_str().unwrap_or_default(),
+            lines[0]["error_en"].as_str().unwrap_or_default(),
+        );
+        assert!(error.contains(zh) && !error.is_empty(), "{args:?}: {error}");
+        assert!(
+            error_en.contains(en) && error_en.is_ascii() && !error_en.is_empty(),
+            "{args:?}: {error_en}"
+        );
+        assert!(
+            stderr.contains(error) && stderr.contains(error_en),
+            "{args:?}: both languages on stderr: {stderr}"
+        );
+    }
+}

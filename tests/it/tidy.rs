@@ -66,6 +66,7 @@ fn layers_below_the_window_never_name_it(file: &Path) -> bool {
         "export.rs",
         "i18n.rs",
         "key_store.rs",
+        "logging.rs",
     ];
     lower.iter().any(|dir| file.starts_with(dir))
         || top_files.iter().any(|name| file == Path::new(name))
@@ -150,6 +151,23 @@ fn test_tooling_stays_out_of_the_shipped_crate() {
     );
 }
 
+/// How the command line may print: its results through `out!`, its failures and warnings through
+/// `cli/said.rs`, which words them in both languages (issue 22: three ways before).
+const RAW_PRINTING: &[&str] = &["eprintln!", "println!", "print!(", "eprint!("];
+
+#[test]
+fn the_command_line_prints_one_way() {
+    let found = breaches(
+        |file| file.starts_with("cli") && file != Path::new("cli/said.rs"),
+        RAW_PRINTING,
+    );
+    assert!(
+        found.is_empty(),
+        "the command line prints outside out! and cli/said.rs:\n{}",
+        found.join("\n")
+    );
+}
+
 /// The rules catch what they are for: each, run over a planted breach, finds it (a rule that can
 /// find nothing would pass forever).
 #[test]
@@ -164,6 +182,7 @@ fn each_rule_finds_a_planted_breach() {
             "let red = Color32::from_rgb(255, 0, 0);",
             &["Color32::from_rgb"][..],
         ),
+        ("eprintln!(\"账本无法写入 (cannot write)\");", RAW_PRINTING),
     ] {
         std::fs::write(&planted, format!("// {line}\nfn f() {{\n    {line}\n}}\n"))
             .expect("written");

@@ -1,0 +1,238 @@
+//! The command line's words as clap reads them: the commands, their flags and their help.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub(super) const EXIT_CODES: &str = "Exit status: 0 paid (or done), 1 internal error, 2 bad input or config, \
+3 payment failed, 4 result unknown (the order is kept and queried again), 5 paid a different amount.";
+
+/// A counter-top cashier for 钱汇通 (qht) and 畅支付 (changpay), with a built-in sandbox gateway.
+#[derive(Debug, Parser)]
+#[command(version = crate::VERSION, about, after_help = EXIT_CODES)]
+pub struct Args {
+    /// The config file (TOML); by default the platform's config directory, if one is there.
+    /// With no `[gateway]` the sandbox gateway is used.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Where the ledger is kept; by default the platform's data directory.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// The port of the sandbox gateway the cashier runs by itself when nothing is configured
+    /// (0: any free port, as the real-window tests use).
+    #[arg(long, global = true, default_value_t = crate::setup::SANDBOX_PORT, hide = true)]
+    pub sandbox_port: u16,
+    /// What to do; with none, the cashier window opens (on the sandbox gateway when nothing is
+    /// configured).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// A subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Take a payment and wait for its result.
+    #[command(after_help = EXIT_CODES)]
+    Pay {
+        /// alipay-qr, wechat-qr, alipay-barcode, wechat-barcode, unionpay-qr, qq-qr, jd-qr, …
+        #[arg(long)]
+        method: String,
+        /// In yuan: 12, 12.3, 12.34, ¥12.34.
+        #[arg(long)]
+        amount: String,
+        /// The customer's payment code, for bar-code methods.
+        #[arg(long)]
+        auth_code: Option<String>,
+        /// A bank transfer's payer: the real name (with --payer-account).
+        #[arg(long, requires = "payer_account")]
+        payer_name: Option<String>,
+        /// A bank transfer's payer: the account, or the card number for card-bank-transfer.
+        #[arg(long, requires = "payer_name")]
+        payer_account: Option<String>,
+        /// Cash handed over, for `--method cash` (the amount itself by default); the change is
+        /// printed.
+        #[arg(long)]
+        tendered: Option<String>,
+        /// What is sold.
+        #[arg(long, default_value = "商品")]
+        description: String,
+        /// One JSON object per line; the last is the order's final state.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Query an order at the gateway again and show its record and history.
+    #[command(after_help = EXIT_CODES)]
+    Query {
+        /// Our order number.
+        order_no: String,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Query every order that is not final (as the window does at start-up).
+    Recover {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A day's sales: totals and orders.
+    History {
+        /// The day, YYYY-MM-DD; today by default.
+        #[arg(long)]
+        date: Option<String>,
+        /// One JSON object per order, then the totals.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// CSV of the day's orders: UTF-8 without a byte-order mark (for a pipe; the window's
+        /// 导出 CSV writes one, for Excel), order numbers a spreadsheet would read as numbers as
+        /// ="…", a totals row and a subtotal per pay method.
+        #[arg(long)]
+        csv: bool,
+        /// The whole store's day, from the store database ([store] in the config).
+        #[arg(long)]
+        all_tills: bool,
+        /// One till's day, from the store database.
+        #[arg(long, conflicts_with = "all_tills")]
+        till: Option<String>,
+    },
+    /// Shifts (班次): open one, close it with the cash counted, read its report.
+    Shift {
+        /// What to do.
+        #[command(subcommand)]
+        action: ShiftAction,
+    },
+    /// Print (or reprint) a sale's receipt on the printer ([printer] or --printer).
+    Receipt {
+        /// Our order number.
+        order_no: String,
+        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// Register a new qht merchant (个人进件) from a form; the merchant number is printed, the key
+    /// goes into the config file only. The config needs a qht [gateway] with its base URL.
+    QhtOnboard {
+        /// A flat TOML file keyed by the qht spec's own field names (the two notification
+        /// addresses may come from the config instead).
+        #[arg(long)]
+        form: PathBuf,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a zip for the shop's support person: the logs, the config without its key, the
+    /// version and the ledger's counts. Prints the zip's path.
+    Diagnostics {
+        /// The folder it goes in (default: the data dir's exports folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Push this till's orders to the store database now; exit 0 when all is pushed.
+    Sync {
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the store's changpay notification endpoint: verified payments go into the store
+    /// database ([store]) and reach their till at once. Needs a changpay [gateway].
+    NotifyServer {
+        /// Where to listen; by default [notify] listen.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Exit (status 1, for the service manager to restart it) once the store database has
+        /// been unreachable this many seconds; until then it connects again by itself.
+        #[arg(long, default_value_t = 60)]
+        give_up_after_secs: u64,
+    },
+    /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
+    Sandbox {
+        /// The port to listen on (0 takes any free port).
+        #[arg(long, default_value_t = crate::setup::SANDBOX_PORT)]
+        port: u16,
+        /// Listen on every interface, so a phone on the same network can open the pay pages.
+        #[arg(long)]
+        lan: bool,
+        /// The address phones reach this machine at, for the pay-page links (with --lan):
+        /// `http://192.168.1.5:8088`.
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Run delays (password entry, notification retries) this many times faster.
+        #[arg(long, default_value_t = 1, hide = true)]
+        speedup: u32,
+    },
+}
+
+/// `cashier shift …`.
+#[derive(Debug, Subcommand)]
+pub enum ShiftAction {
+    /// Open a shift: who sells, with how much cash in the drawer.
+    Open {
+        /// The cashier's name.
+        #[arg(long)]
+        cashier: String,
+        /// The opening float (备用金), in yuan.
+        #[arg(long, default_value = "0")]
+        float: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the open shift with the cash counted in the drawer; prints its report.
+    Close {
+        /// The cash counted, in yuan.
+        #[arg(long)]
+        counted: String,
+        /// How the report is given.
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// The open shift's report so far, or a past shift's (--shift N) as it was closed.
+    Report {
+        /// A past shift's number.
+        #[arg(long)]
+        shift: Option<i64>,
+        /// How the report is given.
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+}
+
+/// How a shift's report is given: text or JSON, and on the printer too.
+#[derive(Debug, clap::Args)]
+pub struct ReportOutput {
+    /// One JSON object.
+    #[arg(long)]
+    pub(super) json: bool,
+    /// Print the report on the printer too.
+    #[arg(long)]
+    pub(super) print: bool,
+    /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+    #[arg(long)]
+    pub(super) printer: Option<String>,
+}
+
+impl Command {
+    /// Whether the command was asked for JSON (`--json`): then every outcome, a failure too, is
+    /// one JSON line on stdout.
+    #[must_use]
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::Pay { json, .. }
+            | Command::Query { json, .. }
+            | Command::Recover { json, .. }
+            | Command::History { json, .. }
+            | Command::QhtOnboard { json, .. }
+            | Command::Sync { json, .. }
+            | Command::Shift {
+                action: ShiftAction::Open { json, .. },
+            } => *json,
+            Command::Shift {
+                action: ShiftAction::Close { output, .. } | ShiftAction::Report { output, .. },
+            } => output.json,
+            Command::Receipt { .. }
+            | Command::Diagnostics { .. }
+            | Command::NotifyServer { .. }
+            | Command::Sandbox { .. } => false,
+        }
+    }
+}
