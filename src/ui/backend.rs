@@ -1,14 +1,12 @@
-//! The UI's end of the background worker ([`super::worker`]): the commands a screen sends, the
-//! events it gets back, and the typed problems it renders in the cashier's language when drawing.
-//! Both channels are bounded: a full command queue refuses the command at once with
-//! [`Problem::Busy`] (the frame never waits), a full event queue makes the worker's tasks wait
-//! until the next frame drains it (the dispatch loop itself never sends events).
+//! The messages between the window and its background worker ([`super::worker`]): the commands
+//! a screen sends, the events it gets back, and the typed problems it renders in the cashier's
+//! language when drawing. Messages only: the channels and their ends are in
+//! `ui/worker/handle.rs`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tokio::sync::mpsc;
 
 use crate::config::{Config, ConfigError, GatewayConfig};
 use crate::gateway::{GatewayError, Provider};
@@ -19,13 +17,7 @@ use crate::ledger::{
 use crate::money::Money;
 use crate::payment::requery::RequeryResult;
 use crate::payment::runner::{PayError, PaymentRequest, Progress};
-use crate::setup::{Configured, Paths, Resources, SetupError};
-
-/// How many commands may wait for the loop. It only dispatches, so this fills only if the
-/// runtime is wedged.
-pub const COMMAND_QUEUE: usize = 64;
-/// How many events may wait for the next frame.
-pub const EVENT_QUEUE: usize = 256;
+use crate::setup::{Configured, SetupError};
 
 /// What the UI asks for.
 #[derive(Debug, Clone)]
@@ -332,64 +324,6 @@ impl GatewayView {
             max_amount: configured.context.gateway.max_amount(),
             is_sandbox: configured.is_sandbox,
         }
-    }
-}
-
-/// What the worker needs besides the configuration in force.
-#[derive(Debug, Clone)]
-pub struct WorkerSettings {
-    /// Where CSV exports go.
-    pub export_dir: PathBuf,
-    /// Where a newly applied configuration finds its ledger and sandbox.
-    pub paths: Paths,
-}
-
-/// Wakes the UI; set once the window has a context.
-pub type Waker = Arc<OnceLock<egui::Context>>;
-
-/// The UI's end of the worker.
-#[derive(Debug)]
-pub struct Backend {
-    commands: mpsc::Sender<Command>,
-    events: mpsc::Receiver<UiEvent>,
-    waker: Waker,
-}
-
-impl Backend {
-    /// Starts the worker on `runtime` with `configured` in force; `resources` keeps the
-    /// in-process sandbox and the open ledgers alive and is reused when settings change.
-    #[must_use]
-    pub fn start(
-        runtime: &tokio::runtime::Handle,
-        configured: Configured,
-        resources: Resources,
-        settings: WorkerSettings,
-    ) -> Backend {
-        let (commands, command_rx) = mpsc::channel(COMMAND_QUEUE);
-        let (event_tx, events) = mpsc::channel(EVENT_QUEUE);
-        let waker: Waker = Arc::new(OnceLock::new());
-        let outbox = super::worker::Outbox::new(event_tx, Arc::clone(&waker));
-        super::worker::start(runtime, configured, resources, settings, outbox, command_rx);
-        Backend {
-            commands,
-            events,
-            waker,
-        }
-    }
-
-    /// Gives the worker the UI's context, so its events wake the UI.
-    pub fn attach(&self, ctx: &egui::Context) {
-        let _ = self.waker.set(ctx.clone());
-    }
-
-    /// Sends `command`; never blocks a frame. A full queue refuses it.
-    pub fn send(&self, command: Command) -> Result<(), Problem> {
-        self.commands.try_send(command).map_err(|_| Problem::Busy)
-    }
-
-    /// The events that arrived since the last frame.
-    pub fn drain(&mut self) -> Vec<UiEvent> {
-        std::iter::from_fn(|| self.events.try_recv().ok()).collect()
     }
 }
 

@@ -9,6 +9,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::backend::{ExportFormat, Problem};
 use super::backend::{HistoryData, HistoryScope};
+use super::order_detail::{DetailAction, DetailView, RequeryNote, detail_ui};
 use super::theme;
 use crate::i18n::Lang;
 use crate::i18n::{Localized, tr};
@@ -28,7 +29,7 @@ pub struct HistoryState {
     /// The zone times are shown in.
     pub offset: FixedOffset,
     /// The last 重新查询 from the detail panel, for the panel to say how it went.
-    pub requery: Option<super::order_detail::RequeryNote>,
+    pub requery: Option<RequeryNote>,
     /// Whose sales are shown.
     pub scope: HistoryScope,
     /// Whether a store is configured (then the scope can be chosen).
@@ -236,8 +237,17 @@ pub fn history_ui(
         .resizable(true)
         .default_size(DETAIL_WIDTH.min(ui.available_width() * 0.35))
         .show(ui, |ui| {
-            if let Some(next) = super::order_detail::detail_ui(ui, state, lang) {
-                action = Some(next);
+            let view = DetailView {
+                detail: state.detail.as_ref(),
+                requery: state.requery.as_ref(),
+                offset: state.offset,
+                printable: state.scope == HistoryScope::ThisTill,
+            };
+            if let Some(next) = detail_ui(ui, view, lang) {
+                action = Some(match next {
+                    DetailAction::Requery(order_no) => HistoryAction::Requery(order_no),
+                    DetailAction::Print(order_no) => HistoryAction::Print(order_no),
+                });
             }
         });
     if let Some(selected) = orders_table_ui(ui, &data.orders, state, lang) {

@@ -30,7 +30,7 @@ use chrono::{FixedOffset, Utc};
 use egui::{RichText, Ui};
 
 use crate::i18n::tr;
-use backend::{Backend, Command, GatewayView, PrintJob, PrintNote, Problem, UiEvent};
+use backend::{Command, GatewayView, PrintJob, PrintNote, Problem, UiEvent};
 use checkout::{Action, CheckoutInfo, CheckoutState, checkout_ui};
 use history::{HistoryAction, HistoryState, history_ui};
 use onboarding::{OnboardingAction, OnboardingState, onboarding_ui};
@@ -38,6 +38,7 @@ use settings::{SettingsAction, SettingsNote, SettingsState, settings_ui};
 use shift::{ShiftAction, ShiftState, shift_ui};
 use unresolved::{UnresolvedAction, UnresolvedState, unresolved_ui};
 use welcome::{WelcomeAction, WelcomeState, welcome_ui};
+use worker::Backend;
 
 use crate::config::Config;
 use crate::i18n::{Lang, Localized};
@@ -331,7 +332,7 @@ pub fn start_app(
     let configured = setup.configured();
     let gateway = GatewayView::of(&configured);
     let language = setup.resources.language;
-    let settings = backend::WorkerSettings {
+    let settings = worker::WorkerSettings {
         export_dir: paths.data_dir.join("exports"),
         paths: paths.clone(),
     };

@@ -3,10 +3,11 @@
 
 use egui::{RichText, Ui};
 
-use super::history::{HistoryAction, HistoryState};
+use chrono::FixedOffset;
+
 use super::theme;
 use crate::i18n::{Lang, Localized, tr};
-use crate::ledger::OrderRecord;
+use crate::ledger::{EventRecord, OrderRecord};
 use crate::payment::requery::RequeryResult;
 
 /// A 重新查询 asked from the detail panel.
@@ -29,17 +30,41 @@ impl RequeryNote {
     }
 }
 
+/// What the panel shows: handed in by the screen that holds it (history), so this file names
+/// no screen.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DetailView<'a> {
+    /// The selected order and its status history, if one is selected.
+    pub detail: Option<&'a (OrderRecord, Vec<EventRecord>)>,
+    /// The last 重新查询 asked from the panel.
+    pub requery: Option<&'a RequeryNote>,
+    /// The zone times are shown in.
+    pub offset: FixedOffset,
+    /// Whether a paid order's slip can be printed from here (this till's own ledger: a store
+    /// row may be another till's sale).
+    pub printable: bool,
+}
+
+/// What the panel asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum DetailAction {
+    /// Query this order again.
+    Requery(String),
+    /// Print this order's receipt again (重打小票).
+    Print(String),
+}
+
 /// The selected order: its record, its status history and 重新查询, scrolling when taller than
 /// the window.
-pub(super) fn detail_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
+pub(super) fn detail_ui(ui: &mut Ui, state: DetailView<'_>, lang: Lang) -> Option<DetailAction> {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| detail_contents_ui(ui, state, lang))
         .inner
 }
 
-fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<HistoryAction> {
-    let Some((order, events)) = &state.detail else {
+fn detail_contents_ui(ui: &mut Ui, state: DetailView<'_>, lang: Lang) -> Option<DetailAction> {
+    let Some((order, events)) = state.detail else {
         ui.label(
             RichText::new(tr(
                 lang,
@@ -64,12 +89,11 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
     }
     // The action first, where it is seen without scrolling; the record and history below.
     let mut action = requery_ui(ui, state, order, lang);
-    // A slip is printed from this till's own ledger (a store row may be another till's sale).
     if order.status == crate::status::OrderStatus::Paid
-        && state.scope == super::backend::HistoryScope::ThisTill
+        && state.printable
         && ui.button(tr(lang, "重打小票", "Reprint receipt")).clicked()
     {
-        action = Some(HistoryAction::Print(order.order_no.clone()));
+        action = Some(DetailAction::Print(order.order_no.clone()));
     }
     ui.separator();
     egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
@@ -131,13 +155,12 @@ fn detail_contents_ui(ui: &mut Ui, state: &HistoryState, lang: Lang) -> Option<H
 /// 重新查询 for `order`, and how the last one went.
 fn requery_ui(
     ui: &mut Ui,
-    state: &HistoryState,
+    state: DetailView<'_>,
     order: &OrderRecord,
     lang: Lang,
-) -> Option<HistoryAction> {
+) -> Option<DetailAction> {
     let note = state
         .requery
-        .as_ref()
         .filter(|note| note.order_no() == order.order_no);
     let querying = matches!(note, Some(RequeryNote::Querying(_)));
     let mut action = None;
@@ -149,7 +172,7 @@ fn requery_ui(
             )
             .clicked()
     {
-        action = Some(HistoryAction::Requery(order.order_no.clone()));
+        action = Some(DetailAction::Requery(order.order_no.clone()));
     }
     match note {
         Some(RequeryNote::Querying(_)) => {

@@ -168,6 +168,137 @@ fn the_command_line_prints_one_way() {
     );
 }
 
+/// A module's path from `src/` (`ui/history`; `ui/worker` for `ui/worker/mod.rs`).
+fn module_of(file: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .with_extension("")
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The module paths named in `line` of module `from` (`super::x::y`, `crate::x::y`), each as far
+/// as its words go (the caller finds which of them are modules).
+fn paths_named(line: &str, from: &[String]) -> Vec<Vec<String>> {
+    let parent = from[..from.len().saturating_sub(1)].to_vec();
+    let mut named = Vec::new();
+    for (root, base) in [("super::", parent), ("crate::", Vec::new())] {
+        let mut rest = line;
+        while let Some(at) = rest.find(root) {
+            let after = &rest[at + root.len()..];
+            let end = after
+                .find(|c: char| {
+                    !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == ':')
+                })
+                .unwrap_or(after.len());
+            let mut path = base.clone();
+            path.extend(
+                after[..end]
+                    .split("::")
+                    .filter(|part| !part.is_empty())
+                    .map(str::to_owned),
+            );
+            named.push(path);
+            rest = &after[end..];
+        }
+    }
+    named
+}
+
+/// Which sibling module uses which: for each named module, the edge between the two children
+/// of their nearest common parent (`ui/history` → `ui/order_detail`).
+fn sibling_uses() -> std::collections::BTreeMap<Vec<String>, std::collections::BTreeSet<Vec<String>>>
+{
+    let root = src();
+    let files = rust_files(&root);
+    let modules: std::collections::BTreeSet<Vec<String>> = files
+        .iter()
+        .map(|file| module_of(file.strip_prefix(&root).unwrap_or(file)))
+        .collect();
+    let mut uses: std::collections::BTreeMap<_, std::collections::BTreeSet<_>> =
+        std::collections::BTreeMap::new();
+    for file in &files {
+        let relative = file.strip_prefix(&root).unwrap_or(file);
+        let from = module_of(relative);
+        let text = std::fs::read_to_string(file).expect("readable");
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+        {
+            for path in paths_named(line, &from) {
+                let Some(to) = (1..=path.len())
+                    .rev()
+                    .map(|len| path[..len].to_vec())
+                    .find(|prefix| modules.contains(prefix))
+                else {
+                    continue;
+                };
+                let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+                if common < from.len() && common < to.len() {
+                    uses.entry(from[..=common].to_vec())
+                        .or_default()
+                        .insert(to[..=common].to_vec());
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// A cycle among `uses`, if there is one (module paths joined by `/`).
+fn a_cycle(
+    uses: &std::collections::BTreeMap<Vec<String>, std::collections::BTreeSet<Vec<String>>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        node: &Vec<String>,
+        uses: &std::collections::BTreeMap<Vec<String>, std::collections::BTreeSet<Vec<String>>>,
+        path: &mut Vec<Vec<String>>,
+        done: &mut std::collections::BTreeSet<Vec<String>>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|seen| seen == node) {
+            let mut cycle: Vec<_> = path[at..].iter().map(|m| m.join("/")).collect();
+            cycle.push(node.join("/"));
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.clone());
+        for next in uses.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, uses, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.clone());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    uses.keys()
+        .find_map(|node| visit(node, uses, &mut Vec::new(), &mut done))
+}
+
+/// ARCHITECTURE.md: no cycles between sibling files (issue 22 found `ui/backend ↔ worker ↔
+/// shop_day`, `cli/pay ↔ shift_cmd`, `ui/history ↔ order_detail`).
+#[test]
+fn sibling_modules_use_each_other_one_way_only() {
+    let uses = sibling_uses();
+    assert!(
+        uses.get(&vec!["ui".to_owned(), "history".to_owned()])
+            .is_some_and(|named| named.contains(&vec!["ui".to_owned(), "order_detail".to_owned()])),
+        "the reading finds a known use (ui/history → ui/order_detail): {uses:?}"
+    );
+    assert_eq!(a_cycle(&uses), None, "sibling modules in a cycle");
+}
+
 /// The rules catch what they are for: each, run over a planted breach, finds it (a rule that can
 /// find nothing would pass forever).
 #[test]

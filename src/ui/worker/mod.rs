@@ -8,6 +8,7 @@
 //! is spawned, so a payment under way finishes on the settings it started with, while an applied
 //! configuration takes the next sale.
 
+mod handle;
 mod history_tasks;
 mod settings_tasks;
 
@@ -22,7 +23,9 @@ use tokio::task::JoinHandle;
 use history_tasks::{detail, export, history, open_folder, store_history};
 use settings_tasks::{OnboardingCall, onboard, save_settings_task, test_connection, test_store};
 
-use super::backend::{Command, GatewayView, HistoryScope, Problem, UiEvent, Waker, WorkerSettings};
+pub use handle::{Backend, COMMAND_QUEUE, EVENT_QUEUE, Outbox, Waker, WorkerSettings};
+
+use super::backend::{Command, GatewayView, HistoryScope, Problem, UiEvent};
 use super::shop_day::{self, ShiftCall};
 use crate::config::Config;
 use crate::ledger::{OrderRecord, SharedLedger};
@@ -37,46 +40,6 @@ const REQUERY_TICK: Duration = Duration::from_secs(30);
 const CHART_DAYS: u32 = 30;
 /// Notifications' late payments waiting to be announced.
 const LATE_QUEUE: usize = 64;
-
-/// Sends events to the UI and wakes it.
-#[derive(Debug, Clone)]
-pub struct Outbox {
-    events: mpsc::Sender<UiEvent>,
-    waker: Waker,
-}
-
-impl Outbox {
-    /// An outbox over the event channel.
-    #[must_use]
-    pub fn new(events: mpsc::Sender<UiEvent>, waker: Waker) -> Outbox {
-        Outbox { events, waker }
-    }
-
-    /// Sends `event`, waiting while the queue is full (only tasks call this, never the loop).
-    async fn emit(&self, event: UiEvent) {
-        let _ = self.events.send(event).await;
-        if let Some(ctx) = self.waker.get() {
-            ctx.request_repaint();
-        }
-    }
-
-    async fn late(&self, results: &[RequeryResult]) {
-        for result in results.iter().filter(|r| r.late) {
-            self.emit(UiEvent::LatePayment(Box::new(result.order.clone())))
-                .await;
-        }
-    }
-
-    /// Announces what a background re-query found: each late payment, and together the money
-    /// found on orders nobody was watching ([`crate::payment::requery::unannounced_payments`]).
-    async fn background_found(&self, results: &[RequeryResult]) {
-        self.late(results).await;
-        let found = crate::payment::requery::unannounced_payments(results);
-        if !found.is_empty() {
-            self.emit(UiEvent::FoundInBackground(found)).await;
-        }
-    }
-}
 
 /// What the worker keeps across configurations: the sandbox and open ledgers, the notification
 /// listener of the configuration in force, and the ledgers whose left-open orders this run has
