@@ -157,6 +157,20 @@ impl Configured {
     pub fn ledger(&self) -> &SharedLedger {
         &self.context.ledger
     }
+
+    /// The store this configuration's sales reach ([`sales_store`]).
+    #[must_use]
+    pub fn sales_store(&self) -> Option<&crate::store::StoreConfig> {
+        sales_store(&self.config, self.is_sandbox)
+    }
+}
+
+/// The store the sales of `config` reach: none on the sandbox. Sandbox sales are make-believe
+/// and never reach a shop's figures: not pushed, not listened for, not shown as the store's.
+/// The one place this rule lives; the window's worker and every command ask it.
+#[must_use]
+pub fn sales_store(config: &Config, is_sandbox: bool) -> Option<&crate::store::StoreConfig> {
+    config.store.as_ref().filter(|_| !is_sandbox)
 }
 
 /// What outlives a change of configuration: the in-process sandbox (started at most once) and
@@ -207,6 +221,12 @@ impl Setup {
     #[must_use]
     pub fn ledger(&self) -> &SharedLedger {
         &self.context.ledger
+    }
+
+    /// The store this till's sales reach ([`sales_store`]).
+    #[must_use]
+    pub fn sales_store(&self) -> Option<&crate::store::StoreConfig> {
+        sales_store(&self.config, self.is_sandbox)
     }
 
     /// The configuration in force.

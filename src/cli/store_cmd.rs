@@ -49,12 +49,15 @@ async fn waiting(setup: &Setup) -> u64 {
 
 /// Pushes every order waiting for the store; 0 when all is pushed.
 pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
-    if setup.is_sandbox {
-        return said::fail(exit::BAD_INPUT, &Said::SandboxNeverPushed, as_json);
+    if setup.sales_store().is_none() {
+        let why = if setup.is_sandbox {
+            Said::SandboxNeverPushed
+        } else {
+            Said::NoStore
+        };
+        return said::fail(exit::BAD_INPUT, &why, as_json);
     }
-    if setup.config.store.is_some()
-        && let Err(error) = setup.ledger().run(crate::ledger::Ledger::link_store).await
-    {
+    if let Err(error) = setup.ledger().run(crate::ledger::Ledger::link_store).await {
         return said::fail(exit::ERROR, &error, as_json);
     }
     let store = match connect(setup).await {
@@ -136,8 +139,8 @@ pub async fn store_day(
     let store = connect(setup)
         .await
         .map_err(|failure| failure.fail(as_json))?;
-    // This till's latest sales first (sandbox sales never reach the store).
-    if !setup.is_sandbox
+    // This till's latest sales first.
+    if setup.sales_store().is_some()
         && let Err(error) = push_pending(setup.ledger(), &store, &setup.context.till_id).await
     {
         said::warn(&error);
@@ -151,7 +154,7 @@ pub async fn store_day(
 /// After a sale, pushes to the store if there is one; the sale is already safe in this till's
 /// ledger, so a store that is down only delays it (said on stderr, with how many wait).
 pub async fn push_after_sale(setup: &Setup) {
-    let Some(config) = setup.config.store.as_ref().filter(|_| !setup.is_sandbox) else {
+    let Some(config) = setup.sales_store() else {
         return;
     };
     // Linked before connecting, so a store that was never reachable still gets every order.
@@ -263,7 +266,7 @@ async fn store_gone(store: &Store, give_up_after: std::time::Duration) -> StoreE
 /// With a store, listens for payments its notification service records for this till and wakes
 /// the waiting sale (which then queries the gateway); stops when dropped.
 pub fn listen_for_store_payments(setup: &Setup) -> Option<AbortOnDrop> {
-    let config = setup.config.store.clone().filter(|_| !setup.is_sandbox)?;
+    let config = setup.sales_store()?.clone();
     let notices = setup.context.notices.clone();
     let till_id = setup.context.till_id.clone();
     Some(AbortOnDrop(tokio::spawn(async move {
@@ -305,18 +308,13 @@ impl PushOnShow {
     #[must_use]
     pub fn new(setup: &Setup) -> PushOnShow {
         PushOnShow {
-            store: setup
-                .config
-                .store
-                .clone()
-                .filter(|_| !setup.is_sandbox)
-                .map(|config| {
-                    (
-                        config,
-                        setup.ledger().clone(),
-                        setup.context.till_id.clone(),
-                    )
-                }),
+            store: setup.sales_store().cloned().map(|config| {
+                (
+                    config,
+                    setup.ledger().clone(),
+                    setup.context.till_id.clone(),
+                )
+            }),
         }
     }
 

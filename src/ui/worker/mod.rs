@@ -140,10 +140,8 @@ async fn store_sync(
     requerier: Requerier,
     outbox: Outbox,
 ) {
-    // Sandbox sales are not money: they never reach the shop's figures.
-    let config = match &configured.config.store {
-        Some(config) if !configured.is_sandbox => config.clone(),
-        _ => return outbox.emit(UiEvent::Store(None)).await,
+    let Some(config) = configured.sales_store().cloned() else {
+        return outbox.emit(UiEvent::Store(None)).await;
     };
     let context = &configured.context;
     let (status_tx, mut status) = watch::channel(crate::store::StoreStatus::Connecting);
