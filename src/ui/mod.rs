@@ -17,7 +17,6 @@ pub mod order_detail;
 pub mod qr;
 pub mod settings;
 pub mod shift;
-pub mod shop_day;
 pub mod startup;
 pub mod theme;
 pub mod unresolved;

@@ -8,31 +8,33 @@
 //! is spawned, so a payment under way finishes on the settings it started with, while an applied
 //! configuration takes the next sale.
 
+mod apply;
+mod background;
 mod handle;
 mod history_tasks;
+mod requery_tasks;
 mod settings_tasks;
+mod shop_day_tasks;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::{Mutex, Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use history_tasks::{detail, export, history, open_folder, store_history};
-use settings_tasks::{OnboardingCall, onboard, save_settings_task, test_connection, test_store};
+use history_tasks::{detail, history, store_history};
+use settings_tasks::{OnboardingCall, onboard, save_settings_task, test_connection};
 
 pub use handle::{Backend, COMMAND_QUEUE, EVENT_QUEUE, Outbox, Waker, WorkerSettings};
 
-use super::backend::{Command, GatewayView, HistoryScope, Problem, UiEvent};
-use super::shop_day::{self, ShiftCall};
-use crate::config::Config;
-use crate::ledger::{OrderRecord, SharedLedger};
-use crate::payment::requery::{Answer, Requerier, RequeryResult};
+use super::backend::{Command, HistoryScope, Problem, UiEvent};
+use crate::ledger::SharedLedger;
+use crate::payment::requery::Requerier;
 use crate::payment::runner::{PaymentRequest, run_payment};
-use crate::setup::{Configured, Resources, configure};
-use crate::status::Source;
+use crate::setup::{Configured, Resources};
+use background::{forward_health, recover, send_unresolved, store_sync};
 
 /// How often unresolved orders that are due are re-queried.
 const REQUERY_TICK: Duration = Duration::from_secs(30);
@@ -116,127 +118,6 @@ pub fn start(
         started_at,
     ));
     runtime.spawn(worker.run(commands, late_rx));
-}
-
-/// Tells the UI each change of the gateway's health, until the gateway is gone.
-async fn forward_health(configured: Arc<Configured>, outbox: Outbox) {
-    let mut health = configured.context.gateway.health();
-    drop(configured);
-    loop {
-        let now = *health.borrow_and_update();
-        outbox.emit(UiEvent::GatewayHealth(now)).await;
-        if health.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-/// Keeps the store ledger of `configured` caught up and tells the UI how it stands (or that
-/// there is no store); listens for payments the store's notification service recorded for this
-/// till, so a waiting sale ends at once and one the cashier gave up on is announced.
-async fn store_sync(
-    configured: Arc<Configured>,
-    nudge: Arc<Notify>,
-    requerier: Requerier,
-    outbox: Outbox,
-) {
-    let Some(config) = configured.sales_store().cloned() else {
-        return outbox.emit(UiEvent::Store(None)).await;
-    };
-    let context = &configured.context;
-    let (status_tx, mut status) = watch::channel(crate::store::StoreStatus::Connecting);
-    let forward = async {
-        loop {
-            let now = status.borrow_and_update().clone();
-            outbox.emit(UiEvent::Store(Some(now))).await;
-            if status.changed().await.is_err() {
-                return;
-            }
-        }
-    };
-    let (paid_tx, mut paid_rx) = mpsc::channel::<String>(LATE_QUEUE);
-    let on_paid = async {
-        while let Some(order_no) = paid_rx.recv().await {
-            context.notices.announce(&order_no);
-            let ledger = context.ledger.clone();
-            let order = ledger.run(move |ledger| ledger.order(&order_no)).await;
-            let Ok(Some(order)) = order else { continue };
-            if order.status.is_final() {
-                continue;
-            }
-            // The verified answer comes from the gateway, as for every move of an order.
-            let answer = requerier
-                .requery(
-                    &context.gateway,
-                    &context.ledger,
-                    order,
-                    // A query the store's notice set off, not the notice itself.
-                    Source::Background,
-                    configured.requery,
-                )
-                .await;
-            if let Ok(result) = answer {
-                outbox.late(std::slice::from_ref(&result)).await;
-            }
-        }
-    };
-    // All in this task, so aborting it (a new configuration) stops them all.
-    tokio::join!(
-        crate::store::keep_pushing(
-            config.clone(),
-            context.till_id.clone(),
-            context.ledger.clone(),
-            nudge,
-            status_tx,
-        ),
-        crate::store::listen_for_payments(config, context.till_id.clone(), paid_tx),
-        forward,
-        on_paid,
-    );
-}
-
-/// At start-up, every order an earlier run left open is queried; what was paid meanwhile is
-/// announced.
-async fn recover(
-    configured: Arc<Configured>,
-    requerier: Requerier,
-    outbox: Outbox,
-    started_at: chrono::DateTime<Utc>,
-) {
-    let context = &configured.context;
-    let answers = requerier
-        .recover_all(
-            &context.gateway,
-            &context.ledger,
-            configured.requery,
-            started_at,
-        )
-        .await;
-    let results = match answers {
-        Ok(answers) => collect(answers, &outbox).await,
-        Err(error) => return outbox.emit(UiEvent::Error(error.into())).await,
-    };
-    let found: Vec<OrderRecord> = results
-        .into_iter()
-        .filter(RequeryResult::found_payment)
-        .map(|result| result.order)
-        .collect();
-    if !found.is_empty() {
-        outbox.emit(UiEvent::Recovered(found)).await;
-    }
-    send_unresolved(&context.ledger, &outbox).await;
-}
-
-/// The results of `answers`; each ledger failure is reported.
-async fn collect(answers: Vec<Answer>, outbox: &Outbox) -> Vec<RequeryResult> {
-    let mut results = Vec::new();
-    for answer in answers {
-        match answer {
-            Ok(result) => results.push(result),
-            Err(error) => outbox.emit(UiEvent::Error(error.into())).await,
-        }
-    }
-    results
 }
 
 impl Worker {
@@ -375,84 +256,6 @@ impl Worker {
         }
     }
 
-    /// The shop's day: shifts, printing, exports and the diagnostics zip.
-    fn dispatch_shop_day(&self, command: Command) {
-        let (configured, outbox) = (self.configured(), self.outbox.clone());
-        match command {
-            Command::Export(from, to, scope, format) => {
-                let export_dir = self.settings.export_dir.clone();
-                tokio::spawn(async move {
-                    let days = (from, to);
-                    let result = export(&configured, days, scope, format, export_dir).await;
-                    outbox.emit(UiEvent::Exported(result)).await;
-                });
-            }
-            Command::OpenExportFolder => open_folder(&self.settings.export_dir),
-
-            Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
-            Command::OpenShift(cashier, float) => {
-                self.spawn_shifts(ShiftCall::Open(cashier, float));
-            }
-            Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
-            Command::SaveLanguage(lang) => {
-                let file = self.settings.paths.language_file();
-                let text = match lang {
-                    crate::i18n::Lang::Zh => "zh",
-                    crate::i18n::Lang::En => "en",
-                };
-                tokio::spawn(async move {
-                    if let Err(error) = tokio::fs::write(&file, text).await {
-                        tracing::warn!(%error, "the language choice was not kept");
-                    }
-                });
-            }
-            Command::MarkReplaced(order_no) => {
-                tokio::spawn(mark_replaced(
-                    configured.context.ledger.clone(),
-                    order_no,
-                    outbox,
-                ));
-            }
-            Command::TestStore(config, till_id) => {
-                // The store takes only real sales, from the real ledger: its install id is the
-                // one the till id is claimed for.
-                let real_ledger = self.settings.paths.ledger_file(false);
-                tokio::spawn(async move {
-                    let result = test_store(&config, &till_id, real_ledger).await;
-                    outbox.emit(UiEvent::StoreTested(result)).await;
-                });
-            }
-            Command::Diagnostics => {
-                let settings = Arc::clone(&self.settings);
-                tokio::spawn(async move {
-                    let written = crate::diagnostics::export(
-                        &configured,
-                        &settings.paths,
-                        &settings.export_dir,
-                    )
-                    .await
-                    .map_err(|error| Problem::Diagnostics(Arc::new(error)));
-                    outbox.emit(UiEvent::Diagnostics(written)).await;
-                });
-            }
-            Command::Print(job) => {
-                let spool = self.settings.paths.spool_dir();
-                tokio::spawn(async move {
-                    outbox
-                        .emit(shop_day::print(&configured, &spool, job).await)
-                        .await;
-                });
-            }
-            // `dispatch` sends only the commands above here.
-            _ => {}
-        }
-    }
-
-    fn spawn_shifts(&self, call: ShiftCall) {
-        let (configured, outbox) = (self.configured(), self.outbox.clone());
-        tokio::spawn(async move { outbox.emit(shop_day::shifts(&configured, call).await).await });
-    }
-
     fn pay(&mut self, request: PaymentRequest) {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
@@ -485,174 +288,5 @@ impl Worker {
             // The unresolved count in the tab title stays true after every sale.
             send_unresolved(configured.ledger(), &outbox).await;
         });
-    }
-
-    /// A person's 重新查询 of one order, or of every unresolved order: exactly one
-    /// [`UiEvent::Requeried`] answers it.
-    fn spawn_requery(&self, order_no: Option<String>) {
-        let configured = self.configured();
-        let requerier = self.requerier.clone();
-        let outbox = self.outbox.clone();
-        tokio::spawn(async move {
-            let context = &configured.context;
-            let orders = context
-                .ledger
-                .run(move |ledger| match order_no {
-                    Some(order_no) => ledger.order(&order_no).map(|o| o.into_iter().collect()),
-                    None => ledger.unresolved(),
-                })
-                .await;
-            let results = match orders {
-                Ok(orders) => {
-                    let answers = requerier
-                        .requery_many(
-                            &context.gateway,
-                            &context.ledger,
-                            orders,
-                            Source::ManualRequery,
-                            configured.requery,
-                        )
-                        .await;
-                    collect(answers, &outbox).await
-                }
-                Err(error) => {
-                    outbox.emit(UiEvent::Error(error.into())).await;
-                    Vec::new()
-                }
-            };
-            outbox.late(&results).await;
-            outbox.emit(UiEvent::Requeried(results)).await;
-            send_unresolved(&context.ledger, &outbox).await;
-        });
-    }
-
-    /// The background re-query of orders that are due; skipped while the last one still runs.
-    fn spawn_requery_due(&self) {
-        if self.background_busy.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        // Cleared when the task ends however it ends: a panic must not stop the re-query for good.
-        let busy = BusyFlag(Arc::clone(&self.background_busy));
-        let configured = self.configured();
-        let requerier = self.requerier.clone();
-        let outbox = self.outbox.clone();
-        tokio::spawn(async move {
-            let context = &configured.context;
-            let answers = requerier
-                .requery_due(&context.gateway, &context.ledger, configured.requery)
-                .await;
-            match answers {
-                Ok(answers) => {
-                    let results = collect(answers, &outbox).await;
-                    outbox.background_found(&results).await;
-                    if results.iter().any(|r| r.order.status != r.before) {
-                        send_unresolved(&context.ledger, &outbox).await;
-                    }
-                }
-                Err(error) => tracing::error!(%error, "background re-query failed"),
-            }
-            drop(busy);
-        });
-    }
-
-    /// Puts `config` in force for the next sale: builds its gateway and ledger (starting the
-    /// sandbox if it needs one), swaps the notification listener, then tells the UI.
-    fn spawn_apply(&self, config: Config) {
-        let current = self.current.clone();
-        let held = Arc::clone(&self.held);
-        let settings = Arc::clone(&self.settings);
-        let outbox = self.outbox.clone();
-        let late_payments = self.late_payments.clone();
-        let requerier = self.requerier.clone();
-        let store_nudge = Arc::clone(&self.store_nudge);
-        tokio::spawn(async move {
-            let mut held = held.lock().await;
-            let configured = match configure(config, &settings.paths, &mut held.resources).await {
-                Ok(configured) => Arc::new(configured),
-                Err(error) => {
-                    let problem = Problem::Setup(Arc::new(error));
-                    return outbox.emit(UiEvent::Applied(Err(problem))).await;
-                }
-            };
-            if let Some(listener) = held.listener.take() {
-                // Wait until the old listener has let go of its port before binding it again.
-                listener.abort();
-                let _ = listener.await;
-            }
-            held.listener = crate::setup::spawn_notify_listener(
-                &tokio::runtime::Handle::current(),
-                &configured.config,
-                &configured.context,
-                Some(late_payments),
-            );
-            if let Some(health) = held.health.take() {
-                health.abort();
-            }
-            held.health = Some(tokio::spawn(forward_health(
-                Arc::clone(&configured),
-                outbox.clone(),
-            )));
-            if let Some(store) = held.store.take() {
-                store.abort();
-            }
-            held.store = Some(tokio::spawn(store_sync(
-                Arc::clone(&configured),
-                Arc::clone(&store_nudge),
-                requerier.clone(),
-                outbox.clone(),
-            )));
-            // A ledger this run has not used yet may hold orders an earlier run left open.
-            let ledger = configured.ledger();
-            let first_use = !held.recovered.iter().any(|seen| seen.same_as(ledger));
-            if first_use {
-                held.recovered.push(ledger.clone());
-            }
-            drop(held);
-            current.send_replace(Arc::clone(&configured));
-            let view = GatewayView::of(&configured);
-            outbox.emit(UiEvent::Applied(Ok(Box::new(view)))).await;
-            if first_use {
-                recover(configured, requerier, outbox, Utc::now()).await;
-            } else {
-                send_unresolved(configured.ledger(), &outbox).await;
-            }
-        });
-    }
-}
-
-/// Clears its flag when dropped.
-struct BusyFlag(Arc<AtomicBool>);
-
-impl Drop for BusyFlag {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
-    }
-}
-
-async fn send_unresolved(ledger: &SharedLedger, outbox: &Outbox) {
-    let event = match ledger.run(|ledger| ledger.unresolved()).await {
-        Ok(orders) => UiEvent::Unresolved(orders),
-        Err(error) => UiEvent::Error(error.into()),
-    };
-    outbox.emit(event).await;
-}
-
-/// Marks a QR order whose amount the customer paid by pay code instead: it stays queried, and a
-/// payment on it later is announced as a double payment.
-async fn mark_replaced(ledger: crate::ledger::SharedLedger, order_no: String, outbox: Outbox) {
-    let marked = ledger
-        .run(move |ledger| {
-            ledger.flag_for_check(
-                &order_no,
-                crate::payment::requery::REPLACED_BY_CODE,
-                crate::status::Source::Cancel,
-                Utc::now(),
-            )
-        })
-        .await;
-    if let Err(error) = marked {
-        outbox
-            .emit(UiEvent::Error(Problem::Ledger(Arc::new(error))))
-            .await;
     }
 }

@@ -7,12 +7,16 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use super::backend::{PrintJob, PrintNote, Problem, ShiftView, UiEvent};
+use super::Worker;
+use super::background::mark_replaced;
+use super::history_tasks::{export, open_folder};
+use super::settings_tasks::test_store;
 use crate::ledger::{Ledger, LedgerError, ShiftError};
 use crate::money::Money;
 use crate::receipt::printer::address_of;
 use crate::receipt::{PrintQueue, escpos};
 use crate::setup::Configured;
+use crate::ui::backend::{Command, PrintJob, PrintNote, Problem, ShiftView, UiEvent};
 
 /// How many past shifts the shift screen lists.
 const RECENT_SHIFTS: u32 = 20;
@@ -117,4 +121,82 @@ async fn send(
         .print(&address, &escpos::encode(&slip))
         .await
         .map_err(Problem::Print)
+}
+
+impl Worker {
+    /// The shop's day: shifts, printing, exports and the diagnostics zip.
+    pub(super) fn dispatch_shop_day(&self, command: Command) {
+        let (configured, outbox) = (self.configured(), self.outbox.clone());
+        match command {
+            Command::Export(from, to, scope, format) => {
+                let export_dir = self.settings.export_dir.clone();
+                tokio::spawn(async move {
+                    let days = (from, to);
+                    let result = export(&configured, days, scope, format, export_dir).await;
+                    outbox.emit(UiEvent::Exported(result)).await;
+                });
+            }
+            Command::OpenExportFolder => open_folder(&self.settings.export_dir),
+
+            Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
+            Command::OpenShift(cashier, float) => {
+                self.spawn_shifts(ShiftCall::Open(cashier, float));
+            }
+            Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::SaveLanguage(lang) => {
+                let file = self.settings.paths.language_file();
+                let text = match lang {
+                    crate::i18n::Lang::Zh => "zh",
+                    crate::i18n::Lang::En => "en",
+                };
+                tokio::spawn(async move {
+                    if let Err(error) = tokio::fs::write(&file, text).await {
+                        tracing::warn!(%error, "the language choice was not kept");
+                    }
+                });
+            }
+            Command::MarkReplaced(order_no) => {
+                tokio::spawn(mark_replaced(
+                    configured.context.ledger.clone(),
+                    order_no,
+                    outbox,
+                ));
+            }
+            Command::TestStore(config, till_id) => {
+                // The store takes only real sales, from the real ledger: its install id is the
+                // one the till id is claimed for.
+                let real_ledger = self.settings.paths.ledger_file(false);
+                tokio::spawn(async move {
+                    let result = test_store(&config, &till_id, real_ledger).await;
+                    outbox.emit(UiEvent::StoreTested(result)).await;
+                });
+            }
+            Command::Diagnostics => {
+                let settings = Arc::clone(&self.settings);
+                tokio::spawn(async move {
+                    let written = crate::diagnostics::export(
+                        &configured,
+                        &settings.paths,
+                        &settings.export_dir,
+                    )
+                    .await
+                    .map_err(|error| Problem::Diagnostics(Arc::new(error)));
+                    outbox.emit(UiEvent::Diagnostics(written)).await;
+                });
+            }
+            Command::Print(job) => {
+                let spool = self.settings.paths.spool_dir();
+                tokio::spawn(async move {
+                    outbox.emit(print(&configured, &spool, job).await).await;
+                });
+            }
+            // `dispatch` sends only the commands above here.
+            _ => {}
+        }
+    }
+
+    pub(super) fn spawn_shifts(&self, call: ShiftCall) {
+        let (configured, outbox) = (self.configured(), self.outbox.clone());
+        tokio::spawn(async move { outbox.emit(shifts(&configured, call).await).await });
+    }
 }
