@@ -23,7 +23,12 @@ start() { # command… → sets MS to the ms until its window is visible; leaves
   "$@" > /dev/null 2>&1 &
   PID=$!
   # xdotool's own --sync polls only every 0.5 s: poll every 10 ms instead.
-  until xdotool search --onlyvisible --pid "$PID" > /dev/null 2>&1; do sleep 0.01; done
+  local tries=0
+  until xdotool search --onlyvisible --pid "$PID" > /dev/null 2>&1; do
+    sleep 0.01
+    tries=$((tries + 1))
+    if [ "$tries" -gt 3000 ]; then echo "no window from $* after 30 s" >&2; kill "$PID"; exit 1; fi
+  done
   t1=$(date +%s%N)
   MS=$(( (t1 - t0) / 1000000 ))
 }
