@@ -7,6 +7,7 @@
 //! keystroke is lost to a text field that gave up focus.
 
 mod cash;
+mod choices;
 mod code;
 mod done;
 mod entering;
@@ -23,13 +24,14 @@ use super::backend::Problem;
 use super::qr::QrCache;
 use super::theme;
 use crate::gateway::barcode::{Wallet, detect_wallet};
-use crate::gateway::{MethodKind, PayDisplay, PayMethod, Provider};
+use crate::gateway::{PayDisplay, PayMethod};
 use crate::i18n::{Lang, Localized, tr};
 use crate::ledger::OrderRecord;
 use crate::money::{AmountError, Money};
 use crate::payment::runner::{PaymentRequest, Progress};
 use crate::payment::state_machine::LiveStatus;
 
+pub use choices::{CheckoutInfo, Choice};
 pub use code::ScanError;
 
 /// How long a result stays before Enter may start a new sale, so a scanner's or a double
@@ -50,93 +52,6 @@ const FUNCTION_KEYS: [Key; 12] = [
     Key::F11,
     Key::F12,
 ];
-
-/// What the cashier picks: a method, or 付款码 (the code's prefix names the wallet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
-    /// A QR, link or transfer method.
-    Method(PayMethod),
-    /// Bar-code pay, any wallet.
-    Barcode,
-}
-
-impl Choice {
-    /// The name `[till] methods` gives it.
-    #[must_use]
-    pub fn slug(self) -> &'static str {
-        match self {
-            Choice::Method(method) => method.slug(),
-            Choice::Barcode => crate::config::PAY_CODE_SLUG,
-        }
-    }
-
-    /// What its button says.
-    #[must_use]
-    pub fn label(self, lang: Lang) -> String {
-        match self {
-            Choice::Method(method) => method.message(lang),
-            Choice::Barcode => tr(lang, "付款码", "Pay code").to_owned(),
-        }
-    }
-}
-
-/// What the checkout needs to know about the gateway.
-#[derive(Debug, Clone)]
-pub struct CheckoutInfo {
-    /// The methods on offer, in key order.
-    pub choices: Vec<Choice>,
-    /// The single-order limit.
-    pub max_amount: Money,
-    /// How long a QR is shown.
-    pub qr_wait: Duration,
-    /// How long a bar-code payment is waited for.
-    pub barcode_wait: Duration,
-    /// Whether this is the sandbox (shows 模拟顾客付款).
-    pub is_sandbox: bool,
-    /// Whether the gateway has been answering, so the cashier knows before charging.
-    pub health: crate::gateway::http::Health,
-    /// How the store ledger stands, when the till has one.
-    pub store: Option<crate::store::StoreStatus>,
-    /// The zone times are shown in.
-    pub offset: chrono::FixedOffset,
-    /// The open shift's cashier; `None` when no shift is open.
-    pub shift: Option<String>,
-    /// Whether a printer is set (the result offers F9 打印小票).
-    pub has_printer: bool,
-    /// The order whose receipt last went to the printer.
-    pub printed: Option<String>,
-}
-
-impl CheckoutInfo {
-    /// The choices `provider` offers at a till: its QR, link and transfer methods (bank
-    /// transfers ask for the payer on a form), and 付款码 when it has bar-code pay; only those
-    /// named in `offered` (`[till] methods`) when the owner chose. Cash is always offered. A
-    /// choice that names none of this gateway's methods (made for the other gateway) offers them
-    /// all: a till left with cash alone would turn every wallet away.
-    #[must_use]
-    pub fn choices_for(provider: Provider, offered: Option<&[String]>) -> Vec<Choice> {
-        let mut choices: Vec<Choice> = PayMethod::offered_by(provider)
-            .filter(|m| m.kind() != MethodKind::Barcode)
-            .map(Choice::Method)
-            .collect();
-        if PayMethod::offered_by(provider).any(|m| m.kind() == MethodKind::Barcode) {
-            choices.insert(choices.len().min(2), Choice::Barcode);
-        }
-        if let Some(offered) = offered {
-            let chosen: Vec<Choice> = choices
-                .iter()
-                .copied()
-                .filter(|choice| offered.iter().any(|name| name == choice.slug()))
-                .collect();
-            if !chosen.is_empty() {
-                choices = chosen;
-            }
-        }
-        // Cash at every till: on F4 when the gateway's methods fill F1–F3.
-        choices.insert(choices.len().min(3), Choice::Method(PayMethod::Cash));
-        choices
-    }
-}
 
 /// A payment on screen.
 #[derive(Debug, Clone)]

@@ -11,13 +11,16 @@
 use chrono::FixedOffset;
 use egui::{RichText, Ui};
 
+mod close;
+
 use super::backend::{Problem, ShiftView};
 use super::theme;
 use crate::i18n::{Lang, Localized, tr};
 use crate::ledger::ShiftReport;
 use crate::money::Money;
 use crate::payment::cash::parse_cash;
-use crate::receipt::slip::{ReportRow, shift_rows, signed_yuan};
+use crate::receipt::slip::{ReportRow, shift_rows};
+use close::close_ui;
 
 /// The shift screen's state.
 #[derive(Debug, Clone, Default)]
@@ -200,140 +203,6 @@ fn open_shift_ui(
         action = Some(ShiftAction::Print(report.shift));
     }
     problem_ui(ui, state.problem.as_ref(), lang);
-    action
-}
-
-/// Under the count: the difference as it is typed, why the count cannot be read, or what to do.
-fn count_note_ui(
-    ui: &mut Ui,
-    counted: Option<&Result<Money, crate::money::AmountError>>,
-    report: &ShiftReport,
-    lang: Lang,
-) {
-    match counted {
-        Some(Ok(counted)) => {
-            let difference = Money::from_li(counted.li() - report.cash_expected.li());
-            ui.label(
-                RichText::new(format!(
-                    "{} {} · {} {}",
-                    tr(lang, "应有现金", "Expected"),
-                    report.cash_expected,
-                    tr(lang, "差额", "Difference"),
-                    signed_yuan(difference).replace('￥', "¥")
-                ))
-                .font(theme::font(theme::LARGE_TEXT))
-                .color(if difference == Money::ZERO {
-                    theme::PAID
-                } else {
-                    theme::UNKNOWN
-                }),
-            );
-        }
-        Some(Err(error)) => {
-            ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
-        }
-        None => {
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "数一数钱箱里的现金，填在上面",
-                    "Count the drawer and type it above",
-                ))
-                .color(theme::MUTED),
-            );
-        }
-    }
-}
-
-/// How long the 确认交班 question shows before Enter answers it: longer than a double press,
-/// shorter than reading the question.
-const CONFIRM_AFTER_SECS: f64 = 0.6;
-
-/// 实点现金, the difference as it is typed, 交班 and its confirmation.
-fn close_ui(
-    ui: &mut Ui,
-    state: &mut ShiftState,
-    report: &ShiftReport,
-    lang: Lang,
-) -> Option<ShiftAction> {
-    let mut action = None;
-    let mut entered = false;
-    ui.horizontal(|ui| {
-        ui.label(tr(lang, "实点现金", "Cash counted"));
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut state.counted)
-                .hint_text("0.00")
-                .desired_width(140.0),
-        );
-        if field.changed() {
-            state.confirming = None;
-        }
-        entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if std::mem::take(&mut state.focus_form) {
-            field.request_focus();
-        }
-    });
-    let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
-    count_note_ui(ui, counted.as_ref(), report, lang);
-    ui.add_space(theme::GAP);
-    let (now, enter, escape) = ui.input(|i| {
-        (
-            i.time,
-            i.key_pressed(egui::Key::Enter),
-            i.key_pressed(egui::Key::Escape),
-        )
-    });
-    match (state.confirming, &counted) {
-        (Some(confirmed), _) => {
-            ui.label(
-                RichText::new(format!(
-                    "{} {confirmed}",
-                    tr(
-                        lang,
-                        "确认交班？交班后本班报表不能再改。实点现金",
-                        "Close the shift? Its report cannot change after. Counted"
-                    )
-                ))
-                .color(theme::UNKNOWN),
-            );
-            let settled = now - state.confirm_shown_at >= CONFIRM_AFTER_SECS;
-            ui.horizontal(|ui| {
-                let confirm = ui
-                    .button(
-                        RichText::new(tr(lang, "确认交班 (Enter)", "Close shift (Enter)")).strong(),
-                    )
-                    .clicked();
-                if confirm || (enter && settled && !entered) {
-                    action = Some(ShiftAction::Close(confirmed));
-                }
-                if ui.button(tr(lang, "取消 (Esc)", "Cancel (Esc)")).clicked() || escape {
-                    state.confirming = None;
-                    state.focus_form = true;
-                }
-            });
-        }
-        (None, Some(Ok(counted))) => {
-            let close = ui
-                .button(
-                    RichText::new(tr(lang, "交班 · 结束本班 (Enter)", "Close shift… (Enter)"))
-                        .font(theme::font(theme::LARGE_TEXT)),
-                )
-                .clicked();
-            if close || entered {
-                state.confirming = Some(*counted);
-                state.confirm_shown_at = now;
-            }
-        }
-        (None, _) => {
-            ui.add_enabled(
-                false,
-                egui::Button::new(
-                    RichText::new(tr(lang, "交班 · 结束本班 (Enter)", "Close shift… (Enter)"))
-                        .font(theme::font(theme::LARGE_TEXT)),
-                ),
-            );
-        }
-    }
     action
 }
 
