@@ -215,29 +215,58 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
     }
 }
 
-/// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile. A
-/// start that fails is said on the terminal and in the window, which retries once it is fixed.
+/// Opens the window; the runtime carries the worker (and an in-process sandbox) meanwhile. The
+/// till's start (config, ledger, sandbox, lock) runs on the runtime while eframe makes the
+/// window, which takes several times longer, so the first frame waits for neither twice. A start
+/// that fails is said on the terminal and in the window, which retries once it is fixed.
 fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -> u8 {
-    let (started, paths) = match paths {
-        Ok(paths) => (
-            runtime.block_on(crate::setup::start_window(&paths)),
-            Some(paths),
-        ),
-        Err(error) => (Err(error), None),
+    let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
+    let paths = match paths {
+        Ok(paths) => {
+            let starting = paths.clone();
+            runtime.spawn(async move {
+                let _ = started_tx.send(crate::setup::start_window(&starting).await);
+            });
+            Some(paths)
+        }
+        Err(error) => {
+            let _ = started_tx.send(Err(error));
+            None
+        }
     };
-    let failed = started.as_ref().err().map(|error| {
-        said::fail(
-            setup_failure_status(error),
-            &Said::SetupFailed(error),
-            false,
-        )
-    });
-    match crate::ui::run_window(runtime, started, paths) {
+    // The start's outcome, taken once: by the window's first frame, or after a window that
+    // could not open, so a failed start is said either way.
+    let failed = std::sync::Arc::new(std::sync::OnceLock::new());
+    let take_start = {
+        let failed = std::sync::Arc::clone(&failed);
+        let started_rx = std::sync::Mutex::new(Some(started_rx));
+        move || {
+            let receiver = started_rx.lock().ok()?.take()?;
+            let started = receiver
+                .recv()
+                .unwrap_or(Err(SetupError::Sandbox("start-up task ended".to_owned())));
+            if let Err(error) = &started {
+                let status = setup_failure_status(error);
+                let _ = failed.set(said::fail(status, &Said::SetupFailed(error), false));
+            }
+            Some(started)
+        }
+    };
+    let take_start = std::sync::Arc::new(take_start);
+    let for_window = std::sync::Arc::clone(&take_start);
+    let opened = crate::ui::run_window(
+        runtime,
+        move || for_window().unwrap_or(Err(SetupError::NoDataDir)),
+        paths,
+    );
+    let failed_status = || failed.get().copied().unwrap_or(exit::ERROR);
+    match opened {
         Ok(true) => exit::PAID,
-        Ok(false) => failed.unwrap_or(exit::ERROR),
+        Ok(false) => failed_status(),
         Err(error) => {
             said::warn(&Said::CannotOpenWindow(error.to_string()));
-            failed.unwrap_or(exit::ERROR)
+            let _ = take_start();
+            failed_status()
         }
     }
 }

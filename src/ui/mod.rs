@@ -358,15 +358,16 @@ fn keys_to(keyring: bool) -> crate::key_store::KeyPlace {
 }
 
 /// Opens the window on the outcome of a start (the cashier, or why it could not start and a
-/// retry) and runs until it is closed. Says whether the cashier ran.
+/// retry) and runs until it is closed. Says whether the cashier ran. `started` is called once,
+/// when the window has been made: the start runs meanwhile (`cli::window`).
 pub fn run_window(
     runtime: &tokio::runtime::Runtime,
-    started: Result<crate::setup::Setup, crate::setup::SetupError>,
+    started: impl FnOnce() -> Result<crate::setup::Setup, crate::setup::SetupError> + 'static,
     paths: Option<crate::setup::Paths>,
 ) -> Result<bool, eframe::Error> {
-    let window = startup::TillWindow::new(runtime.handle().clone(), started, paths);
-    let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(window.is_running()));
+    let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let ran_here = ran.clone();
+    let runtime = runtime.handle().clone();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("收银台 Cashier")
         .with_inner_size([1100.0, 720.0])
@@ -385,6 +386,9 @@ pub fn run_window(
         options,
         Box::new(move |cc| {
             theme::install(&cc.egui_ctx);
+            // The start ran beside the window's making; it is done by now (or nearly).
+            let window = startup::TillWindow::new(runtime, started(), paths);
+            ran_here.store(window.is_running(), std::sync::atomic::Ordering::Relaxed);
             Ok(Box::new(WindowApp(window, ran_here)))
         }),
     )?;
