@@ -101,6 +101,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ShiftAction,
     },
+    /// The owner's PIN, which guards 设置, exports and reprints in the window.
+    Owner {
+        /// What to do.
+        #[command(subcommand)]
+        action: OwnerAction,
+    },
     /// Print (or reprint) a sale's receipt on the printer ([printer] or --printer).
     Receipt {
         /// Our order number.
@@ -160,6 +166,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1, hide = true)]
         speedup: u32,
     },
+}
+
+/// `cashier owner …`.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum OwnerAction {
+    /// Set (or change) the owner PIN: 4 to 8 digits read from standard input, a second line
+    /// repeating it if given. Only its salted hash is written into the config.
+    SetPin,
+    /// Remove a forgotten owner PIN. Needs the till's OS account (the config is owner-only);
+    /// logged. Set a new one with set-pin.
+    ResetPin,
 }
 
 /// `cashier shift …`.
@@ -230,6 +247,7 @@ impl Command {
                 action: ShiftAction::Close { output, .. } | ShiftAction::Report { output, .. },
             } => output.json,
             Command::Receipt { .. }
+            | Command::Owner { .. }
             | Command::Diagnostics { .. }
             | Command::NotifyServer { .. }
             | Command::Sandbox { .. } => false,

@@ -14,6 +14,7 @@ mod args;
 pub mod exit;
 mod json;
 mod onboard;
+mod owner_cmd;
 mod pay;
 mod report;
 mod said;
@@ -25,7 +26,7 @@ mod terminal_qr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use args::{Args, Command, ReportOutput, ShiftAction};
+pub use args::{Args, Command, OwnerAction, ReportOutput, ShiftAction};
 pub use exit::exit_for;
 
 use crate::gateway::PayMethod;
@@ -87,6 +88,7 @@ pub fn run(args: Args) -> ExitCode {
                 let give_up = std::time::Duration::from_secs(give_up_after_secs);
                 store_cmd::notify_server(resolved, listen, give_up).await
             }
+            Command::Owner { action } => owner_cmd::run(paths.as_ref(), action),
             Command::QhtOnboard { form, json } => {
                 let config = paths.as_ref().and_then(|paths| paths.config.clone());
                 onboard::run(config.as_deref(), &form, json).await
@@ -184,9 +186,10 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             };
             shift_cmd::receipt(setup, &order_no, &target).await
         }
-        Command::Sandbox { .. } | Command::NotifyServer { .. } | Command::QhtOnboard { .. } => {
-            exit::ERROR
-        }
+        Command::Sandbox { .. }
+        | Command::NotifyServer { .. }
+        | Command::QhtOnboard { .. }
+        | Command::Owner { .. } => exit::ERROR,
     }
 }
 

@@ -99,6 +99,10 @@ pub enum Said<'a> {
         /// How many orders wait.
         waiting: u64,
     },
+    /// `owner set-pin` done.
+    OwnerPinSet,
+    /// `owner reset-pin` done.
+    OwnerPinRemoved,
     /// A command that needs `--config FILE`.
     NeedsConfigFile,
     /// `notify-server` without `[store]` and a changpay `[gateway]`.
@@ -215,6 +219,16 @@ impl Localized for Said<'_> {
             Said::WaitingToPush { why, waiting } => {
                 format!("{}; {waiting} to push", why.message(lang))
             }
+            Said::OwnerPinSet if zh => "店主密码已设置：设置、导出和重打小票需要输入它".into(),
+            Said::OwnerPinSet => {
+                "owner PIN set: settings, exports and reprints ask for it".into()
+            }
+            Said::OwnerPinRemoved if zh => {
+                "店主密码已清除（已记录）；可用 cashier owner set-pin 设置新密码".into()
+            }
+            Said::OwnerPinRemoved => {
+                "owner PIN removed (logged); set a new one with cashier owner set-pin".into()
+            }
             Said::NeedsConfigFile if zh => "需要配置文件：--config FILE".into(),
             Said::NeedsConfigFile => "a config file is needed: --config FILE".into(),
             Said::NotifyServerNeedsStoreAndChangpay if zh => {
@@ -288,6 +302,8 @@ mod tests {
                 why: &why,
                 waiting: 2,
             },
+            Said::OwnerPinSet,
+            Said::OwnerPinRemoved,
             Said::NeedsConfigFile,
             Said::NotifyServerNeedsStoreAndChangpay,
             Said::NotifyServerNeedsAddress,

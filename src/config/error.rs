@@ -83,6 +83,8 @@ pub enum Invalid {
     Amount(AmountError),
     /// No directory to keep the config in.
     NoConfigDir,
+    /// `[owner] pin_hash` is not an Argon2id hash (a PIN typed in plain, or damaged).
+    PinHash,
 }
 
 impl crate::i18n::Localized for Invalid {
@@ -101,6 +103,12 @@ impl crate::i18n::Localized for Invalid {
                 ),
             },
             Invalid::UtcOffset => tr(lang, "-12 到 14", "-12 to 14").to_owned(),
+            Invalid::PinHash => tr(
+                lang,
+                "应为 cashier owner set-pin 写入的哈希，不是密码本身（忘记密码：cashier owner reset-pin）",
+                "must be the hash `cashier owner set-pin` writes, not the PIN (forgotten: cashier owner reset-pin)",
+            )
+            .to_owned(),
             Invalid::Zero => tr(lang, "必须大于 0", "must be more than 0").to_owned(),
             Invalid::NoMerchant => tr(
                 lang,

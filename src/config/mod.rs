@@ -22,7 +22,7 @@ mod slips;
 
 pub use error::{ConfigError, Invalid};
 use file::readable_by_others;
-pub use file::save;
+pub use file::{BACKUPS_KEPT, backups_of, save, set_owner_pin};
 pub use gateway::base_url_example;
 
 use std::path::Path;
@@ -58,6 +58,24 @@ pub struct Config {
     /// The shop, as its slips name it.
     #[serde(default)]
     pub shop: crate::receipt::ShopConfig,
+    /// The owner's PIN (its hash); absent means no PIN guards 设置, exports and reprints.
+    pub owner: Option<OwnerConfig>,
+}
+
+/// `[owner]`: what only the owner may do is behind this PIN ([`crate::owner_pin`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerConfig {
+    /// The PIN's Argon2id hash (PHC form), never the PIN.
+    pub pin_hash: String,
+}
+
+impl Config {
+    /// The owner PIN's hash, when the owner set one.
+    #[must_use]
+    pub fn owner_pin_hash(&self) -> Option<&str> {
+        self.owner.as_ref().map(|owner| owner.pin_hash.as_str())
+    }
 }
 
 /// `[payment]`: the live wait and the background re-query. Defaults follow the wallets' rules.
@@ -314,6 +332,15 @@ impl Config {
                     reason: Invalid::UnknownMethod(name.clone()),
                 });
             }
+        }
+        if self
+            .owner_pin_hash()
+            .is_some_and(|hash| !crate::owner_pin::is_readable(hash))
+        {
+            return Err(ConfigError::Invalid {
+                field: "owner.pin_hash",
+                reason: Invalid::PinHash,
+            });
         }
         if !(-12..=14).contains(&self.history.utc_offset_hours) {
             return Err(ConfigError::Invalid {

@@ -61,6 +61,17 @@ pub enum Command {
     SaveSettings(Box<Config>, Option<PathBuf>, crate::key_store::KeyPlace),
     /// Use this (saved) configuration from the next sale on.
     Apply(Box<Config>),
+    /// Check a typed owner PIN against the configuration in force (slow on purpose: off the
+    /// window's thread; wrong ones counted and slowed). Answered by [`UiEvent::OwnerPin`].
+    CheckOwnerPin(String),
+    /// Save this configuration with the owner PIN set to this one (hashed here, on the worker)
+    /// or removed (`None`). Answered by [`UiEvent::Saved`].
+    SaveOwnerPin(
+        Box<Config>,
+        Option<PathBuf>,
+        crate::key_store::KeyPlace,
+        Option<String>,
+    ),
     /// The open shift and the latest shifts; with a number, that shift's report to read.
     LoadShifts(Option<i64>),
     /// Open a shift: the cashier's name and the float in the drawer.
@@ -170,6 +181,8 @@ pub enum UiEvent {
     Diagnostics(Result<PathBuf, Problem>),
     /// A merchant was onboarded (its number and key), or why not.
     Onboarded(Result<crate::gateway::qht::MerchantCredentials, Problem>),
+    /// What a typed owner PIN came to.
+    OwnerPin(Result<crate::owner_pin::Verdict, crate::owner_pin::PinError>),
     /// Something failed that the cashier should know.
     Error(Problem),
 }
@@ -218,6 +231,8 @@ pub enum Problem {
     Gateway(GatewayError),
     /// The onboarding form cannot be sent.
     Form(crate::gateway::qht::onboarding_form::FormError),
+    /// An owner PIN cannot be set or checked.
+    OwnerPin(Arc<crate::owner_pin::PinError>),
 }
 
 impl From<LedgerError> for Problem {
@@ -248,6 +263,7 @@ impl Localized for Problem {
             Problem::Diagnostics(error) => error.message(lang),
             Problem::Gateway(error) => error.message(lang),
             Problem::Form(error) => error.message(lang),
+            Problem::OwnerPin(error) => error.message(lang),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

@@ -59,7 +59,14 @@ impl CashierApp {
                 });
             });
         }
-        if matches!(self.screen, Screen::History | Screen::Unresolved) {
+        let pin_asked_here = self.screen != Screen::Settings && self.gate.asked().is_some();
+        if pin_asked_here {
+            // An export or a reprint waits for the owner's PIN, typed over the screen.
+            let now = self.now;
+            if let Some(action) = self.gate.modal_ui(ui.ctx(), now, self.lang) {
+                self.on_gate(action);
+            }
+        } else if matches!(self.screen, Screen::History | Screen::Unresolved) {
             self.take_digits_for_the_checkout(ui);
         } else {
             self.typed_elsewhere = None;
@@ -92,7 +99,16 @@ impl CashierApp {
                     self.on_shift(action);
                 }
             }
+            Screen::Settings if !self.gate.is_open(self.pin_set(), self.now) => {
+                // Where the money goes is the owner's: the PIN first (owner_gate.rs).
+                self.gate.ask(super::owner_gate::Guarded::Settings);
+                let now = self.now;
+                if let Some(action) = self.gate.form_ui(ui, now, self.lang) {
+                    self.on_gate(action);
+                }
+            }
             Screen::Settings => {
+                self.gate.keep_open(self.now);
                 // It scrolls: at 800×600 the store, the config path and 导出诊断信息 are below.
                 let shown = egui::ScrollArea::vertical()
                     .show(ui, |ui| settings_ui(ui, &mut self.settings, self.lang));
@@ -297,6 +313,23 @@ impl CashierApp {
     }
 
     pub(super) fn open(&mut self, screen: Screen) {
+        // Leaving 设置 (and its onboarding) locks it again; a question left open goes.
+        if !matches!(screen, Screen::Settings | Screen::Onboarding) {
+            if matches!(self.screen, Screen::Settings | Screen::Onboarding) {
+                self.gate.close();
+            }
+            if self.gate.asked() == Some(&super::owner_gate::Guarded::Settings) {
+                self.gate.cancel();
+            }
+        }
+        if screen != self.screen
+            && self
+                .gate
+                .asked()
+                .is_some_and(|asked| asked != &super::owner_gate::Guarded::Settings)
+        {
+            self.gate.cancel();
+        }
         self.screen = screen;
         match screen {
             Screen::History => {

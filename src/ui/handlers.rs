@@ -4,7 +4,7 @@
 use super::{
     Action, AfterSave, CashierApp, CheckoutState, Command, GatewayView, HistoryAction, Notice,
     PrintJob, Problem, Screen, SettingsAction, SettingsNote, ShiftAction, UiEvent, WelcomeAction,
-    backend, checkout, checkout_info, default_config_path, onboarding, order_detail,
+    backend, checkout, checkout_info, default_config_path, onboarding, order_detail, owner_gate,
 };
 use crate::config::GatewayConfig;
 use crate::ledger::OrderRecord;
@@ -105,6 +105,7 @@ impl CashierApp {
             UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
             UiEvent::Saved(saved) => self.on_saved(saved),
+            UiEvent::OwnerPin(verdict) => self.on_pin_verdict(verdict),
             UiEvent::Applied(Err(problem)) => {
                 self.settings.note = Some(SettingsNote::Failed(problem));
             }
@@ -158,6 +159,7 @@ impl CashierApp {
         self.reload_history();
         self.unresolved.results.clear();
         self.unresolved.late.clear();
+        self.settings.pin.set = gateway.config.owner.is_some();
         self.config = gateway.config;
         if !self.checkout.is_paying() {
             // A fresh checkout for the new methods; an amount being typed is kept.
@@ -190,12 +192,60 @@ impl CashierApp {
                 Command::Requery(order_no)
             }
             HistoryAction::Export(from, to, format) => {
-                Command::Export(from, to, self.history.scope.clone(), format)
+                return self.guarded(owner_gate::Guarded::Export(from, to, format));
             }
             HistoryAction::OpenExportFolder => Command::OpenExportFolder,
-            HistoryAction::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
+            HistoryAction::Print(order_no) => {
+                return self.guarded(owner_gate::Guarded::Reprint(order_no));
+            }
         };
         self.send(command);
+    }
+
+    /// `guarded` at once when the owner's PIN lets it through, else once the PIN is typed.
+    pub(super) fn guarded(&mut self, guarded: owner_gate::Guarded) {
+        if self.gate.is_open(self.pin_set(), self.now) {
+            self.go_ahead(guarded);
+        } else {
+            self.gate.ask(guarded);
+        }
+    }
+
+    fn on_pin_verdict(
+        &mut self,
+        verdict: Result<crate::owner_pin::Verdict, crate::owner_pin::PinError>,
+    ) {
+        if let Some(guarded) = self.gate.on_verdict(verdict, self.now) {
+            self.go_ahead(guarded);
+        }
+    }
+
+    /// Does what the owner's PIN let through.
+    fn go_ahead(&mut self, guarded: owner_gate::Guarded) {
+        match guarded {
+            owner_gate::Guarded::Settings => {}
+            owner_gate::Guarded::Export(from, to, format) => {
+                let scope = self.history.scope.clone();
+                self.send(Command::Export(from, to, scope, format));
+            }
+            owner_gate::Guarded::Reprint(order_no) => {
+                self.send(Command::Print(PrintJob::Sale(order_no)));
+            }
+        }
+    }
+
+    /// The owner PIN form's answer.
+    pub(super) fn on_gate(&mut self, action: owner_gate::GateAction) {
+        match action {
+            owner_gate::GateAction::Check(pin) => self.send(Command::CheckOwnerPin(pin)),
+            owner_gate::GateAction::Cancel => {
+                let was_settings = self.gate.asked() == Some(&owner_gate::Guarded::Settings);
+                self.gate.cancel();
+                if was_settings {
+                    self.open(Screen::Checkout);
+                }
+            }
+        }
     }
 
     /// A merchant was registered: its number and key go into the settings, which are saved and
@@ -276,6 +326,13 @@ impl CashierApp {
             SettingsAction::Onboard => {
                 self.onboarding.opened();
                 self.screen = Screen::Onboarding;
+            }
+            SettingsAction::SetPin(pin) => {
+                let path = self.settings.path.clone().or_else(default_config_path);
+                self.settings.note = Some(SettingsNote::Saving);
+                self.after_save = Some(AfterSave::Settings);
+                let config = Box::new(self.config.clone());
+                self.send(Command::SaveOwnerPin(config, path, self.keys_to, pin));
             }
             SettingsAction::Save(gateway, till_id, store) => {
                 let gateway = gateway.map(|gateway| *gateway);

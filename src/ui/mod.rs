@@ -14,6 +14,7 @@ pub mod history;
 pub mod keypad;
 pub mod onboarding;
 pub mod order_detail;
+pub mod owner_gate;
 pub mod qr;
 pub mod settings;
 pub mod shift;
@@ -165,6 +166,10 @@ pub struct CashierApp {
     config: Config,
     is_sandbox: bool,
     started: bool,
+    /// The owner PIN's guard on 设置, exports and reprints.
+    gate: owner_gate::OwnerGate,
+    /// The window's input time at the start of this frame's logic (the gate counts in it).
+    now: f64,
     /// Where a saved merchant key goes first: the platform's keyring, unless this run keeps keys
     /// in the file ([`crate::setup::Paths::keyring`]).
     keys_to: crate::key_store::KeyPlace,
@@ -220,7 +225,8 @@ impl CashierApp {
                 config_path,
             )
             .with_store(gateway.config.store.as_ref())
-            .with_methods(gateway.config.till.methods.as_deref()),
+            .with_methods(gateway.config.till.methods.as_deref())
+            .with_pin(gateway.config.owner.is_some()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),
             onboarding: OnboardingState::default(),
@@ -235,6 +241,8 @@ impl CashierApp {
             is_sandbox: gateway.is_sandbox,
             started: false,
             keys_to,
+            gate: owner_gate::OwnerGate::default(),
+            now: 0.0,
         }
     }
 
@@ -283,9 +291,15 @@ impl CashierApp {
             self.started = true;
             self.load_start();
         }
+        self.now = ctx.input(|input| input.time);
         for event in self.backend.drain() {
             self.apply(event);
         }
+    }
+
+    /// Whether the owner set a PIN (then 设置, exports and reprints ask for it).
+    fn pin_set(&self) -> bool {
+        self.config.owner.is_some()
     }
 
     fn send(&mut self, command: Command) {

@@ -47,6 +47,10 @@ pub const KEY_SIDE: f32 = 56.0;
 pub const KEY_SPACING: f32 = 6.0;
 /// The least height of anything a finger must hit (a screen's main actions).
 pub const TOUCH_HEIGHT: f32 = 48.0;
+/// A button a finger hits: at least [`TOUCH_HEIGHT`] high.
+pub const TOUCH_BUTTON: egui::Vec2 = egui::vec2(96.0, TOUCH_HEIGHT);
+/// A short text field (a PIN, a till id).
+pub const FIELD_WIDTH: f32 = 200.0;
 /// Space between blocks.
 pub const GAP: f32 = 12.0;
 /// A table row's height.

@@ -276,3 +276,84 @@ fn every_command_fails_the_one_way_in_both_languages() {
         );
     }
 }
+
+/// Issue 23, item 1: `cashier owner set-pin` reads the PIN from standard input and keeps only its
+/// Argon2id hash in the owner-only config; a PIN that is not 4–8 digits, or typed twice unlike,
+/// is refused; `reset-pin` (the way out of a forgotten PIN, needing the OS account) removes it,
+/// and each change keeps the config it replaced as a backup.
+#[test]
+fn the_owner_pin_is_set_from_standard_input_as_a_hash_and_reset() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[till]\nid = \"K5\"\n").expect("a config");
+    let owner = |action: &str, input: &str| {
+        let mut child = std::process::Command::new(CASHIER)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["owner", action])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("written");
+        let output = child.wait_with_output().expect("ends");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    for (input, why) in [
+        ("12\n", "4 到 8 位数字"),
+        ("12345\n12354\n", "两次输入的密码不一致"),
+    ] {
+        let (code, stderr) = owner("set-pin", input);
+        assert_eq!(code, Some(2), "{input:?}: {stderr}");
+        assert!(stderr.contains(why), "{stderr}");
+    }
+    let (code, stderr) = owner("set-pin", "13579\n13579\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(text.contains("pin_hash = \"$argon2id$"), "{text}");
+    assert!(!text.contains("13579") && text.contains("K5"), "{text}");
+    let hash = text
+        .lines()
+        .find_map(|line| line.strip_prefix("pin_hash = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the hash");
+    assert_eq!(cashier::owner_pin::verify("13579", hash), Ok(true));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "owner-only");
+    }
+    let (code, stderr) = owner("reset-pin", "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(!text.contains("pin_hash") && text.contains("K5"), "{text}");
+    assert_eq!(
+        cashier::config::backups_of(&config).len(),
+        2,
+        "the config before each change is kept"
+    );
+    let log = std::fs::read_dir(dir.path().join("logs"))
+        .expect("logs")
+        .filter_map(Result::ok)
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(
+        log.contains("owner PIN removed (reset-pin)"),
+        "logged: {log}"
+    );
+}

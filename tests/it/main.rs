@@ -27,6 +27,7 @@ mod tidy;
 mod ui_first_run;
 mod ui_keys;
 mod ui_layout;
+mod ui_owner_pin;
 mod ui_shop_day;
 mod ui_startup;
 mod ui_window;

@@ -194,8 +194,9 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
         assert_eq!(fields, 3, "base URL, merchant id, till id");
         assert_eq!(
             world.harness.get_all_by_role(Role::PasswordInput).count(),
-            2,
-            "the key and the store URL (which may hold a password) are password fields"
+            4,
+            "the key, the store URL (which may hold a password) and the owner PIN twice are \
+             password fields"
         );
         set_field(&mut world, Role::TextInput, 0, url);
         set_field(

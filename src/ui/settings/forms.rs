@@ -266,3 +266,80 @@ pub(super) fn verdict_ui(ui: &mut Ui, verdict: Option<&ConnectionVerdict>, lang:
         None => {}
     }
 }
+
+/// 店主密码: set one (typed twice), change it, or remove it. Saved with the configuration in
+/// force; the worker hashes it.
+pub(super) fn owner_pin_form_ui(
+    ui: &mut Ui,
+    state: &mut SettingsState,
+    lang: Lang,
+) -> Option<SettingsAction> {
+    let mut action = None;
+    ui.strong(tr(lang, "店主密码", "Owner PIN"));
+    ui.label(
+        RichText::new(if state.pin.set {
+            tr(
+                lang,
+                "已设置：进入设置、导出和重打小票需要输入它",
+                "Set: settings, exports and reprints ask for it",
+            )
+        } else {
+            tr(
+                lang,
+                "未设置：任何人都能修改收款账户。建议设置 4 到 8 位数字密码",
+                "Not set: anyone can change where the money goes. Set 4 to 8 digits",
+            )
+        })
+        .color(if state.pin.set {
+            theme::MUTED
+        } else {
+            theme::UNKNOWN
+        }),
+    );
+    egui::Grid::new("owner-pin-form")
+        .num_columns(2)
+        .spacing([16.0, 10.0])
+        .show(ui, |ui| {
+            ui.label(tr(lang, "新密码", "New PIN"));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.pin.new.0)
+                    .password(true)
+                    .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                    .desired_width(theme::FIELD_WIDTH),
+            );
+            ui.end_row();
+            ui.label(tr(lang, "再输入一次", "Again"));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.pin.new.1)
+                    .password(true)
+                    .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                    .desired_width(theme::FIELD_WIDTH),
+            );
+            ui.end_row();
+        });
+    ui.horizontal(|ui| {
+        let label = if state.pin.set {
+            tr(lang, "更改密码", "Change PIN")
+        } else {
+            tr(lang, "设置密码", "Set PIN")
+        };
+        if ui.button(label).clicked() {
+            let (pin, again) = std::mem::take(&mut state.pin.new);
+            match crate::owner_pin::check_new(&pin, &again) {
+                Ok(()) => {
+                    state.pin.problem = None;
+                    action = Some(SettingsAction::SetPin(Some(pin)));
+                }
+                Err(problem) => state.pin.problem = Some(problem),
+            }
+        }
+        if state.pin.set && ui.button(tr(lang, "清除密码", "Remove PIN")).clicked() {
+            state.pin.problem = None;
+            action = Some(SettingsAction::SetPin(None));
+        }
+    });
+    if let Some(problem) = &state.pin.problem {
+        ui.label(RichText::new(problem.message(lang)).color(theme::FAILED));
+    }
+    action
+}

@@ -13,7 +13,9 @@ use crate::gateway::Provider;
 use crate::i18n::Lang;
 use crate::i18n::tr;
 use crate::secret::Secret;
-use forms::{merchant_form_ui, methods_form_ui, note_ui, store_form_ui, verdict_ui};
+use forms::{
+    merchant_form_ui, methods_form_ui, note_ui, owner_pin_form_ui, store_form_ui, verdict_ui,
+};
 
 /// The settings form.
 #[derive(Debug, Clone)]
@@ -50,6 +52,19 @@ pub struct SettingsState {
     pub save_despite_failed_test: bool,
     /// The methods the checkout offers (`[till] methods`); `None`: all the gateway's.
     pub offered: Option<Vec<String>>,
+    /// 店主密码.
+    pub pin: PinForm,
+}
+
+/// The owner PIN's part of the settings.
+#[derive(Debug, Clone, Default)]
+pub struct PinForm {
+    /// Whether an owner PIN guards this screen.
+    pub set: bool,
+    /// A new owner PIN typed, and again.
+    pub new: (String, String),
+    /// Why the new PIN cannot be set.
+    pub problem: Option<crate::owner_pin::PinError>,
 }
 
 impl SettingsState {
@@ -90,6 +105,8 @@ pub enum SettingsAction {
     Diagnostics,
     /// Open qht's merchant onboarding (新商户进件).
     Onboard,
+    /// Save the configuration in force with this owner PIN (`None`: without one).
+    SetPin(Option<String>),
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -125,7 +142,15 @@ impl SettingsState {
             store_verdict: None,
             save_despite_failed_test: false,
             offered: None,
+            pin: PinForm::default(),
         }
+    }
+
+    /// The form knowing whether an owner PIN is set.
+    #[must_use]
+    pub fn with_pin(mut self, pin_set: bool) -> SettingsState {
+        self.pin.set = pin_set;
+        self
     }
 
     /// The form with the methods the checkout offers (`None`: all the gateway's).
@@ -289,6 +314,10 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     ui.add_space(theme::GAP);
     if let Some(store_action) = store_form_ui(ui, state, lang) {
         action = Some(store_action);
+    }
+    ui.add_space(theme::GAP);
+    if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {
+        action = Some(pin_action);
     }
     if let Some(note) = &state.note {
         note_ui(ui, note, lang);

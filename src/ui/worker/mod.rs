@@ -12,6 +12,7 @@ mod apply;
 mod background;
 mod handle;
 mod history_tasks;
+mod owner_pin_tasks;
 mod requery_tasks;
 mod settings_tasks;
 mod shop_day_tasks;
@@ -67,6 +68,8 @@ struct Worker {
     late_payments: mpsc::Sender<String>,
     /// Asks the store pusher to push now (after a sale).
     store_nudge: Arc<Notify>,
+    /// Wrong owner PINs in a row, for as long as the window runs.
+    pin_throttle: Arc<std::sync::Mutex<crate::owner_pin::Throttle>>,
 }
 
 /// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
@@ -110,6 +113,7 @@ pub fn start(
         background_busy: Arc::new(AtomicBool::new(false)),
         late_payments: late_tx,
         store_nudge,
+        pin_throttle: Arc::default(),
     };
     runtime.spawn(recover(
         configured,
@@ -232,6 +236,9 @@ impl Worker {
             Command::Apply(config) => self.spawn_apply(*config),
             Command::SaveSettings(config, path, keys_to) => {
                 tokio::spawn(save_settings_task(*config, path, keys_to, outbox));
+            }
+            command @ (Command::CheckOwnerPin(_) | Command::SaveOwnerPin(..)) => {
+                owner_pin_tasks::dispatch(command, &configured, &self.pin_throttle, outbox);
             }
             Command::Onboard(gateway, form) => {
                 let till_id = configured.context.till_id.clone();

@@ -1,0 +1,47 @@
+//! `cashier owner set-pin` and `cashier owner reset-pin`: the owner PIN kept as a hash in the
+//! config ([`crate::owner_pin`]). Both need write access to the owner-only config, that is the
+//! till's OS account; both are logged.
+
+use super::exit;
+use super::said::{self, Said};
+use crate::cli::OwnerAction;
+use crate::setup::Paths;
+
+/// Runs `action` on the config `paths` name.
+pub fn run(paths: Option<&Paths>, action: OwnerAction) -> u8 {
+    let Some(path) = paths.and_then(|paths| paths.config.clone()) else {
+        return said::fail(exit::BAD_INPUT, &Said::NeedsConfigFile, false);
+    };
+    match action {
+        OwnerAction::SetPin => {
+            let mut lines = std::io::stdin().lines();
+            let pin = lines.next().and_then(Result::ok).unwrap_or_default();
+            let again = lines
+                .next()
+                .and_then(Result::ok)
+                .unwrap_or_else(|| pin.clone());
+            let hash = match crate::owner_pin::check_new(pin.trim(), again.trim())
+                .and_then(|()| crate::owner_pin::hash(pin.trim()))
+            {
+                Ok(hash) => hash,
+                Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
+            };
+            match crate::config::set_owner_pin(&path, Some(&hash)) {
+                Ok(()) => {
+                    tracing::info!(config = %path.display(), "owner PIN set from the command line");
+                    said::warn(&Said::OwnerPinSet);
+                    exit::PAID
+                }
+                Err(error) => said::fail(exit::ERROR, &error, false),
+            }
+        }
+        OwnerAction::ResetPin => match crate::config::set_owner_pin(&path, None) {
+            Ok(()) => {
+                tracing::info!(config = %path.display(), "owner PIN removed (reset-pin)");
+                said::warn(&Said::OwnerPinRemoved);
+                exit::PAID
+            }
+            Err(error) => said::fail(exit::ERROR, &error, false),
+        },
+    }
+}

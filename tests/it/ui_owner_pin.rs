@@ -1,0 +1,128 @@
+//! Issue 23, item 1: the owner PIN in the window. With one set, 设置 (where the money goes) and
+//! 导出 do not open without it; five wrong PINs make each further try wait; leaving 设置 locks
+//! it again; a PIN set in 设置 is kept as a hash, never the PIN.
+
+use crate::common;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+/// A window whose config holds the owner PIN `pin` (its hash, as `cashier owner set-pin` writes).
+fn world_with_pin(pin: &str) -> common::window::World {
+    let config = cashier::config::Config {
+        owner: Some(cashier::config::OwnerConfig {
+            pin_hash: cashier::owner_pin::hash(pin).expect("hashed"),
+        }),
+        ..cashier::config::Config::default()
+    };
+    common::window::world_with_config(config)
+}
+
+/// Types `pin` into the PIN form and presses Enter.
+fn type_pin(world: &mut common::window::World, pin: &str) {
+    world
+        .harness
+        .get_by_role(Role::PasswordInput)
+        .type_text(pin);
+    world.harness.run_steps(1);
+    world.press(egui::Key::Enter);
+}
+
+fn shows(world: &common::window::World, text: &str) -> bool {
+    world.harness.query_by_label_contains(text).is_some()
+}
+
+#[test]
+fn with_a_pin_settings_open_only_after_it_and_lock_again_when_left() {
+    let mut world = world_with_pin("2468");
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    assert!(
+        !shows(&world, "支付平台设置"),
+        "the settings are not drawn behind the PIN"
+    );
+    type_pin(&mut world, "1357");
+    world.wait_for("密码错误，还可再试 4 次");
+    assert!(!shows(&world, "支付平台设置"));
+    type_pin(&mut world, "2468");
+    world.wait_for("支付平台设置");
+    // Another tab, then back: the PIN again.
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    // 取消 (Esc) goes back to the checkout.
+    world.press(egui::Key::Escape);
+    world.harness.run_steps(2);
+    assert!(!shows(&world, "请输入店主密码"));
+    assert!(!shows(&world, "支付平台设置"));
+}
+
+#[test]
+fn five_wrong_pins_make_the_next_try_wait_even_the_right_one() {
+    let mut world = world_with_pin("2468");
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    for left in (1..5).rev() {
+        type_pin(&mut world, "0000");
+        world.wait_for(&format!("还可再试 {left} 次"));
+    }
+    type_pin(&mut world, "0000");
+    world.wait_for("密码错误次数过多，请 60 秒后再试");
+    // The form refuses to send while the wait runs: 确定 is off and Enter does nothing.
+    world
+        .harness
+        .get_by_role(Role::PasswordInput)
+        .type_text("2468");
+    world.harness.run_steps(1);
+    world.press(egui::Key::Enter);
+    world.harness.run_steps(4);
+    assert!(!shows(&world, "支付平台设置"), "not even the right PIN");
+    assert!(shows(&world, "秒后再试"));
+}
+
+#[test]
+fn with_a_pin_an_export_waits_for_it() {
+    let mut world = world_with_pin("2468");
+    world.type_amount("3");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("找零");
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("导出 CSV");
+    world.harness.get_by_label("导出 CSV").click();
+    world.wait_for("导出销售记录需要店主密码");
+    assert!(!shows(&world, "已导出到"));
+    type_pin(&mut world, "2468");
+    world.wait_for("已导出到");
+    // Within two minutes a second export asks nothing.
+    world.harness.get_by_label("导出 CSV").click();
+    world.harness.run_steps(3);
+    assert!(!shows(&world, "导出销售记录需要店主密码"));
+}
+
+#[test]
+fn a_pin_set_in_settings_is_kept_as_a_hash_and_guards_them_next_time() {
+    let mut world = common::window::world();
+    world.harness.get_by_label("设置").click();
+    world.wait_for("支付平台设置");
+    assert!(shows(&world, "未设置：任何人都能修改收款账户"));
+    let fields = world.harness.get_all_by_role(Role::PasswordInput).count();
+    assert!(fields >= 2, "new PIN and again: {fields}");
+    // A mismatch is refused in the cashier's words.
+    common::window::set_field(&mut world, Role::PasswordInput, fields - 2, "1234");
+    common::window::set_field(&mut world, Role::PasswordInput, fields - 1, "1243");
+    world.harness.get_by_label("设置密码").click();
+    world.wait_for("两次输入的密码不一致");
+    common::window::set_field(&mut world, Role::PasswordInput, fields - 2, "1234");
+    common::window::set_field(&mut world, Role::PasswordInput, fields - 1, "1234");
+    world.harness.get_by_label("设置密码").click();
+    world.wait_for("已设置：进入设置、导出和重打小票需要输入它");
+    let path = world.data_dir.path().join("config.toml");
+    let saved = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(saved.contains("$argon2id$"), "the hash is kept: {saved}");
+    assert!(!saved.contains("\"1234\""), "never the PIN: {saved}");
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+}
