@@ -53,6 +53,7 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
             use crate::gateway::qht::onboarding_failure::{Asked, OnboardingFailure};
             let status = match error {
                 crate::gateway::GatewayError::Rejected { .. } => exit::FAILED,
+                crate::gateway::GatewayError::Invalid(_) => exit::BAD_INPUT,
                 _ => exit::ERROR,
             };
             let failure = OnboardingFailure(&error, Asked::Registration);

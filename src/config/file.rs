@@ -12,21 +12,12 @@ use crate::secret::Secret;
 /// then holds no key), else the file.
 pub fn save(config: &Config, path: &Path, keyring: bool) -> Result<KeyPlace, ConfigError> {
     let mut written = config.clone();
-    let mut place = KeyPlace::File;
-    if let Some(gateway) = &mut written.gateway {
-        gateway.key_in = KeyPlace::File;
-        if !gateway.key.is_empty() && keyring {
-            match key_store::put(gateway.provider, &gateway.merchant_id, &gateway.key) {
-                Ok(()) => {
-                    gateway.key = Secret::default();
-                    gateway.key_in = KeyPlace::Keyring;
-                    place = KeyPlace::Keyring;
-                }
-                Err(why) => tracing::info!(
-                    "merchant key kept in the owner-only config file: no keyring took it ({why})"
-                ),
-            }
-        }
+    let place = written
+        .gateway
+        .as_mut()
+        .map_or(KeyPlace::File, |gateway| keep_key(gateway, keyring));
+    if let Some(parked) = &mut written.parked_gateway {
+        keep_key(parked, keyring);
     }
     let text = toml::to_string_pretty(&written).map_err(|error| ConfigError::Parse {
         line: None,
@@ -34,6 +25,25 @@ pub fn save(config: &Config, path: &Path, keyring: bool) -> Result<KeyPlace, Con
     })?;
     write_whole(path, &text)?;
     Ok(place)
+}
+
+/// Puts `gateway`'s key in the keyring when `keyring` allows and one takes it (the file then
+/// holds none); where the key went.
+fn keep_key(gateway: &mut super::GatewayConfig, keyring: bool) -> KeyPlace {
+    gateway.key_in = KeyPlace::File;
+    if !gateway.key.is_empty() && keyring {
+        match key_store::put(gateway.provider, &gateway.merchant_id, &gateway.key) {
+            Ok(()) => {
+                gateway.key = Secret::default();
+                gateway.key_in = KeyPlace::Keyring;
+                return KeyPlace::Keyring;
+            }
+            Err(why) => tracing::info!(
+                "merchant key kept in the owner-only config file: no keyring took it ({why})"
+            ),
+        }
+    }
+    KeyPlace::File
 }
 
 /// Sets (or with `None` removes) the owner PIN's hash in the config at `path`, leaving the rest of

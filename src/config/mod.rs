@@ -60,6 +60,9 @@ pub struct Config {
     pub shop: crate::receipt::ShopConfig,
     /// The owner's PIN (its hash); absent means no PIN guards 设置, exports and reprints.
     pub owner: Option<OwnerConfig>,
+    /// The merchant's gateway while the till runs on the sandbox: kept, inactive, so switching
+    /// back is one choice in 设置 and nothing of where the money goes is lost by a try-out.
+    pub parked_gateway: Option<GatewayConfig>,
 }
 
 /// `[owner]`: what only the owner may do is behind this PIN ([`crate::owner_pin`]).
@@ -278,7 +281,10 @@ impl Config {
         })?;
         let mut config = Config::parse(&text)?;
         // Whether the *file* holds a secret, before the keyring's key is filled in.
-        let holds_key = config.gateway.as_ref().is_some_and(|g| !g.key.is_empty())
+        let holds_key = [&config.gateway, &config.parked_gateway]
+            .into_iter()
+            .flatten()
+            .any(|g| !g.key.is_empty())
             || config
                 .store
                 .as_ref()
@@ -290,6 +296,13 @@ impl Config {
         }
         if let Some(gateway) = &mut config.gateway {
             gateway.fetch_key()?;
+        }
+        // Inactive: a keyring that does not answer only means the key is typed again when
+        // the merchant comes back.
+        if let Some(parked) = &mut config.parked_gateway
+            && parked.fetch_key().is_err()
+        {
+            parked.key = crate::secret::Secret::default();
         }
         config.validate()?;
         Ok(config)

@@ -74,6 +74,11 @@ pub enum RequestError {
     /// The payer's bank card number is not 12 to 19 digits.
     #[error("银行卡号应为 12 到 19 位数字")]
     PayerCard,
+    /// 进件 (the owner's phone, ID and card numbers) to a gateway address that is not https.
+    #[error(
+        "进件会发送店主的手机号、身份证号和银行卡号：支付平台地址必须以 https:// 开头（本机测试地址除外），未发送"
+    )]
+    OnboardingNotEncrypted,
 }
 
 /// How a gateway call failed.
@@ -292,6 +297,10 @@ impl Localized for RequestError {
                         .to_owned()
                 }
                 RequestError::PayerCard => "A bank card number is 12 to 19 digits".to_owned(),
+                RequestError::OnboardingNotEncrypted => "Onboarding sends the owner's phone, ID \
+                    and card numbers: the gateway address must start with https:// (a test \
+                    address on this machine excepted). Nothing was sent"
+                    .to_owned(),
             },
         }
     }

@@ -352,6 +352,13 @@ impl CashierApp {
         then: AfterSave,
     ) {
         let mut config = self.config.clone();
+        // To the sandbox: the merchant is parked, not deleted (one choice brings it back);
+        // to a merchant: nothing stays parked.
+        config.parked_gateway = match (&gateway, config.gateway.take()) {
+            (Some(_), _) => None,
+            (None, Some(merchant)) => Some(merchant),
+            (None, None) => config.parked_gateway.take(),
+        };
         config.gateway = gateway;
         config.till.id = till_id;
         config.till.methods.clone_from(&self.settings.offered);

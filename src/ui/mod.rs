@@ -224,6 +224,7 @@ impl CashierApp {
                 &gateway.config.till.id,
                 config_path,
             )
+            .with_parked(gateway.config.parked_gateway.as_ref())
             .with_store(gateway.config.store.as_ref())
             .with_methods(gateway.config.till.methods.as_deref())
             .with_pin(gateway.config.owner.is_some()),

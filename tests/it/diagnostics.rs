@@ -131,3 +131,79 @@ fn version_names_the_build() {
         .expect("rev");
     assert!(!rev.is_empty(), "{line}");
 }
+
+/// Issue 23, item 7: the zip masks a store password in every form PostgreSQL takes (a URL, and
+/// key=value words quoted or not), the user info of any URL (a gateway base URL with `user:pass@`),
+/// the parked merchant's key and the owner PIN's hash; it is written owner-only.
+#[test]
+fn the_diagnostics_zip_masks_every_password_form_and_is_owner_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).expect("logs");
+    std::fs::write(
+        logs.join("cashier.2026-12-05.log"),
+        "connecting with password='kv pass 1234' and bu-pass-5678 and parked-key-0042\n",
+    )
+    .expect("a log");
+    let gateway = |base_url: &str, key: &str| {
+        let mut gateway =
+            cashier::config::GatewayConfig::sandbox(cashier::gateway::Provider::Qht, base_url);
+        gateway.key = cashier::secret::Secret::new(key);
+        gateway
+    };
+    let config = cashier::config::Config {
+        gateway: Some(gateway(
+            "https://owner:bu-pass-5678@pay.example.com:8443",
+            "live-key-0001",
+        )),
+        parked_gateway: Some(gateway("https://pay.example.com", "parked-key-0042")),
+        store: Some(cashier::store::StoreConfig {
+            url: cashier::secret::Secret::new(
+                "host=10.0.0.5 user=till password='kv pass 1234' dbname=shop",
+            ),
+        }),
+        owner: Some(cashier::config::OwnerConfig {
+            pin_hash: cashier::owner_pin::hash("2468").expect("hash"),
+        }),
+        ..cashier::config::Config::default()
+    };
+    let facts = cashier::diagnostics::Facts {
+        orders_by_status: Vec::new(),
+        shifts: 0,
+        slips_waiting: 0,
+        sandbox: false,
+    };
+    let out = dir.path().join("out");
+    let zip = cashier::diagnostics::write(&out, &config, &logs, &facts).expect("written");
+    let entries = entries(&zip);
+    for (name, text) in &entries {
+        for secret in [
+            "kv pass 1234",
+            "bu-pass-5678",
+            "live-key-0001",
+            "parked-key-0042",
+            "$argon2id$",
+        ] {
+            assert!(!text.contains(secret), "{secret} is in {name}: {text}");
+        }
+    }
+    let config_text = &entries
+        .iter()
+        .find(|(name, _)| name == "config.toml")
+        .expect("config")
+        .1;
+    assert!(
+        config_text.contains("host=10.0.0.5 user=till password=****** dbname=shop"),
+        "{config_text}"
+    );
+    assert!(
+        config_text.contains("https://owner:******@pay.example.com:8443"),
+        "{config_text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&zip).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "owner-only: {mode:o}");
+    }
+}

@@ -208,3 +208,36 @@ fn a_bad_form_is_refused_before_anything_is_sent() {
     let changpay = onboard(dir.path(), &form_toml());
     assert_eq!(changpay.status.code(), Some(2));
 }
+
+/// Issue 23, item 6: 进件 carries the owner's phone, ID and card numbers and is signed with the
+/// spec's public key, so only TLS says who answers. To a gateway address on plain http that is
+/// not this machine it is refused before anything is sent (exit 2, in both languages), and the
+/// config stays as it was. (192.0.2.1 is TEST-NET: were it sent, it would fail as unreachable.)
+#[test]
+fn onboarding_to_a_plain_http_gateway_elsewhere_is_refused_before_sending() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = "[gateway]\nprovider = \"qht\"\nbase_url = \"http://192.0.2.1:18084\"\n";
+    std::fs::write(dir.path().join("config.toml"), config).expect("config");
+    let started = std::time::Instant::now();
+    let refused = onboard(dir.path(), &form_toml());
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("https://"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("must start with https://"),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "refused before any connection was tried"
+    );
+    assert!(
+        !text(&refused).contains("110101199003074514"),
+        "no ID number echoed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.toml")).expect("config"),
+        config,
+        "the config is untouched"
+    );
+}

@@ -126,3 +126,86 @@ fn a_pin_set_in_settings_is_kept_as_a_hash_and_guards_them_next_time() {
     world.harness.get_by_label("设置").click();
     world.wait_for("请输入店主密码");
 }
+
+/// Issue 23, item 3: switching to the sandbox parks the merchant instead of deleting it (the
+/// `[gateway]` moves to `[parked_gateway]`, the file before the save kept as a backup), and one
+/// choice of 真实商户 brings it back as it was.
+#[test]
+fn the_sandbox_switch_parks_the_merchant_and_one_choice_brings_it_back() {
+    let mut world = common::window::world_for(cashier::gateway::Provider::Qht);
+    let merchant = cashier::config::GatewayConfig::sandbox(
+        cashier::gateway::Provider::Qht,
+        &world.sandbox.base_url(),
+    );
+    drop(world);
+    world = common::window::world_for_with_config(
+        cashier::gateway::Provider::Qht,
+        cashier::config::Config {
+            gateway: Some(merchant.clone()),
+            ..cashier::config::Config::default()
+        },
+    );
+    let path = world.data_dir.path().join("config.toml");
+    world.harness.get_by_label("设置").click();
+    world.wait_for("支付平台设置");
+    world
+        .harness
+        .get_by_label("沙箱（模拟收款，不涉及真钱）")
+        .click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+    let saved: toml::Table = std::fs::read_to_string(&path)
+        .expect("saved")
+        .parse()
+        .expect("toml");
+    assert!(
+        saved.get("gateway").is_none(),
+        "the sandbox is in force: {saved}"
+    );
+    assert_eq!(
+        saved
+            .get("parked_gateway")
+            .and_then(|parked| parked.get("merchant_id"))
+            .and_then(toml::Value::as_str),
+        Some(merchant.merchant_id.as_str()),
+        "the merchant is parked, not deleted: {saved}"
+    );
+    world.harness.get_by_label("真实商户").click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("保存").click();
+    // The note of the first save is still up: wait for the file itself.
+    let started = std::time::Instant::now();
+    let saved = loop {
+        world.harness.run_steps(2);
+        let saved: toml::Table = std::fs::read_to_string(&path)
+            .expect("saved")
+            .parse()
+            .expect("toml");
+        if saved.contains_key("gateway") || started.elapsed() > std::time::Duration::from_secs(10) {
+            break saved;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let gateway = |field: &str| {
+        saved
+            .get("gateway")
+            .and_then(|gateway| gateway.get(field))
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        gateway("merchant_id").as_deref(),
+        Some(merchant.merchant_id.as_str()),
+        "back as it was: {saved}"
+    );
+    assert_eq!(
+        gateway("base_url").as_deref(),
+        Some(merchant.base_url.as_str())
+    );
+    assert!(saved.get("parked_gateway").is_none(), "{saved}");
+    assert!(
+        !cashier::config::backups_of(&path).is_empty(),
+        "the file before each save is kept"
+    );
+}

@@ -137,6 +137,33 @@ impl QhtClient {
         }
     }
 
+    /// 进件 carries the owner's phone, ID and bank card numbers, and is signed with a key the
+    /// spec prints for everyone: only TLS says the answer came from the gateway. So it goes over
+    /// https only, or to this machine (the sandbox); anything else is refused before sending.
+    fn check_onboarding_is_encrypted(&self) -> Result<(), GatewayError> {
+        let url = self.settings.base_url.trim();
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        let host = if let Some(bracketed) = host_port.strip_prefix('[') {
+            bracketed.split(']').next().unwrap_or_default()
+        } else {
+            host_port.split(':').next().unwrap_or_default()
+        };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && loopback)
+        {
+            Ok(())
+        } else {
+            Err(GatewayError::Invalid(RequestError::OnboardingNotEncrypted))
+        }
+    }
+
     /// The settings this client signs with.
     #[must_use]
     pub fn settings(&self) -> &QhtSettings {
@@ -148,6 +175,7 @@ impl QhtClient {
         &self,
         request: &MerchantImport,
     ) -> Result<MerchantCredentials, GatewayError> {
+        self.check_onboarding_is_encrypted()?;
         let fields = request.fields().map_err(GatewayError::Invalid)?;
         let answer = self
             .call(path::IMPORT, &fields, ONBOARDING_KEY, true)
@@ -176,6 +204,7 @@ impl QhtClient {
         cellphone: &str,
         id_card: &str,
     ) -> Result<MerchantCredentials, GatewayError> {
+        self.check_onboarding_is_encrypted()?;
         let mut fields = RequestFields::new();
         fields
             .id("version", "1.0", 10)

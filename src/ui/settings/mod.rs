@@ -146,6 +146,21 @@ impl SettingsState {
         }
     }
 
+    /// On the sandbox, the form filled with the merchant parked there (`[parked_gateway]`), so
+    /// choosing 真实商户 brings it back as it was.
+    #[must_use]
+    pub fn with_parked(mut self, parked: Option<&GatewayConfig>) -> SettingsState {
+        if let Some(parked) = parked.filter(|_| self.sandbox) {
+            self.provider = parked.provider;
+            self.base_url.clone_from(&parked.base_url);
+            self.merchant_id.clone_from(&parked.merchant_id);
+            self.key_saved = !parked.key.is_empty();
+            self.saved_key = parked.key.clone();
+            self.key_place = parked.key_in;
+        }
+        self
+    }
+
     /// The form knowing whether an owner PIN is set.
     #[must_use]
     pub fn with_pin(mut self, pin_set: bool) -> SettingsState {
