@@ -179,7 +179,7 @@ pub fn write(
     log_dir: &Path,
     facts: &Facts,
 ) -> Result<PathBuf, DiagnosticsError> {
-    std::fs::create_dir_all(out_dir)?;
+    crate::owner_only::dir(out_dir)?;
     let name = format!(
         "cashier-diagnostics-{}.zip",
         Utc::now().format("%Y%m%d-%H%M%S")

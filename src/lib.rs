@@ -21,6 +21,7 @@ pub mod key_store;
 pub mod ledger;
 pub mod logging;
 pub mod money;
+pub mod owner_only;
 pub mod owner_pin;
 pub mod payment;
 pub mod qr_modules;

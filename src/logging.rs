@@ -17,7 +17,7 @@ pub fn init(log_dir: Option<&std::path::Path>) -> Option<WorkerGuard> {
     // The folder is made first: the appender prunes old files on start and, finding no folder
     // on a till's first run, printed "Error reading the log directory" to the terminal.
     let (file, guard) = match log_dir.and_then(|dir| {
-        std::fs::create_dir_all(dir).ok()?;
+        crate::owner_only::dir(dir).ok()?;
         daily_log(dir).ok()
     }) {
         Some(appender) => {

@@ -91,7 +91,7 @@ fn write_whole(path: &Path, text: &str) -> Result<(), ConfigError> {
         source,
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        crate::owner_only::new_dir(dir).map_err(io)?;
     }
     if path.exists() {
         keep_backup(path).map_err(io)?;

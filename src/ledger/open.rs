@@ -14,7 +14,21 @@ impl Ledger {
     /// Opens (creating if need be) the ledger at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+            // Every sale of the shop is in here: the folder is the till's OS user's only.
+            crate::owner_only::dir(dir).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+        }
+        // Made owner-only before SQLite opens it: its -wal and -shm files take the database
+        // file's mode when SQLite makes them.
+        if !path.exists() {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            if let Err(error) = options.open(path)
+                && error.kind() != std::io::ErrorKind::AlreadyExists
+            {
+                return Err(LedgerError::Corrupt(error.to_string()));
+            }
         }
         // Switching a new file to WAL and migrating it take locks that SQLite sometimes reports
         // as busy without calling the busy handler (20 processes starting at once on a new data
@@ -22,7 +36,9 @@ impl Ledger {
         // migrations are transactions), so the whole opening is tried again for a while.
         let deadline = std::time::Instant::now() + OPEN_RETRY_FOR;
         loop {
-            match Ledger::with_connection(Connection::open(path)?) {
+            let opened = Ledger::with_connection(Connection::open(path)?);
+            crate::owner_only::file(path);
+            match opened {
                 Err(error) if error.is_busy() && std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }

@@ -314,7 +314,11 @@ impl PrintQueue {
     /// Keeps a job, durably, before anything is sent.
     pub async fn enqueue(&self, bytes: &[u8]) -> Result<(), PrintError> {
         let spool = |error: std::io::Error| PrintError::Spool(error.to_string());
-        tokio::fs::create_dir_all(&self.dir).await.map_err(spool)?;
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || crate::owner_only::dir(&dir))
+            .await
+            .map_err(|error| spool(std::io::Error::other(error)))?
+            .map_err(spool)?;
         let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%.6f");
         let name = format!("{stamp}-{}.escpos", uuid::Uuid::new_v4().simple());
         let partial = self.dir.join(format!("{name}.part"));

@@ -357,3 +357,68 @@ fn the_owner_pin_is_set_from_standard_input_as_a_hash_and_reset() {
         "logged: {log}"
     );
 }
+
+/// Issue 23, item 7: what a till keeps is its OS user's only — the data folder, the ledger, the
+/// logs folder (0700/0600), the exports folder and the diagnostics zip — even under a umask that
+/// would let everyone read.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_ledger_logs_and_exports_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("open");
+    let data = root.path().join("data");
+    let run = |args: &[&str]| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("umask 022; exec \"$@\"")
+            .arg("sh")
+            .arg(CASHIER)
+            .args(["--sandbox-port", "0", "--data-dir"])
+            .arg(&data)
+            .env("XDG_CONFIG_HOME", root.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let sale = run(&["pay", "--method", "cash", "--amount", "4"]);
+    assert!(
+        sale.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sale.stderr)
+    );
+    let exports = root.path().join("exports");
+    let zip = run(&["diagnostics", "--out", exports.to_str().expect("utf-8")]);
+    assert!(
+        zip.status.success(),
+        "{}",
+        String::from_utf8_lossy(&zip.stderr)
+    );
+    let zip = std::path::PathBuf::from(String::from_utf8_lossy(&zip.stdout).trim());
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path).expect("there").permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    assert_eq!(mode(&data.join("logs")), 0o700, "the logs folder");
+    assert_eq!(mode(&exports), 0o700, "the exports folder");
+    assert_eq!(mode(&zip), 0o600, "the diagnostics zip");
+    let ledgers: Vec<_> = std::fs::read_dir(&data)
+        .expect("data")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().contains(".sqlite3"))
+        .collect();
+    assert!(!ledgers.is_empty());
+    for ledger in ledgers {
+        assert_eq!(mode(&ledger), 0o600, "{}", ledger.display());
+    }
+    // While a till runs, its write-ahead log (a copy of recent sales) is owner-only too.
+    let ledger_path = data.join("sandbox-ledger.sqlite3");
+    std::fs::remove_file(&ledger_path).expect("a fresh ledger");
+    let ledger = cashier::ledger::Ledger::open(&ledger_path).expect("opens");
+    ledger.counts_by_status().expect("reads");
+    let wal = data.join("sandbox-ledger.sqlite3-wal");
+    assert!(wal.exists(), "WAL while open");
+    assert_eq!(mode(&wal), 0o600, "the WAL");
+    drop(ledger);
+}

@@ -68,6 +68,7 @@ fn layers_below_the_window_never_name_it(file: &Path) -> bool {
         "key_store.rs",
         "logging.rs",
         "owner_pin.rs",
+        "owner_only.rs",
     ];
     lower.iter().any(|dir| file.starts_with(dir))
         || top_files.iter().any(|name| file == Path::new(name))

@@ -130,7 +130,7 @@ pub(super) async fn export(
     let data = (orders, totals);
     let offset = configured.config.history.offset();
     let written = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&export_dir)?;
+        crate::owner_only::dir(&export_dir)?;
         let (extension, bytes) = match format {
             ExportFormat::Csv => (
                 "csv",
