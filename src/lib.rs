@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod key_store;
 pub mod ledger;
 pub mod logging;
+pub mod masking;
 pub mod money;
 pub mod owner_only;
 pub mod owner_pin;

@@ -101,6 +101,15 @@ pub enum Command {
         #[command(subcommand)]
         action: ShiftAction,
     },
+    /// The audit trail of a day: settings changed, owner PINs, shifts, exports, reprints.
+    Audit {
+        /// YYYY-MM-DD; today by default.
+        #[arg(long)]
+        date: Option<String>,
+        /// One JSON object per entry.
+        #[arg(long)]
+        json: bool,
+    },
     /// The owner's PIN, which guards 设置, exports and reprints in the window.
     Owner {
         /// What to do.
@@ -238,6 +247,7 @@ impl Command {
             | Command::Query { json, .. }
             | Command::Recover { json, .. }
             | Command::History { json, .. }
+            | Command::Audit { json, .. }
             | Command::QhtOnboard { json, .. }
             | Command::Sync { json, .. }
             | Command::Shift {

@@ -168,6 +168,7 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             report::history(setup, date.as_deref(), scope, json, csv).await
         }
         Command::Sync { json } => store_cmd::sync(setup, json).await,
+        Command::Audit { date, json } => report::audit(setup, date.as_deref(), json).await,
         Command::Shift { action } => shift(setup, action, spool).await,
         Command::Diagnostics { out } => {
             let out = out.unwrap_or_else(|| paths.data_dir.join("exports"));

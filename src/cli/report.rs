@@ -274,3 +274,41 @@ fn order_line(order: &OrderRecord) -> String {
         late
     )
 }
+
+/// `cashier audit`: a day's audit trail, oldest first.
+pub async fn audit(setup: &Setup, date: Option<&str>, as_json: bool) -> u8 {
+    let offset = setup.config.history.offset();
+    let day = match date {
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) => day,
+            Err(_) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
+        },
+        None => day_of(Utc::now(), offset),
+    };
+    let entries = match setup
+        .ledger()
+        .run(move |ledger| ledger.audit_day(day, offset))
+        .await
+    {
+        Ok(entries) => entries,
+        Err(error) => return said::fail(exit::ERROR, &error, as_json),
+    };
+    for entry in &entries {
+        let at = entry.at.with_timezone(&offset);
+        if as_json {
+            out!(
+                "{}",
+                json!({"at": at.to_rfc3339(), "who": entry.who, "action": entry.action, "detail": entry.detail})
+            );
+        } else {
+            out!(
+                "{}  {}  {}  {}",
+                at.format("%H:%M:%S"),
+                entry.who,
+                entry.action,
+                entry.detail
+            );
+        }
+    }
+    exit::PAID
+}

@@ -125,7 +125,23 @@ pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 
         Err(error) => return said::fail(exit::ERROR, &error, false),
     };
     let slip = setup.config.sale_slip(&order);
-    print_slip(setup, &slip, target).await
+    let printed = print_slip(setup, &slip, target).await;
+    let (order_no, now) = (order.order_no.clone(), chrono::Utc::now());
+    let kept = setup
+        .ledger()
+        .run(move |ledger| {
+            ledger.audit(
+                "命令行 command line",
+                crate::ledger::AuditAction::Reprinted,
+                &order_no,
+                now,
+            )
+        })
+        .await;
+    if let Err(error) = kept {
+        said::warn(&error);
+    }
+    printed
 }
 
 /// After a paid sale from the command line: the receipt, when `[printer] auto_print` asks for

@@ -14,6 +14,7 @@
 //!
 //! With no `[gateway]` the built-in sandbox gateway is used.
 
+pub mod changes;
 mod error;
 mod file;
 mod gateway;

@@ -5,6 +5,7 @@
 //! transaction, so answers racing each other — a query and a notification, two processes on one
 //! ledger — apply at most once, and paid is final.
 
+mod audit;
 mod error;
 mod history;
 mod open;
@@ -19,6 +20,7 @@ mod shifts;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+pub use audit::{AuditAction, AuditRecord};
 pub use error::LedgerError;
 pub use history::{
     DailyTotal, DayTotals, MethodTotal, StatusTotal, Unreadable, day_of, day_range_ms,

@@ -64,8 +64,24 @@ pub fn migrations() -> Migrations<'static> {
         M::up(PAID_BY_HOUR),
         M::up(SHIFTS),
         M::up(IDENTITY_AND_VERSION),
+        M::up(AUDIT),
     ])
 }
+
+/// What people did that touches the money or where it goes (`audit.rs`): append-only, enforced
+/// by triggers, so an entry is never altered or removed through SQL either.
+const AUDIT: &str = "CREATE TABLE audit (
+         id     INTEGER PRIMARY KEY,
+         at_ms  INTEGER NOT NULL,
+         who    TEXT    NOT NULL,
+         action TEXT    NOT NULL,
+         detail TEXT    NOT NULL DEFAULT ''
+     ) STRICT;
+     CREATE INDEX audit_at ON audit (at_ms);
+     CREATE TRIGGER audit_never_changed BEFORE UPDATE ON audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+     CREATE TRIGGER audit_never_removed BEFORE DELETE ON audit
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
 
 /// The till's own identity, drawn once when the ledger is created (six characters of Crockford's
 /// base 32 from SQLite's `random()`, which reads the OS's randomness), carried by every order number

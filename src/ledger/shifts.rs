@@ -347,6 +347,15 @@ impl Ledger {
             params![cashier, float.li(), ms(now)],
         )?;
         let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO audit (at_ms, who, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                ms(now),
+                cashier,
+                super::AuditAction::ShiftOpened.slug(),
+                format!("#{id} float {float}")
+            ],
+        )?;
         tx.commit()?;
         self.shift(id)?.ok_or(ShiftError::NoSuch(id))
     }
@@ -397,6 +406,18 @@ impl Ledger {
         tx.execute(
             "UPDATE shifts SET closed_at_ms = ?1, counted_li = ?2, report = ?3 WHERE id = ?4",
             params![ms(now), counted.li(), kept, shift.id],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at_ms, who, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                ms(now),
+                shift.cashier,
+                super::AuditAction::ShiftClosed.slug(),
+                format!(
+                    "#{} counted {counted} expected {} paid {} ({} sales)",
+                    shift.id, report.cash_expected, report.paid, report.paid_count
+                )
+            ],
         )?;
         tx.commit()?;
         Ok(report)

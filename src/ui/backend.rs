@@ -97,6 +97,8 @@ pub enum Command {
 pub enum PrintJob {
     /// A sale's receipt (小票), by order number.
     Sale(String),
+    /// A sale's receipt again (重打小票, from the history), kept in the audit trail.
+    Reprint(String),
     /// A shift's report, by shift number.
     Shift(i64),
     /// Nothing new: send the slips that wait (重试打印).

@@ -229,7 +229,7 @@ impl CashierApp {
                 self.send(Command::Export(from, to, scope, format));
             }
             owner_gate::Guarded::Reprint(order_no) => {
-                self.send(Command::Print(PrintJob::Sale(order_no)));
+                self.send(Command::Print(PrintJob::Reprint(order_no)));
             }
         }
     }

@@ -69,6 +69,7 @@ fn layers_below_the_window_never_name_it(file: &Path) -> bool {
         "logging.rs",
         "owner_pin.rs",
         "owner_only.rs",
+        "masking.rs",
     ];
     lower.iter().any(|dir| file.starts_with(dir))
         || top_files.iter().any(|name| file == Path::new(name))

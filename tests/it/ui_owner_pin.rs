@@ -209,3 +209,84 @@ fn the_sandbox_switch_parks_the_merchant_and_one_choice_brings_it_back() {
         "the file before each save is kept"
     );
 }
+
+/// Issue 23, item 4: what touches the money is kept in the ledger's append-only audit trail with
+/// who and when — owner PINs wrong and right, a settings save field by field (old → new), an
+/// export, a shift opened and closed with its counts — and `cashier audit --json` reads it.
+#[test]
+fn the_audit_trail_keeps_who_did_what_and_when() {
+    let mut world = world_with_pin("2468");
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    type_pin(&mut world, "1357");
+    world.wait_for("密码错误，还可再试 4 次");
+    type_pin(&mut world, "2468");
+    world.wait_for("支付平台设置");
+    common::window::set_field(&mut world, Role::TextInput, 2, "K8");
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+    world.harness.get_by_label("销售记录").click();
+    world.wait_for("导出 CSV");
+    world.harness.get_by_label("导出 CSV").click();
+    world.wait_for("导出销售记录需要店主密码");
+    type_pin(&mut world, "2468");
+    world.wait_for("已导出到");
+
+    let data = world.data_dir.path().to_owned();
+    let cashier = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
+            .arg("--config")
+            .arg(data.join("config.toml"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--sandbox-port", "0"])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    cashier(&["shift", "open", "--cashier", "张三", "--float", "100"]);
+    cashier(&["shift", "close", "--counted", "100"]);
+    let entries: Vec<serde_json::Value> = cashier(&["audit", "--json"])
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    let find = |action: &str| {
+        entries
+            .iter()
+            .find(|entry| entry["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {entries:?}"))
+    };
+    assert_eq!(find("owner_pin_wrong")["who"], "未知 unknown");
+    assert_eq!(find("owner_pin_right")["who"], "店主 owner");
+    let saved = find("settings_saved");
+    assert_eq!(saved["who"], "店主 owner");
+    assert!(
+        saved["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("till.id: T01 → K8")),
+        "{saved}"
+    );
+    assert!(
+        find("exported")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(".csv"))
+    );
+    assert_eq!(find("shift_opened")["who"], "张三");
+    let closed = find("shift_closed");
+    assert!(
+        closed["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("counted ¥100.00")),
+        "{closed}"
+    );
+    for entry in &entries {
+        let at = entry["at"].as_str().expect("when");
+        assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
+    }
+}

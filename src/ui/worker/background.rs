@@ -175,3 +175,37 @@ pub(super) async fn mark_replaced(
             .await;
     }
 }
+
+/// Keeps `action` in the audit trail of `configured`'s ledger; a failure is logged, never in the
+/// way of what was done.
+pub(super) async fn audit(
+    configured: &Configured,
+    who: &'static str,
+    action: crate::ledger::AuditAction,
+    detail: String,
+) {
+    let kept = configured
+        .ledger()
+        .run(move |ledger| ledger.audit(who, action, &detail, Utc::now()))
+        .await;
+    if let Err(error) = kept {
+        tracing::warn!(%error, "an audit entry could not be kept");
+    }
+}
+
+/// Who the audit trail names for what the owner PIN guards: the owner when a PIN is set (it was
+/// typed), else anyone at the till.
+pub(super) fn owner_or_anyone(configured: &Configured) -> &'static str {
+    if configured.config.owner.is_some() {
+        OWNER
+    } else {
+        ANYONE
+    }
+}
+
+/// The owner, who typed the owner PIN.
+pub(super) const OWNER: &str = "店主 owner";
+/// Someone at a till with no owner PIN.
+pub(super) const ANYONE: &str = "未设店主密码 no owner PIN";
+/// Whoever typed a wrong owner PIN.
+pub(super) const UNKNOWN: &str = "未知 unknown";

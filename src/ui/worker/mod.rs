@@ -235,7 +235,8 @@ impl Worker {
             }
             Command::Apply(config) => self.spawn_apply(*config),
             Command::SaveSettings(config, path, keys_to) => {
-                tokio::spawn(save_settings_task(*config, path, keys_to, outbox));
+                let before = Arc::clone(&configured);
+                tokio::spawn(save_settings_task(*config, path, keys_to, before, outbox));
             }
             command @ (Command::CheckOwnerPin(_) | Command::SaveOwnerPin(..)) => {
                 owner_pin_tasks::dispatch(command, &configured, &self.pin_throttle, outbox);

@@ -5,25 +5,28 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::Outbox;
+use super::background::{OWNER, UNKNOWN, audit, owner_or_anyone};
 use super::settings_tasks::save_settings;
+use crate::ledger::AuditAction;
 use crate::owner_pin::{PinError, Throttle, Verdict};
+use crate::setup::Configured;
 use crate::ui::backend::{Problem, UiEvent};
 
 /// Spawns the task for an owner PIN command.
 pub(super) fn dispatch(
     command: crate::ui::backend::Command,
-    configured: &crate::setup::Configured,
+    configured: &Arc<Configured>,
     throttle: &Arc<Mutex<Throttle>>,
     outbox: Outbox,
 ) {
     use crate::ui::backend::Command;
+    let configured = Arc::clone(configured);
     match command {
         Command::CheckOwnerPin(pin) => {
-            let stored = configured.config.owner_pin_hash().map(str::to_owned);
-            tokio::spawn(check(pin, stored, Arc::clone(throttle), outbox));
+            tokio::spawn(check(pin, configured, Arc::clone(throttle), outbox));
         }
         Command::SaveOwnerPin(config, path, keys_to, pin) => {
-            tokio::spawn(save(*config, path, keys_to, pin, outbox));
+            tokio::spawn(save(*config, path, keys_to, pin, configured, outbox));
         }
         _ => {}
     }
@@ -33,10 +36,11 @@ pub(super) fn dispatch(
 /// lets every try through.
 pub(super) async fn check(
     pin: String,
-    stored: Option<String>,
+    configured: Arc<Configured>,
     throttle: Arc<Mutex<Throttle>>,
     outbox: Outbox,
 ) {
+    let stored = configured.config.owner_pin_hash().map(str::to_owned);
     let verdict = tokio::task::spawn_blocking(move || {
         let Some(stored) = stored else {
             return Ok(Verdict::Right);
@@ -46,8 +50,26 @@ pub(super) async fn check(
     })
     .await
     .unwrap_or(Err(PinError::Unreadable));
-    if let Ok(Verdict::Wait(_)) = verdict {
-        tracing::warn!("owner PIN: too many wrong tries, waiting");
+    match verdict {
+        Ok(Verdict::Right) => {
+            audit(
+                &configured,
+                OWNER,
+                AuditAction::OwnerPinRight,
+                String::new(),
+            )
+            .await;
+        }
+        Ok(Verdict::Wrong { left }) => {
+            let detail = format!("{left} more before each try waits");
+            audit(&configured, UNKNOWN, AuditAction::OwnerPinWrong, detail).await;
+        }
+        Ok(Verdict::Wait(wait)) => {
+            tracing::warn!("owner PIN: too many wrong tries, waiting");
+            let detail = format!("waiting {} s", wait.as_secs());
+            audit(&configured, UNKNOWN, AuditAction::OwnerPinWrong, detail).await;
+        }
+        Err(_) => {}
     }
     outbox.emit(UiEvent::OwnerPin(verdict)).await;
 }
@@ -58,8 +80,10 @@ pub(super) async fn save(
     path: Option<std::path::PathBuf>,
     keys_to: crate::key_store::KeyPlace,
     pin: Option<String>,
+    configured: Arc<Configured>,
     outbox: Outbox,
 ) {
+    let setting = pin.is_some();
     let saved = tokio::task::spawn_blocking(move || {
         config.owner = match pin {
             Some(pin) => {
@@ -78,5 +102,10 @@ pub(super) async fn save(
     })
     .await
     .unwrap_or_else(|error| Err(Problem::Io(Arc::new(std::io::Error::other(error)))));
+    if saved.is_ok() {
+        let detail = if setting { "set" } else { "removed" }.to_owned();
+        let who = owner_or_anyone(&configured);
+        audit(&configured, who, AuditAction::OwnerPinChanged, detail).await;
+    }
     outbox.emit(UiEvent::Saved(saved.map(Box::new))).await;
 }

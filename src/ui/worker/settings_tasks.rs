@@ -16,11 +16,24 @@ pub(super) async fn save_settings_task(
     config: crate::config::Config,
     path: Option<std::path::PathBuf>,
     keys_to: crate::key_store::KeyPlace,
+    before: Arc<crate::setup::Configured>,
     outbox: Outbox,
 ) {
     let saved = tokio::task::spawn_blocking(move || save_settings(config, path, keys_to))
         .await
         .unwrap_or_else(|error| Err(Problem::Io(Arc::new(std::io::Error::other(error)))));
+    if let Ok(saved) = &saved {
+        // Which fields, old → new, never a key or a password.
+        let changes = crate::config::changes::changes(&before.config, &saved.config);
+        let detail = if changes.is_empty() {
+            "no change".to_owned()
+        } else {
+            changes.join("; ")
+        };
+        let who = super::background::owner_or_anyone(&before);
+        let action = crate::ledger::AuditAction::SettingsSaved;
+        super::background::audit(&before, who, action, detail).await;
+    }
     outbox.emit(UiEvent::Saved(saved.map(Box::new))).await;
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::Worker;
-use super::background::mark_replaced;
+use super::background::{audit, mark_replaced, owner_or_anyone};
 use super::history_tasks::{export, open_folder};
 use super::settings_tasks::test_store;
+use crate::ledger::AuditAction;
 use crate::ledger::{Ledger, LedgerError, ShiftError};
 use crate::money::Money;
 use crate::receipt::printer::address_of;
@@ -96,7 +97,7 @@ async fn send(
     let config = &configured.config;
     let address = address_of(config.printer.as_ref(), None).map_err(Problem::Print)?;
     let slip = match job.clone() {
-        PrintJob::Sale(order_no) => {
+        PrintJob::Sale(order_no) | PrintJob::Reprint(order_no) => {
             let wanted = order_no.clone();
             let order = configured
                 .ledger()
@@ -133,6 +134,11 @@ impl Worker {
                 tokio::spawn(async move {
                     let days = (from, to);
                     let result = export(&configured, days, scope, format, export_dir).await;
+                    if let Ok(file) = &result {
+                        let detail = format!("{from}..{to} {}", file.display());
+                        let who = owner_or_anyone(&configured);
+                        audit(&configured, who, AuditAction::Exported, detail).await;
+                    }
                     outbox.emit(UiEvent::Exported(result)).await;
                 });
             }
@@ -187,6 +193,11 @@ impl Worker {
             Command::Print(job) => {
                 let spool = self.settings.paths.spool_dir();
                 tokio::spawn(async move {
+                    if let PrintJob::Reprint(order_no) = &job {
+                        let who = owner_or_anyone(&configured);
+                        let detail = order_no.clone();
+                        audit(&configured, who, AuditAction::Reprinted, detail).await;
+                    }
                     outbox.emit(print(&configured, &spool, job).await).await;
                 });
             }

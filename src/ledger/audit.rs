@@ -1,0 +1,129 @@
+//! The audit trail: who did what that touches the money or where it goes — settings changed
+//! (which fields, old → new, never a key or password), owner PINs right and wrong, shifts opened
+//! and closed with their counts, exports, reprints. Append-only (triggers refuse an update or a
+//! delete); read back a day at a time (`cashier audit`). The ledger keeps what it is told: the
+//! callers say who and what.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::history::day_range_ms;
+use super::{Ledger, LedgerError, ms, time};
+
+/// What was done (kept by its slug).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// The settings were saved; the detail lists what changed.
+    SettingsSaved,
+    /// The owner PIN was set, changed or removed.
+    OwnerPinChanged,
+    /// A right owner PIN.
+    OwnerPinRight,
+    /// A wrong owner PIN.
+    OwnerPinWrong,
+    /// A shift was opened.
+    ShiftOpened,
+    /// A shift was closed; the detail has the counts.
+    ShiftClosed,
+    /// Orders were exported to a file.
+    Exported,
+    /// A receipt was printed again.
+    Reprinted,
+}
+
+impl AuditAction {
+    /// The slug kept in the ledger and printed by `cashier audit --json`.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            AuditAction::SettingsSaved => "settings_saved",
+            AuditAction::OwnerPinChanged => "owner_pin_changed",
+            AuditAction::OwnerPinRight => "owner_pin_right",
+            AuditAction::OwnerPinWrong => "owner_pin_wrong",
+            AuditAction::ShiftOpened => "shift_opened",
+            AuditAction::ShiftClosed => "shift_closed",
+            AuditAction::Exported => "exported",
+            AuditAction::Reprinted => "reprinted",
+        }
+    }
+}
+
+/// One entry as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (the cashier of the open shift, or 店主 for what the owner PIN let through).
+    pub who: String,
+    /// What (an [`AuditAction`] slug).
+    pub action: String,
+    /// The particulars.
+    pub detail: String,
+}
+
+impl Ledger {
+    /// Appends an entry.
+    pub fn audit(
+        &self,
+        who: &str,
+        action: AuditAction,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO audit (at_ms, who, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![ms(now), who, action.slug(), detail],
+        )?;
+        Ok(())
+    }
+
+    /// The entries of `day` (in `offset`'s time), oldest first.
+    pub fn audit_day(
+        &self,
+        day: NaiveDate,
+        offset: FixedOffset,
+    ) -> Result<Vec<AuditRecord>, LedgerError> {
+        let (start, end) = day_range_ms(day, offset);
+        let mut statement = self.conn.prepare_cached(
+            "SELECT at_ms, who, action, detail FROM audit
+             WHERE at_ms >= ?1 AND at_ms < ?2 ORDER BY id",
+        )?;
+        let rows = statement.query_map(params![start, end], |row| {
+            Ok(AuditRecord {
+                at: time(row.get(0)?),
+                who: row.get(1)?,
+                action: row.get(2)?,
+                detail: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_read_back_by_day_and_never_altered_or_removed() {
+        let ledger = Ledger::open_in_memory().expect("ledger");
+        let now = Utc::now();
+        ledger
+            .audit("店主", AuditAction::Exported, "sales-2026-12-05.csv", now)
+            .expect("kept");
+        ledger
+            .audit("张三", AuditAction::OwnerPinWrong, "", now)
+            .expect("kept");
+        let offset = crate::china_time::cst();
+        let day = super::super::day_of(now, offset);
+        let entries = ledger.audit_day(day, offset).expect("read");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].action, "exported");
+        assert_eq!(entries[1].who, "张三");
+        for sql in ["UPDATE audit SET who = 'x'", "DELETE FROM audit"] {
+            let refused = ledger.conn.execute(sql, []);
+            assert!(refused.is_err(), "{sql} was let through");
+        }
+        assert_eq!(ledger.audit_day(day, offset).expect("read").len(), 2);
+    }
+}
