@@ -101,6 +101,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ShiftAction,
     },
+    /// The store database's tills (run by its owner).
+    Store {
+        /// What to do.
+        #[command(subcommand)]
+        action: StoreAction,
+    },
     /// The audit trail of a day: settings changed, owner PINs, shifts, exports, reprints.
     Audit {
         /// YYYY-MM-DD; today by default.
@@ -177,6 +183,24 @@ pub enum Command {
     },
 }
 
+/// `cashier store …`.
+#[derive(Debug, Subcommand)]
+pub enum StoreAction {
+    /// Make a till's own PostgreSQL role (or give it a new password) and print the URL the till
+    /// puts in its settings: the role may read the store's day but insert and change only its
+    /// own till's orders (row-level security).
+    AddTill {
+        /// The till id (1 to 8 letters or digits), as in the till's settings.
+        till: String,
+        /// The store's owner URL, `postgres://OWNER[:PASSWORD]@HOST:PORT/DB` (never saved).
+        #[arg(long)]
+        admin_url: String,
+        /// One JSON object: `{"till": …, "role": …, "url": …}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `cashier owner …`.
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum OwnerAction {
@@ -248,6 +272,9 @@ impl Command {
             | Command::Recover { json, .. }
             | Command::History { json, .. }
             | Command::Audit { json, .. }
+            | Command::Store {
+                action: StoreAction::AddTill { json, .. },
+            }
             | Command::QhtOnboard { json, .. }
             | Command::Sync { json, .. }
             | Command::Shift {

@@ -26,7 +26,7 @@ mod terminal_qr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use args::{Args, Command, OwnerAction, ReportOutput, ShiftAction};
+pub use args::{Args, Command, OwnerAction, ReportOutput, ShiftAction, StoreAction};
 pub use exit::exit_for;
 
 use crate::gateway::PayMethod;
@@ -89,6 +89,14 @@ pub fn run(args: Args) -> ExitCode {
                 store_cmd::notify_server(resolved, listen, give_up).await
             }
             Command::Owner { action } => owner_cmd::run(paths.as_ref(), action),
+            Command::Store {
+                action:
+                    StoreAction::AddTill {
+                        till,
+                        admin_url,
+                        json,
+                    },
+            } => store_cmd::add_till(&till, admin_url, json).await,
             Command::QhtOnboard { form, json } => {
                 let config = paths.as_ref().and_then(|paths| paths.config.clone());
                 onboard::run(config.as_deref(), &form, json).await
@@ -190,7 +198,8 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
         Command::Sandbox { .. }
         | Command::NotifyServer { .. }
         | Command::QhtOnboard { .. }
-        | Command::Owner { .. } => exit::ERROR,
+        | Command::Owner { .. }
+        | Command::Store { .. } => exit::ERROR,
     }
 }
 

@@ -99,6 +99,8 @@ pub enum Said<'a> {
         /// How many orders wait.
         waiting: u64,
     },
+    /// `store add-till` done: the URL follows on stdout.
+    TillRoleMade(&'a str),
     /// `owner set-pin` done.
     OwnerPinSet,
     /// `owner reset-pin` done.
@@ -219,6 +221,13 @@ impl Localized for Said<'_> {
             Said::WaitingToPush { why, waiting } => {
                 format!("{}; {waiting} to push", why.message(lang))
             }
+            Said::TillRoleMade(till) if zh => format!(
+                "收银台 {till} 的门店数据库账号已建好：把下面的地址填入该收银台 设置 → 门店数据库（只显示这一次）"
+            ),
+            Said::TillRoleMade(till) => format!(
+                "till {till}'s own store role is made: put the URL below in that till's settings \
+                 (shown this once)"
+            ),
             Said::OwnerPinSet if zh => "店主密码已设置：设置、导出和重打小票需要输入它".into(),
             Said::OwnerPinSet => {
                 "owner PIN set: settings, exports and reprints ask for it".into()
@@ -302,6 +311,7 @@ mod tests {
                 why: &why,
                 waiting: 2,
             },
+            Said::TillRoleMade("K1"),
             Said::OwnerPinSet,
             Said::OwnerPinRemoved,
             Said::NeedsConfigFile,

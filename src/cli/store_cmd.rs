@@ -336,3 +336,27 @@ impl PushOnShow {
         });
     }
 }
+
+/// `cashier store add-till`: the till's own role, and the URL it connects with (printed once;
+/// the admin URL is used for this and kept nowhere).
+pub async fn add_till(till: &str, admin_url: String, as_json: bool) -> u8 {
+    let admin = crate::store::StoreConfig {
+        url: crate::secret::Secret::new(admin_url),
+    };
+    match crate::store::add_till(&admin, till).await {
+        Ok(role) => {
+            if as_json {
+                out!(
+                    "{}",
+                    serde_json::json!({"till": role.till_id, "role": role.role, "url": role.url.expose()})
+                );
+            } else {
+                said::warn(&Said::TillRoleMade(&role.till_id));
+                out!("{}", role.url.expose());
+            }
+            exit::PAID
+        }
+        Err(error @ StoreError::Url) => said::fail(exit::BAD_INPUT, &error, as_json),
+        Err(error) => said::fail(exit::ERROR, &error, as_json),
+    }
+}

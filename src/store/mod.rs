@@ -12,6 +12,7 @@
 mod notifications;
 mod pgpass;
 mod push;
+mod roles;
 mod schema;
 mod syncer;
 mod tls;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 pub use notifications::{PAID_CHANNEL, StoreNotifications, listen_for_payments};
 pub use push::{PushReport, Refusal, RefusedBecause, push_pending};
+pub use roles::{TillRole, add_till};
 pub use syncer::{StoreStatus, keep_pushing};
 pub use views::{StoreDay, TillTotal};
 

@@ -1623,3 +1623,179 @@ fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
     });
     assert_eq!(told.rival.as_deref(), Some("T01"));
 }
+
+/// Issue 23, item 5: each till reaches the store with its own role (`cashier store add-till`, run
+/// with the owner's URL), and row-level security holds it to its own till. Tried with K1's
+/// credentials against K2's rows, as an attacker with K1's config would (psql's way: plain SQL):
+/// set K2's paid sale to failed/¥1, move it to K1, delete it, invent a K2 row, and take back K1's
+/// own paid sale — each refused or touching nothing; K1 still reads the store's day, and a real
+/// till on K1's URL sells and pushes as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_till_role_changes_only_its_own_rows() {
+    let postgres = Postgres::start();
+    // The tables exist once the owner's store has been reached (add-till migrates, too).
+    let add_till = |till: &str| {
+        let output = Command::new(CASHIER)
+            .args([
+                "store",
+                "add-till",
+                till,
+                "--admin-url",
+                &postgres.url(),
+                "--json",
+            ])
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let line: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("one JSON object");
+        assert_eq!(line["till"], till);
+        line["url"].as_str().expect("a url").to_owned()
+    };
+    let (k1_url, k2_url) = (add_till("K1"), add_till("K2"));
+    assert!(
+        k1_url.starts_with("postgres://cashier_till_k1:"),
+        "{k1_url}"
+    );
+    assert!(
+        !k1_url.contains(common::pg::PASSWORD),
+        "not the owner's password"
+    );
+    let connect = |url: String| async move {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("a till role logs in");
+        tokio::spawn(connection);
+        client
+    };
+    let (k1, k2) = (connect(k1_url.clone()).await, connect(k2_url).await);
+    let now = chrono::Utc::now().timestamp_millis();
+    let insert = "INSERT INTO orders (order_no, till_id, provider, merchant_id, method, amount_li,
+                      paid_li, status, description, created_at_ms, updated_at_ms, late, acknowledged)
+                  VALUES ($1, $2, 'qht', 'M', 'cash', $3, $3, 'paid', 'x', $4, $4, false, true)";
+    k2.execute(insert, &[&"K2-SALE-1", &"K2", &100_000_i64, &now])
+        .await
+        .expect("K2 writes its own sale");
+    k1.execute(insert, &[&"K1-SALE-1", &"K1", &5_000_i64, &now])
+        .await
+        .expect("K1 writes its own sale");
+
+    let changed = k1
+        .execute(
+            "UPDATE orders SET status = 'failed', amount_li = 1000, paid_li = NULL
+             WHERE order_no = 'K2-SALE-1'",
+            &[],
+        )
+        .await
+        .expect("runs");
+    assert_eq!(changed, 0, "K1 cannot change K2's sale");
+    let moved = k1
+        .execute("UPDATE orders SET till_id = 'K1' WHERE till_id = 'K2'", &[])
+        .await
+        .expect("runs");
+    assert_eq!(moved, 0, "nor take it over");
+    let deleted = k1.execute("DELETE FROM orders", &[]).await.unwrap_or(0);
+    assert_eq!(deleted, 0, "nor delete any sale");
+    assert!(
+        k1.execute(insert, &[&"K2-FAKE-1", &"K2", &9_999_000_i64, &now])
+            .await
+            .is_err(),
+        "nor invent a sale of K2's"
+    );
+    assert!(
+        k1.execute(
+            "UPDATE orders SET status = 'failed' WHERE order_no = 'K1-SALE-1'",
+            &[]
+        )
+        .await
+        .is_err(),
+        "paid is final, for its own sales too"
+    );
+    assert!(
+        k1.execute("UPDATE paid_by_hour SET paid_li = 0", &[])
+            .await
+            .is_err(),
+        "the chart is the store's, not the till's"
+    );
+    let k2_sale = store_orders(&postgres).await["K2-SALE-1"].clone();
+    assert_eq!(
+        k2_sale,
+        ("paid".to_owned(), 100_000, Some(100_000)),
+        "untouched"
+    );
+    let seen: i64 = k1
+        .query_one("SELECT count(*) FROM orders", &[])
+        .await
+        .expect("reads")
+        .get(0);
+    assert_eq!(seen, 2, "a till still reads the store's day");
+
+    a_till_on_its_own_role_sells_and_pushes(&postgres, &k1_url).await;
+}
+
+/// A real till on its own role (`k1_url`) sells, pushes and reads the store's day as before; a
+/// till id that is no id gets no role.
+async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &str) {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let config = changpay_config(
+        dir.path(),
+        "k1",
+        &sandbox.base_url(),
+        k1_url,
+        "\n[till]\nid = \"K1\"\n",
+    );
+    let till = |args: &[&str]| {
+        Command::new(CASHIER)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("k1"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let sale = till(&["pay", "--method", "cash", "--amount", "3"]);
+    assert!(
+        sale.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sale.stderr)
+    );
+    let sync = till(&["sync", "--json"]);
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
+    let store = store_orders(postgres).await;
+    assert_eq!(
+        store.len(),
+        3,
+        "K1's cash sale reached the store: {store:?}"
+    );
+    let history = till(&["history", "--all-tills", "--json"]);
+    assert!(
+        history.status.success(),
+        "the till's role reads the store's day: {}",
+        String::from_utf8_lossy(&history.stderr)
+    );
+    let refused = Command::new(CASHIER)
+        .args([
+            "store",
+            "add-till",
+            "K1; DROP",
+            "--admin-url",
+            &postgres.url(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a till id that is no id is refused"
+    );
+}
