@@ -23,6 +23,18 @@ impl Config {
         order_slip(&self.shop.name, order, self.history.offset(), self.paper())
     }
 
+    /// `order`'s receipt printed again, the `times`th time (marked 重打 / REPRINT).
+    #[must_use]
+    pub fn reprint_slip(&self, order: &OrderRecord, times: u32) -> Slip {
+        crate::receipt::slip::reprint_slip(
+            &self.shop.name,
+            order,
+            self.history.offset(),
+            self.paper(),
+            times,
+        )
+    }
+
     /// `report`'s slip.
     #[must_use]
     pub fn shift_slip(&self, report: &ShiftReport) -> Slip {

@@ -77,6 +77,16 @@ impl Ledger {
         Ok(())
     }
 
+    /// How many times `order_no`'s receipt was printed again.
+    pub fn reprints(&self, order_no: &str) -> Result<u32, LedgerError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM audit WHERE action = ?1 AND detail = ?2",
+            params![AuditAction::Reprinted.slug(), order_no],
+            |row| row.get(0),
+        )?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
     /// The entries of `day` (in `offset`'s time), oldest first.
     pub fn audit_day(
         &self,

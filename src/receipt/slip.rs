@@ -167,6 +167,29 @@ fn local(time: DateTime<Utc>, offset: FixedOffset) -> String {
         .to_string()
 }
 
+/// `order`'s receipt printed again: marked 重打 / REPRINT with how many times, under the title,
+/// so a copy is never taken for a second sale.
+#[must_use]
+pub fn reprint_slip(
+    shop: &str,
+    order: &OrderRecord,
+    offset: FixedOffset,
+    paper: Paper,
+    times: u32,
+) -> Slip {
+    let mut slip = order_slip(shop, order, offset, paper);
+    let at = slip.lines.len().min(2);
+    slip.lines.insert(
+        at,
+        Line::Text {
+            text: fit(&format!("重打 REPRINT 第{times}次"), paper.columns()),
+            align: Align::Center,
+            big: false,
+        },
+    );
+    slip
+}
+
 /// A sale's receipt: the shop, the time, the order, how and what was paid, the gateway's
 /// number, a QR of our order number (for a refund or a 补单 lookup), then the cut.
 #[must_use]

@@ -8,15 +8,19 @@ use std::path::PathBuf;
 pub fn lookup(config: &tokio_postgres::Config) -> Option<String> {
     let path = std::env::var_os("PGPASSFILE")
         .map(PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|dirs| dirs.home_dir().join(".pgpass")))?;
-    let metadata = std::fs::metadata(&path).ok()?;
-    if std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o077 != 0 {
-        tracing::warn!(path = %path.display(), "password file ignored: others can read it (chmod 600)");
-        return None;
+        .or_else(default_path)?;
+    #[cfg(unix)]
+    {
+        let metadata = std::fs::metadata(&path).ok()?;
+        if std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o077 != 0 {
+            tracing::warn!(path = %path.display(), "password file ignored: others can read it (chmod 600)");
+            return None;
+        }
     }
     let text = crate::small_file::read_text(&path).ok()?;
     let host = match config.get_hosts().first()? {
         tokio_postgres::config::Host::Tcp(host) => host.clone(),
+        #[cfg(unix)]
         tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
     };
     let port = config
@@ -28,6 +32,18 @@ pub fn lookup(config: &tokio_postgres::Config) -> Option<String> {
     let user = config.get_user().unwrap_or_default();
     let database = config.get_dbname().unwrap_or_default();
     password_for(&text, [&host, &port, database, user])
+}
+
+/// Where libpq looks when `PGPASSFILE` is not set: `~/.pgpass` on Unix, and on Windows
+/// `%APPDATA%\postgresql\pgpass.conf` (there, as in libpq, the file's permissions are not checked:
+/// a user's profile is the user's).
+fn default_path() -> Option<PathBuf> {
+    let dirs = directories::BaseDirs::new()?;
+    if cfg!(windows) {
+        Some(dirs.config_dir().join("postgresql").join("pgpass.conf"))
+    } else {
+        Some(dirs.home_dir().join(".pgpass"))
+    }
 }
 
 /// The password of the first line of `text` whose four fields match `wanted`.

@@ -246,8 +246,22 @@ fn a_paid_sale_prints_its_receipt_and_a_printer_that_is_off_keeps_it_waiting() {
         .clone();
     world.open_history_row(&order_no);
     world.wait_for("重打小票");
+    let marked = |paper: &std::path::Path| {
+        printed(paper)
+            .plain_lines()
+            .iter()
+            .filter(|line| line.contains("重打 REPRINT"))
+            .count()
+    };
+    assert_eq!(marked(&paper), 0, "a sale's own prints are not reprints");
     world.harness.get_by_label("重打小票").click();
     wait_for_cuts(&mut world, &paper, 3);
+    // Issue 23: a reprint from the history says so, and how many times.
+    let lines = printed(&paper).plain_lines();
+    assert!(
+        lines.iter().any(|line| line.contains("重打 REPRINT 第1次")),
+        "{lines:?}"
+    );
 }
 
 fn wait_for_cuts(world: &mut World, paper: &std::path::Path, cuts: usize) {

@@ -103,8 +103,17 @@ async fn send(
                 .ledger()
                 .run(move |ledger| ledger.order(&wanted))
                 .await?
-                .ok_or(Problem::from(LedgerError::NoSuchOrder(order_no)))?;
-            config.sale_slip(&order)
+                .ok_or(Problem::from(LedgerError::NoSuchOrder(order_no.clone())))?;
+            if matches!(job, PrintJob::Reprint(_)) {
+                // Kept in the audit trail before this print: it counts itself.
+                let times = configured
+                    .ledger()
+                    .run(move |ledger| ledger.reprints(&order_no))
+                    .await?;
+                config.reprint_slip(&order, times.max(1))
+            } else {
+                config.sale_slip(&order)
+            }
         }
         PrintJob::Shift(id) => {
             let report = configured
