@@ -10,6 +10,7 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+pub mod cashier_sign_in;
 pub mod china_time;
 pub mod cli;
 pub mod config;

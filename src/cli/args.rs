@@ -202,7 +202,7 @@ pub enum StoreAction {
 }
 
 /// `cashier owner …`.
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum OwnerAction {
     /// Set (or change) the owner PIN: 4 to 8 digits read from standard input, a second line
     /// repeating it if given. Only its salted hash is written into the config.
@@ -210,6 +210,20 @@ pub enum OwnerAction {
     /// Remove a forgotten owner PIN. Needs the till's OS account (the config is owner-only);
     /// logged. Set a new one with set-pin.
     ResetPin,
+    /// Add a cashier who signs in to open a shift (or give one a new PIN): 4 to 6 digits read
+    /// from standard input, a second line repeating it if given. Once one is added, shifts open
+    /// only for added cashiers with their PIN.
+    AddCashier {
+        /// The cashier's name, as the shift report shows it.
+        name: String,
+    },
+    /// Remove a cashier: they sign in no more (their name stays on past shifts).
+    RemoveCashier {
+        /// The cashier's name.
+        name: String,
+    },
+    /// List the cashiers who may sign in.
+    Cashiers,
 }
 
 /// `cashier shift …`.
@@ -217,7 +231,8 @@ pub enum OwnerAction {
 pub enum ShiftAction {
     /// Open a shift: who sells, with how much cash in the drawer.
     Open {
-        /// The cashier's name.
+        /// The cashier's name. Where the owner has added cashiers, only theirs, with the
+        /// cashier's PIN on the first line of standard input.
         #[arg(long)]
         cashier: String,
         /// The opening float (备用金), in yuan.

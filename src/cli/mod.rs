@@ -88,7 +88,9 @@ pub fn run(args: Args) -> ExitCode {
                 let give_up = std::time::Duration::from_secs(give_up_after_secs);
                 store_cmd::notify_server(resolved, listen, give_up).await
             }
-            Command::Owner { action } => owner_cmd::run(paths.as_ref(), action),
+            Command::Owner {
+                action: action @ (OwnerAction::SetPin | OwnerAction::ResetPin),
+            } => owner_cmd::run(paths.as_ref(), &action),
             Command::Store {
                 action:
                     StoreAction::AddTill {
@@ -195,10 +197,10 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             };
             shift_cmd::receipt(setup, &order_no, &target).await
         }
+        Command::Owner { action } => owner_cmd::cashiers(setup, action).await,
         Command::Sandbox { .. }
         | Command::NotifyServer { .. }
         | Command::QhtOnboard { .. }
-        | Command::Owner { .. }
         | Command::Store { .. } => exit::ERROR,
     }
 }

@@ -8,7 +8,7 @@ use crate::cli::OwnerAction;
 use crate::setup::Paths;
 
 /// Runs `action` on the config `paths` name.
-pub fn run(paths: Option<&Paths>, action: OwnerAction) -> u8 {
+pub fn run(paths: Option<&Paths>, action: &OwnerAction) -> u8 {
     let Some(path) = paths.and_then(|paths| paths.config.clone()) else {
         return said::fail(exit::BAD_INPUT, &Said::NeedsConfigFile, false);
     };
@@ -35,6 +35,9 @@ pub fn run(paths: Option<&Paths>, action: OwnerAction) -> u8 {
                 Err(error) => said::fail(exit::ERROR, &error, false),
             }
         }
+        OwnerAction::AddCashier { .. }
+        | OwnerAction::RemoveCashier { .. }
+        | OwnerAction::Cashiers => exit::ERROR,
         OwnerAction::ResetPin => match crate::config::set_owner_pin(&path, None) {
             Ok(()) => {
                 tracing::info!(config = %path.display(), "owner PIN removed (reset-pin)");
@@ -43,5 +46,72 @@ pub fn run(paths: Option<&Paths>, action: OwnerAction) -> u8 {
             }
             Err(error) => said::fail(exit::ERROR, &error, false),
         },
+    }
+}
+
+/// `owner add-cashier`, `remove-cashier`, `cashiers`: the cashiers kept in this till's ledger.
+pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
+    let now = chrono::Utc::now();
+    match action {
+        OwnerAction::AddCashier { name } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 32 {
+                return said::fail(
+                    exit::BAD_INPUT,
+                    &crate::ledger::ShiftError::CashierName,
+                    false,
+                );
+            }
+            let mut lines = std::io::stdin().lines();
+            let pin = lines.next().and_then(Result::ok).unwrap_or_default();
+            let again = lines
+                .next()
+                .and_then(Result::ok)
+                .unwrap_or_else(|| pin.clone());
+            let (pin, again) = (pin.trim().to_owned(), again.trim().to_owned());
+            if !(4..=6).contains(&pin.len()) {
+                return said::fail(exit::BAD_INPUT, &Said::CashierPinDigits, false);
+            }
+            let hash = match crate::owner_pin::check_new(&pin, &again)
+                .and_then(|()| crate::owner_pin::hash(&pin))
+            {
+                Ok(hash) => hash,
+                Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
+            };
+            let added = setup
+                .ledger()
+                .run(move |ledger| ledger.add_cashier(&name, &hash, now))
+                .await;
+            match added {
+                Ok(()) => exit::PAID,
+                Err(error) => said::fail(exit::ERROR, &error, false),
+            }
+        }
+        OwnerAction::RemoveCashier { name } => {
+            let wanted = name.clone();
+            match setup
+                .ledger()
+                .run(move |ledger| ledger.remove_cashier(&wanted, now))
+                .await
+            {
+                Ok(true) => exit::PAID,
+                Ok(false) => said::fail(
+                    exit::BAD_INPUT,
+                    &crate::ledger::ShiftError::UnknownCashier(name),
+                    false,
+                ),
+                Err(error) => said::fail(exit::ERROR, &error, false),
+            }
+        }
+        OwnerAction::Cashiers => match setup.ledger().run(|ledger| ledger.cashiers()).await {
+            Ok(names) => {
+                for name in names {
+                    out!("{name}");
+                }
+                exit::PAID
+            }
+            Err(error) => said::fail(exit::ERROR, &error, false),
+        },
+        OwnerAction::SetPin | OwnerAction::ResetPin => exit::ERROR,
     }
 }

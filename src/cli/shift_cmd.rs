@@ -27,9 +27,25 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
         Ok(float) => float,
         Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
+    // Where cashiers sign in, the PIN is the first line of standard input (never an argument:
+    // it would show in the process list and the shell's history).
+    let signs_in = setup
+        .ledger()
+        .run(|ledger| ledger.cashiers())
+        .await
+        .is_ok_and(|names| !names.is_empty());
+    let pin = if signs_in {
+        std::io::stdin().lines().next().and_then(Result::ok)
+    } else {
+        None
+    };
     let opened = setup
         .ledger()
-        .run(move |ledger| ledger.open_shift(&cashier, float, Utc::now()))
+        .run(move |ledger| {
+            let now = Utc::now();
+            crate::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
+            ledger.open_shift(&cashier, float, now)
+        })
         .await;
     match opened {
         Ok(shift) => {

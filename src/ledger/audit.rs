@@ -29,6 +29,12 @@ pub enum AuditAction {
     Exported,
     /// A receipt was printed again.
     Reprinted,
+    /// The owner added a cashier (or gave one a new PIN).
+    CashierAdded,
+    /// The owner removed a cashier.
+    CashierRemoved,
+    /// A cashier's sign-in was refused (an unknown name or a wrong PIN).
+    SignInRefused,
 }
 
 impl AuditAction {
@@ -44,6 +50,9 @@ impl AuditAction {
             AuditAction::ShiftClosed => "shift_closed",
             AuditAction::Exported => "exported",
             AuditAction::Reprinted => "reprinted",
+            AuditAction::CashierAdded => "cashier_added",
+            AuditAction::CashierRemoved => "cashier_removed",
+            AuditAction::SignInRefused => "sign_in_refused",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! ledger — apply at most once, and paid is final.
 
 mod audit;
+mod cashiers;
 mod error;
 mod history;
 mod open;

@@ -65,8 +65,18 @@ pub fn migrations() -> Migrations<'static> {
         M::up(SHIFTS),
         M::up(IDENTITY_AND_VERSION),
         M::up(AUDIT),
+        M::up(CASHIERS),
     ])
 }
+
+/// The cashiers who sign in at this till (`cashiers.rs`), each with a PIN's hash; a removed one
+/// is kept (its name is on old shifts) but signs in no more.
+const CASHIERS: &str = "CREATE TABLE cashiers (
+         name          TEXT    PRIMARY KEY,
+         pin_hash      TEXT    NOT NULL,
+         added_at_ms   INTEGER NOT NULL,
+         removed_at_ms INTEGER
+     ) STRICT;";
 
 /// What people did that touches the money or where it goes (`audit.rs`): append-only, enforced
 /// by triggers, so an entry is never altered or removed through SQL either.

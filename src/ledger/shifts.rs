@@ -52,6 +52,12 @@ pub enum ShiftError {
     /// The cashier's name is empty or too long.
     #[error("收银员姓名应为 1 到 32 个字")]
     CashierName,
+    /// Cashiers sign in at this till, and no cashier has this name.
+    #[error("没有名为 {0} 的收银员：请店主先添加（cashier owner add-cashier）")]
+    UnknownCashier(String),
+    /// The cashier's PIN is wrong (or missing).
+    #[error("收银员密码错误")]
+    WrongPin,
     /// The ledger failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -75,6 +81,10 @@ impl crate::i18n::Localized for ShiftError {
             (_, ShiftError::CashierName) => {
                 "The cashier's name must be 1 to 32 characters".to_owned()
             }
+            (_, ShiftError::UnknownCashier(name)) => format!(
+                "No cashier is named {name}: the owner adds cashiers (cashier owner add-cashier)"
+            ),
+            (_, ShiftError::WrongPin) => "Wrong cashier PIN".to_owned(),
             (lang, ShiftError::Ledger(error)) => error.message(lang),
         }
     }

@@ -75,7 +75,7 @@ pub enum Command {
     /// The open shift and the latest shifts; with a number, that shift's report to read.
     LoadShifts(Option<i64>),
     /// Open a shift: the cashier's name and the float in the drawer.
-    OpenShift(String, Money),
+    OpenShift(String, Money, Option<String>),
     /// Close the open shift with the cash counted in the drawer.
     CloseShift(Money),
     /// Print a slip (through the spool), or send what waits.
@@ -127,6 +127,8 @@ pub struct ShiftView {
     pub past: Option<ShiftReport>,
     /// The latest shifts, newest first.
     pub recent: Vec<Shift>,
+    /// The cashiers who sign in (with their PIN) to open a shift; none: any name opens one.
+    pub cashiers: Vec<String>,
 }
 
 /// The file an export writes.

@@ -227,3 +227,87 @@ fn a_cashier_name_must_be_given() {
         ));
     }
 }
+
+/// Issue 23, item 2: once the owner adds cashiers (`cashier owner add-cashier`, the PIN from
+/// standard input, kept as a hash), a shift opens only for one of them with their PIN — an
+/// unknown name or a wrong PIN is refused, in the cashier's words, and kept in the audit trail —
+/// so every sale of the shift is the signed-in cashier's.
+#[test]
+fn with_cashiers_added_a_shift_opens_only_for_one_with_their_pin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str], input: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
+            .args(["--sandbox-port", "0", "--data-dir"])
+            .arg(dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("written");
+        let output = child.wait_with_output().expect("ends");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // Before any cashier is added, any name opens a shift, as before.
+    let (code, _, stderr) = run(&["shift", "open", "--cashier", "早班"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(&["shift", "close", "--counted", "0"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let (code, _, stderr) = run(&["owner", "add-cashier", "张三"], "123\n");
+    assert_eq!(code, Some(2), "a PIN is 4 to 6 digits: {stderr}");
+    assert!(stderr.contains("4 到 6 位数字"), "{stderr}");
+    let (code, _, stderr) = run(&["owner", "add-cashier", "张三"], "1234\n1234\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, listed, _) = run(&["owner", "cashiers"], "");
+    assert_eq!(listed.trim(), "张三");
+
+    let (code, _, stderr) = run(&["shift", "open", "--cashier", "李四"], "1234\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("没有名为 李四 的收银员"), "{stderr}");
+    let (code, _, stderr) = run(&["shift", "open", "--cashier", "张三"], "9999\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("收银员密码错误"), "{stderr}");
+    let (code, opened, stderr) = run(&["shift", "open", "--cashier", "张三", "--json"], "1234\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(opened.contains("\"cashier\":\"张三\""), "{opened}");
+
+    let (_, audit, _) = run(&["audit", "--json"], "");
+    let actions: Vec<(String, String)> = audit
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON"))
+        .map(|entry| {
+            (
+                entry["action"].as_str().unwrap_or_default().to_owned(),
+                entry["who"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    for (action, who) in [
+        ("cashier_added", "店主 owner"),
+        ("sign_in_refused", "未知 unknown"),
+        ("shift_opened", "张三"),
+    ] {
+        assert!(
+            actions.contains(&(action.to_owned(), who.to_owned())),
+            "{action} by {who}: {actions:?}"
+        );
+    }
+    let refusals = actions
+        .iter()
+        .filter(|(a, _)| a == "sign_in_refused")
+        .count();
+    assert_eq!(refusals, 2, "the unknown name and the wrong PIN");
+}

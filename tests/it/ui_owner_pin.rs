@@ -290,3 +290,35 @@ fn the_audit_trail_keeps_who_did_what_and_when() {
         assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
     }
 }
+
+/// Issue 23, item 2, in the window: where the owner has added cashiers, 开班 asks the cashier's
+/// PIN and names who may sign in; a wrong PIN opens nothing; the right one opens the shift.
+#[test]
+fn where_cashiers_sign_in_the_shift_opens_only_with_their_pin() {
+    let mut world =
+        common::window::world_with(common::TIMEOUTS, common::window::FAST, |_, ledger| {
+            let hash = cashier::owner_pin::hash("2580").expect("hash");
+            ledger
+                .lock()
+                .add_cashier("张三", &hash, chrono::Utc::now())
+                .expect("added");
+        });
+    world.harness.get_by_label("开班").click();
+    world.wait_for("开班 (Enter)");
+    world.wait_for("本机收银员：张三");
+    common::window::set_field(&mut world, Role::TextInput, 0, "张三");
+    common::window::set_field(&mut world, Role::PasswordInput, 0, "1111");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("收银员密码错误");
+    assert!(
+        world
+            .ledger
+            .lock()
+            .open_shift_now()
+            .expect("read")
+            .is_none()
+    );
+    common::window::set_field(&mut world, Role::PasswordInput, 0, "2580");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("当前班次 · 张三");
+}

@@ -31,6 +31,8 @@ pub struct ShiftState {
     pub cashier: String,
     /// 备用金, typed.
     pub float: String,
+    /// The cashier's PIN, typed (where cashiers sign in).
+    pub pin: String,
     /// 实点现金, typed.
     pub counted: String,
     /// The count waiting for 确认交班.
@@ -76,8 +78,8 @@ impl ShiftState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub enum ShiftAction {
-    /// Open a shift.
-    Open(String, Money),
+    /// Open a shift: the cashier, the float, and their PIN where cashiers sign in.
+    Open(String, Money, Option<String>),
     /// Close the open shift with this count.
     Close(Money),
     /// Read a past shift's report.
@@ -145,6 +147,31 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
                 name.request_focus();
             }
             ui.end_row();
+            let cashiers = state
+                .view
+                .as_ref()
+                .map(|view| view.cashiers.clone())
+                .unwrap_or_default();
+            if !cashiers.is_empty() {
+                ui.label(tr(lang, "收银员密码", "Cashier PIN"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.pin)
+                        .password(true)
+                        .char_limit(6)
+                        .desired_width(200.0),
+                );
+                ui.end_row();
+                ui.label("");
+                ui.label(
+                    RichText::new(format!(
+                        "{}{}",
+                        tr(lang, "本机收银员：", "Cashiers here: "),
+                        cashiers.join("、")
+                    ))
+                    .color(theme::MUTED),
+                );
+                ui.end_row();
+            }
             ui.label(tr(lang, "备用金", "Float"));
             let float = ui.add(
                 egui::TextEdit::singleline(&mut state.float)
@@ -171,7 +198,18 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
         &state.float
     };
     match parse_cash(float) {
-        Ok(float) => Some(ShiftAction::Open(state.cashier.trim().to_owned(), float)),
+        Ok(float) => {
+            let signs_in = state
+                .view
+                .as_ref()
+                .is_some_and(|view| !view.cashiers.is_empty());
+            let pin = std::mem::take(&mut state.pin);
+            Some(ShiftAction::Open(
+                state.cashier.trim().to_owned(),
+                float,
+                signs_in.then_some(pin),
+            ))
+        }
         Err(error) => {
             state.problem = Some(Problem::Amount(error));
             None

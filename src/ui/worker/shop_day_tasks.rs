@@ -27,8 +27,8 @@ const RECENT_SHIFTS: u32 = 20;
 pub enum ShiftCall {
     /// Only read: the open shift, and `Some(id)`'s report.
     Load(Option<i64>),
-    /// Open one for this cashier with this float.
-    Open(String, Money),
+    /// Open one for this cashier (with their PIN, where cashiers sign in) with this float.
+    Open(String, Money, Option<String>),
     /// Close the open one with this cash counted.
     Close(Money),
 }
@@ -42,7 +42,8 @@ pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
             let past = match call {
                 ShiftCall::Load(None) => None,
                 ShiftCall::Load(Some(id)) => Some(ledger.shift_report(Some(id), now)?),
-                ShiftCall::Open(cashier, float) => {
+                ShiftCall::Open(cashier, float, pin) => {
+                    crate::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
                     ledger.open_shift(&cashier, float, now)?;
                     None
                 }
@@ -71,6 +72,7 @@ fn view(
         open,
         past,
         recent: ledger.recent_shifts(RECENT_SHIFTS)?,
+        cashiers: ledger.cashiers()?,
     })
 }
 
@@ -154,8 +156,8 @@ impl Worker {
             Command::OpenExportFolder => open_folder(&self.settings.export_dir),
 
             Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
-            Command::OpenShift(cashier, float) => {
-                self.spawn_shifts(ShiftCall::Open(cashier, float));
+            Command::OpenShift(cashier, float, pin) => {
+                self.spawn_shifts(ShiftCall::Open(cashier, float, pin));
             }
             Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
             Command::SaveLanguage(lang) => {
