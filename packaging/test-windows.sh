@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Proves the Windows build under Wine, as a new user on Windows would meet it: the installer runs
+# silently (/S), then once with Wine reporting Windows 7 and once Windows 10, the installed
+# `cashier.exe --version`; a cash sale and a wallet sale
+# (bar-code, paid by the built-in sandbox) from the command line into a data folder with a Chinese
+# name; and the window on Xvfb: it opens on the first-run screen, Enter takes the sandbox, and a
+# sale typed by keyboard as a cashier does (amount, then a scanned pay code) ends paid in the ledger.
+# A screenshot of each window is kept in target/windows-check/.
+#
+# At the end the silent uninstaller removes the program and its shortcuts and keeps the data.
+#
+#   packaging/test-windows.sh [path/to/setup.exe]      (needs wine64, xvfb, xdotool, imagemagick)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+SETUP=$(realpath "${1:-target/packages/cashier_${VERSION}_x64-setup.exe}")
+SHOTS=$PWD/target/windows-check
+mkdir -p "$SHOTS"
+WORK=$(mktemp -d /tmp/wine-check.XXXXXX)
+export WINEPREFIX=$WORK/prefix WINEDEBUG=-all
+DISPLAY_NUMBER=$((90 + RANDOM % 100))
+Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 > /dev/null 2>&1 &
+XVFB=$!
+export DISPLAY=":$DISPLAY_NUMBER"
+cleanup() { wineserver -k 2> /dev/null || true; kill "$XVFB" 2> /dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+sleep 1
+# The wineserver starts with DISPLAY set (one started without it has no display driver for good).
+wineboot -i > /dev/null 2>&1
+
+fail() { echo "windows check FAILED ($1): $2" >&2; exit 1; }
+
+# Installed as a shop would: silently, per machine.
+wine "$SETUP" /S > /dev/null 2>&1
+INSTALL="$WINEPREFIX/drive_c/Program Files/Cashier"
+EXE="$INSTALL/cashier.exe"
+[ -f "$EXE" ] && [ -f "$INSTALL/cashier-cli.exe" ] || fail install "no cashier.exe in $INSTALL"
+for shortcut in "$WINEPREFIX/drive_c/users/Public/Desktop/收银台.lnk" \
+  "$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/收银台.lnk"; do
+  [ -f "$shortcut" ] || fail install "no shortcut $shortcut"
+done
+echo "installed silently into Program Files, with the 收银台 shortcuts"
+
+for windows in win7 win10; do
+  winecfg -v "$windows" > /dev/null 2>&1
+  echo "== Wine as $windows"
+  for program in cashier.exe cashier-cli.exe; do
+    shown=$(wine "$INSTALL/$program" --version 2>/dev/null | tr -d '\r')
+    case "$shown" in *"$VERSION"*) echo "$program --version: $shown" ;;
+      *) fail "$windows" "$program --version printed: $shown" ;; esac
+  done
+
+  data="$WORK/收银数据-$windows"
+  mkdir -p "$data"
+  data_w=$(winepath -w "$data" 2>/dev/null)
+  cli() { wine "$INSTALL/cashier-cli.exe" --data-dir "$data_w" --sandbox-port 0 "$@" 2>/dev/null | tr -d '\r'; }
+  cash=$(cli pay --method cash --amount 3 --tendered 5 --json | tail -1)
+  case "$cash" in *'"status":"paid"'*'"change":"2.00"'*|*'"change":"2.00"'*'"status":"paid"'*) echo "cash sale: paid, change 2.00" ;;
+    *) fail "$windows" "cash sale: $cash" ;; esac
+  wallet=$(cli pay --method wechat-barcode --amount 1.00 --auth-code 130000000000000001 --json | tail -1)
+  case "$wallet" in *'"status":"paid"'*) echo "wallet sale on the sandbox: paid" ;; *) fail "$windows" "wallet sale: $wallet" ;; esac
+
+  # The window, from a fresh data folder and no config (the first run): the first-run screen,
+  # Enter takes the sandbox, then a keyboard sale — the amount, then a pay code scanned (a scanner
+  # types it and Enter). The config a first run writes is in %APPDATA%\cashier: cleared before.
+  rm -rf "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/cashier
+  fresh="$WORK/窗口-$windows"
+  mkdir -p "$fresh"
+  fresh_w=$(winepath -w "$fresh" 2>/dev/null)
+  wine "$EXE" --data-dir "$fresh_w" --sandbox-port 0 > "$WORK/window-$windows.log" 2>&1 &
+  window_pid=$!
+  window=""
+  for _ in $(seq 300); do
+    window=$(xdotool search --onlyvisible --name "收银台" 2>/dev/null | head -1 || true)
+    [ -n "$window" ] && break
+    sleep 0.1
+  done
+  [ -n "$window" ] || fail "$windows" "no window in 30 s: $(tail -5 "$WORK/window-$windows.log")"
+  sleep 3
+  import -window root "$SHOTS/first-run-$windows.png"
+  # No window manager on Xvfb: the window is given the keyboard as a click would.
+  xdotool windowfocus --sync "$window"
+  xdotool key Return
+  sleep 3
+  xdotool windowfocus --sync "$window"
+  xdotool type --delay 80 "1.23"
+  sleep 0.5
+  xdotool type --delay 5 "130000000000000001"
+  xdotool key Return
+  sleep 4
+  import -window root "$SHOTS/sale-$windows.png"
+  kill "$window_pid" 2> /dev/null || true
+  wait "$window_pid" 2> /dev/null || true
+  sold=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$fresh_w" --sandbox-port 0 history --json \
+    2>/dev/null | tr -d '\r')
+  case "$sold" in *'"amount":"1.23"'*'"status":"paid"'*|*'"status":"paid"'*'"amount":"1.23"'*) echo "window: first run, sandbox taken, ¥1.23 typed and scanned: paid" ;;
+    *) fail "$windows" "the window's sale is not paid in the ledger: $sold" ;; esac
+done
+# Uninstalled silently: the program and shortcuts go, the shop's data stays.
+# (NSIS's uninstaller copies itself to %TEMP% and runs from there: wait for Wine to go quiet.)
+wine "$INSTALL/uninstall.exe" /S > /dev/null 2>&1
+wineserver -w
+[ ! -f "$EXE" ] || fail uninstall "cashier.exe is still there"
+[ ! -f "$WINEPREFIX/drive_c/users/Public/Desktop/收银台.lnk" ] || fail uninstall "the shortcut is still there"
+ls "$WORK"/收银数据-win10/*.sqlite3 > /dev/null || fail uninstall "the shop's data went"
+echo "uninstalled silently: program and shortcuts gone, the data kept"
+echo "windows check passed (screenshots in $SHOTS)"
