@@ -134,9 +134,27 @@ fn keep_backup(path: &Path) -> std::io::Result<()> {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
-    let backup = path.with_file_name(format!("{name}.{stamp}.bak"));
-    let mut file = owner_only_file(&backup)?;
+    // Made new, never over another: two saves in one microsecond keep both.
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.6f").to_string();
+    let mut attempt = 0;
+    let mut file = loop {
+        let suffix = if attempt == 0 {
+            String::new()
+        } else {
+            format!("-{attempt:02}")
+        };
+        let backup = path.with_file_name(format!("{name}.{stamp}{suffix}.bak"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&backup) {
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 99 => {
+                attempt += 1;
+            }
+            opened => break opened?,
+        }
+    };
     std::io::Write::write_all(&mut file, &std::fs::read(path)?)?;
     file.sync_all()?;
     let mut backups = backups_of(path);
