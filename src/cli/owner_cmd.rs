@@ -14,14 +14,9 @@ pub fn run(paths: Option<&Paths>, action: &OwnerAction) -> u8 {
     };
     match action {
         OwnerAction::SetPin => {
-            let mut lines = std::io::stdin().lines();
-            let pin = lines.next().and_then(Result::ok).unwrap_or_default();
-            let again = lines
-                .next()
-                .and_then(Result::ok)
-                .unwrap_or_else(|| pin.clone());
-            let hash = match crate::owner_pin::check_new(pin.trim(), again.trim())
-                .and_then(|()| crate::owner_pin::hash(pin.trim()))
+            let (pin, again) = pin_from_stdin();
+            let hash = match crate::owner_pin::check_new(&pin, &again)
+                .and_then(|()| crate::owner_pin::hash(&pin))
             {
                 Ok(hash) => hash,
                 Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
@@ -62,13 +57,7 @@ pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
                     false,
                 );
             }
-            let mut lines = std::io::stdin().lines();
-            let pin = lines.next().and_then(Result::ok).unwrap_or_default();
-            let again = lines
-                .next()
-                .and_then(Result::ok)
-                .unwrap_or_else(|| pin.clone());
-            let (pin, again) = (pin.trim().to_owned(), again.trim().to_owned());
+            let (pin, again) = pin_from_stdin();
             if !(4..=6).contains(&pin.len()) {
                 return said::fail(exit::BAD_INPUT, &Said::CashierPinDigits, false);
             }
@@ -114,4 +103,21 @@ pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
         },
         OwnerAction::SetPin | OwnerAction::ResetPin => exit::ERROR,
     }
+}
+
+/// A PIN from standard input: its first line, and the second repeating it (the first again
+/// when there is none), both trimmed.
+fn pin_from_stdin() -> (String, String) {
+    let mut lines = std::io::stdin().lines();
+    let pin = lines
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let again = lines
+        .next()
+        .and_then(Result::ok)
+        .map_or_else(|| pin.clone(), |line| line.trim().to_owned());
+    (pin, again)
 }

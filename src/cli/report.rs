@@ -148,12 +148,9 @@ pub async fn history(
     as_csv: bool,
 ) -> u8 {
     let offset = setup.config.history.offset();
-    let day = match date {
-        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(day) => day,
-            Err(_) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
-        },
-        None => day_of(Utc::now(), offset),
+    let day = match day_asked(date, offset) {
+        Ok(day) => day,
+        Err(text) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
     };
     let loaded = match &scope {
         Scope::ThisTill => this_till_day(setup, day, offset, as_json),
@@ -275,15 +272,20 @@ fn order_line(order: &OrderRecord) -> String {
     )
 }
 
+/// The day `--date` names (YYYY-MM-DD), or today in `offset`'s time; the text when it is no date.
+fn day_asked(date: Option<&str>, offset: FixedOffset) -> Result<NaiveDate, &str> {
+    match date {
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| text),
+        None => Ok(day_of(Utc::now(), offset)),
+    }
+}
+
 /// `cashier audit`: a day's audit trail, oldest first.
 pub async fn audit(setup: &Setup, date: Option<&str>, as_json: bool) -> u8 {
     let offset = setup.config.history.offset();
-    let day = match date {
-        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(day) => day,
-            Err(_) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
-        },
-        None => day_of(Utc::now(), offset),
+    let day = match day_asked(date, offset) {
+        Ok(day) => day,
+        Err(text) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
     };
     let entries = match setup
         .ledger()

@@ -4,24 +4,7 @@
 const CASHIER: &str = env!("CARGO_BIN_EXE_cashier");
 
 fn pay(args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let output = std::process::Command::new(CASHIER)
-        .args(["--sandbox-port", "0", "--data-dir"])
-        .arg(dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .arg("pay")
-        .args(args)
-        .output()
-        .expect("runs");
-    let lines = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each stdout line is JSON"))
-        .collect();
-    (
-        output.status.code(),
-        lines,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    cashier(&[&["pay"], args].concat())
 }
 
 #[test]
@@ -283,32 +266,19 @@ fn every_command_fails_the_one_way_in_both_languages() {
 /// and each change keeps the config it replaced as a backup.
 #[test]
 fn the_owner_pin_is_set_from_standard_input_as_a_hash_and_reset() {
-    use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[till]\nid = \"K5\"\n").expect("a config");
     let owner = |action: &str, input: &str| {
-        let mut child = std::process::Command::new(CASHIER)
+        let mut command = std::process::Command::new(CASHIER);
+        command
             .arg("--config")
             .arg(&config)
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["owner", action])
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("written");
-        let output = child.wait_with_output().expect("ends");
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+            .args(["owner", action]);
+        let (code, _, stderr) = crate::common::run_with_input(command, input);
+        (code, stderr)
     };
     for (input, why) in [
         ("12\n", "4 到 8 位数字"),

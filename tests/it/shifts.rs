@@ -234,31 +234,15 @@ fn a_cashier_name_must_be_given() {
 /// so every sale of the shift is the signed-in cashier's.
 #[test]
 fn with_cashiers_added_a_shift_opens_only_for_one_with_their_pin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str], input: &str| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"));
+        command
             .args(["--sandbox-port", "0", "--data-dir"])
             .arg(dir.path())
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("written");
-        let output = child.wait_with_output().expect("ends");
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+            .args(args);
+        crate::common::run_with_input(command, input)
     };
     // Before any cashier is added, any name opens a shift, as before.
     let (code, _, stderr) = run(&["shift", "open", "--cashier", "早班"], "");

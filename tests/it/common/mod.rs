@@ -178,3 +178,30 @@ pub fn cashier_on_bus(dir: &std::path::Path, args: &[&str], bus: &str) -> std::p
         .output()
         .expect("cashier runs")
 }
+
+/// Runs `command` with `input` on its standard input (a PIN, as an owner types it): its exit
+/// status, stdout and stderr.
+pub fn run_with_input(
+    mut command: std::process::Command,
+    input: &str,
+) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("written");
+    let output = child.wait_with_output().expect("ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
