@@ -130,7 +130,8 @@ impl Till {
     }
 
     fn window_of(&self, app: &Child) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: two tests start windows at once on a 2-core CI machine under llvmpipe.
+        let deadline = Instant::now() + Duration::from_secs(40);
         loop {
             let output = Command::new("xdotool")
                 .args(["search", "--onlyvisible", "--pid", &app.id().to_string()])
@@ -141,7 +142,16 @@ impl Till {
             if let Some(window) = found.lines().next() {
                 return window.to_owned();
             }
-            assert!(Instant::now() < deadline, "the window never showed");
+            // A process that ended (a zombie, not yet waited for) will never show one: say so.
+            let state =
+                std::fs::read_to_string(format!("/proc/{}/status", app.id())).unwrap_or_default();
+            assert!(
+                !state
+                    .lines()
+                    .any(|line| line.starts_with("State:") && line.contains('Z')),
+                "the cashier exited before its window showed"
+            );
+            assert!(Instant::now() < deadline, "the window never showed in 40 s");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
