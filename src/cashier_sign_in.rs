@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::ledger::{AuditAction, Ledger, ShiftError};
 
+/// What resets the count of refused sign-ins: a shift opened, a cashier added.
+const SIGN_IN_RESETS: [AuditAction; 2] = [AuditAction::ShiftOpened, AuditAction::CashierAdded];
+
 /// Checks that `name` may open a shift with `pin` at `now`.
 pub fn check(
     ledger: &Ledger,
@@ -18,6 +21,14 @@ pub fn check(
         return Ok(());
     }
     let name = name.trim();
+    // Refusals in a row (unknown names too: both are guesses) slow the next try, read from the
+    // audit trail so a restart or a second process does not clear them.
+    let throttle = ledger.pin_throttle(AuditAction::SignInRefused, &SIGN_IN_RESETS)?;
+    let wait = throttle.wait_at(now);
+    if !wait.is_zero() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(ShiftError::TooManyTries(secs));
+    }
     let refused = |error: ShiftError| {
         let _ = ledger.audit("未知 unknown", AuditAction::SignInRefused, name, now);
         Err(error)
@@ -58,6 +69,18 @@ mod tests {
             check(&ledger, "李四", Some("1234"), now),
             Err(ShiftError::UnknownCashier(name)) if name == "李四"
         ));
+        // Five refusals in a row (the three above and two more): the next waits, even the
+        // right PIN, and a restart (the same ledger, read again) does not clear it.
+        let _ = check(&ledger, "张三", Some("0000"), now);
+        let _ = check(&ledger, "张三", Some("0000"), now);
+        let later = now + chrono::TimeDelta::seconds(10);
+        let waited = check(&ledger, "张三", Some("1234"), later);
+        assert!(
+            matches!(waited, Err(ShiftError::TooManyTries(50))),
+            "{waited:?}"
+        );
+        let after = now + chrono::TimeDelta::seconds(60);
+        assert!(check(&ledger, "张三", Some("1234"), after).is_ok());
         assert!(ledger.remove_cashier("张三", now).expect("removed"));
         assert!(ledger.cashiers().expect("names").is_empty());
     }

@@ -6,7 +6,9 @@
 //! digits cannot be walked through at the counter. A forgotten PIN is removed with `cashier
 //! owner reset-pin`, which needs the till's OS account (the config is owner-only) and is logged.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -94,50 +96,82 @@ pub fn verify(pin: &str, stored: &str) -> Result<bool, PinError> {
 pub enum Verdict {
     /// The right PIN.
     Right,
-    /// A wrong one; `left` more before tries are slowed.
+    /// A wrong one: `left` more before tries are slowed, and how long the next try waits (zero
+    /// until [`FREE_TRIES`] were wrong).
     Wrong {
         /// Tries left before each waits.
         left: u32,
+        /// How long until the next try is checked.
+        wait: Duration,
     },
-    /// Too many wrong: not checked; try again after this long.
+    /// Too many wrong: not checked (and not counted); try again after this long.
     Wait(Duration),
 }
 
-/// Wrong PINs in a row and when the next try may be checked. Time is passed in, so tests
+/// Wrong PINs in a row and when the last was typed. It is read back from the audit trail
+/// ([`crate::ledger::Ledger::pin_throttle`]) before each try, so neither a restart of the till
+/// nor a second process (`cashier shift open`) clears the count. Time is passed in, so tests
 /// never sleep.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Throttle {
-    wrong: u32,
-    next_try: Option<Instant>,
+    /// Wrong PINs since the last right one.
+    pub wrong: u32,
+    /// When the last wrong one was typed.
+    pub last_wrong: Option<DateTime<Utc>>,
 }
 
 impl Throttle {
-    /// How long until a try is checked at `now` (zero when it is at once).
+    /// How long until a try is checked at `now` (zero when it is at once): from the fifth wrong
+    /// PIN in a row, a minute after the last.
     #[must_use]
-    pub fn wait_at(&self, now: Instant) -> Duration {
-        self.next_try
-            .map_or(Duration::ZERO, |next| next.saturating_duration_since(now))
+    pub fn wait_at(&self, now: DateTime<Utc>) -> Duration {
+        match self.last_wrong {
+            // A clock put back (now before the last wrong one) waits the minute, never longer.
+            Some(last) if self.wrong >= FREE_TRIES => {
+                WAIT_AFTER_WRONG.saturating_sub((now - last).to_std().unwrap_or(Duration::ZERO))
+            }
+            _ => Duration::ZERO,
+        }
     }
 
-    /// Tries `pin` against `stored` at `now`: checked only when no wait is due; counts a wrong
-    /// one, clears the count on the right one.
-    pub fn try_pin(&mut self, pin: &str, stored: &str, now: Instant) -> Result<Verdict, PinError> {
+    /// Tries `pin` against `stored` at `now`: checked only when no wait is due. The caller
+    /// records a [`Verdict::Wrong`] (the count lives in the audit trail); a [`Verdict::Wait`]
+    /// was not checked and is not counted, so waiting out the minute is enough.
+    pub fn try_pin(
+        &self,
+        pin: &str,
+        stored: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Verdict, PinError> {
         let wait = self.wait_at(now);
         if !wait.is_zero() {
             return Ok(Verdict::Wait(wait));
         }
         if verify(pin, stored)? {
-            *self = Throttle::default();
             return Ok(Verdict::Right);
         }
-        self.wrong += 1;
-        if self.wrong >= FREE_TRIES {
-            self.next_try = Some(now + WAIT_AFTER_WRONG);
-            return Ok(Verdict::Wait(WAIT_AFTER_WRONG));
-        }
+        let wrong = self.wrong + 1;
         Ok(Verdict::Wrong {
-            left: FREE_TRIES - self.wrong,
+            left: FREE_TRIES.saturating_sub(wrong),
+            wait: if wrong >= FREE_TRIES {
+                WAIT_AFTER_WRONG
+            } else {
+                Duration::ZERO
+            },
         })
+    }
+
+    /// The throttle after `verdict` at `now` (what the audit trail will say once it is kept).
+    #[must_use]
+    pub fn after(self, verdict: Verdict, now: DateTime<Utc>) -> Throttle {
+        match verdict {
+            Verdict::Right => Throttle::default(),
+            Verdict::Wrong { .. } => Throttle {
+                wrong: self.wrong + 1,
+                last_wrong: Some(now),
+            },
+            Verdict::Wait(_) => self,
+        }
     }
 }
 
@@ -174,33 +208,50 @@ mod tests {
     fn five_wrong_pins_make_each_next_try_wait_a_minute() {
         let stored = hash("9999").expect("hashed");
         let mut throttle = Throttle::default();
-        let start = Instant::now();
+        let start = Utc::now();
         for left in (1..FREE_TRIES).rev() {
+            let verdict = throttle.try_pin("0000", &stored, start).expect("checked");
             assert_eq!(
-                throttle.try_pin("0000", &stored, start),
-                Ok(Verdict::Wrong { left })
+                verdict,
+                Verdict::Wrong {
+                    left,
+                    wait: Duration::ZERO
+                }
             );
+            throttle = throttle.after(verdict, start);
         }
+        let fifth = throttle.try_pin("0000", &stored, start).expect("checked");
         assert_eq!(
-            throttle.try_pin("0000", &stored, start),
-            Ok(Verdict::Wait(WAIT_AFTER_WRONG))
+            fifth,
+            Verdict::Wrong {
+                left: 0,
+                wait: WAIT_AFTER_WRONG
+            }
         );
-        // Even the right PIN is not checked while the wait runs.
-        let later = start + Duration::from_secs(30);
+        throttle = throttle.after(fifth, start);
+        // Even the right PIN is not checked while the wait runs, and the try is not counted.
+        let later = start + chrono::TimeDelta::seconds(30);
+        let refused = throttle.try_pin("9999", &stored, later).expect("judged");
+        assert_eq!(refused, Verdict::Wait(Duration::from_secs(30)));
+        assert_eq!(throttle.after(refused, later), throttle);
+        // A clock put back does not make the wait longer than a minute.
+        let earlier = start - chrono::TimeDelta::hours(1);
+        assert_eq!(throttle.wait_at(earlier), WAIT_AFTER_WRONG);
+        let after = start + chrono::TimeDelta::seconds(60);
+        let sixth = throttle.try_pin("0000", &stored, after).expect("checked");
         assert_eq!(
-            throttle.try_pin("9999", &stored, later),
-            Ok(Verdict::Wait(Duration::from_secs(30)))
+            sixth,
+            Verdict::Wrong {
+                left: 0,
+                wait: WAIT_AFTER_WRONG
+            }
         );
-        let after = start + WAIT_AFTER_WRONG;
-        assert_eq!(
-            throttle.try_pin("0000", &stored, after),
-            Ok(Verdict::Wait(WAIT_AFTER_WRONG))
-        );
-        let after_that = after + WAIT_AFTER_WRONG;
-        assert_eq!(
-            throttle.try_pin("9999", &stored, after_that),
-            Ok(Verdict::Right)
-        );
-        assert_eq!(throttle.wait_at(after_that), Duration::ZERO);
+        throttle = throttle.after(sixth, after);
+        let after_that = after + chrono::TimeDelta::seconds(60);
+        let right = throttle
+            .try_pin("9999", &stored, after_that)
+            .expect("checked");
+        assert_eq!(right, Verdict::Right);
+        assert_eq!(throttle.after(right, after_that), Throttle::default());
     }
 }

@@ -86,6 +86,33 @@ impl Ledger {
         Ok(())
     }
 
+    /// Wrong PINs of one kind in a row, read back from the trail: `wrong` entries since the last
+    /// of `reset` (a right PIN, a new one set), and when the last was kept. What throttles PIN
+    /// tries, so a restart of the till does not clear the count.
+    pub fn pin_throttle(
+        &self,
+        wrong: AuditAction,
+        reset: &[AuditAction],
+    ) -> Result<crate::owner_pin::Throttle, LedgerError> {
+        let resets = reset
+            .iter()
+            .map(|action| format!("'{}'", action.slug()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (count, last): (i64, Option<i64>) = self.conn.query_row(
+            &format!(
+                "SELECT count(*), max(at_ms) FROM audit WHERE action = ?1 AND id > \
+                 (SELECT coalesce(max(id), 0) FROM audit WHERE action IN ({resets}))"
+            ),
+            params![wrong.slug()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        Ok(crate::owner_pin::Throttle {
+            wrong: u32::try_from(count).unwrap_or(u32::MAX),
+            last_wrong: last.map(time),
+        })
+    }
+
     /// How many times `order_no`'s receipt was printed again.
     pub fn reprints(&self, order_no: &str) -> Result<u32, LedgerError> {
         let count: i64 = self.conn.query_row(
@@ -144,5 +171,43 @@ mod tests {
             assert!(refused.is_err(), "{sql} was let through");
         }
         assert_eq!(ledger.audit_day(day, offset).expect("read").len(), 2);
+    }
+
+    #[test]
+    fn wrong_pins_are_counted_from_the_trail_until_a_right_one() {
+        let ledger = Ledger::open_in_memory().expect("ledger");
+        let reset = [AuditAction::OwnerPinRight, AuditAction::OwnerPinChanged];
+        let throttle = |ledger: &Ledger| {
+            ledger
+                .pin_throttle(AuditAction::OwnerPinWrong, &reset)
+                .expect("read")
+        };
+        assert_eq!(throttle(&ledger), crate::owner_pin::Throttle::default());
+        let start = Utc::now();
+        for second in 0..3 {
+            let at = start + chrono::TimeDelta::seconds(second);
+            ledger
+                .audit("?", AuditAction::OwnerPinWrong, "", at)
+                .expect("kept");
+        }
+        let counted = throttle(&ledger);
+        assert_eq!(counted.wrong, 3);
+        assert_eq!(
+            counted.last_wrong.map(|at| at.timestamp_millis()),
+            Some((start + chrono::TimeDelta::seconds(2)).timestamp_millis())
+        );
+        // Another kind of entry does not reset it; a right PIN does.
+        ledger
+            .audit("?", AuditAction::Exported, "", start)
+            .expect("kept");
+        assert_eq!(throttle(&ledger).wrong, 3);
+        ledger
+            .audit("?", AuditAction::OwnerPinRight, "", start)
+            .expect("kept");
+        assert_eq!(throttle(&ledger).wrong, 0);
+        ledger
+            .audit("?", AuditAction::OwnerPinWrong, "", start)
+            .expect("kept");
+        assert_eq!(throttle(&ledger).wrong, 1);
     }
 }

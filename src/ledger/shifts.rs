@@ -58,6 +58,9 @@ pub enum ShiftError {
     /// The cashier's PIN is wrong (or missing).
     #[error("收银员密码错误")]
     WrongPin,
+    /// Five sign-ins in a row were refused: the next is not checked until the wait is over.
+    #[error("登录失败次数过多，请 {0} 秒后再试")]
+    TooManyTries(u64),
     /// The ledger failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -85,6 +88,9 @@ impl crate::i18n::Localized for ShiftError {
                 "No cashier is named {name}: the owner adds cashiers (cashier owner add-cashier)"
             ),
             (_, ShiftError::WrongPin) => "Wrong cashier PIN".to_owned(),
+            (_, ShiftError::TooManyTries(secs)) => {
+                format!("Too many refused sign-ins; try again in {secs} s")
+            }
             (lang, ShiftError::Ledger(error)) => error.message(lang),
         }
     }

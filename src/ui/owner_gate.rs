@@ -115,11 +115,11 @@ impl OwnerGate {
                 self.note = None;
                 self.asked.take()
             }
-            Ok(Verdict::Wrong { left }) => {
+            Ok(Verdict::Wrong { left, wait }) if wait.is_zero() => {
                 self.note = Some(GateNote::Wrong(left));
                 None
             }
-            Ok(Verdict::Wait(wait)) => {
+            Ok(Verdict::Wrong { wait, .. } | Verdict::Wait(wait)) => {
                 self.note = Some(GateNote::Wait(now + wait.as_secs_f64()));
                 None
             }
@@ -234,7 +234,16 @@ mod tests {
         assert!(gate.is_open(false, 0.0), "no PIN: always open");
         assert!(!gate.is_open(true, 0.0));
         gate.ask(Guarded::Reprint("T01".into()));
-        assert_eq!(gate.on_verdict(Ok(Verdict::Wrong { left: 4 }), 1.0), None);
+        assert_eq!(
+            gate.on_verdict(
+                Ok(Verdict::Wrong {
+                    left: 4,
+                    wait: std::time::Duration::ZERO
+                }),
+                1.0
+            ),
+            None
+        );
         assert!(!gate.is_open(true, 1.0));
         assert_eq!(
             gate.on_verdict(Ok(Verdict::Right), 2.0),

@@ -68,8 +68,6 @@ struct Worker {
     late_payments: mpsc::Sender<String>,
     /// Asks the store pusher to push now (after a sale).
     store_nudge: Arc<Notify>,
-    /// Wrong owner PINs in a row, for as long as the window runs.
-    pin_throttle: Arc<std::sync::Mutex<crate::owner_pin::Throttle>>,
 }
 
 /// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
@@ -113,7 +111,6 @@ pub fn start(
         background_busy: Arc::new(AtomicBool::new(false)),
         late_payments: late_tx,
         store_nudge,
-        pin_throttle: Arc::default(),
     };
     runtime.spawn(recover(
         configured,
@@ -239,7 +236,7 @@ impl Worker {
                 tokio::spawn(save_settings_task(*config, path, keys_to, before, outbox));
             }
             command @ (Command::CheckOwnerPin(_) | Command::SaveOwnerPin(..)) => {
-                owner_pin_tasks::dispatch(command, &configured, &self.pin_throttle, outbox);
+                owner_pin_tasks::dispatch(command, &configured, outbox);
             }
             Command::Onboard(gateway, form) => {
                 let till_id = configured.context.till_id.clone();

@@ -1,14 +1,15 @@
 //! The owner PIN's tasks: a typed PIN checked (Argon2 is slow on purpose, so never in a frame),
 //! and the settings saved with a new PIN's hash or without one.
 
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
+
+use chrono::Utc;
 
 use super::Outbox;
 use super::background::{OWNER, UNKNOWN, audit, owner_or_anyone};
 use super::settings_tasks::save_settings;
 use crate::ledger::AuditAction;
-use crate::owner_pin::{PinError, Throttle, Verdict};
+use crate::owner_pin::{PinError, Verdict};
 use crate::setup::Configured;
 use crate::ui::backend::{Problem, UiEvent};
 
@@ -16,14 +17,13 @@ use crate::ui::backend::{Problem, UiEvent};
 pub(super) fn dispatch(
     command: crate::ui::backend::Command,
     configured: &Arc<Configured>,
-    throttle: &Arc<Mutex<Throttle>>,
     outbox: Outbox,
 ) {
     use crate::ui::backend::Command;
     let configured = Arc::clone(configured);
     match command {
         Command::CheckOwnerPin(pin) => {
-            tokio::spawn(check(pin, configured, Arc::clone(throttle), outbox));
+            tokio::spawn(check(pin, configured, outbox));
         }
         Command::SaveOwnerPin(config, path, keys_to, pin) => {
             tokio::spawn(save(*config, path, keys_to, pin, configured, outbox));
@@ -32,24 +32,14 @@ pub(super) fn dispatch(
     }
 }
 
-/// Checks `pin` against `stored` (the hash in force) through `throttle`; a till with no PIN
-/// lets every try through.
-pub(super) async fn check(
-    pin: String,
-    configured: Arc<Configured>,
-    throttle: Arc<Mutex<Throttle>>,
-    outbox: Outbox,
-) {
-    let stored = configured.config.owner_pin_hash().map(str::to_owned);
-    let verdict = tokio::task::spawn_blocking(move || {
-        let Some(stored) = stored else {
-            return Ok(Verdict::Right);
-        };
-        let mut throttle = throttle.lock().map_err(|_| PinError::Unreadable)?;
-        throttle.try_pin(&pin, &stored, Instant::now())
-    })
-    .await
-    .unwrap_or(Err(PinError::Unreadable));
+/// What resets the count of wrong owner PINs: a right one, or a PIN set anew.
+pub const OWNER_PIN_RESETS: [AuditAction; 2] =
+    [AuditAction::OwnerPinRight, AuditAction::OwnerPinChanged];
+
+/// Checks `pin` against the hash in force, throttled by the wrong PINs the audit trail holds
+/// (so restarting the till does not clear them); a till with no PIN lets every try through.
+pub(super) async fn check(pin: String, configured: Arc<Configured>, outbox: Outbox) {
+    let verdict = judge(pin, &configured).await;
     match verdict {
         Ok(Verdict::Right) => {
             audit(
@@ -60,18 +50,35 @@ pub(super) async fn check(
             )
             .await;
         }
-        Ok(Verdict::Wrong { left }) => {
+        Ok(Verdict::Wrong { left, wait }) => {
+            if !wait.is_zero() {
+                tracing::warn!("owner PIN: too many wrong tries, each next one waits");
+            }
             let detail = format!("{left} more before each try waits");
             audit(&configured, UNKNOWN, AuditAction::OwnerPinWrong, detail).await;
         }
-        Ok(Verdict::Wait(wait)) => {
-            tracing::warn!("owner PIN: too many wrong tries, waiting");
-            let detail = format!("waiting {} s", wait.as_secs());
-            audit(&configured, UNKNOWN, AuditAction::OwnerPinWrong, detail).await;
-        }
-        Err(_) => {}
+        Ok(Verdict::Wait(_)) | Err(_) => {}
     }
     outbox.emit(UiEvent::OwnerPin(verdict)).await;
+}
+
+/// The verdict on `pin`: the throttle read from the ledger, the hash checked off the runtime's
+/// threads (Argon2 is slow on purpose).
+async fn judge(pin: String, configured: &Configured) -> Result<Verdict, PinError> {
+    let Some(stored) = configured.config.owner_pin_hash().map(str::to_owned) else {
+        return Ok(Verdict::Right);
+    };
+    let throttle = configured
+        .ledger()
+        .run(|ledger| ledger.pin_throttle(AuditAction::OwnerPinWrong, &OWNER_PIN_RESETS))
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "the wrong owner PINs could not be counted");
+            PinError::Unreadable
+        })?;
+    tokio::task::spawn_blocking(move || throttle.try_pin(&pin, &stored, Utc::now()))
+        .await
+        .unwrap_or(Err(PinError::Unreadable))
 }
 
 /// Saves `config` with the owner PIN set to `pin` (its hash) or removed, as a settings save.
