@@ -137,6 +137,10 @@ pub enum Command {
         /// addresses may come from the config instead).
         #[arg(long)]
         form: PathBuf,
+        /// Let the returned merchant replace another one already in the config (the old config
+        /// is kept as a backup); without it, the config is left as it is.
+        #[arg(long)]
+        replace: bool,
         /// One JSON object.
         #[arg(long)]
         json: bool,

@@ -99,9 +99,13 @@ pub fn run(args: Args) -> ExitCode {
                         json,
                     },
             } => store_cmd::add_till(&till, admin_url, json).await,
-            Command::QhtOnboard { form, json } => {
+            Command::QhtOnboard {
+                form,
+                replace,
+                json,
+            } => {
                 let config = paths.as_ref().and_then(|paths| paths.config.clone());
-                onboard::run(config.as_deref(), &form, json).await
+                onboard::run(config.as_deref(), &form, replace, json).await
             }
             command => match start_for(&command, resolved).await {
                 // A setup exists only when the paths resolved.

@@ -17,7 +17,8 @@ use crate::key_store::KeyPlace;
 
 /// Runs the onboarding; the exit status: 0 registered, 2 bad form or config, 3 refused by the
 /// gateway, 1 unreachable or not saved.
-pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) -> u8 {
+/// The merchant returned replaces another already in the config only with `replace`.
+pub async fn run(config_path: Option<&Path>, form_path: &Path, replace: bool, as_json: bool) -> u8 {
     let Some(config_path) = config_path else {
         return said::fail(exit::BAD_INPUT, &Said::OnboardingNeedsConfig, as_json);
     };
@@ -60,6 +61,19 @@ pub async fn run(config_path: Option<&Path>, form_path: &Path, as_json: bool) ->
             return said::fail(status, &failure, as_json);
         }
     };
+    let current = gateway.merchant_id.trim();
+    if !replace && !current.is_empty() && current != credentials.merchant_no {
+        tracing::warn!(
+            returned = %credentials.merchant_no,
+            current,
+            "onboarding returned another merchant; the config is left as it is"
+        );
+        let not_replacing = Said::RegisteredNotReplacing {
+            merchant_no: &credentials.merchant_no,
+            current,
+        };
+        return said::fail(exit::ERROR, &not_replacing, as_json);
+    }
     gateway.merchant_id.clone_from(&credentials.merchant_no);
     gateway.key = credentials.md5_key;
     let place = match save(&config, config_path, crate::key_store::keyring_wanted()) {

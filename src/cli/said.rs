@@ -77,6 +77,13 @@ pub enum Said<'a> {
         /// The merchant number the gateway gave.
         merchant_no: &'a str,
     },
+    /// Onboarding returned another merchant than the config's, and `--replace` was not given.
+    RegisteredNotReplacing {
+        /// The merchant number the gateway gave.
+        merchant_no: &'a str,
+        /// The merchant payments go to now.
+        current: &'a str,
+    },
     /// `sandbox --lan` without `--public-url`.
     LanNeedsPublicUrl(u16),
     /// The sandbox cannot listen on its port.
@@ -188,6 +195,21 @@ impl Localized for Said<'_> {
                 "{}; merchant {merchant_no} is registered: run this command again later to fetch \
                  its key",
                 why.message(lang)
+            ),
+            Said::RegisteredNotReplacing {
+                merchant_no,
+                current,
+            } if zh => format!(
+                "支付平台返回商户号 {merchant_no}，与配置中的商户 {current} 不同：配置未改动。\
+                 确认要换成新商户，请加 --replace 再运行一次（原配置会留作备份）"
+            ),
+            Said::RegisteredNotReplacing {
+                merchant_no,
+                current,
+            } => format!(
+                "the gateway returned merchant {merchant_no}, not the config's {current}: the \
+                 config is unchanged. To switch to it, run again with --replace (the old config is \
+                 kept as a backup)"
             ),
             Said::LanNeedsPublicUrl(port) if zh => format!(
                 "提示：用 --lan 时请给出 --public-url http://<本机局域网地址>:{port}，手机才能打开二维码链接"
@@ -302,6 +324,10 @@ mod tests {
             Said::RegisteredKeyNotSaved {
                 why: &why,
                 merchant_no: "M1",
+            },
+            Said::RegisteredNotReplacing {
+                merchant_no: "M2",
+                current: "M1",
             },
             Said::LanNeedsPublicUrl(8088),
             Said::SandboxCannotListen {

@@ -121,24 +121,7 @@ impl CashierApp {
                     self.on_welcome(action);
                 }
             }
-            Screen::Onboarding => {
-                let notify = self.settings.config().notify_url;
-                let shown = egui::ScrollArea::vertical().show(ui, |ui| {
-                    onboarding_ui(ui, &mut self.onboarding, &notify, self.lang)
-                });
-                match shown.inner {
-                    Some(OnboardingAction::Submit(form)) => {
-                        let gateway = Box::new(self.settings.config());
-                        self.send(Command::Onboard(gateway, form));
-                    }
-                    Some(OnboardingAction::Query { cellphone, id_card }) => {
-                        let gateway = Box::new(self.settings.config());
-                        self.send(Command::OnboardQuery(gateway, cellphone, id_card));
-                    }
-                    Some(OnboardingAction::Back) => self.screen = Screen::Settings,
-                    None => {}
-                }
-            }
+            Screen::Onboarding => self.onboarding_screen_ui(ui),
         });
         self.notice_ui(ui);
         self.close_question_ui(ui);
@@ -346,6 +329,42 @@ impl CashierApp {
             }
             Screen::Settings => self.settings.opened(),
             Screen::Checkout | Screen::Welcome | Screen::Onboarding => {}
+        }
+    }
+
+    /// 新商户进件: the form, then the returned merchant for the owner to confirm.
+    fn onboarding_screen_ui(&mut self, ui: &mut Ui) {
+        let gateway = self.settings.config();
+        let addresses = (gateway.notify_url.as_str(), gateway.base_url.as_str());
+        let merchant_now = self.merchant_in_force();
+        let shown = egui::ScrollArea::vertical().show(ui, |ui| {
+            onboarding_ui(
+                ui,
+                &mut self.onboarding,
+                addresses,
+                &merchant_now,
+                self.lang,
+            )
+        });
+        match shown.inner {
+            Some(OnboardingAction::Submit(form)) => {
+                let gateway = Box::new(self.settings.config());
+                self.send(Command::Onboard(gateway, form));
+            }
+            Some(OnboardingAction::Query { cellphone, id_card }) => {
+                let gateway = Box::new(self.settings.config());
+                self.send(Command::OnboardQuery(gateway, cellphone, id_card));
+            }
+            Some(OnboardingAction::Confirm(credentials)) => {
+                self.onboarding.pending = None;
+                self.use_onboarded(*credentials);
+            }
+            Some(OnboardingAction::Discard) => {
+                tracing::info!("the owner discarded an onboarded merchant");
+                self.onboarding.pending = None;
+            }
+            Some(OnboardingAction::Back) => self.screen = Screen::Settings,
+            None => {}
         }
     }
 

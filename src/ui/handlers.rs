@@ -248,8 +248,8 @@ impl CashierApp {
         }
     }
 
-    /// A merchant was registered: its number and key go into the settings, which are saved and
-    /// put in force at once (the key is never shown).
+    /// A merchant was registered: shown to the owner, who confirms it before it goes into the
+    /// settings ([`Self::use_onboarded`]).
     pub(super) fn on_onboarded(
         &mut self,
         onboarded: Result<crate::gateway::qht::MerchantCredentials, Problem>,
@@ -257,29 +257,37 @@ impl CashierApp {
         self.onboarding.busy = false;
         match onboarded {
             Ok(credentials) => {
-                self.settings
-                    .merchant_id
-                    .clone_from(&credentials.merchant_no);
-                credentials
-                    .md5_key
-                    .expose()
-                    .clone_into(&mut self.settings.new_key);
-                let gateway = self.settings.config();
-                let till_id = self.settings.till_id.trim().to_owned();
-                let store = self.settings.store();
-                let registered = onboarding::Registered {
-                    merchant_no: credentials.merchant_no,
-                    gateway_says: credentials.msg,
-                };
-                self.save_settings(
-                    Some(gateway),
-                    till_id,
-                    store,
-                    AfterSave::Onboarded(registered),
-                );
+                tracing::info!(merchant = %credentials.merchant_no, "onboarded: waiting for the owner's confirmation");
+                self.onboarding.outcome = None;
+                self.onboarding.pending = Some(credentials);
             }
             Err(problem) => self.onboarding.outcome = Some(Err(problem)),
         }
+    }
+
+    /// The owner confirmed the onboarded merchant: its number and key go into the settings,
+    /// which are saved (the old config kept as a backup) and put in force (the key never shown).
+    pub(super) fn use_onboarded(&mut self, credentials: crate::gateway::qht::MerchantCredentials) {
+        self.settings
+            .merchant_id
+            .clone_from(&credentials.merchant_no);
+        credentials
+            .md5_key
+            .expose()
+            .clone_into(&mut self.settings.new_key);
+        let gateway = self.settings.config();
+        let till_id = self.settings.till_id.trim().to_owned();
+        let store = self.settings.store();
+        let registered = onboarding::Registered {
+            merchant_no: credentials.merchant_no,
+            gateway_says: credentials.msg,
+        };
+        self.save_settings(
+            Some(gateway),
+            till_id,
+            store,
+            AfterSave::Onboarded(registered),
+        );
     }
 
     pub(super) fn on_welcome(&mut self, action: WelcomeAction) {

@@ -303,6 +303,15 @@ impl CashierApp {
         self.config.owner.is_some()
     }
 
+    /// The merchant payments go to now (empty on the sandbox).
+    fn merchant_in_force(&self) -> String {
+        self.config
+            .gateway
+            .as_ref()
+            .map(|gateway| gateway.merchant_id.clone())
+            .unwrap_or_default()
+    }
+
     fn send(&mut self, command: Command) {
         if let Err(error) = self.backend.send(command) {
             self.error = Some(error);

@@ -1,7 +1,8 @@
 //! 新商户进件: qht's merchant onboarding in the window — every field of the spec's form, checked as
 //! it is typed (the first field that cannot be sent is named), phone, ID and card numbers masked
 //! (`1380****8000`) once the cursor leaves them. 提交进件 sends it; the merchant number and key it
-//! returns go straight into the settings and are saved (the key is never shown). A phone that is
+//! returns are shown to the owner (the key only by its length and last four characters) and go
+//! into the settings, saved with the old config kept as a backup, only once confirmed. A phone that is
 //! registered already brings back the same merchant (进件查询); 查询进件状态 asks with the phone and
 //! ID number alone, for an owner who registered before (or elsewhere) and comes back for the
 //! result. Either way the gateway's own message is shown with the merchant number.
@@ -24,6 +25,9 @@ pub struct OnboardingState {
     pub busy: bool,
     /// The last submission's or status query's outcome: the merchant, or why not.
     pub outcome: Option<Result<Registered, Problem>>,
+    /// A merchant the gateway returned, shown to the owner before it replaces the one in the
+    /// settings (a look-alike gateway must not switch where the money goes quietly).
+    pub pending: Option<crate::gateway::qht::MerchantCredentials>,
     /// What the last call asked: a registration or a status query (their failures read apart).
     asked: Asked,
     /// Whether a submission was tried (errors show from then on, not while a person starts).
@@ -40,6 +44,7 @@ impl Default for OnboardingState {
             values: vec![String::new(); FIELDS.len()],
             busy: false,
             outcome: None,
+            pending: None,
             asked: Asked::Registration,
             tried: false,
             focus_tries: FOCUS_TRIES,
@@ -79,12 +84,31 @@ pub enum OnboardingAction {
         /// The ID number.
         id_card: String,
     },
+    /// Put the returned merchant in the settings and save them (the old config kept as a backup).
+    Confirm(Box<crate::gateway::qht::MerchantCredentials>),
+    /// Keep the settings as they are.
+    Discard,
     /// Back to the settings.
     Back,
 }
 
-/// Draws the onboarding screen; `notify` is the notification address the form will carry.
+/// Draws the onboarding screen; `notify` is the notification address the form will carry,
+/// `gateway` the address it goes to and `merchant_now` the merchant in the settings now.
 pub fn onboarding_ui(
+    ui: &mut Ui,
+    state: &mut OnboardingState,
+    (notify, gateway): (&str, &str),
+    merchant_now: &str,
+    lang: Lang,
+) -> Option<OnboardingAction> {
+    match &state.pending {
+        Some(pending) => confirm_ui(ui, pending, gateway, merchant_now, lang),
+        None => form_ui(ui, state, notify, lang),
+    }
+}
+
+/// The form, its check and its buttons; the outcome of the last call under them.
+fn form_ui(
     ui: &mut Ui,
     state: &mut OnboardingState,
     notify: &str,
@@ -188,6 +212,85 @@ pub fn onboarding_ui(
         }
     });
     outcome_ui(ui, state.outcome.as_ref(), state.asked, lang);
+    action
+}
+
+/// The merchant the gateway returned, to be confirmed before it replaces the settings' one: its
+/// number, the gateway that answered, the key's length and last four characters (never the key),
+/// what it replaces.
+fn confirm_ui(
+    ui: &mut Ui,
+    pending: &crate::gateway::qht::MerchantCredentials,
+    gateway: &str,
+    merchant_now: &str,
+    lang: Lang,
+) -> Option<OnboardingAction> {
+    let mut action = None;
+    ui.heading(tr(lang, "确认新的收款商户", "Confirm the new merchant"));
+    ui.add_space(theme::GAP);
+    let key = pending.md5_key.expose();
+    let tail: String = key
+        .chars()
+        .skip(key.chars().count().saturating_sub(4))
+        .collect();
+    let (merchant, answered, key_line, replaces) = match lang {
+        Lang::Zh => (
+            format!("商户号：{}", pending.merchant_no),
+            format!("返回自：{gateway}"),
+            format!("密钥：{} 位，末四位 {tail}", key.chars().count()),
+            if merchant_now.trim().is_empty() {
+                "确认后收款进入此商户。".to_owned()
+            } else {
+                format!(
+                    "确认后将替换当前商户 {}，原配置留作备份。",
+                    merchant_now.trim()
+                )
+            },
+        ),
+        Lang::En => (
+            format!("Merchant: {}", pending.merchant_no),
+            format!("Answered by: {gateway}"),
+            format!("Key: {} characters, ending {tail}", key.chars().count()),
+            if merchant_now.trim().is_empty() {
+                "Once confirmed, payments go to this merchant.".to_owned()
+            } else {
+                format!(
+                    "Once confirmed, it replaces merchant {}; the old config is kept as a backup.",
+                    merchant_now.trim()
+                )
+            },
+        ),
+    };
+    ui.label(RichText::new(merchant).font(theme::font(theme::LARGE_TEXT)));
+    ui.label(answered);
+    ui.label(key_line);
+    if !pending.msg.trim().is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "{}{}",
+                tr(lang, "支付平台回复：", "The gateway says: "),
+                pending.msg.trim()
+            ))
+            .color(theme::MUTED),
+        );
+    }
+    ui.label(RichText::new(replaces).color(theme::UNKNOWN));
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        let confirm = egui::Button::new(
+            RichText::new(tr(lang, "确认使用此商户", "Use this merchant"))
+                .font(theme::font(theme::LARGE_TEXT)),
+        )
+        .min_size(theme::TOUCH_BUTTON);
+        if ui.add(confirm).clicked() {
+            action = Some(OnboardingAction::Confirm(Box::new(pending.clone())));
+        }
+        let discard = egui::Button::new(tr(lang, "放弃，保留原设置", "Discard, keep the settings"))
+            .min_size(theme::TOUCH_BUTTON);
+        if ui.add(discard).clicked() {
+            action = Some(OnboardingAction::Discard);
+        }
+    });
     action
 }
 

@@ -241,3 +241,64 @@ fn onboarding_to_a_plain_http_gateway_elsewhere_is_refused_before_sending() {
         "the config is untouched"
     );
 }
+
+#[test]
+fn a_returned_merchant_replaces_another_only_when_the_owner_says_replace() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime.block_on(common::sandbox());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    let before = format!(
+        "[gateway]\nprovider = \"qht\"\nbase_url = \"{}\"\nmerchant_id = \"QHTM_SHOP\"\n\
+         key = \"the-shops-own-key\"\nnotify_url = \"http://127.0.0.1:8089/notify\"\n",
+        sandbox.base_url()
+    );
+    std::fs::write(&config, &before).expect("config");
+    #[cfg(unix)]
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("owner-only");
+
+    let refused = onboard(dir.path(), &form_toml());
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let line: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("json");
+    assert_eq!(line["status"], "error");
+    let said = line["error"].as_str().expect("said");
+    assert!(
+        said.contains("QHTM_SHOP") && said.contains("--replace"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("config"),
+        before,
+        "the config is untouched"
+    );
+
+    std::fs::write(dir.path().join("form.toml"), form_toml()).expect("form");
+    let form_path = dir.path().join("form.toml");
+    let replaced = cashier_in(
+        dir.path(),
+        &[
+            "qht-onboard",
+            "--form",
+            form_path.to_str().expect("utf-8"),
+            "--replace",
+            "--json",
+        ],
+    );
+    assert!(replaced.status.success(), "{}", text(&replaced));
+    let saved = cashier::config::Config::load(&config).expect("complete");
+    assert_ne!(saved.gateway.expect("gateway").merchant_id, "QHTM_SHOP");
+    // The config it replaced is kept beside it.
+    let backups: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.starts_with("config.toml.").then_some(name)
+        })
+        .collect();
+    let kept = backups.iter().any(|name| {
+        std::fs::read_to_string(dir.path().join(name)).is_ok_and(|text| text.contains("QHTM_SHOP"))
+    });
+    assert!(kept, "no backup holds the old merchant: {backups:?}");
+}

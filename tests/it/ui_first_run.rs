@@ -142,6 +142,14 @@ fn a_new_qht_merchant_is_onboarded_from_the_settings_and_saved() {
     );
     world.wait_for("表单已填好，可以提交");
     world.harness.get_by_label("提交进件").click();
+    // The returned merchant is shown for the owner to confirm: nothing is saved before.
+    world.wait_for("确认新的收款商户");
+    world.wait_for("密钥：15 位，末四位");
+    assert!(
+        !world.data_dir.path().join("config.toml").exists(),
+        "nothing saved before the owner confirms"
+    );
+    world.harness.get_by_label("确认使用此商户").click();
     world.wait_for("进件成功：商户号");
     world.wait_for("支付平台回复：Success");
     let (merchant_id, key) = saved_merchant(&world);
@@ -178,6 +186,16 @@ fn an_owner_who_registered_before_asks_for_the_status_with_phone_and_id_alone() 
             .expect("registered")
     };
     world.harness.get_by_label("查询进件状态").click();
+    world.wait_for("确认新的收款商户");
+    world.wait_for(&format!("商户号：{}", registered.merchant_no));
+    world.wait_for(&format!("返回自：{}", world.sandbox.base_url()));
+    // Discarded, nothing is saved; asked again and confirmed, it is.
+    world.harness.get_by_label("放弃，保留原设置").click();
+    world.wait_for("查询进件状态");
+    assert!(!world.data_dir.path().join("config.toml").exists());
+    world.harness.get_by_label("查询进件状态").click();
+    world.wait_for("确认新的收款商户");
+    world.harness.get_by_label("确认使用此商户").click();
     world.wait_for("进件成功：商户号");
     world.wait_for("支付平台回复：Success");
     let (merchant_id, key) = saved_merchant(&world);
