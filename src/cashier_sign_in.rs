@@ -42,6 +42,45 @@ pub fn check(
     }
 }
 
+/// The owner, named in the audit trail when they close a cashier's shift.
+pub const OWNER: &str = "店主 owner";
+
+/// Who may close the open shift with `pin` at `now`: where cashiers sign in, its own cashier
+/// (their PIN) or the owner (`owner_pin_hash`: closing someone else's shift is theirs). The
+/// closer's name, or why not; refusals are kept and throttled as sign-ins are. With no cashiers
+/// registered, the shift's cashier closes it, as before.
+pub fn check_close(
+    ledger: &Ledger,
+    pin: Option<&str>,
+    owner_pin_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, ShiftError> {
+    let cashier = ledger.shift_report(None, now)?.cashier;
+    if ledger.cashiers()?.is_empty() {
+        return Ok(cashier);
+    }
+    let throttle = ledger.pin_throttle(AuditAction::SignInRefused, &SIGN_IN_RESETS)?;
+    let wait = throttle.wait_at(now);
+    if !wait.is_zero() {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(ShiftError::TooManyTries(secs));
+    }
+    let pin = pin.map(str::trim).unwrap_or_default();
+    let verifies = |hash: &str| crate::owner_pin::verify(pin, hash).unwrap_or(false);
+    if ledger
+        .cashier_pin_hash(&cashier)?
+        .is_some_and(|hash| verifies(&hash))
+    {
+        return Ok(cashier);
+    }
+    if owner_pin_hash.is_some_and(verifies) {
+        return Ok(OWNER.to_owned());
+    }
+    let detail = format!("closing the shift of {cashier}");
+    let _ = ledger.audit("未知 unknown", AuditAction::SignInRefused, &detail, now);
+    Err(ShiftError::WrongPin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +122,45 @@ mod tests {
         assert!(check(&ledger, "张三", Some("1234"), after).is_ok());
         assert!(ledger.remove_cashier("张三", now).expect("removed"));
         assert!(ledger.cashiers().expect("names").is_empty());
+    }
+
+    #[test]
+    fn a_shift_is_closed_by_its_cashier_or_by_the_owner_and_no_one_else() {
+        let mut ledger = Ledger::open_in_memory().expect("ledger");
+        let now = Utc::now();
+        ledger
+            .add_cashier("张三", &crate::owner_pin::hash("1111").expect("hash"), now)
+            .expect("added");
+        ledger
+            .add_cashier("李四", &crate::owner_pin::hash("2222").expect("hash"), now)
+            .expect("added");
+        ledger
+            .open_shift("张三", crate::money::Money::ZERO, now)
+            .expect("opened");
+        let owner = crate::owner_pin::hash("9999").expect("hash");
+        let close = |pin| check_close(&ledger, Some(pin), Some(&owner), now);
+        assert_eq!(close("1111").expect("hers"), "张三");
+        assert_eq!(close("9999").expect("the owner's"), OWNER);
+        assert!(
+            matches!(close("2222"), Err(ShiftError::WrongPin)),
+            "another cashier"
+        );
+        assert!(matches!(
+            check_close(&ledger, None, None, now),
+            Err(ShiftError::WrongPin)
+        ));
+        let closed = ledger
+            .close_shift_by(crate::money::Money::ZERO, Some(OWNER), now)
+            .expect("closed");
+        assert_eq!(closed.cashier, "张三");
+        let offset = crate::china_time::cst();
+        let day = crate::ledger::day_of(now, offset);
+        let trail = ledger.audit_day(day, offset).expect("trail");
+        let last = trail.last().expect("the close");
+        assert_eq!(
+            (last.who.as_str(), last.action.as_str()),
+            (OWNER, "shift_closed")
+        );
+        assert!(last.detail.contains("of 张三"), "{}", last.detail);
     }
 }

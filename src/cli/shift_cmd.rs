@@ -27,18 +27,7 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
         Ok(float) => float,
         Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
-    // Where cashiers sign in, the PIN is the first line of standard input (never an argument:
-    // it would show in the process list and the shell's history).
-    let signs_in = setup
-        .ledger()
-        .run(|ledger| ledger.cashiers())
-        .await
-        .is_ok_and(|names| !names.is_empty());
-    let pin = if signs_in {
-        std::io::stdin().lines().next().and_then(Result::ok)
-    } else {
-        None
-    };
+    let pin = pin_if_cashiers_sign_in(setup).await;
     let opened = setup
         .ledger()
         .run(move |ledger| {
@@ -74,15 +63,39 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
     }
 }
 
+/// Where cashiers sign in, the PIN: the first line of standard input (never an argument: it
+/// would show in the process list and the shell's history).
+async fn pin_if_cashiers_sign_in(setup: &Setup) -> Option<String> {
+    let signs_in = setup
+        .ledger()
+        .run(|ledger| ledger.cashiers())
+        .await
+        .is_ok_and(|names| !names.is_empty());
+    if signs_in {
+        std::io::stdin().lines().next().and_then(Result::ok)
+    } else {
+        None
+    }
+}
+
 /// `shift close`: the report, kept, printed with `--print`.
 pub async fn close(setup: &Setup, counted: &str, as_json: bool, print: Option<PrintTarget>) -> u8 {
     let counted = match parse_cash(counted) {
         Ok(counted) => counted,
         Err(error) => return said::fail(exit::BAD_INPUT, &error, as_json),
     };
+    // Where cashiers sign in, the closer's PIN (the shift's cashier's or the owner's) is the
+    // first line of standard input, as for `shift open`.
+    let pin = pin_if_cashiers_sign_in(setup).await;
+    let owner_pin_hash = setup.config.owner_pin_hash().map(str::to_owned);
     let closed = setup
         .ledger()
-        .run(move |ledger| ledger.close_shift(counted, Utc::now()))
+        .run(move |ledger| {
+            let now = Utc::now();
+            let hash = owner_pin_hash.as_deref();
+            let by = crate::cashier_sign_in::check_close(ledger, pin.as_deref(), hash, now)?;
+            ledger.close_shift_by(counted, Some(&by), now)
+        })
         .await;
     match closed {
         Ok(report) => show_report(setup, &report, as_json, print).await,

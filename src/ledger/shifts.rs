@@ -410,6 +410,17 @@ impl Ledger {
         counted: Money,
         now: DateTime<Utc>,
     ) -> Result<ShiftReport, ShiftError> {
+        self.close_shift_by(counted, None, now)
+    }
+
+    /// Closes the open shift as [`Self::close_shift`] does; the audit trail names `closed_by`
+    /// (the owner closing a cashier's shift) when it is not the shift's own cashier.
+    pub fn close_shift_by(
+        &mut self,
+        counted: Money,
+        closed_by: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ShiftReport, ShiftError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -427,11 +438,18 @@ impl Ledger {
             "INSERT INTO audit (at_ms, who, action, detail) VALUES (?1, ?2, ?3, ?4)",
             params![
                 ms(now),
-                shift.cashier,
+                closed_by.unwrap_or(&shift.cashier),
                 super::AuditAction::ShiftClosed.slug(),
                 format!(
-                    "#{} counted {counted} expected {} paid {} ({} sales)",
-                    shift.id, report.cash_expected, report.paid, report.paid_count
+                    "#{}{} counted {counted} expected {} paid {} ({} sales)",
+                    shift.id,
+                    closed_by
+                        .filter(|by| *by != shift.cashier)
+                        .map(|_| format!(" of {}", shift.cashier))
+                        .unwrap_or_default(),
+                    report.cash_expected,
+                    report.paid,
+                    report.paid_count
                 )
             ],
         )?;

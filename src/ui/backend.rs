@@ -77,7 +77,7 @@ pub enum Command {
     /// Open a shift: the cashier's name and the float in the drawer.
     OpenShift(String, Money, Option<String>),
     /// Close the open shift with the cash counted in the drawer.
-    CloseShift(Money),
+    CloseShift(Money, Option<String>),
     /// Print a slip (through the spool), or send what waits.
     Print(PrintJob),
     /// Write the diagnostics zip into the export folder.

@@ -318,7 +318,7 @@ impl CashierApp {
     pub(super) fn on_shift(&mut self, action: ShiftAction) {
         self.send(match action {
             ShiftAction::Open(cashier, float, pin) => Command::OpenShift(cashier, float, pin),
-            ShiftAction::Close(counted) => Command::CloseShift(counted),
+            ShiftAction::Close(counted, pin) => Command::CloseShift(counted, pin),
             ShiftAction::Read(id) => Command::LoadShifts(Some(id)),
             ShiftAction::Print(id) => Command::Print(PrintJob::Shift(id)),
         });

@@ -294,4 +294,37 @@ fn with_cashiers_added_a_shift_opens_only_for_one_with_their_pin() {
         .filter(|(a, _)| a == "sign_in_refused")
         .count();
     assert_eq!(refusals, 2, "the unknown name and the wrong PIN");
+
+    // The shift is closed by its cashier or by the owner: another cashier's PIN is refused.
+    let (code, _, stderr) = run(&["owner", "add-cashier", "李四"], "5678\n5678\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(&["shift", "close", "--counted", "0"], "5678\n");
+    assert_eq!(code, Some(2), "李四 closes 张三's shift: {stderr}");
+    assert!(stderr.contains("收银员密码错误"), "{stderr}");
+    // The owner PIN lives in a config file: this till had none (the sandbox, by default).
+    let config_dir = dir.path().join("config/cashier");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    std::fs::write(config_dir.join("config.toml"), "[till]\nid = \"T01\"\n").expect("config");
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        config_dir.join("config.toml"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("owner-only");
+    let (code, _, stderr) = run(&["owner", "set-pin"], "2468\n2468\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(&["shift", "close", "--counted", "0", "--json"], "2468\n");
+    assert_eq!(code, Some(0), "the owner closes it: {stderr}");
+    let (_, audit, _) = run(&["audit", "--json"], "");
+    let closed = audit
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|entry| {
+            entry["action"] == "shift_closed"
+                && entry["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("of 张三"))
+        })
+        .expect("the close, by the owner, of 张三's shift");
+    assert_eq!(closed["who"], "店主 owner");
 }

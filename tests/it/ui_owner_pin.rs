@@ -321,4 +321,28 @@ fn where_cashiers_sign_in_the_shift_opens_only_with_their_pin() {
     common::window::set_field(&mut world, Role::PasswordInput, 0, "2580");
     world.harness.get_by_label("开班 (Enter)").click();
     world.wait_for("当前班次 · 张三");
+
+    // Closing asks her PIN (or the owner's): by keyboard, the count, Enter, the PIN, Enter,
+    // then Enter on the question. A wrong PIN is refused and the shift stays open.
+    world.wait_for("收银员或店主密码");
+    for (pin, said) in [("1111", "收银员密码错误"), ("2580", "开班 (Enter)")] {
+        common::window::set_field(&mut world, Role::TextInput, 0, "0");
+        common::window::set_field(&mut world, Role::PasswordInput, 0, pin);
+        world
+            .harness
+            .get_by_label("交班 · 结束本班 (Enter)")
+            .click();
+        world.wait_for("确认交班 (Enter)");
+        world.harness.get_by_label("确认交班 (Enter)").click();
+        world.wait_for(said);
+    }
+    assert!(
+        world
+            .ledger
+            .lock()
+            .open_shift_now()
+            .expect("read")
+            .is_none(),
+        "closed by her PIN"
+    );
 }

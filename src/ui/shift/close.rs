@@ -53,6 +53,27 @@ pub(super) fn count_note_ui(
     }
 }
 
+/// The closer's PIN (the shift's cashier's or the owner's), where cashiers sign in. Enter on the
+/// count goes on to it while it is empty; whether an Enter now asks the question.
+fn closer_pin_ui(ui: &mut Ui, state: &mut ShiftState, count_entered: bool, lang: Lang) -> bool {
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "收银员或店主密码", "Cashier or owner PIN"));
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut state.pin)
+                .password(true)
+                .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                .desired_width(140.0),
+        );
+        if count_entered && state.pin.is_empty() {
+            field.request_focus();
+            false
+        } else {
+            count_entered || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+        }
+    })
+    .inner
+}
+
 /// How long the 确认交班 question shows before Enter answers it: longer than a double press,
 /// shorter than reading the question.
 const CONFIRM_AFTER_SECS: f64 = 0.6;
@@ -66,6 +87,12 @@ pub(super) fn close_ui(
 ) -> Option<ShiftAction> {
     let mut action = None;
     let mut entered = false;
+    // Where cashiers sign in, the shift is closed by its cashier (their PIN) or by the owner
+    // (the owner PIN): no one else closes it.
+    let signs_in = state
+        .view
+        .as_ref()
+        .is_some_and(|view| !view.cashiers.is_empty());
     ui.horizontal(|ui| {
         ui.label(tr(lang, "实点现金", "Cash counted"));
         let field = ui.add(
@@ -81,6 +108,9 @@ pub(super) fn close_ui(
             field.request_focus();
         }
     });
+    if signs_in {
+        entered = closer_pin_ui(ui, state, entered, lang);
+    }
     let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
     count_note_ui(ui, counted.as_ref(), report, lang);
     ui.add_space(theme::GAP);
@@ -112,7 +142,8 @@ pub(super) fn close_ui(
                     )
                     .clicked();
                 if confirm || (enter && settled && !entered) {
-                    action = Some(ShiftAction::Close(confirmed));
+                    let pin = signs_in.then(|| std::mem::take(&mut state.pin));
+                    action = Some(ShiftAction::Close(confirmed, pin));
                 }
                 if ui.button(tr(lang, "取消 (Esc)", "Cancel (Esc)")).clicked() || escape {
                     state.confirming = None;

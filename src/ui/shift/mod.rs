@@ -80,8 +80,8 @@ impl ShiftState {
 pub enum ShiftAction {
     /// Open a shift: the cashier, the float, and their PIN where cashiers sign in.
     Open(String, Money, Option<String>),
-    /// Close the open shift with this count.
-    Close(Money),
+    /// Close the open shift with this count (and the closer's PIN where cashiers sign in).
+    Close(Money, Option<String>),
     /// Read a past shift's report.
     Read(i64),
     /// Print a shift's report.

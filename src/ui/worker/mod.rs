@@ -255,7 +255,7 @@ impl Worker {
             | Command::SaveLanguage(_)
             | Command::TestStore(..)
             | Command::OpenShift(..)
-            | Command::CloseShift(_)
+            | Command::CloseShift(..)
             | Command::Print(_)
             | Command::Diagnostics) => self.dispatch_shop_day(command),
         }

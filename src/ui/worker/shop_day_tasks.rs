@@ -29,12 +29,14 @@ pub enum ShiftCall {
     Load(Option<i64>),
     /// Open one for this cashier (with their PIN, where cashiers sign in) with this float.
     Open(String, Money, Option<String>),
-    /// Close the open one with this cash counted.
-    Close(Money),
+    /// Close the open one with this cash counted (and the closer's PIN, where cashiers sign in:
+    /// the shift's cashier's or the owner's).
+    Close(Money, Option<String>),
 }
 
 /// Runs `call` and says how the shifts stand after it.
 pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
+    let owner_pin_hash = configured.config.owner_pin_hash().map(str::to_owned);
     let view = configured
         .ledger()
         .run(move |ledger| {
@@ -47,7 +49,12 @@ pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
                     ledger.open_shift(&cashier, float, now)?;
                     None
                 }
-                ShiftCall::Close(counted) => Some(ledger.close_shift(counted, now)?),
+                ShiftCall::Close(counted, pin) => {
+                    let hash = owner_pin_hash.as_deref();
+                    let by =
+                        crate::cashier_sign_in::check_close(ledger, pin.as_deref(), hash, now)?;
+                    Some(ledger.close_shift_by(counted, Some(&by), now)?)
+                }
             };
             view(ledger, past, now)
         })
@@ -159,7 +166,9 @@ impl Worker {
             Command::OpenShift(cashier, float, pin) => {
                 self.spawn_shifts(ShiftCall::Open(cashier, float, pin));
             }
-            Command::CloseShift(counted) => self.spawn_shifts(ShiftCall::Close(counted)),
+            Command::CloseShift(counted, pin) => {
+                self.spawn_shifts(ShiftCall::Close(counted, pin));
+            }
             Command::SaveLanguage(lang) => {
                 let file = self.settings.paths.language_file();
                 let text = match lang {
