@@ -51,6 +51,12 @@ pub fn changes(old: &Config, new: &Config) -> Vec<String> {
             .map_or_else(|| "all".to_owned(), |methods| methods.join(","))
     };
     field(&mut lines, "till.methods", methods(old), methods(new));
+    field(
+        &mut lines,
+        "till.blind_close",
+        old.till.blind_close.to_string(),
+        new.till.blind_close.to_string(),
+    );
     let store = |config: &Config| {
         config.store.as_ref().map_or_else(
             || "none".to_owned(),

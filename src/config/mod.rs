@@ -237,6 +237,10 @@ pub struct TillConfig {
     /// offered. Absent: all the gateway's methods. Most shops use two to four.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<String>>,
+    /// 盲交班: the cashier closing a shift types the cash counted before the expected cash is
+    /// shown; the open shift's report is not on screen until it is closed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind_close: bool,
 }
 
 impl Default for TillConfig {
@@ -244,6 +248,7 @@ impl Default for TillConfig {
         TillConfig {
             id: default_till_id(),
             methods: None,
+            blind_close: false,
         }
     }
 }

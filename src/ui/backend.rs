@@ -129,6 +129,8 @@ pub struct ShiftView {
     pub recent: Vec<Shift>,
     /// The cashiers who sign in (with their PIN) to open a shift; none: any name opens one.
     pub cashiers: Vec<String>,
+    /// 盲交班: the open shift's figures are not shown (nor sent) until it is closed.
+    pub blind: bool,
 }
 
 /// The file an export writes.

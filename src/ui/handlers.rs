@@ -370,6 +370,7 @@ impl CashierApp {
         config.gateway = gateway;
         config.till.id = till_id;
         config.till.methods.clone_from(&self.settings.offered);
+        config.till.blind_close = self.settings.blind_close;
         config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
         self.settings.note = Some(SettingsNote::Saving);

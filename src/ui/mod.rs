@@ -227,6 +227,7 @@ impl CashierApp {
             .with_parked(gateway.config.parked_gateway.as_ref())
             .with_store(gateway.config.store.as_ref())
             .with_methods(gateway.config.till.methods.as_deref())
+            .with_blind_close(gateway.config.till.blind_close)
             .with_pin(gateway.config.owner.is_some()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),

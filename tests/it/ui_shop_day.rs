@@ -22,6 +22,55 @@ fn cash_sale(world: &mut World, amount: &str, tendered: &str) {
 }
 
 #[test]
+fn a_blind_close_shows_the_expected_cash_only_once_the_count_is_in_and_closed() {
+    let mut config = Config::default();
+    config.till.blind_close = true;
+    let mut world = world_with_config(config);
+    world.harness.get_by_label("开班").click();
+    world.wait_for("开班 (Enter)");
+    set_field(&mut world, Role::TextInput, 0, "张三");
+    set_field(&mut world, Role::TextInput, 1, "200");
+    world.harness.get_by_label("开班 (Enter)").click();
+    world.wait_for("当前班次 · 张三");
+    world.harness.get_by_label("收银").click();
+    world.wait_for("当班收银员：张三");
+    cash_sale(&mut world, "12.30", "20");
+    world.new_sale();
+
+    world.harness.get_by_label("交班").click();
+    world.wait_for("盲交班：先点清钱箱里的现金");
+    let hidden = |world: &World| {
+        assert!(world.harness.query_by_label("应有现金").is_none());
+        for figure in ["¥212.30", "¥200.00", "差额 ", "打印本班报表"] {
+            let shown: Vec<String> = world
+                .harness
+                .query_all_by_label_contains(figure)
+                .map(|node| format!("{node:?}"))
+                .collect();
+            assert!(
+                shown.is_empty(),
+                "{figure} shows before the close: {shown:?}"
+            );
+        }
+    };
+    hidden(&world);
+    set_field(&mut world, Role::TextInput, 0, "212.00");
+    world.wait_for("实点现金 ¥212.00");
+    hidden(&world);
+    world
+        .harness
+        .get_by_label("交班 · 结束本班 (Enter)")
+        .click();
+    world.wait_for("确认交班？");
+    world.harness.get_by_label("确认交班 (Enter)").click();
+    // Closed: the report, the expected cash and the difference.
+    world.wait_for("交班报表");
+    world.wait_for("¥212.30");
+    world.wait_for("-¥0.30");
+    assert!(world.harness.query_by_label("应有现金").is_some());
+}
+
+#[test]
 fn a_shift_is_opened_sold_in_counted_and_closed_from_the_window() {
     let mut world = world();
     world.wait_for("未开班：收款将记入“默认”班次");
@@ -276,4 +325,30 @@ fn wait_until(world: &mut World, what: &str, done: impl Fn(&mut World) -> bool) 
         world.harness.step();
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+#[test]
+fn blind_close_is_chosen_in_settings_and_the_change_is_audited() {
+    let mut world = world();
+    world.harness.get_by_label("设置").click();
+    world.wait_for("支付平台设置");
+    world
+        .harness
+        .get_by_label_contains("盲交班：先点钱填写")
+        .click();
+    world.harness.run_steps(2);
+    world.harness.get_by_label("保存").click();
+    world.wait_for("已保存并生效");
+    let path = world.data_dir.path().join("config.toml");
+    let config = Config::load(&path).expect("saved");
+    assert!(config.till.blind_close);
+    let offset = cashier::china_time::cst();
+    let today = cashier::ledger::day_of(chrono::Utc::now(), offset);
+    let trail = world.ledger.lock().audit_day(today, offset).expect("trail");
+    assert!(
+        trail
+            .iter()
+            .any(|entry| entry.detail.contains("till.blind_close: false → true")),
+        "{trail:?}"
+    );
 }

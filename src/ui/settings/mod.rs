@@ -19,6 +19,7 @@ use forms::{
 
 /// The settings form.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // A form's state: each is a choice on screen.
 pub struct SettingsState {
     /// Use the built-in sandbox gateway (no real money) instead of a merchant.
     pub sandbox: bool,
@@ -52,6 +53,8 @@ pub struct SettingsState {
     pub save_despite_failed_test: bool,
     /// The methods the checkout offers (`[till] methods`); `None`: all the gateway's.
     pub offered: Option<Vec<String>>,
+    /// 盲交班 (`[till] blind_close`).
+    pub blind_close: bool,
     /// 店主密码.
     pub pin: PinForm,
 }
@@ -142,6 +145,7 @@ impl SettingsState {
             store_verdict: None,
             save_despite_failed_test: false,
             offered: None,
+            blind_close: false,
             pin: PinForm::default(),
         }
     }
@@ -172,6 +176,13 @@ impl SettingsState {
     #[must_use]
     pub fn with_methods(mut self, offered: Option<&[String]>) -> SettingsState {
         self.offered = offered.map(<[String]>::to_vec);
+        self
+    }
+
+    /// The form with 盲交班 on or off.
+    #[must_use]
+    pub fn with_blind_close(mut self, blind_close: bool) -> SettingsState {
+        self.blind_close = blind_close;
         self
     }
 
@@ -304,6 +315,16 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
                 egui::TextEdit::singleline(&mut state.till_id)
                     .char_limit(8)
                     .desired_width(120.0),
+            );
+            ui.end_row();
+            ui.label(tr(lang, "交班", "Closing a shift"));
+            ui.checkbox(
+                &mut state.blind_close,
+                tr(
+                    lang,
+                    "盲交班：先点钱填写，交班后才显示应有现金",
+                    "Blind close: the count is typed before the expected cash shows",
+                ),
             );
             ui.end_row();
         });

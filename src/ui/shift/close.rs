@@ -15,11 +15,21 @@ use crate::ui::theme;
 pub(super) fn count_note_ui(
     ui: &mut Ui,
     counted: Option<&Result<Money, crate::money::AmountError>>,
-    report: &ShiftReport,
+    report: Option<&ShiftReport>,
     lang: Lang,
 ) {
-    match counted {
-        Some(Ok(counted)) => {
+    match (counted, report) {
+        // 盲交班: nothing to compare with until the shift is closed.
+        (Some(Ok(counted)), None) => {
+            ui.label(
+                RichText::new(format!(
+                    "{} {counted}",
+                    tr(lang, "实点现金", "Cash counted")
+                ))
+                .font(theme::font(theme::LARGE_TEXT)),
+            );
+        }
+        (Some(Ok(counted)), Some(report)) => {
             let difference = Money::from_li(counted.li() - report.cash_expected.li());
             ui.label(
                 RichText::new(format!(
@@ -37,10 +47,10 @@ pub(super) fn count_note_ui(
                 }),
             );
         }
-        Some(Err(error)) => {
+        (Some(Err(error)), _) => {
             ui.label(RichText::new(error.message(lang)).color(theme::FAILED));
         }
-        None => {
+        (None, _) => {
             ui.label(
                 RichText::new(tr(
                     lang,
@@ -112,7 +122,8 @@ pub(super) fn close_ui(
         entered = closer_pin_ui(ui, state, entered, lang);
     }
     let counted = (!state.counted.trim().is_empty()).then(|| parse_cash(&state.counted));
-    count_note_ui(ui, counted.as_ref(), report, lang);
+    let blind = state.view.as_ref().is_some_and(|view| view.blind);
+    count_note_ui(ui, counted.as_ref(), (!blind).then_some(report), lang);
     ui.add_space(theme::GAP);
     let (now, enter, escape) = ui.input(|i| {
         (

@@ -230,13 +230,26 @@ fn open_shift_ui(
         tr(lang, "当前班次", "Current shift"),
         cashier_name(&report.cashier, lang)
     ));
-    report_ui(ui, "open-report", report, offset, lang);
+    let blind = state.view.as_ref().is_some_and(|view| view.blind);
+    if blind {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "盲交班：先点清钱箱里的现金并填写，交班后显示本班报表、应有现金和差额。",
+                "Blind close: count the drawer and type it; the report, the expected cash and the difference show once the shift is closed.",
+            ))
+            .color(theme::MUTED),
+        );
+    } else {
+        report_ui(ui, "open-report", report, offset, lang);
+    }
     ui.add_space(theme::GAP);
     ui.separator();
     let mut action = close_ui(ui, state, report, lang);
-    if ui
-        .button(tr(lang, "打印本班报表", "Print report so far"))
-        .clicked()
+    if !blind
+        && ui
+            .button(tr(lang, "打印本班报表", "Print report so far"))
+            .clicked()
     {
         action = Some(ShiftAction::Print(report.shift));
     }

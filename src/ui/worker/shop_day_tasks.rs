@@ -37,13 +37,18 @@ pub enum ShiftCall {
 /// Runs `call` and says how the shifts stand after it.
 pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
     let owner_pin_hash = configured.config.owner_pin_hash().map(str::to_owned);
+    let blind = configured.config.till.blind_close;
     let view = configured
         .ledger()
         .run(move |ledger| {
             let now = Utc::now();
             let past = match call {
                 ShiftCall::Load(None) => None,
-                ShiftCall::Load(Some(id)) => Some(ledger.shift_report(Some(id), now)?),
+                ShiftCall::Load(Some(id)) => {
+                    let report = ledger.shift_report(Some(id), now)?;
+                    // 盲交班: the open shift's figures wait for its close.
+                    (!blind || report.closed_at.is_some()).then_some(report)
+                }
                 ShiftCall::Open(cashier, float, pin) => {
                     crate::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
                     ledger.open_shift(&cashier, float, now)?;
@@ -56,7 +61,7 @@ pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
                     Some(ledger.close_shift_by(counted, Some(&by), now)?)
                 }
             };
-            view(ledger, past, now)
+            view(ledger, past, now, blind)
         })
         .await;
     UiEvent::Shifts(
@@ -69,6 +74,7 @@ fn view(
     ledger: &Ledger,
     past: Option<crate::ledger::ShiftReport>,
     now: chrono::DateTime<Utc>,
+    blind: bool,
 ) -> Result<ShiftView, ShiftError> {
     let open = match ledger.shift_report(None, now) {
         Ok(report) => Some(report),
@@ -80,6 +86,7 @@ fn view(
         past,
         recent: ledger.recent_shifts(RECENT_SHIFTS)?,
         cashiers: ledger.cashiers()?,
+        blind,
     })
 }
 
