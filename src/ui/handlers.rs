@@ -300,6 +300,9 @@ impl CashierApp {
                     self.welcome.problem = Some(Problem::Config(std::sync::Arc::new(error)));
                     return;
                 }
+                if !self.take_first_run_pin() {
+                    return;
+                }
                 // The sandbox is in force already: the first sale can start now, while the
                 // worker saves (a failure brings the setup back, saying why).
                 self.welcome.problem = None;
@@ -308,9 +311,28 @@ impl CashierApp {
                 self.screen = Screen::Checkout;
             }
             WelcomeAction::RealMerchant(till_id) => {
+                if !self.take_first_run_pin() {
+                    return;
+                }
                 self.settings.sandbox = false;
                 self.settings.till_id = till_id;
                 self.screen = Screen::Settings;
+            }
+        }
+    }
+
+    /// The owner PIN typed at the first run, kept for the first save of the config (hashed by
+    /// the worker); false, with the reason on screen, when it cannot be set.
+    fn take_first_run_pin(&mut self) -> bool {
+        match self.welcome.owner_pin() {
+            Ok(pin) => {
+                self.welcome.pin = (String::new(), String::new());
+                self.first_run_pin = pin;
+                true
+            }
+            Err(error) => {
+                self.welcome.problem = Some(Problem::OwnerPin(std::sync::Arc::new(error)));
+                false
             }
         }
     }
@@ -375,7 +397,12 @@ impl CashierApp {
         let path = self.settings.path.clone().or_else(default_config_path);
         self.settings.note = Some(SettingsNote::Saving);
         self.after_save = Some(then);
-        self.send(Command::SaveSettings(Box::new(config), path, self.keys_to));
+        let config = Box::new(config);
+        // The PIN typed at the first run goes with the first save, as 设置 → 店主密码 would.
+        match self.first_run_pin.take() {
+            Some(pin) => self.send(Command::SaveOwnerPin(config, path, self.keys_to, Some(pin))),
+            None => self.send(Command::SaveSettings(config, path, self.keys_to)),
+        }
     }
 
     /// The worker saved the settings (or could not): in force for the next sale, and the screen

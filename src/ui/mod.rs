@@ -168,6 +168,8 @@ pub struct CashierApp {
     started: bool,
     /// The owner PIN's guard on 设置, exports and reprints.
     gate: owner_gate::OwnerGate,
+    /// The owner PIN typed at the first run, until the first save takes it.
+    first_run_pin: Option<String>,
     /// The window's input time at the start of this frame's logic (the gate counts in it).
     now: f64,
     /// Where a saved merchant key goes first: the platform's keyring, unless this run keeps keys
@@ -244,6 +246,7 @@ impl CashierApp {
             started: false,
             keys_to,
             gate: owner_gate::OwnerGate::default(),
+            first_run_pin: None,
             now: 0.0,
         }
     }

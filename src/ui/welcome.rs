@@ -14,6 +14,8 @@ use crate::i18n::{Lang, Localized, tr};
 pub struct WelcomeState {
     /// 收银台编号, typed.
     pub till_id: String,
+    /// 店主密码 (optional), typed and again.
+    pub pin: (String, String),
     /// Why the last choice could not be saved.
     pub problem: Option<Problem>,
     /// Why the till is set up again (an old config file kept aside, and where).
@@ -24,6 +26,7 @@ impl Default for WelcomeState {
     fn default() -> Self {
         WelcomeState {
             till_id: "T01".to_owned(),
+            pin: (String::new(), String::new()),
             problem: None,
             note: None,
         }
@@ -38,6 +41,50 @@ pub enum WelcomeAction {
     Sandbox(String),
     /// Set up a real merchant as this till.
     RealMerchant(String),
+}
+
+impl WelcomeState {
+    /// The owner PIN typed (twice alike, 4–8 digits), `None` when both fields are empty, or why
+    /// it cannot be set.
+    pub fn owner_pin(&self) -> Result<Option<String>, crate::owner_pin::PinError> {
+        let (pin, again) = (self.pin.0.trim(), self.pin.1.trim());
+        if pin.is_empty() && again.is_empty() {
+            return Ok(None);
+        }
+        crate::owner_pin::check_new(pin, again).map(|()| Some(pin.to_owned()))
+    }
+}
+
+/// 店主密码 (optional): set now, 设置, exports and reprints ask for it from the first sale on.
+fn owner_pin_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
+    ui.add_space(theme::GAP);
+    for (label, field) in [
+        (
+            tr(lang, "店主密码（可选）", "Owner PIN (optional)"),
+            &mut state.pin.0,
+        ),
+        (tr(lang, "再输入一次", "Again"), &mut state.pin.1),
+    ] {
+        ui.horizontal(|ui| {
+            ui.add_space((ui.available_width() - 320.0).max(0.0) / 2.0);
+            ui.label(label);
+            ui.add(
+                egui::TextEdit::singleline(field)
+                    .password(true)
+                    .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                    .hint_text(tr(lang, "4 到 8 位数字", "4 to 8 digits"))
+                    .desired_width(120.0),
+            );
+        });
+    }
+    ui.label(
+        RichText::new(tr(
+            lang,
+            "设置后，修改收款账户、导出和重打小票需要输入它；也可以以后在“设置”中设置。",
+            "Once set, changing where the money goes, exports and reprints ask for it; it can also be set later in Settings.",
+        ))
+        .color(theme::MUTED),
+    );
 }
 
 /// Draws the welcome screen.
@@ -72,6 +119,7 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
                     .desired_width(120.0),
             );
         });
+        owner_pin_ui(ui, state, lang);
         ui.add_space(theme::GAP * 2.0);
         let size = egui::vec2(360.0, theme::BIG_BUTTON_HEIGHT + 16.0);
         let sandbox = egui::Button::new(

@@ -47,6 +47,36 @@ fn enter_on_the_setup_takes_the_sandbox_and_writes_the_config() {
 }
 
 #[test]
+fn an_owner_pin_typed_at_the_first_run_guards_settings_from_the_first_sale() {
+    let mut world = first_run_with_till("K3");
+    // Typed twice differently: refused, nothing saved.
+    set_field(&mut world, Role::PasswordInput, 0, "4321");
+    set_field(&mut world, Role::PasswordInput, 1, "4320");
+    world.press(egui::Key::Enter);
+    world.wait_for("两次输入的密码不一致");
+    assert!(!world.data_dir.path().join("config.toml").exists());
+    set_field(&mut world, Role::PasswordInput, 1, "4321");
+    world.press(egui::Key::Enter);
+    world.wait_for("收款金额");
+    let config = world.data_dir.path().join("config.toml");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !std::fs::read_to_string(&config).is_ok_and(|text| text.contains("pin_hash"))
+        && std::time::Instant::now() < deadline
+    {
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let text = std::fs::read_to_string(&config).expect("the config is written");
+    assert!(text.contains("$argon2id$"), "a hash: {text}");
+    assert!(!text.contains("4321"), "never the PIN");
+    assert!(text.contains("K3"), "{text}");
+    // From now on 设置 asks for it.
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    assert!(world.harness.query_by_label("支付平台设置").is_none());
+}
+
+#[test]
 fn a_bad_till_id_is_refused_on_the_setup() {
     let mut world = first_run_with_till("K-9");
     world.harness.get_by_label("试用沙箱 (Enter)").click();

@@ -109,9 +109,16 @@ pub(super) async fn save(
     })
     .await
     .unwrap_or_else(|error| Err(Problem::Io(Arc::new(std::io::Error::other(error)))));
-    if saved.is_ok() {
-        let detail = if setting { "set" } else { "removed" }.to_owned();
+    if let Ok(saved) = &saved {
         let who = owner_or_anyone(&configured);
+        // A PIN typed at the first run is saved with the rest of the settings: say what else
+        // changed, as a settings save does.
+        let changes = crate::config::changes::changes(&configured.config, &saved.config);
+        if !changes.is_empty() {
+            let detail = changes.join("; ");
+            audit(&configured, who, AuditAction::SettingsSaved, detail).await;
+        }
+        let detail = if setting { "set" } else { "removed" }.to_owned();
         audit(&configured, who, AuditAction::OwnerPinChanged, detail).await;
     }
     outbox.emit(UiEvent::Saved(saved.map(Box::new))).await;
