@@ -7,6 +7,27 @@ use chrono::{DateTime, Utc};
 
 use crate::ledger::{AuditAction, Ledger, ShiftError};
 
+/// The fewest and most digits of a cashier's PIN.
+pub const CASHIER_PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=6;
+
+/// A cashier the owner adds: the name (1–32 characters, trimmed) and the hash of the PIN (4–6
+/// digits, typed twice alike). Argon2 is slow on purpose: call it off the window's thread.
+pub fn new_cashier(name: &str, pin: &str, again: &str) -> Result<(String, String), ShiftError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 32 {
+        return Err(ShiftError::CashierName);
+    }
+    let pin = pin.trim();
+    if !CASHIER_PIN_DIGITS.contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ShiftError::CashierPinDigits);
+    }
+    if pin != again.trim() {
+        return Err(ShiftError::PinMismatch);
+    }
+    let hash = crate::owner_pin::hash(pin).map_err(|_| ShiftError::CashierPinDigits)?;
+    Ok((name.to_owned(), hash))
+}
+
 /// What resets the count of refused sign-ins: a shift opened, a cashier added.
 const SIGN_IN_RESETS: [AuditAction; 2] = [AuditAction::ShiftOpened, AuditAction::CashierAdded];
 

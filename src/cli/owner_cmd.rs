@@ -49,22 +49,13 @@ pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
     let now = chrono::Utc::now();
     match action {
         OwnerAction::AddCashier { name } => {
-            let name = name.trim().to_owned();
-            if name.is_empty() || name.chars().count() > 32 {
-                return said::fail(
-                    exit::BAD_INPUT,
-                    &crate::ledger::ShiftError::CashierName,
-                    false,
-                );
+            if name.trim().is_empty() || name.trim().chars().count() > 32 {
+                let error = crate::ledger::ShiftError::CashierName;
+                return said::fail(exit::BAD_INPUT, &error, false);
             }
             let (pin, again) = pin_from_stdin();
-            if !(4..=6).contains(&pin.len()) {
-                return said::fail(exit::BAD_INPUT, &Said::CashierPinDigits, false);
-            }
-            let hash = match crate::owner_pin::check_new(&pin, &again)
-                .and_then(|()| crate::owner_pin::hash(&pin))
-            {
-                Ok(hash) => hash,
+            let (name, hash) = match crate::cashier_sign_in::new_cashier(&name, &pin, &again) {
+                Ok(cashier) => cashier,
                 Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
             };
             let added = setup

@@ -108,8 +108,6 @@ pub enum Said<'a> {
     },
     /// `store add-till` done: the URL follows on stdout.
     TillRoleMade(&'a str),
-    /// A cashier's PIN that is not 4 to 6 digits.
-    CashierPinDigits,
     /// `owner set-pin` done.
     OwnerPinSet,
     /// `owner reset-pin` done.
@@ -252,8 +250,6 @@ impl Localized for Said<'_> {
                 "till {till}'s own store role is made: put the URL below in that till's settings \
                  (shown this once)"
             ),
-            Said::CashierPinDigits if zh => "收银员密码应为 4 到 6 位数字".into(),
-            Said::CashierPinDigits => "a cashier's PIN is 4 to 6 digits".into(),
             Said::OwnerPinSet if zh => "店主密码已设置：设置、导出和重打小票需要输入它".into(),
             Said::OwnerPinSet => {
                 "owner PIN set: settings, exports and reprints ask for it".into()
@@ -342,7 +338,6 @@ mod tests {
                 waiting: 2,
             },
             Said::TillRoleMade("K1"),
-            Said::CashierPinDigits,
             Said::OwnerPinSet,
             Said::OwnerPinRemoved,
             Said::NeedsConfigFile,

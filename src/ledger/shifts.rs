@@ -58,6 +58,12 @@ pub enum ShiftError {
     /// The cashier's PIN is wrong (or missing).
     #[error("收银员密码错误")]
     WrongPin,
+    /// A new cashier's PIN is not 4–6 digits.
+    #[error("收银员密码应为 4 到 6 位数字")]
+    CashierPinDigits,
+    /// A new cashier's PIN was typed twice differently.
+    #[error("两次输入的密码不一致")]
+    PinMismatch,
     /// Five sign-ins in a row were refused: the next is not checked until the wait is over.
     #[error("登录失败次数过多，请 {0} 秒后再试")]
     TooManyTries(u64),
@@ -88,6 +94,8 @@ impl crate::i18n::Localized for ShiftError {
                 "No cashier is named {name}: the owner adds cashiers (cashier owner add-cashier)"
             ),
             (_, ShiftError::WrongPin) => "Wrong cashier PIN".to_owned(),
+            (_, ShiftError::CashierPinDigits) => "A cashier's PIN is 4 to 6 digits".to_owned(),
+            (_, ShiftError::PinMismatch) => "The two entries differ".to_owned(),
             (_, ShiftError::TooManyTries(secs)) => {
                 format!("Too many refused sign-ins; try again in {secs} s")
             }

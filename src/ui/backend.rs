@@ -82,6 +82,15 @@ pub enum Command {
     Print(PrintJob),
     /// Write the diagnostics zip into the export folder.
     Diagnostics,
+    /// Read the cashiers who sign in. Answered by [`UiEvent::Cashiers`].
+    LoadCashiers,
+    /// Add a cashier: the name, the PIN and the PIN again (checked and hashed on the worker).
+    /// Answered by [`UiEvent::Cashiers`].
+    AddCashier(String, String, String),
+    /// Remove a cashier (kept for old shifts). Answered by [`UiEvent::Cashiers`].
+    RemoveCashier(String),
+    /// Read a day of the audit trail. Answered by [`UiEvent::Audit`].
+    LoadAudit(chrono::NaiveDate),
     /// Register a qht merchant (个人进件) with this gateway (its address) and form.
     Onboard(
         Box<GatewayConfig>,
@@ -170,6 +179,13 @@ pub enum UiEvent {
     ConnectionTested(ConnectionVerdict),
     /// A store connection test's result.
     StoreTested(Result<(), crate::store::StoreError>),
+    /// The cashiers who sign in (after an add or a remove), or why not.
+    Cashiers(Result<Vec<String>, Problem>),
+    /// A day of the audit trail, or why not.
+    Audit(
+        chrono::NaiveDate,
+        Result<Vec<crate::ledger::AuditRecord>, Problem>,
+    ),
     /// A saved configuration is in force now, or why not.
     Applied(Result<Box<GatewayView>, Problem>),
     /// The settings were saved (the config as saved, where its key went, the file), or why not.

@@ -327,7 +327,13 @@ impl CashierApp {
                 self.shift.focus_form = true;
                 self.send(Command::LoadShifts(None));
             }
-            Screen::Settings => self.settings.opened(),
+            Screen::Settings => {
+                self.settings.opened();
+                // Behind a PIN, the cashiers and the trail are read once it is typed.
+                if self.gate.is_open(self.pin_set(), self.now) {
+                    self.load_owner_forms();
+                }
+            }
             Screen::Checkout | Screen::Welcome | Screen::Onboarding => {}
         }
     }

@@ -103,6 +103,8 @@ impl CashierApp {
             UiEvent::Exported(result) => self.history.export_note = Some(result),
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
             UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
+            UiEvent::Cashiers(cashiers) => self.settings.owner.on_cashiers(cashiers),
+            UiEvent::Audit(day, entries) => self.settings.owner.audit = Some((day, entries)),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
             UiEvent::Saved(saved) => self.on_saved(saved),
             UiEvent::OwnerPin(verdict) => self.on_pin_verdict(verdict),
@@ -223,7 +225,7 @@ impl CashierApp {
     /// Does what the owner's PIN let through.
     fn go_ahead(&mut self, guarded: owner_gate::Guarded) {
         match guarded {
-            owner_gate::Guarded::Settings => {}
+            owner_gate::Guarded::Settings => self.load_owner_forms(),
             owner_gate::Guarded::Export(from, to, format) => {
                 let scope = self.history.scope.clone();
                 self.send(Command::Export(from, to, scope, format));
@@ -315,10 +317,18 @@ impl CashierApp {
                     return;
                 }
                 self.settings.sandbox = false;
+                self.load_owner_forms();
                 self.settings.till_id = till_id;
                 self.screen = Screen::Settings;
             }
         }
+    }
+
+    /// Reads what 设置's owner forms show: the cashiers and today's audit trail.
+    pub(super) fn load_owner_forms(&mut self) {
+        self.send(Command::LoadCashiers);
+        let today = crate::ledger::day_of(chrono::Utc::now(), self.offset);
+        self.send(Command::LoadAudit(today));
     }
 
     /// The owner PIN typed at the first run, kept for the first save of the config (hashed by
@@ -364,6 +374,11 @@ impl CashierApp {
                 let config = Box::new(self.config.clone());
                 self.send(Command::SaveOwnerPin(config, path, self.keys_to, pin));
             }
+            SettingsAction::AddCashier(name, pin, again) => {
+                self.send(Command::AddCashier(name, pin, again));
+            }
+            SettingsAction::RemoveCashier(name) => self.send(Command::RemoveCashier(name)),
+            SettingsAction::LoadAudit(day) => self.send(Command::LoadAudit(day)),
             SettingsAction::Save(gateway, till_id, store) => {
                 let gateway = gateway.map(|gateway| *gateway);
                 self.save_settings(gateway, till_id, store, AfterSave::Settings);

@@ -230,6 +230,7 @@ impl CashierApp {
             .with_store(gateway.config.store.as_ref())
             .with_methods(gateway.config.till.methods.as_deref())
             .with_blind_close(gateway.config.till.blind_close)
+            .with_offset(offset)
             .with_pin(gateway.config.owner.is_some()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),

@@ -106,7 +106,9 @@ fn a_pin_set_in_settings_is_kept_as_a_hash_and_guards_them_next_time() {
     world.harness.get_by_label("设置").click();
     world.wait_for("支付平台设置");
     assert!(shows(&world, "未设置：任何人都能修改收款账户"));
-    let fields = world.harness.get_all_by_role(Role::PasswordInput).count();
+    // The new PIN and again, then a new cashier's two: the owner PIN's are the 4th and 3rd
+    // from the end.
+    let fields = world.harness.get_all_by_role(Role::PasswordInput).count() - 2;
     assert!(fields >= 2, "new PIN and again: {fields}");
     // A mismatch is refused in the cashier's words.
     common::window::set_field(&mut world, Role::PasswordInput, fields - 2, "1234");
@@ -345,4 +347,60 @@ fn where_cashiers_sign_in_the_shift_opens_only_with_their_pin() {
             .is_none(),
         "closed by her PIN"
     );
+}
+
+/// The last field of `role` on screen (the settings' owner forms are at its end).
+fn last_index(world: &common::window::World, role: Role) -> usize {
+    world.harness.get_all_by_role(role).count() - 1
+}
+
+#[test]
+fn the_owner_adds_and_removes_cashiers_in_settings_and_reads_the_audit_trail_there() {
+    let mut world = world_with_pin("2468");
+    world.harness.get_by_label("设置").click();
+    world.wait_for("请输入店主密码");
+    type_pin(&mut world, "2468");
+    world.wait_for("添加收银员");
+    world.wait_for("未添加：开班时填任何姓名都可以");
+    // Today's trail already has the right PIN that opened this screen.
+    world.wait_for("owner_pin_right");
+
+    let name = last_index(&world, Role::TextInput);
+    let pin = last_index(&world, Role::PasswordInput) - 1;
+    common::window::set_field(&mut world, Role::TextInput, name, "王五");
+    for ((first, again), said) in [
+        (("12", "12"), "收银员密码应为 4 到 6 位数字"),
+        (("1357", "1358"), "两次输入的密码不一致"),
+    ] {
+        common::window::set_field(&mut world, Role::PasswordInput, pin, first);
+        common::window::set_field(&mut world, Role::PasswordInput, pin + 1, again);
+        world.harness.get_by_label("添加收银员").click_accesskit();
+        world.wait_for(said);
+    }
+    assert!(world.ledger.lock().cashiers().expect("read").is_empty());
+    common::window::set_field(&mut world, Role::PasswordInput, pin, "1357");
+    common::window::set_field(&mut world, Role::PasswordInput, pin + 1, "1357");
+    world.harness.get_by_label("添加收银员").click_accesskit();
+    world.wait_for("开班、交班需要收银员自己的密码");
+    assert_eq!(
+        world.ledger.lock().cashiers().expect("read"),
+        vec!["王五".to_owned()]
+    );
+    let hash = world
+        .ledger
+        .lock()
+        .cashier_pin_hash("王五")
+        .expect("read")
+        .expect("kept");
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("1357"));
+
+    // The trail, read again (the day's ▶ then ◀), names the addition.
+    world.harness.get_by_label("▶").click_accesskit();
+    world.wait_for("这一天没有记录");
+    world.harness.get_by_label("◀").click_accesskit();
+    world.wait_for("cashier_added");
+
+    world.harness.get_by_label("移除").click_accesskit();
+    world.wait_for("未添加：开班时填任何姓名都可以");
+    assert!(world.ledger.lock().cashiers().expect("read").is_empty());
 }

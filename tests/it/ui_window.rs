@@ -191,12 +191,15 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
         (base_url.as_str(), "sandbox-qht-key", "连接成功"),
     ] {
         let fields = world.harness.get_all_by_role(Role::TextInput).count();
-        assert_eq!(fields, 3, "base URL, merchant id, till id");
+        assert_eq!(
+            fields, 4,
+            "base URL, merchant id, till id, a new cashier's name"
+        );
         assert_eq!(
             world.harness.get_all_by_role(Role::PasswordInput).count(),
-            4,
-            "the key, the store URL (which may hold a password) and the owner PIN twice are \
-             password fields"
+            6,
+            "the key, the store URL (which may hold a password), the owner PIN twice and a new \
+             cashier's PIN twice are password fields"
         );
         set_field(&mut world, Role::TextInput, 0, url);
         set_field(

@@ -343,3 +343,29 @@ pub(super) fn owner_pin_form_ui(
     }
     action
 }
+
+/// The till's own settings: its id and 盲交班.
+pub(super) fn till_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
+    egui::Grid::new("till")
+        .num_columns(2)
+        .spacing([16.0, 10.0])
+        .show(ui, |ui| {
+            ui.label(tr(lang, "收银台编号", "Till id"));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.till_id)
+                    .char_limit(8)
+                    .desired_width(120.0),
+            );
+            ui.end_row();
+            ui.label(tr(lang, "交班", "Closing a shift"));
+            ui.checkbox(
+                &mut state.blind_close,
+                tr(
+                    lang,
+                    "盲交班：先点钱填写，交班后才显示应有现金",
+                    "Blind close: the count is typed before the expected cash shows",
+                ),
+            );
+            ui.end_row();
+        });
+}

@@ -5,6 +5,9 @@
 use egui::{RichText, Ui};
 
 mod forms;
+mod owner;
+
+pub use owner::OwnerForms;
 
 use super::backend::{ConnectionVerdict, Problem};
 use super::theme;
@@ -14,7 +17,8 @@ use crate::i18n::Lang;
 use crate::i18n::tr;
 use crate::secret::Secret;
 use forms::{
-    merchant_form_ui, methods_form_ui, note_ui, owner_pin_form_ui, store_form_ui, verdict_ui,
+    merchant_form_ui, methods_form_ui, note_ui, owner_pin_form_ui, store_form_ui, till_form_ui,
+    verdict_ui,
 };
 
 /// The settings form.
@@ -57,6 +61,8 @@ pub struct SettingsState {
     pub blind_close: bool,
     /// 店主密码.
     pub pin: PinForm,
+    /// The cashiers and the audit trail.
+    pub owner: OwnerForms,
 }
 
 /// The owner PIN's part of the settings.
@@ -110,6 +116,12 @@ pub enum SettingsAction {
     Onboard,
     /// Save the configuration in force with this owner PIN (`None`: without one).
     SetPin(Option<String>),
+    /// Add a cashier: name, PIN, PIN again.
+    AddCashier(String, String, String),
+    /// Remove a cashier.
+    RemoveCashier(String),
+    /// Read a day of the audit trail.
+    LoadAudit(chrono::NaiveDate),
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -147,6 +159,7 @@ impl SettingsState {
             offered: None,
             blind_close: false,
             pin: PinForm::default(),
+            owner: OwnerForms::default(),
         }
     }
 
@@ -176,6 +189,13 @@ impl SettingsState {
     #[must_use]
     pub fn with_methods(mut self, offered: Option<&[String]>) -> SettingsState {
         self.offered = offered.map(<[String]>::to_vec);
+        self
+    }
+
+    /// The form showing the audit trail's times in `offset`.
+    #[must_use]
+    pub fn with_offset(mut self, offset: chrono::FixedOffset) -> SettingsState {
+        self.owner.offset = Some(offset);
         self
     }
 
@@ -306,28 +326,7 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     }
     ui.add_space(theme::GAP);
     ui.add_enabled_ui(!state.sandbox, |ui| merchant_form_ui(ui, state, lang));
-    egui::Grid::new("till")
-        .num_columns(2)
-        .spacing([16.0, 10.0])
-        .show(ui, |ui| {
-            ui.label(tr(lang, "收银台编号", "Till id"));
-            ui.add(
-                egui::TextEdit::singleline(&mut state.till_id)
-                    .char_limit(8)
-                    .desired_width(120.0),
-            );
-            ui.end_row();
-            ui.label(tr(lang, "交班", "Closing a shift"));
-            ui.checkbox(
-                &mut state.blind_close,
-                tr(
-                    lang,
-                    "盲交班：先点钱填写，交班后才显示应有现金",
-                    "Blind close: the count is typed before the expected cash shows",
-                ),
-            );
-            ui.end_row();
-        });
+    till_form_ui(ui, state, lang);
     ui.add_space(theme::GAP);
     methods_form_ui(ui, state, lang);
     ui.add_space(theme::GAP);
@@ -354,6 +353,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     ui.add_space(theme::GAP);
     if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {
         action = Some(pin_action);
+    }
+    if let Some(owner_action) = owner::owner_forms_ui(ui, &mut state.owner, lang) {
+        action = Some(owner_action);
     }
     if let Some(note) = &state.note {
         note_ui(ui, note, lang);

@@ -13,6 +13,7 @@ mod background;
 mod handle;
 mod history_tasks;
 mod owner_pin_tasks;
+mod owner_tasks;
 mod requery_tasks;
 mod settings_tasks;
 mod shop_day_tasks;
@@ -26,7 +27,7 @@ use tokio::sync::{Mutex, Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use history_tasks::{detail, history, store_history};
-use settings_tasks::{OnboardingCall, onboard, save_settings_task, test_connection};
+use settings_tasks::{save_settings_task, test_connection};
 
 pub use handle::{Backend, COMMAND_QUEUE, EVENT_QUEUE, Outbox, Waker, WorkerSettings};
 
@@ -238,15 +239,13 @@ impl Worker {
             command @ (Command::CheckOwnerPin(_) | Command::SaveOwnerPin(..)) => {
                 owner_pin_tasks::dispatch(command, &configured, outbox);
             }
-            Command::Onboard(gateway, form) => {
+            command @ (Command::LoadCashiers
+            | Command::AddCashier(..)
+            | Command::RemoveCashier(_)
+            | Command::LoadAudit(_)) => owner_tasks::dispatch(command, &configured, outbox),
+            command @ (Command::Onboard(..) | Command::OnboardQuery(..)) => {
                 let till_id = configured.context.till_id.clone();
-                let call = OnboardingCall::Register(form);
-                tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
-            }
-            Command::OnboardQuery(gateway, cellphone, id_card) => {
-                let till_id = configured.context.till_id.clone();
-                let call = OnboardingCall::Query(cellphone, id_card);
-                tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
+                settings_tasks::dispatch_onboarding(command, till_id, outbox);
             }
             command @ (Command::LoadShifts(_)
             | Command::Export(..)

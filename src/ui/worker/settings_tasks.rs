@@ -10,6 +10,23 @@ use super::Outbox;
 use crate::config::GatewayConfig;
 use crate::gateway::GatewayError;
 
+/// Spawns qht's onboarding call a command asks for (a registration or a status query).
+pub(super) fn dispatch_onboarding(
+    command: crate::ui::backend::Command,
+    till_id: String,
+    outbox: super::Outbox,
+) {
+    use crate::ui::backend::Command;
+    let (gateway, call) = match command {
+        Command::Onboard(gateway, form) => (gateway, OnboardingCall::Register(form)),
+        Command::OnboardQuery(gateway, cellphone, id_card) => {
+            (gateway, OnboardingCall::Query(cellphone, id_card))
+        }
+        _ => return,
+    };
+    tokio::spawn(async move { onboard(&gateway, &till_id, call, &outbox).await });
+}
+
 /// Saves the settings off the runtime's threads (a keyring call can wait on an unlock prompt)
 /// and says how it went.
 pub(super) async fn save_settings_task(
