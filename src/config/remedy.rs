@@ -37,25 +37,36 @@ pub fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
 /// one the parser refused (a typo, an unknown key), and its till id is still the till's.
 #[must_use]
 pub fn till_id_in(path: &Path) -> Option<String> {
+    value_in(path, "till", "id")
+        .filter(|id| (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The owner PIN's hash a config file holds, read as leniently: setting aside a file that has
+/// one (a first run, which could point the till anywhere) needs that PIN.
+#[must_use]
+pub fn pin_hash_in(path: &Path) -> Option<String> {
+    value_in(path, "owner", "pin_hash").filter(|hash| !hash.trim().is_empty())
+}
+
+/// `[table] key = "…"` of the file at `path`: parsed, or, for malformed TOML, the line.
+fn value_in(path: &Path, table: &str, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     let parsed = toml::from_str::<toml::Value>(&text)
         .ok()
-        .and_then(|value| value.get("till")?.get("id")?.as_str().map(str::to_owned));
-    // Malformed TOML: the `id = "…"` line of the [till] table.
+        .and_then(|value| value.get(table)?.get(key)?.as_str().map(str::to_owned));
     let scanned = || {
-        let mut in_till = false;
+        let header = format!("[{table}]");
+        let mut in_table = false;
         text.lines().find_map(|line| {
             let line = line.trim();
             if line.starts_with('[') {
-                in_till = line == "[till]";
+                in_table = line == header;
                 return None;
             }
-            let (key, value) = line.split_once('=')?;
-            (in_till && key.trim() == "id")
+            let (name, value) = line.split_once('=')?;
+            (in_table && name.trim() == key)
                 .then(|| value.trim().trim_matches('"').trim_matches('\'').to_owned())
         })
     };
-    parsed
-        .or_else(scanned)
-        .filter(|id| (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+    parsed.or_else(scanned)
 }

@@ -125,6 +125,10 @@ pub struct Starting {
     note: Option<(String, String)>,
     /// A retry under way.
     pending: Option<oneshot::Receiver<Attempt>>,
+    /// The owner PIN typed to set aside a config that has one.
+    set_aside_pin: String,
+    /// Wrong owner PINs typed here (the ledger's trail cannot be read before the till starts).
+    pin_throttle: crate::owner_pin::Throttle,
 }
 
 /// What the owner asked to be done to the config file before starting again.
@@ -132,7 +136,9 @@ pub struct Starting {
 enum Fix {
     Nothing,
     MakeOwnerOnly(PathBuf),
-    SetAside(PathBuf),
+    /// Set the file aside, with the owner PIN typed (needed when the file has one) and the
+    /// wrong ones so far.
+    SetAside(PathBuf, String, crate::owner_pin::Throttle),
 }
 
 /// What a retry brought back from off the window's thread.
@@ -147,13 +153,15 @@ struct Attempt {
     /// The till id the config set aside had: the first run offers it again, so the till keeps
     /// its number (issue 21: it was reset to T01).
     kept_till_id: Option<String>,
+    /// The owner PIN's verdict, when setting aside needed it.
+    pin_verdict: Option<crate::owner_pin::Verdict>,
 }
 
 /// Makes `fix`, then starts from `paths`: on the runtime, as file and ledger work is never done
 /// on the window's thread.
 async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
     let kept_till_id = match &fix {
-        Fix::SetAside(path) => crate::config::remedy::till_id_in(path),
+        Fix::SetAside(path, ..) => crate::config::remedy::till_id_in(path),
         _ => None,
     };
     let fixed = match fix {
@@ -161,14 +169,25 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
         Fix::MakeOwnerOnly(path) => crate::config::remedy::make_owner_only(&path)
             .map(|()| None)
             .map_err(|error| cannot("改权限", "change its permissions", &error)),
-        Fix::SetAside(path) => crate::config::remedy::set_aside(&path)
-            .map(|kept| {
-                Some((
-                    format!("原配置文件已另存为 {}", kept.display()),
-                    format!("The old config file was kept as {}", kept.display()),
-                ))
-            })
-            .map_err(|error| cannot("改名", "rename it", &error)),
+        Fix::SetAside(path, pin, throttle) => match owner_allows(&path, pin, throttle).await {
+            Err((verdict, why)) => {
+                return Attempt {
+                    note: Some(why),
+                    started: None,
+                    first_run: false,
+                    kept_till_id: None,
+                    pin_verdict: verdict,
+                };
+            }
+            Ok(()) => crate::config::remedy::set_aside(&path)
+                .map(|kept| {
+                    Some((
+                        format!("原配置文件已另存为 {}", kept.display()),
+                        format!("The old config file was kept as {}", kept.display()),
+                    ))
+                })
+                .map_err(|error| cannot("改名", "rename it", &error)),
+        },
     };
     let note = match fixed {
         Ok(note) => note,
@@ -178,6 +197,7 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
                 started: None,
                 first_run: false,
                 kept_till_id: None,
+                pin_verdict: None,
             };
         }
     };
@@ -191,6 +211,52 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
         started: Some(crate::setup::start_window(&paths).await),
         first_run,
         kept_till_id,
+        pin_verdict: None,
+    }
+}
+
+/// Whether the config at `path` may be set aside: it has no owner PIN, or `pin` is it (checked
+/// off the runtime's threads, throttled as everywhere). Else the verdict and what to say.
+async fn owner_allows(
+    path: &std::path::Path,
+    pin: String,
+    throttle: crate::owner_pin::Throttle,
+) -> Result<(), (Option<crate::owner_pin::Verdict>, (String, String))> {
+    use crate::owner_pin::Verdict;
+    let Some(hash) = crate::config::remedy::pin_hash_in(path) else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let verdict = tokio::task::spawn_blocking(move || throttle.try_pin(pin.trim(), &hash, now))
+        .await
+        .unwrap_or(Err(crate::owner_pin::PinError::Unreadable));
+    let words = |zh: String, en: String| (zh, en);
+    match verdict {
+        Ok(Verdict::Right) => {
+            tracing::warn!(config = %path.display(), "the owner set the config aside for a new first run");
+            Ok(())
+        }
+        Ok(verdict @ Verdict::Wrong { left, wait }) if wait.is_zero() => {
+            tracing::warn!("a wrong owner PIN to set the config aside");
+            Err((
+                Some(verdict),
+                words(
+                    format!("原配置设有店主密码：密码错误，还可再试 {left} 次"),
+                    format!("The old config has an owner PIN: wrong; {left} more tries"),
+                ),
+            ))
+        }
+        Ok(verdict @ (Verdict::Wrong { wait, .. } | Verdict::Wait(wait))) => Err((
+            Some(verdict),
+            words(
+                format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs().max(1)),
+                format!(
+                    "Too many wrong PINs; try again in {} s",
+                    wait.as_secs().max(1)
+                ),
+            ),
+        )),
+        Err(error) => Err((None, (error.message(Lang::Zh), error.message(Lang::En)))),
     }
 }
 
@@ -205,6 +271,8 @@ impl Starting {
             remedy: Remedy::None,
             note: None,
             pending: None,
+            set_aside_pin: String::new(),
+            pin_throttle: crate::owner_pin::Throttle::default(),
         };
         starting.failed(error);
         starting
@@ -264,6 +332,9 @@ impl Starting {
         };
         self.pending = None;
         self.note = attempt.note;
+        if let Some(verdict) = attempt.pin_verdict {
+            self.pin_throttle = self.pin_throttle.after(verdict, chrono::Utc::now());
+        }
         match (attempt.started?, &self.paths) {
             (Ok(setup), Some(paths)) => {
                 tracing::info!("the till started on a retry");
@@ -311,7 +382,7 @@ enum StartupAction {
     Close,
 }
 
-fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAction> {
+fn problem_ui(ui: &mut Ui, starting: &mut Starting, lang: Lang) -> Option<StartupAction> {
     let busy = starting.pending.is_some();
     let can_retry = starting.remedy != Remedy::None;
     let enter = ui.input(|input| input.key_pressed(Key::Enter));
@@ -367,6 +438,22 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
                 }
             }
             Remedy::SetAside(path) => {
+                // A new first run could point the till anywhere: a config with an owner PIN is
+                // set aside only with it.
+                ui.horizontal(|ui| {
+                    let label = ui.label(tr(
+                        lang,
+                        "店主密码（原配置设有时需要）",
+                        "Owner PIN (if the old file has one)",
+                    ));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut starting.set_aside_pin)
+                            .password(true)
+                            .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                            .desired_width(theme::FIELD_WIDTH),
+                    )
+                    .labelled_by(label.id);
+                });
                 let words = tr(
                     lang,
                     "另存旧配置，重新设置",
@@ -376,7 +463,9 @@ fn problem_ui(ui: &mut Ui, starting: &Starting, lang: Lang) -> Option<StartupAct
                     .add_enabled(!busy, egui::Button::new(words).min_size(size))
                     .clicked()
                 {
-                    action = Some(StartupAction::Retry(Fix::SetAside(path.clone())));
+                    let pin = std::mem::take(&mut starting.set_aside_pin);
+                    let fix = Fix::SetAside(path.clone(), pin, starting.pin_throttle);
+                    action = Some(StartupAction::Retry(fix));
                 }
             }
             Remedy::RetryOnly | Remedy::CloseTheOther | Remedy::None => {}

@@ -67,14 +67,15 @@ fn owner_pin_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
     ] {
         ui.horizontal(|ui| {
             ui.add_space((ui.available_width() - 320.0).max(0.0) / 2.0);
-            ui.label(label);
+            let label = ui.label(label);
             ui.add(
                 egui::TextEdit::singleline(field)
                     .password(true)
                     .char_limit(*crate::owner_pin::PIN_DIGITS.end())
                     .hint_text(tr(lang, "4 到 8 位数字", "4 to 8 digits"))
                     .desired_width(120.0),
-            );
+            )
+            .labelled_by(label.id);
         });
     }
     ui.label(

@@ -175,6 +175,42 @@ fn a_broken_file_kept_aside_leads_to_a_new_first_run_and_is_never_deleted() {
     assert!(saved.contains("id = \"K7\""), "{saved}");
 }
 
+/// Types `pin` into the (only) PIN field.
+fn type_pin(till: &mut Till, pin: &str) {
+    let field = || {
+        till.harness
+            .get_by_role(egui::accesskit::Role::PasswordInput)
+    };
+    field().focus();
+    till.harness.run_steps(1);
+    till.harness
+        .get_by_role(egui::accesskit::Role::PasswordInput)
+        .type_text(pin);
+    till.harness.run_steps(1);
+}
+
+#[test]
+fn a_broken_file_with_an_owner_pin_is_kept_aside_only_with_that_pin() {
+    let dir = tempfile::tempdir().expect("dir");
+    let hash = cashier::owner_pin::hash("2468").expect("hash");
+    let broken = format!("{REAL_MERCHANT}[owner]\npin_hash = \"{hash}\"\n[payment\n");
+    let path = dir.path().join("config.toml");
+    write(&path, &broken, 0o600);
+    let mut till = Till::start(dir.path(), dir.path());
+    till.wait_for("店主密码（原配置设有时需要）");
+    // No PIN, then a wrong one: the file stays where it is, and the screen says why.
+    till.harness.get_by_label("另存旧配置，重新设置").click();
+    till.wait_for("原配置设有店主密码：密码错误，还可再试 4 次");
+    type_pin(&mut till, "1357");
+    till.harness.get_by_label("另存旧配置，重新设置").click();
+    till.wait_for("还可再试 3 次");
+    assert_eq!(std::fs::read_to_string(&path).expect("still there"), broken);
+    type_pin(&mut till, "2468");
+    till.harness.get_by_label("另存旧配置，重新设置").click();
+    till.wait_for("欢迎使用收银台");
+    assert!(!path.exists(), "set aside");
+}
+
 #[test]
 fn a_ledger_that_cannot_open_is_retried_once_the_data_folder_is_usable() {
     let dir = tempfile::tempdir().expect("dir");

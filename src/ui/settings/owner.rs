@@ -96,26 +96,28 @@ fn cashiers_form_ui(ui: &mut Ui, forms: &mut OwnerForms, lang: Lang) -> Option<S
         .num_columns(2)
         .spacing([theme::GAP, theme::GAP / 2.0])
         .show(ui, |ui| {
-            ui.label(tr(lang, "姓名", "Name"));
+            let label = ui.label(tr(lang, "姓名", "Name"));
             ui.add(
                 egui::TextEdit::singleline(&mut forms.name)
                     .char_limit(32)
                     .desired_width(theme::FIELD_WIDTH),
-            );
+            )
+            .labelled_by(label.id);
             ui.end_row();
             let digits = *crate::cashier_sign_in::CASHIER_PIN_DIGITS.end();
             for (label, field) in [
                 (tr(lang, "收银员密码", "Cashier PIN"), &mut forms.pin.0),
                 (tr(lang, "再输入一次", "Again"), &mut forms.pin.1),
             ] {
-                ui.label(label);
+                let label = ui.label(label);
                 ui.add(
                     egui::TextEdit::singleline(field)
                         .password(true)
                         .char_limit(digits)
                         .hint_text(tr(lang, "4 到 6 位数字", "4 to 6 digits"))
                         .desired_width(theme::FIELD_WIDTH),
-                );
+                )
+                .labelled_by(label.id);
                 ui.end_row();
             }
         });

@@ -67,13 +67,15 @@ pub(super) fn count_note_ui(
 /// count goes on to it while it is empty; whether an Enter now asks the question.
 fn closer_pin_ui(ui: &mut Ui, state: &mut ShiftState, count_entered: bool, lang: Lang) -> bool {
     ui.horizontal(|ui| {
-        ui.label(tr(lang, "收银员或店主密码", "Cashier or owner PIN"));
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut state.pin)
-                .password(true)
-                .char_limit(*crate::owner_pin::PIN_DIGITS.end())
-                .desired_width(140.0),
-        );
+        let label = ui.label(tr(lang, "收银员或店主密码", "Cashier or owner PIN"));
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.pin)
+                    .password(true)
+                    .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                    .desired_width(140.0),
+            )
+            .labelled_by(label.id);
         if count_entered && state.pin.is_empty() {
             field.request_focus();
             false
