@@ -85,7 +85,8 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                 out!(
                     "{}",
                     serde_json::json!({"status": "pushed", "pushed": report.pushed, "left": report.left,
-                                       "refused": refused, "rival": report.rival})
+                                       "refused": refused, "rival": report.rival,
+                                       "audit_pushed": report.audit_pushed})
                 );
             } else {
                 out!(

@@ -113,6 +113,36 @@ impl Ledger {
         })
     }
 
+    /// Up to `limit` entries the store has not taken yet, oldest first, each with its id; none
+    /// while the till is not linked to a store.
+    pub fn audit_to_push(&self, limit: u32) -> Result<Vec<(i64, AuditRecord)>, LedgerError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.id, a.at_ms, a.who, a.action, a.detail FROM audit a, store_link s
+             WHERE s.id = 1 AND s.enabled = 1 AND a.id > s.audit_pushed ORDER BY a.id LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            Ok((
+                row.get(0)?,
+                AuditRecord {
+                    at: time(row.get(1)?),
+                    who: row.get(2)?,
+                    action: row.get(3)?,
+                    detail: row.get(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The store took every entry up to `id`.
+    pub fn audit_pushed(&self, id: i64) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "UPDATE store_link SET audit_pushed = max(audit_pushed, ?1) WHERE id = 1",
+            [id],
+        )?;
+        Ok(())
+    }
+
     /// How many times `order_no`'s receipt was printed again.
     pub fn reprints(&self, order_no: &str) -> Result<u32, LedgerError> {
         let count: i64 = self.conn.query_row(

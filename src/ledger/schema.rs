@@ -66,6 +66,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(IDENTITY_AND_VERSION),
         M::up(AUDIT),
         M::up(CASHIERS),
+        // The last audit entry the store took: the trail reaches the store with the orders.
+        M::up("ALTER TABLE store_link ADD COLUMN audit_pushed INTEGER NOT NULL DEFAULT 0;"),
     ])
 }
 

@@ -34,6 +34,8 @@ pub struct PushReport {
     pub refused: Vec<Refusal>,
     /// Another install tried to use this till's id in the last day.
     pub rival: Option<String>,
+    /// Audit entries the store took.
+    pub audit_pushed: u64,
 }
 
 /// An order the store would not take.
@@ -141,6 +143,7 @@ pub async fn push_pending(
             .run(move |ledger| ledger.outbox_pushed(&taken))
             .await?;
     }
+    report.audit_pushed = push_audit(ledger, store, &install_id, till_id).await?;
     for refusal in &report.refused {
         tracing::warn!(order = %refusal.order_no, why = %refusal.why.message(Lang::Zh), "store refused an order");
     }
@@ -150,6 +153,50 @@ pub async fn push_pending(
         .await?
         .then(|| till_id.to_owned());
     Ok(report)
+}
+
+/// Pushes the audit entries the store has not taken, under this till's id, a batch per
+/// transaction; an entry it holds already (a push cut off after its commit) is taken as is.
+async fn push_audit(
+    ledger: &SharedLedger,
+    store: &Store,
+    install_id: &str,
+    till_id: &str,
+) -> Result<u64, StoreError> {
+    let mut pushed = 0;
+    loop {
+        let batch = ledger.run(|ledger| ledger.audit_to_push(BATCH)).await?;
+        let Some(&(last, _)) = batch.last() else {
+            return Ok(pushed);
+        };
+        let mut client = store.client().await?;
+        let tx = client.transaction().await?;
+        let statement = tx
+            .prepare(
+                "INSERT INTO audit (install_id, local_id, till_id, at_ms, who, action, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (install_id, local_id) DO NOTHING",
+            )
+            .await?;
+        for (id, entry) in &batch {
+            tx.execute(
+                &statement,
+                &[
+                    &install_id,
+                    id,
+                    &till_id,
+                    &entry.at.timestamp_millis(),
+                    &entry.who,
+                    &entry.action,
+                    &entry.detail,
+                ],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        ledger.run(move |ledger| ledger.audit_pushed(last)).await?;
+        pushed += batch.len() as u64;
+    }
 }
 
 impl Store {

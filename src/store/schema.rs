@@ -117,6 +117,36 @@ const MIGRATIONS: &[&str] = &[
      END $$;
      CREATE TRIGGER orders_paid_is_final BEFORE UPDATE ON orders
          FOR EACH ROW EXECUTE FUNCTION paid_is_final();",
+    // The tills' audit trails, pushed with the orders: append-only for everyone (a trigger), and
+    // a till role adds only its own till's entries. Till roles made before get the right to add.
+    "CREATE TABLE audit (
+         install_id TEXT   NOT NULL,
+         local_id   BIGINT NOT NULL,
+         till_id    TEXT   NOT NULL,
+         at_ms      BIGINT NOT NULL,
+         who        TEXT   NOT NULL,
+         action     TEXT   NOT NULL,
+         detail     TEXT   NOT NULL,
+         pushed_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (install_id, local_id)
+     );
+     CREATE INDEX audit_by_time ON audit (at_ms);
+     ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+     CREATE POLICY audit_read ON audit FOR SELECT USING (true);
+     CREATE POLICY audit_insert ON audit FOR INSERT WITH CHECK (till_id = store_till());
+     CREATE FUNCTION audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+         RAISE EXCEPTION 'the audit trail is append-only';
+     END $$;
+     CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+         FOR EACH ROW EXECUTE FUNCTION audit_is_append_only();
+     DO $$
+     DECLARE till_role RECORD;
+     BEGIN
+         FOR till_role IN SELECT role_name FROM till_roles LOOP
+             EXECUTE format('GRANT SELECT, INSERT ON audit TO %I', till_role.role_name);
+         END LOOP;
+     END $$;",
 ];
 
 /// A number no other user of the database takes advisory locks on: "cashier" in ASCII.

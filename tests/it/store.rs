@@ -1759,6 +1759,12 @@ async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &s
             .output()
             .expect("runs")
     };
+    let opened = till(&["shift", "open", "--cashier", "张三"]);
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
     let sale = till(&["pay", "--method", "cash", "--amount", "3"]);
     assert!(
         sale.status.success(),
@@ -1771,6 +1777,7 @@ async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &s
         "{}",
         String::from_utf8_lossy(&sync.stderr)
     );
+    the_trail_reached_the_store_and_the_till_cannot_touch_it(postgres, k1_url, &till).await;
     let store = store_orders(postgres).await;
     assert_eq!(
         store.len(),
@@ -1797,5 +1804,59 @@ async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &s
         refused.status.code(),
         Some(2),
         "a till id that is no id is refused"
+    );
+}
+
+/// K1's audit trail reached the store with its orders (the shift it opened), is not sent twice,
+/// and K1's role can neither rewrite, remove nor forge it.
+async fn the_trail_reached_the_store_and_the_till_cannot_touch_it(
+    postgres: &Postgres,
+    k1_url: &str,
+    till: &dyn Fn(&[&str]) -> std::process::Output,
+) {
+    // The audit trail went with the orders (the sale's own push or this sync): the shift
+    // opened, under K1.
+    let owner = psql(postgres).await;
+    let trail: Vec<(String, String, String)> = owner
+        .query("SELECT till_id, who, action FROM audit ORDER BY at_ms", &[])
+        .await
+        .expect("the owner reads the trail")
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect();
+    assert!(
+        trail.contains(&(
+            "K1".to_owned(),
+            "张三".to_owned(),
+            "shift_opened".to_owned()
+        )),
+        "{trail:?}"
+    );
+    // Pushed again, nothing is sent twice.
+    let again = till(&["sync", "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON");
+    assert_eq!(again["audit_pushed"], 0, "{again}");
+    // A till role cannot rewrite, remove or forge the trail.
+    let (k1, connection) = tokio_postgres::connect(k1_url, tokio_postgres::NoTls)
+        .await
+        .expect("K1 logs in");
+    tokio::spawn(connection);
+    assert!(
+        k1.execute("UPDATE audit SET who = 'x'", &[]).await.is_err(),
+        "no rewrite"
+    );
+    assert!(
+        k1.execute("DELETE FROM audit", &[]).await.is_err(),
+        "no removal"
+    );
+    assert!(
+        k1.execute(
+            "INSERT INTO audit (install_id, local_id, till_id, at_ms, who, action, detail)
+             VALUES ('X', 1, 'K2', 0, 'x', 'exported', '')",
+            &[]
+        )
+        .await
+        .is_err(),
+        "no entry in another till's name"
     );
 }
