@@ -55,9 +55,14 @@ impl WelcomeState {
     }
 }
 
-/// 店主密码 (optional): set now, 设置, exports and reprints ask for it from the first sale on.
-fn owner_pin_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
-    ui.add_space(theme::GAP);
+/// The fields' column: labels and fields together, centred.
+const FIELDS_WIDTH: f32 = 330.0;
+/// One field's width: room for its hint.
+const FIELD_WIDTH: f32 = 170.0;
+
+/// 店主密码 (optional) and again: set now, 设置, exports and reprints ask for it from the first
+/// sale on.
+fn owner_pin_rows(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
     for (label, field) in [
         (
             tr(lang, "店主密码（可选）", "Owner PIN (optional)"),
@@ -65,27 +70,17 @@ fn owner_pin_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
         ),
         (tr(lang, "再输入一次", "Again"), &mut state.pin.1),
     ] {
-        ui.horizontal(|ui| {
-            ui.add_space((ui.available_width() - 320.0).max(0.0) / 2.0);
-            let label = ui.label(label);
-            ui.add(
-                egui::TextEdit::singleline(field)
-                    .password(true)
-                    .char_limit(*crate::owner_pin::PIN_DIGITS.end())
-                    .hint_text(tr(lang, "4 到 8 位数字", "4 to 8 digits"))
-                    .desired_width(120.0),
-            )
-            .labelled_by(label.id);
-        });
+        let label = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(field)
+                .password(true)
+                .char_limit(*crate::owner_pin::PIN_DIGITS.end())
+                .hint_text(tr(lang, "4 到 8 位数字", "4 to 8 digits"))
+                .desired_width(FIELD_WIDTH),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
     }
-    ui.label(
-        RichText::new(tr(
-            lang,
-            "设置后，修改收款账户、导出和重打小票需要输入它；也可以以后在“设置”中设置。",
-            "Once set, changing where the money goes, exports and reprints ask for it; it can also be set later in Settings.",
-        ))
-        .color(theme::MUTED),
-    );
 }
 
 /// Draws the welcome screen.
@@ -112,15 +107,30 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
         }
         ui.add_space(theme::GAP * 2.0);
         ui.horizontal(|ui| {
-            ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
-            ui.label(tr(lang, "收银台编号", "Till id"));
-            ui.add(
-                egui::TextEdit::singleline(&mut state.till_id)
-                    .char_limit(8)
-                    .desired_width(120.0),
-            );
+            ui.add_space((ui.available_width() - FIELDS_WIDTH).max(0.0) / 2.0);
+            egui::Grid::new("welcome-fields")
+                .num_columns(2)
+                .spacing([theme::GAP, theme::GAP / 2.0])
+                .show(ui, |ui| {
+                    let label = ui.label(tr(lang, "收银台编号", "Till id"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut state.till_id)
+                            .char_limit(8)
+                            .desired_width(FIELD_WIDTH),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                    owner_pin_rows(ui, state, lang);
+                });
         });
-        owner_pin_ui(ui, state, lang);
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "店主密码设置后，修改收款账户、导出和重打小票需要输入它；也可以以后在“设置”中设置。",
+                "Once an owner PIN is set, changing where the money goes, exports and reprints ask for it; it can also be set later in Settings.",
+            ))
+            .color(theme::MUTED),
+        );
         ui.add_space(theme::GAP * 2.0);
         let size = egui::vec2(360.0, theme::BIG_BUTTON_HEIGHT + 16.0);
         let sandbox = egui::Button::new(
