@@ -431,6 +431,8 @@ impl CashierApp {
                     key_place,
                     path,
                 } = *saved;
+                // The window says what the save changed (never a key or a password).
+                self.settings.changed = crate::config::changes::changes(&self.config, &config);
                 self.settings.key_was_saved(key_place);
                 self.settings.store_was_saved(config.store.clone());
                 self.settings.path = Some(path);

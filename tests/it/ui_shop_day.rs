@@ -339,6 +339,8 @@ fn blind_close_is_chosen_in_settings_and_the_change_is_audited() {
     world.harness.run_steps(2);
     world.harness.get_by_label("保存").click();
     world.wait_for("已保存并生效");
+    // The window says what changed.
+    world.wait_for("· till.blind_close: false → true");
     let path = world.data_dir.path().join("config.toml");
     let config = Config::load(&path).expect("saved");
     assert!(config.till.blind_close);

@@ -63,6 +63,8 @@ pub struct SettingsState {
     pub pin: PinForm,
     /// The cashiers and the audit trail.
     pub owner: OwnerForms,
+    /// What the last save changed, field by field (`till.id: T01 → K8`), never a key's value.
+    pub changed: Vec<String>,
 }
 
 /// The owner PIN's part of the settings.
@@ -160,6 +162,7 @@ impl SettingsState {
             blind_close: false,
             pin: PinForm::default(),
             owner: OwnerForms::default(),
+            changed: Vec::new(),
         }
     }
 
@@ -359,6 +362,11 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     }
     if let Some(note) = &state.note {
         note_ui(ui, note, lang);
+        if matches!(note, SettingsNote::Saved | SettingsNote::Applied) {
+            for change in &state.changed {
+                ui.label(RichText::new(format!("· {change}")).color(theme::MUTED));
+            }
+        }
     }
     if let Some(path) = &state.path {
         ui.label(
