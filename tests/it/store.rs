@@ -1860,3 +1860,102 @@ async fn the_trail_reached_the_store_and_the_till_cannot_touch_it(
         "no entry in another till's name"
     );
 }
+
+/// A store an older version made (no `audit` table yet), reached by a till's own role: the till
+/// sells and pushes its orders as before (its role may create nothing, so the migration waits),
+/// and its trail waits; once the owner's connection brings the schema up to date (here
+/// `store add-till` for another till), the role made before may add its entries, and they go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_role_on_an_older_store_sells_on_and_its_trail_follows_the_upgrade() {
+    let postgres = Postgres::start();
+    let add_till = |till: &str| {
+        let output = Command::new(CASHIER)
+            .args([
+                "store",
+                "add-till",
+                till,
+                "--admin-url",
+                &postgres.url(),
+                "--json",
+            ])
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        line["url"].as_str().expect("a url").to_owned()
+    };
+    let k1_url = add_till("K1");
+    // Back to the schema before the trail reached the store.
+    psql(&postgres)
+        .await
+        .batch_execute(
+            "DROP TABLE audit; DROP FUNCTION audit_is_append_only();
+             DELETE FROM store_schema WHERE version = 5;",
+        )
+        .await
+        .expect("made old");
+
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let config = changpay_config(
+        dir.path(),
+        "k1",
+        &sandbox.base_url(),
+        &k1_url,
+        "\n[till]\nid = \"K1\"\n",
+    );
+    let till = |args: &[&str]| {
+        Command::new(CASHIER)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("k1"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        till(&["shift", "open", "--cashier", "张三"])
+            .status
+            .success()
+    );
+    let sale = till(&["pay", "--method", "cash", "--amount", "3"]);
+    assert!(
+        sale.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sale.stderr)
+    );
+    let sync = till(&["sync", "--json"]);
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&sync.stdout).expect("JSON");
+    assert_eq!(report["audit_pushed"], 0, "{report}");
+    assert_eq!(store_orders(&postgres).await.len(), 1, "the sale went");
+
+    add_till("K2");
+    let sync = till(&["sync", "--json"]);
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&sync.stdout).expect("JSON");
+    assert!(report["audit_pushed"].as_u64() >= Some(1), "{report}");
+    let opened: i64 = psql(&postgres)
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit WHERE till_id = 'K1' AND action = 'shift_opened'",
+            &[],
+        )
+        .await
+        .expect("reads")
+        .get(0);
+    assert_eq!(opened, 1);
+}
