@@ -180,13 +180,14 @@ pub(super) async fn mark_replaced(
 /// way of what was done.
 pub(super) async fn audit(
     configured: &Configured,
-    who: &'static str,
+    who: impl Into<String>,
     action: crate::ledger::AuditAction,
     detail: String,
 ) {
+    let who = who.into();
     let kept = configured
         .ledger()
-        .run(move |ledger| ledger.audit(who, action, &detail, Utc::now()))
+        .run(move |ledger| ledger.audit(&who, action, &detail, Utc::now()))
         .await;
     if let Err(error) = kept {
         tracing::warn!(%error, "an audit entry could not be kept");
@@ -200,6 +201,22 @@ pub(super) fn owner_or_anyone(configured: &Configured) -> &'static str {
         OWNER
     } else {
         ANYONE
+    }
+}
+
+/// Who did what the owner PIN guards, for the trail: the owner when a PIN is set (it was typed),
+/// else the open shift's cashier (whoever stands at the till), else anyone.
+pub(super) async fn who_at_the_till(configured: &Configured) -> String {
+    if configured.config.owner.is_some() {
+        return OWNER.to_owned();
+    }
+    let shift = configured
+        .ledger()
+        .run(|ledger| ledger.open_shift_now())
+        .await;
+    match shift {
+        Ok(Some(shift)) if !shift.implicit => format!("{} ({ANYONE})", shift.cashier),
+        _ => ANYONE.to_owned(),
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::Worker;
-use super::background::{audit, mark_replaced, owner_or_anyone};
+use super::background::{audit, mark_replaced, who_at_the_till};
 use super::history_tasks::{export, open_folder};
 use super::settings_tasks::test_store;
 use crate::ledger::AuditAction;
@@ -161,7 +161,7 @@ impl Worker {
                     let result = export(&configured, days, scope, format, export_dir).await;
                     if let Ok(file) = &result {
                         let detail = format!("{from}..{to} {}", file.display());
-                        let who = owner_or_anyone(&configured);
+                        let who = who_at_the_till(&configured).await;
                         audit(&configured, who, AuditAction::Exported, detail).await;
                     }
                     outbox.emit(UiEvent::Exported(result)).await;
@@ -221,7 +221,7 @@ impl Worker {
                 let spool = self.settings.paths.spool_dir();
                 tokio::spawn(async move {
                     if let PrintJob::Reprint(order_no) = &job {
-                        let who = owner_or_anyone(&configured);
+                        let who = who_at_the_till(&configured).await;
                         let detail = order_no.clone();
                         audit(&configured, who, AuditAction::Reprinted, detail).await;
                     }
