@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The tests, on a fresh machine: installs the system packages the real components under test
 # come from (PostgreSQL's server binaries for the store tests, gnome-keyring and dbus-daemon for
-# the keyring test, faketime for the store torture test), then runs `cargo test` with any
-# arguments given. A missing component is installed or named, never skipped: a test that quietly
-# skips the real thing proves nothing.
+# the keyring test, faketime for the store torture test, socat for the serial printer's port pair),
+# then runs `cargo test` with any arguments given. A missing component is installed or named, never
+# skipped: a test that quietly skips the real thing proves nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus-daemon)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]} (the tests start them for real)" >&2
   if [ "$(id -u)" -eq 0 ]; then

@@ -126,7 +126,8 @@ pub enum Command {
     Receipt {
         /// Our order number.
         order_no: String,
-        /// `tcp://HOST:9100`, `/dev/usb/lp0` or `file:PATH`, instead of `[printer] address`.
+        /// `tcp://HOST:9100`, `/dev/usb/lp0`, `serial:COM3?baud=9600`, `printer:POS-58` (a
+        /// Windows printer) or `file:PATH`, instead of `[printer] address`.
         #[arg(long)]
         printer: Option<String>,
     },

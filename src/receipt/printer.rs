@@ -3,7 +3,9 @@
 //! waiting, says why, and the next print (or the window's retry) sends what waits, in order.
 //!
 //! Addresses: `tcp://HOST:9100` (a network printer's raw port), `/dev/usb/lp0` (a USB printer),
-//! `file:PATH` (appends the bytes: a test, or a printer shared some other way).
+//! `serial:COM3?baud=9600` or `serial:/dev/ttyUSB0` (a serial port, [`super::ports`]),
+//! `printer:POS-58` (a Windows printer, its bytes RAW through the spooler), `file:PATH` (appends
+//! the bytes: a test, or a printer shared some other way).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,11 +30,22 @@ pub enum PrinterAddress {
     Device(PathBuf),
     /// A plain file the bytes are appended to.
     File(PathBuf),
+    /// A serial port (`COM3`, `/dev/ttyUSB0`) at this many baud.
+    Serial {
+        /// The port's name.
+        port: String,
+        /// Its speed.
+        baud: u32,
+    },
+    /// A Windows printer, by the name its queue has in 设备和打印机.
+    Windows(String),
 }
 
 /// The address does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("打印机地址无法识别：{0}（应为 tcp://主机:9100、/dev/usb/lp0 或 file:路径）")]
+#[error(
+    "打印机地址无法识别：{0}（应为 tcp://主机:9100、/dev/usb/lp0、serial:COM3?baud=9600、printer:打印机名 或 file:路径）"
+)]
 pub struct BadAddress(pub String);
 
 impl crate::i18n::Localized for BadAddress {
@@ -40,7 +53,8 @@ impl crate::i18n::Localized for BadAddress {
         match lang {
             crate::i18n::Lang::Zh => self.to_string(),
             crate::i18n::Lang::En => format!(
-                "Printer address not understood: {} (tcp://HOST:9100, /dev/usb/lp0 or file:PATH)",
+                "Printer address not understood: {} (tcp://HOST:9100, /dev/usb/lp0, \
+                 serial:COM3?baud=9600, printer:NAME or file:PATH)",
                 self.0
             ),
         }
@@ -74,6 +88,16 @@ impl std::str::FromStr for PrinterAddress {
             }
             return Ok(PrinterAddress::File(PathBuf::from(path)));
         }
+        if let Some(rest) = text.strip_prefix("serial:") {
+            return super::ports::serial_address(rest).ok_or_else(bad);
+        }
+        if let Some(name) = text.strip_prefix("printer:") {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(bad());
+            }
+            return Ok(PrinterAddress::Windows(name.to_owned()));
+        }
         if text.starts_with("/dev/") && text.len() > 5 {
             return Ok(PrinterAddress::Device(PathBuf::from(text)));
         }
@@ -87,6 +111,8 @@ impl std::fmt::Display for PrinterAddress {
             PrinterAddress::Tcp(host) => write!(f, "tcp://{host}"),
             PrinterAddress::Device(path) => write!(f, "{}", path.display()),
             PrinterAddress::File(path) => write!(f, "file:{}", path.display()),
+            PrinterAddress::Serial { port, baud } => write!(f, "serial:{port}?baud={baud}"),
+            PrinterAddress::Windows(name) => write!(f, "printer:{name}"),
         }
     }
 }
@@ -175,13 +201,16 @@ pub enum Unreachable {
     /// The device file is not the cashier's to write.
     #[error("没有权限使用打印机设备（请将收银台用户加入 lp 组）")]
     NoPermission,
+    /// No Windows printer has this name (or this is not Windows).
+    #[error("找不到 Windows 打印机“{0}”：请按“设备和打印机”中的名称填写")]
+    NoWindowsPrinter(String),
     /// Anything else, in the system's words.
     #[error("{0}")]
     Other(String),
 }
 
 impl Unreachable {
-    fn of(error: &std::io::Error) -> Unreachable {
+    pub(super) fn of(error: &std::io::Error) -> Unreachable {
         use std::io::ErrorKind;
         match error.kind() {
             ErrorKind::ConnectionRefused => Unreachable::Refused,
@@ -215,6 +244,9 @@ impl crate::i18n::Localized for Unreachable {
                 "no permission to use the printer device (add the cashier's user to group lp)"
                     .to_owned()
             }
+            (_, Unreachable::NoWindowsPrinter(name)) => format!(
+                "no Windows printer is named “{name}”: use its name in Devices and Printers"
+            ),
             (_, Unreachable::Other(why)) => why.clone(),
         }
     }
@@ -225,6 +257,10 @@ async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> 
     let attempt = async {
         match address {
             PrinterAddress::Tcp(host) => send_tcp(host, bytes).await,
+            PrinterAddress::Serial { port, baud } => {
+                super::ports::send_serial(port, *baud, bytes).await
+            }
+            PrinterAddress::Windows(name) => super::ports::send_windows(name, bytes).await,
             PrinterAddress::Device(path) | PrinterAddress::File(path) => {
                 let append = matches!(address, PrinterAddress::File(_));
                 let mut file = tokio::fs::OpenOptions::new()

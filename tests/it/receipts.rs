@@ -474,3 +474,72 @@ fn a_sale_never_waits_on_a_spool_someone_else_holds() {
         "the waiting slip, then the reprint"
     );
 }
+
+/// A serial receipt printer (issue 24): a pseudo-terminal pair made by socat stands for the COM
+/// port and the printer's end of the cable; the slip printed to `serial:…?baud=19200` is read
+/// from the other end and decoded. A port that does not exist keeps the slip waiting, saying so.
+#[test]
+fn a_receipt_goes_to_a_serial_printer_and_a_missing_port_keeps_it_waiting() {
+    let ports = tempfile::tempdir().expect("dir");
+    let (till_end, printer_end) = (ports.path().join("com"), ports.path().join("printer"));
+    let mut socat = Command::new("socat")
+        .arg(format!("pty,raw,echo=0,link={}", till_end.display()))
+        .arg(format!("pty,raw,echo=0,link={}", printer_end.display()))
+        .spawn()
+        .expect("socat runs (tests/run.sh installs it)");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !(till_end.exists() && printer_end.exists()) {
+        assert!(std::time::Instant::now() < deadline, "socat made no ptys");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The printer's end: everything that arrives, until the slip's cut.
+    let mut cable = std::fs::File::open(&printer_end).expect("the printer's end opens");
+    let read = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        let mut buffer = [0u8; 4096];
+        let cut = [0x1d, 0x56];
+        while !got.windows(2).any(|pair| pair == cut) {
+            match cable.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buffer[..n]),
+            }
+        }
+        got
+    });
+
+    let address = format!("serial:{}?baud=19200", till_end.display());
+    let till = Till::new(Some(&address));
+    let sale = till.run(&["pay", "--method", "cash", "--amount", "8.80", "--json"]);
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let receipt = till.run(&["receipt", &order_no]);
+    assert!(receipt.status.success(), "{}", stderr(&receipt));
+    let bytes = read.join().expect("read");
+    let _ = socat.kill();
+    let _ = socat.wait();
+    let printed = decode(&bytes).expect("the printer understands every byte");
+    let lines = printed.plain_lines();
+    assert_eq!(lines[0], "好邻居便利店");
+    assert!(
+        lines.iter().any(|line| line.contains(&order_no)),
+        "{lines:#?}"
+    );
+    assert_eq!(waiting(&till.spool()), 0);
+
+    let missing = Till::new(Some("serial:/dev/ttyCASHIER-NONE"));
+    let sale = missing.run(&["pay", "--method", "cash", "--amount", "1", "--json"]);
+    let order_no = last_json(&sale)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    let receipt = missing.run(&["receipt", &order_no]);
+    assert!(!receipt.status.success());
+    assert!(
+        stderr(&receipt).contains("找不到打印机设备"),
+        "{}",
+        stderr(&receipt)
+    );
+    assert_eq!(waiting(&missing.spool()), 1, "the slip waits");
+}
