@@ -109,6 +109,58 @@ for windows in win7 win10; do
   case "$sold" in *'"amount":"1.23"'*'"status":"paid"'*|*'"status":"paid"'*'"amount":"1.23"'*) echo "window: first run, sandbox taken, ¥1.23 typed and scanned: paid" ;;
     *) fail "$windows" "the window's sale is not paid in the ledger: $sold" ;; esac
 done
+
+# The merchant key in Windows's Credential Manager (the keyring crate's Windows store; Wine keeps
+# credentials in its registry): a qht merchant onboarded on the sandbox (the Windows sandbox, on
+# loopback) has its key put there, not in the config, and the next sale is signed with the key
+# read back from it.
+keys="$WORK/收银密钥"
+mkdir -p "$keys"
+port=18188
+wine "$INSTALL/cashier-cli.exe" sandbox --port "$port" > /dev/null 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+  sleep 0.2
+done
+printf '[gateway]\nprovider = "qht"\nbase_url = "http://127.0.0.1:%s"\nnotify_url = "http://127.0.0.1:8089/notify"\n' \
+  "$port" > "$keys/config.toml"
+cat > "$keys/form.toml" <<'FORM'
+merchant_name = "梅州小卖部"
+cellphone = "13800138000"
+id_card = "110101199003074514"
+province = "广东省"
+city = "梅州市"
+district = "蕉岭县"
+province_code = "440000"
+city_code = "441400"
+district_code = "441427"
+bank_account = "6217000010012345678"
+account_name = "张三"
+bank_phone = "13800138000"
+bank = "中国工商银行"
+bank_code = "102100099996"
+branch = "蕉岭支行"
+bank_province = "广东省"
+bank_city = "梅州市"
+bank_district = "蕉岭县"
+bank_province_code = "440000"
+bank_city_code = "441400"
+bank_district_code = "441427"
+FORM
+keys_w=$(winepath -w "$keys" 2>/dev/null)
+kcli() { wine "$INSTALL/cashier-cli.exe" --config "$keys_w\\config.toml" --data-dir "$keys_w\\data" "$@" 2>/dev/null | tr -d '\r'; }
+onboarded=$(kcli qht-onboard --form "$keys_w\\form.toml" --json | tail -1 || true)
+case "$onboarded" in *'"key_saved_to":"keyring"'*) echo "onboarded: the key went to the Credential Manager" ;;
+  *) kill "$sandbox_pid" 2>/dev/null; fail keyring "onboarding under Wine: $onboarded" ;; esac
+grep -q 'key_in = "keyring"' "$keys/config.toml" && ! grep -q '^key = ' "$keys/config.toml" \
+  || { kill "$sandbox_pid" 2>/dev/null; fail keyring "the key is in the config file: $(grep -c key "$keys/config.toml")"; }
+signed=$(kcli pay --method wechat-barcode --amount 1.00 --auth-code 130000000000000001 --json | tail -1 || true)
+kill "$sandbox_pid" 2>/dev/null || true
+wait "$sandbox_pid" 2>/dev/null || true
+case "$signed" in *'"status":"paid"'*) echo "a sale signed with the key read from the Credential Manager: paid" ;;
+  *) fail keyring "a sale with the key from the Credential Manager: $signed" ;; esac
+
 # Uninstalled silently: the program and shortcuts go, the shop's data stays.
 # (NSIS's uninstaller copies itself to %TEMP% and runs from there: wait for Wine to go quiet.)
 wine "$INSTALL/uninstall.exe" /S > /dev/null 2>&1

@@ -93,7 +93,9 @@ impl Paths {
     }
 
     /// `config` and `data_dir` as given, else the platform's directories
-    /// (`~/.config/cashier/config.toml`, `~/.local/share/cashier` on Linux).
+    /// (`~/.config/cashier/config.toml`, `~/.local/share/cashier` on Linux;
+    /// `%APPDATA%\cashier\config\config.toml` and `%LOCALAPPDATA%\cashier\data` on Windows: the
+    /// ledger and logs stay on this PC, never in a roaming profile copied between machines).
     pub fn resolve(
         config: Option<PathBuf>,
         data_dir: Option<PathBuf>,
@@ -105,7 +107,7 @@ impl Paths {
         });
         let data_dir = match data_dir {
             Some(dir) => dir,
-            None => dirs.ok_or(SetupError::NoDataDir)?.data_dir().to_owned(),
+            None => dirs.ok_or(SetupError::NoDataDir)?.data_local_dir().to_owned(),
         };
         Ok(Paths {
             config,
