@@ -161,6 +161,36 @@ wait "$sandbox_pid" 2>/dev/null || true
 case "$signed" in *'"status":"paid"'*) echo "a sale signed with the key read from the Credential Manager: paid" ;;
   *) fail keyring "a sale with the key from the Credential Manager: $signed" ;; esac
 
+# The software renderer (a PC whose OpenGL is 1.1 only): `--renderer software` draws with wgpu on
+# a CPU adapter; the window opens and a sale is typed and scanned on it.
+soft="$WORK/软件渲染"
+mkdir -p "$soft"
+soft_w=$(winepath -w "$soft" 2>/dev/null)
+wine "$EXE" --renderer software --data-dir "$soft_w" --sandbox-port 0 > "$WORK/window-software.log" 2>&1 &
+soft_pid=$!
+window=""
+for _ in $(seq 300); do
+  window=$(xdotool search --onlyvisible --name "收银台" 2>/dev/null | head -1 || true)
+  [ -n "$window" ] && break
+  sleep 0.1
+done
+[ -n "$window" ] || fail software "no window in 30 s: $(tail -5 "$WORK/window-software.log")"
+sleep 3
+xdotool windowfocus --sync "$window"
+xdotool type --delay 80 "4.56"
+sleep 0.5
+xdotool type --delay 5 "130000000000000001"
+xdotool key Return
+sleep 4
+import -window root "$SHOTS/software-renderer.png"
+kill "$soft_pid" 2> /dev/null || true
+wait "$soft_pid" 2> /dev/null || true
+sold=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$soft_w" --sandbox-port 0 history --json \
+  2>/dev/null | tr -d '\r')
+case "$sold" in *'"amount":"4.56"'*'"status":"paid"'*|*'"status":"paid"'*'"amount":"4.56"'*) echo "software renderer: the window opened, ¥4.56 typed and scanned: paid" ;;
+  *) fail software "the software renderer's sale is not paid: $sold ($(tail -3 "$WORK/window-software.log"))" ;; esac
+grep -ho "software renderer adapter=.*" "$soft"/logs/*.log 2> /dev/null | head -1 | cut -c1-120 || true
+
 # Uninstalled silently: the program and shortcuts go, the shop's data stays.
 # (NSIS's uninstaller copies itself to %TEMP% and runs from there: wait for Wine to go quiet.)
 wine "$INSTALL/uninstall.exe" /S > /dev/null 2>&1

@@ -22,10 +22,26 @@ pub struct Args {
     /// (0: any free port, as the real-window tests use).
     #[arg(long, global = true, default_value_t = crate::setup::SANDBOX_PORT, hide = true)]
     pub sandbox_port: u16,
+    /// How the window is drawn: `auto` (the graphics driver's OpenGL, and the software renderer
+    /// when that opens no window), `gpu`, or `software` (no graphics driver needed: for a PC on
+    /// the basic display driver, in a VM or over Remote Desktop).
+    #[arg(long, value_enum, default_value_t = RendererArg::Auto)]
+    pub renderer: RendererArg,
     /// What to do; with none, the cashier window opens (on the sandbox gateway when nothing is
     /// configured).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--renderer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RendererArg {
+    /// OpenGL, falling back to software when it opens no window.
+    Auto,
+    /// OpenGL only.
+    Gpu,
+    /// The software renderer.
+    Software,
 }
 
 /// A subcommand.

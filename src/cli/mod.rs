@@ -26,7 +26,7 @@ mod terminal_qr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use args::{Args, Command, OwnerAction, ReportOutput, ShiftAction, StoreAction};
+pub use args::{Args, Command, OwnerAction, RendererArg, ReportOutput, ShiftAction, StoreAction};
 pub use exit::exit_for;
 
 use crate::gateway::PayMethod;
@@ -70,7 +70,7 @@ pub fn run(args: Args) -> ExitCode {
     );
     let paths = resolved.as_ref().ok().cloned();
     let Some(command) = args.command else {
-        return ExitCode::from(window(&runtime, resolved));
+        return ExitCode::from(window(&runtime, resolved, args.renderer));
     };
     let command_wants_json = command.wants_json();
     let code = runtime.block_on(async {
@@ -238,7 +238,11 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
 /// till's start (config, ledger, sandbox, lock) runs on the runtime while eframe makes the
 /// window, which takes several times longer, so the first frame waits for neither twice. A start
 /// that fails is said on the terminal and in the window, which retries once it is fixed.
-fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -> u8 {
+fn window(
+    runtime: &tokio::runtime::Runtime,
+    paths: Result<Paths, SetupError>,
+    renderer: RendererArg,
+) -> u8 {
     let (started_tx, started_rx) = std::sync::mpsc::sync_channel(1);
     let paths = match paths {
         Ok(paths) => {
@@ -273,10 +277,15 @@ fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -
     };
     let take_start = std::sync::Arc::new(take_start);
     let for_window = std::sync::Arc::clone(&take_start);
+    let drawing = match renderer {
+        RendererArg::Auto | RendererArg::Gpu => crate::ui::renderer::Drawing::Gpu,
+        RendererArg::Software => crate::ui::renderer::Drawing::Software,
+    };
     let opened = crate::ui::run_window(
         runtime,
         move || for_window().unwrap_or(Err(SetupError::NoDataDir)),
         paths,
+        drawing,
     );
     let failed_status = || failed.get().copied().unwrap_or(exit::ERROR);
     match opened {
@@ -284,8 +293,48 @@ fn window(runtime: &tokio::runtime::Runtime, paths: Result<Paths, SetupError>) -
         Ok(false) => failed_status(),
         Err(error) => {
             said::warn(&Said::CannotOpenWindow(error.to_string()));
-            let _ = take_start();
+            // The till's start (its lock, its sandbox) is let go before anything else runs.
+            drop(take_start());
+            if renderer == RendererArg::Auto {
+                return with_software_renderer();
+            }
             failed_status()
+        }
+    }
+}
+
+/// The window again, drawn by the software renderer: glow opened none (OpenGL 1.1 only, say). A
+/// new process, since a process makes one event loop; this one waits for it and passes on its
+/// exit status.
+fn with_software_renderer() -> u8 {
+    said::warn(&Said::TryingSoftwareRenderer);
+    // The sandbox this process started lets go of its port as its task ends.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let Ok(program) = std::env::current_exe() else {
+        return exit::ERROR;
+    };
+    // The same arguments (the window takes global flags only), the renderer's replaced.
+    let mut args = Vec::new();
+    let mut given = std::env::args_os().skip(1);
+    while let Some(arg) = given.next() {
+        if arg == "--renderer" {
+            given.next();
+        } else if !arg.to_string_lossy().starts_with("--renderer=") {
+            args.push(arg);
+        }
+    }
+    let status = std::process::Command::new(program)
+        .args(args)
+        .args(["--renderer", "software"])
+        .status();
+    match status {
+        Ok(status) => status
+            .code()
+            .and_then(|code| u8::try_from(code).ok())
+            .unwrap_or(exit::ERROR),
+        Err(error) => {
+            tracing::warn!(%error, "the software renderer could not be started");
+            exit::ERROR
         }
     }
 }

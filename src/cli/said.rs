@@ -84,6 +84,8 @@ pub enum Said<'a> {
         /// The merchant payments go to now.
         current: &'a str,
     },
+    /// The window did not open on OpenGL: it is tried again on the software renderer.
+    TryingSoftwareRenderer,
     /// `sandbox --lan` without `--public-url`.
     LanNeedsPublicUrl(u16),
     /// The sandbox cannot listen on its port.
@@ -209,6 +211,12 @@ impl Localized for Said<'_> {
                  config is unchanged. To switch to it, run again with --replace (the old config is \
                  kept as a backup)"
             ),
+            Said::TryingSoftwareRenderer if zh => {
+                "提示：显卡的 OpenGL 无法打开窗口，改用软件渲染（不需要显卡驱动）".into()
+            }
+            Said::TryingSoftwareRenderer => "hint: OpenGL opened no window; trying the software \
+                                             renderer (no graphics driver needed)"
+                .into(),
             Said::LanNeedsPublicUrl(port) if zh => format!(
                 "提示：用 --lan 时请给出 --public-url http://<本机局域网地址>:{port}，手机才能打开二维码链接"
             ),
@@ -325,6 +333,7 @@ mod tests {
                 merchant_no: "M2",
                 current: "M1",
             },
+            Said::TryingSoftwareRenderer,
             Said::LanNeedsPublicUrl(8088),
             Said::SandboxCannotListen {
                 port: 8088,

@@ -89,7 +89,11 @@ impl std::str::FromStr for PrinterAddress {
             return Ok(PrinterAddress::File(PathBuf::from(path)));
         }
         if let Some(rest) = text.strip_prefix("serial:") {
-            return super::ports::serial_address(rest).ok_or_else(bad);
+            let (serial_port, speed) = super::ports::serial_address(rest).ok_or_else(bad)?;
+            return Ok(PrinterAddress::Serial {
+                port: serial_port,
+                baud: speed,
+            });
         }
         if let Some(name) = text.strip_prefix("printer:") {
             let name = name.trim();
@@ -210,7 +214,7 @@ pub enum Unreachable {
 }
 
 impl Unreachable {
-    pub(super) fn of(error: &std::io::Error) -> Unreachable {
+    fn of(error: &std::io::Error) -> Unreachable {
         use std::io::ErrorKind;
         match error.kind() {
             ErrorKind::ConnectionRefused => Unreachable::Refused,
@@ -257,10 +261,19 @@ async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> 
     let attempt = async {
         match address {
             PrinterAddress::Tcp(host) => send_tcp(host, bytes).await,
-            PrinterAddress::Serial { port, baud } => {
-                super::ports::send_serial(port, *baud, bytes).await
+            PrinterAddress::Serial { port, baud } => super::ports::send_serial(port, *baud, bytes)
+                .await
+                .map_err(|error| PrintError::Unreachable(Unreachable::of(&error))),
+            PrinterAddress::Windows(name) => {
+                super::ports::send_windows(name, bytes)
+                    .await
+                    .map_err(|error| match error.kind() {
+                        std::io::ErrorKind::NotFound => {
+                            PrintError::Unreachable(Unreachable::NoWindowsPrinter(name.clone()))
+                        }
+                        _ => PrintError::Unreachable(Unreachable::Other(error.to_string())),
+                    })
             }
-            PrinterAddress::Windows(name) => super::ports::send_windows(name, bytes).await,
             PrinterAddress::Device(path) | PrinterAddress::File(path) => {
                 let append = matches!(address, PrinterAddress::File(_));
                 let mut file = tokio::fs::OpenOptions::new()
@@ -498,6 +511,44 @@ mod tests {
         assert_eq!(no_host, Err(PrintError::Unreachable(Unreachable::NoHost)));
         let english = no_host.map_or_else(|e| e.message(crate::i18n::Lang::En), |()| String::new());
         assert!(english.contains("host name is not found"), "{english}");
+    }
+
+    #[test]
+    fn serial_and_windows_addresses_parse_and_print_back() {
+        assert_eq!(
+            "serial:COM3?baud=19200".parse(),
+            Ok(PrinterAddress::Serial {
+                port: "COM3".into(),
+                baud: 19_200
+            })
+        );
+        assert_eq!(
+            "printer:POS-58".parse(),
+            Ok(PrinterAddress::Windows("POS-58".into()))
+        );
+        for bad in ["serial:", "serial:COM3?baud=0", "printer:", "printer:  "] {
+            assert!(bad.parse::<PrinterAddress>().is_err(), "{bad} was taken");
+        }
+        let round = "serial:COM4?baud=2400";
+        assert_eq!(
+            round
+                .parse::<PrinterAddress>()
+                .map(|a| a.to_string())
+                .as_deref(),
+            Ok(round)
+        );
+    }
+
+    #[cfg(not(windows))]
+    #[tokio::test]
+    async fn a_windows_printer_elsewhere_is_named_in_the_error() {
+        let address = PrinterAddress::Windows("POS-58".into());
+        assert_eq!(
+            send(&address, b"x").await,
+            Err(PrintError::Unreachable(Unreachable::NoWindowsPrinter(
+                "POS-58".into()
+            )))
+        );
     }
 
     #[test]

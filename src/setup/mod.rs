@@ -107,7 +107,10 @@ impl Paths {
         });
         let data_dir = match data_dir {
             Some(dir) => dir,
-            None => dirs.ok_or(SetupError::NoDataDir)?.data_local_dir().to_owned(),
+            None => dirs
+                .ok_or(SetupError::NoDataDir)?
+                .data_local_dir()
+                .to_owned(),
         };
         Ok(Paths {
             config,

@@ -16,6 +16,7 @@ pub mod onboarding;
 pub mod order_detail;
 pub mod owner_gate;
 pub mod qr;
+pub mod renderer;
 pub mod settings;
 pub mod shift;
 pub mod startup;
@@ -393,6 +394,7 @@ pub fn run_window(
     runtime: &tokio::runtime::Runtime,
     started: impl FnOnce() -> Result<crate::setup::Setup, crate::setup::SetupError> + 'static,
     paths: Option<crate::setup::Paths>,
+    drawing: renderer::Drawing,
 ) -> Result<bool, eframe::Error> {
     let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let ran_here = ran.clone();
@@ -406,10 +408,11 @@ pub fn run_window(
     {
         viewport = viewport.with_icon(icon);
     }
-    let options = eframe::NativeOptions {
+    let mut options = eframe::NativeOptions {
         viewport,
         ..eframe::NativeOptions::default()
     };
+    renderer::apply(drawing, &mut options);
     eframe::run_native(
         "cashier",
         options,

@@ -60,6 +60,17 @@ impl Till {
 
     /// As [`Till::start`], with `config` (TOML) as the cashier's config file.
     pub fn start_with_config(width: u32, height: u32, config: Option<&str>) -> Till {
+        Till::start_on(width, height, config, false)
+    }
+
+    /// As [`Till::start`] on a display with no OpenGL at all, as a PC on the basic display driver
+    /// has: the X server without GLX and no EGL vendor for the cashier (glow then finds "no
+    /// glutin configs"). Vulkan (Mesa's lavapipe) is still there for the software renderer.
+    pub fn start_without_opengl(width: u32, height: u32) -> Till {
+        Till::start_on(width, height, Some(""), true)
+    }
+
+    fn start_on(width: u32, height: u32, config: Option<&str>, no_opengl: bool) -> Till {
         let binary = binary();
         assert!(
             binary.exists(),
@@ -67,6 +78,11 @@ impl Till {
             binary.display()
         );
         let mut xvfb = Command::new("Xvfb")
+            .args(if no_opengl {
+                &["-extension", "GLX"][..]
+            } else {
+                &[][..]
+            })
             .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
             .arg(format!("{width}x{height}x24"))
             .stdout(Stdio::piped())
@@ -89,7 +105,7 @@ impl Till {
             std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o600);
             std::fs::set_permissions(&file, permissions).expect("0600");
         }
-        let app = spawn_window(&display, home.path(), data_dir.path());
+        let app = spawn_window(&display, home.path(), data_dir.path(), no_opengl);
         let mut till = Till {
             xvfb,
             app,
@@ -113,7 +129,7 @@ impl Till {
     /// The cashier started again on this till (its display, config and data), as an owner
     /// double-clicking its icon does, and that process's window once it shows.
     pub fn start_again(&self) -> (Child, String) {
-        let again = spawn_window(&self.display, self.home.path(), self.data_dir.path());
+        let again = spawn_window(&self.display, self.home.path(), self.data_dir.path(), false);
         let window = self.window_of(&again);
         (again, window)
     }
@@ -133,14 +149,23 @@ impl Till {
         // Generous: two tests start windows at once on a 2-core CI machine under llvmpipe.
         let deadline = Instant::now() + Duration::from_secs(40);
         loop {
-            let output = Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--pid", &app.id().to_string()])
-                .env("DISPLAY", &self.display)
-                .output()
-                .expect("xdotool runs (apt-get install xdotool)");
-            let found = String::from_utf8_lossy(&output.stdout);
-            if let Some(window) = found.lines().next() {
-                return window.to_owned();
+            // The cashier's own window, or its child's (a cashier whose OpenGL opened no window
+            // starts itself again on the software renderer).
+            let children =
+                std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", app.id()))
+                    .unwrap_or_default();
+            let pids = std::iter::once(app.id().to_string())
+                .chain(children.split_whitespace().map(str::to_owned));
+            for pid in pids {
+                let output = Command::new("xdotool")
+                    .args(["search", "--onlyvisible", "--pid", &pid])
+                    .env("DISPLAY", &self.display)
+                    .output()
+                    .expect("xdotool runs (apt-get install xdotool)");
+                let found = String::from_utf8_lossy(&output.stdout);
+                if let Some(window) = found.lines().next() {
+                    return window.to_owned();
+                }
             }
             // A process that ended (a zombie, not yet waited for) will never show one: say so.
             let state =
@@ -382,8 +407,15 @@ impl Till {
 }
 
 /// The cashier's window on `display`, with `home`'s config and `data_dir`.
-fn spawn_window(display: &str, home: &Path, data_dir: &Path) -> Child {
-    Command::new(binary())
+fn spawn_window(display: &str, home: &Path, data_dir: &Path, no_opengl: bool) -> Child {
+    let mut command = Command::new(binary());
+    if no_opengl {
+        command.env(
+            "__EGL_VENDOR_LIBRARY_FILENAMES",
+            "/nonexistent/no-egl-vendor.json",
+        );
+    }
+    command
         .args(["--sandbox-port", "0", "--data-dir"])
         .arg(data_dir)
         .env("DISPLAY", display)
