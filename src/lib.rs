@@ -15,6 +15,7 @@ pub mod china_time;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod drawer;
 pub mod export;
 pub mod gateway;
 pub mod i18n;

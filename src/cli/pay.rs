@@ -148,6 +148,12 @@ pub async fn cash(
                 out!("{}", result_line(&order));
                 out!("实收 {tendered}　找零 {change} (change)");
             }
+            // After the result is said: a printer that hangs holds up the drawer, not the sale.
+            let why = crate::drawer::Why::CashSale(order.order_no.clone());
+            if let Err(error) = crate::drawer::open(&setup.config, setup.ledger(), None, why).await
+            {
+                said::warn(&Said::DrawerNotOpened(&error));
+            }
             super::shift_cmd::auto_print(setup, &order, spool).await;
             exit::PAID
         }

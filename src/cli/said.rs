@@ -84,6 +84,8 @@ pub enum Said<'a> {
         /// The merchant payments go to now.
         current: &'a str,
     },
+    /// The cash sale is kept, but the drawer did not open.
+    DrawerNotOpened(&'a dyn Localized),
     /// The window did not open on OpenGL: it is tried again on the software renderer.
     TryingSoftwareRenderer,
     /// `sandbox --lan` without `--public-url`.
@@ -211,6 +213,12 @@ impl Localized for Said<'_> {
                  config is unchanged. To switch to it, run again with --replace (the old config is \
                  kept as a backup)"
             ),
+            Said::DrawerNotOpened(why) if zh => {
+                format!("现金已收，钱箱没有打开：{}", why.message(lang))
+            }
+            Said::DrawerNotOpened(why) => {
+                format!("the cash sale is kept; the drawer did not open: {}", why.message(lang))
+            }
             Said::TryingSoftwareRenderer if zh => {
                 "提示：显卡的 OpenGL 无法打开窗口，改用软件渲染（不需要显卡驱动）".into()
             }
@@ -334,6 +342,7 @@ mod tests {
                 current: "M1",
             },
             Said::TryingSoftwareRenderer,
+            Said::DrawerNotOpened(&why),
             Said::LanNeedsPublicUrl(8088),
             Said::SandboxCannotListen {
                 port: 8088,

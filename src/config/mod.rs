@@ -61,9 +61,28 @@ pub struct Config {
     pub shop: crate::receipt::ShopConfig,
     /// The owner's PIN (its hash); absent means no PIN guards 设置, exports and reprints.
     pub owner: Option<OwnerConfig>,
+    /// The cash drawer: what opens it.
+    #[serde(default, skip_serializing_if = "DrawerConfig::is_default")]
+    pub drawer: DrawerConfig,
     /// The merchant's gateway while the till runs on the sandbox: kept, inactive, so switching
     /// back is one choice in 设置 and nothing of where the money goes is lost by a try-out.
     pub parked_gateway: Option<GatewayConfig>,
+}
+
+/// `[drawer]`: what opens the cash drawer (`drawer.rs` opens it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawerConfig {
+    /// `printer`, `serial:PORT[?baud=N]` or `off`; absent: the printer's when one is set.
+    pub open_by: Option<String>,
+}
+
+impl DrawerConfig {
+    /// Whether nothing is set (left out of a config file written back).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == DrawerConfig::default()
+    }
 }
 
 /// `[owner]`: what only the owner may do is behind this PIN ([`crate::owner_pin`]).

@@ -35,6 +35,8 @@ pub enum AuditAction {
     CashierRemoved,
     /// A cashier's sign-in was refused (an unknown name or a wrong PIN).
     SignInRefused,
+    /// The cash drawer was opened; the detail says why.
+    DrawerOpened,
 }
 
 impl AuditAction {
@@ -53,6 +55,7 @@ impl AuditAction {
             AuditAction::CashierAdded => "cashier_added",
             AuditAction::CashierRemoved => "cashier_removed",
             AuditAction::SignInRefused => "sign_in_refused",
+            AuditAction::DrawerOpened => "drawer_opened",
         }
     }
 }

@@ -256,6 +256,14 @@ impl crate::i18n::Localized for Unreachable {
     }
 }
 
+/// Sends `bytes` to the printer at once, past the spool (the cash drawer's pulse: it must never
+/// wait and fire later).
+/// # Errors
+/// As a slip's send: off, unreachable, out of paper, too slow.
+pub async fn send_now(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> {
+    send(address, bytes).await
+}
+
 /// Sends `bytes` to the printer once.
 async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> {
     let attempt = async {

@@ -82,6 +82,8 @@ pub enum Command {
     Print(PrintJob),
     /// Write the diagnostics zip into the export folder.
     Diagnostics,
+    /// Open the cash drawer by hand (开钱箱); a failure is answered by [`UiEvent::Error`].
+    OpenDrawer,
     /// Read the cashiers who sign in. Answered by [`UiEvent::Cashiers`].
     LoadCashiers,
     /// Add a cashier: the name, the PIN and the PIN again (checked and hashed on the worker).
@@ -255,6 +257,8 @@ pub enum Problem {
     Form(crate::gateway::qht::onboarding_form::FormError),
     /// An owner PIN cannot be set or checked.
     OwnerPin(Arc<crate::owner_pin::PinError>),
+    /// The cash drawer did not open (the sale stands).
+    Drawer(crate::receipt::PrintError),
 }
 
 impl From<LedgerError> for Problem {
@@ -286,6 +290,11 @@ impl Localized for Problem {
             Problem::Gateway(error) => error.message(lang),
             Problem::Form(error) => error.message(lang),
             Problem::OwnerPin(error) => error.message(lang),
+            Problem::Drawer(error) => format!(
+                "{}{}",
+                tr(lang, "钱箱没有打开：", "The drawer did not open: "),
+                error.message(lang)
+            ),
             Problem::Io(error) => format!("{}：{error}", tr(lang, "文件写入失败", "Cannot write")),
             Problem::SimulatePay(why) => {
                 format!(

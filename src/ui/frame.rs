@@ -72,6 +72,9 @@ impl CashierApp {
             self.typed_elsewhere = None;
         }
         egui::CentralPanel::default().show(ui, |ui| match self.screen {
+            // The owner's PIN is asked over the checkout (开钱箱): the checkout, which reads every
+            // key, is not drawn meanwhile, so the PIN's digits and Enter charge nothing.
+            Screen::Checkout if pin_asked_here => {}
             Screen::Checkout => {
                 if let Some(action) =
                     checkout_ui(ui, &mut self.checkout, &self.info, self.lang, &mut self.qr)

@@ -182,6 +182,14 @@ impl CashierApp {
             Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
             Action::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
             Action::Shifts => return self.open(Screen::Shift),
+            Action::OpenDrawer => {
+                if self.gate.is_open(self.pin_set(), self.now) {
+                    self.send(Command::OpenDrawer);
+                } else {
+                    self.gate.ask(owner_gate::Guarded::Drawer);
+                }
+                return;
+            }
         });
     }
 
@@ -233,6 +241,7 @@ impl CashierApp {
             owner_gate::Guarded::Reprint(order_no) => {
                 self.send(Command::Print(PrintJob::Reprint(order_no)));
             }
+            owner_gate::Guarded::Drawer => self.send(Command::OpenDrawer),
         }
     }
 

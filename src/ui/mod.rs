@@ -341,6 +341,10 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         is_sandbox: gateway.is_sandbox,
         shift: None,
         has_printer: gateway.config.printer.is_some(),
+        has_drawer: matches!(
+            crate::drawer::open_by(&gateway.config),
+            Ok(crate::drawer::OpenBy::Pulse(_))
+        ),
         printed: None,
     }
 }

@@ -25,6 +25,8 @@ pub enum Guarded {
     Export(NaiveDate, NaiveDate, ExportFormat),
     /// A reprint of this order's receipt.
     Reprint(String),
+    /// 开钱箱: the drawer opened by hand.
+    Drawer,
 }
 
 /// What the PIN form asks for.
@@ -143,6 +145,11 @@ impl OwnerGate {
                 Some(Guarded::Reprint(_)) => {
                     tr(lang, "重打小票需要店主密码", "Reprints need the owner PIN")
                 }
+                Some(Guarded::Drawer) => tr(
+                    lang,
+                    "不收款打开钱箱需要店主密码",
+                    "Opening the drawer without a sale needs the owner PIN",
+                ),
                 _ => tr(
                     lang,
                     "设置（收款账户、门店、收银台编号）需要店主密码",

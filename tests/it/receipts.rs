@@ -53,13 +53,27 @@ impl VirtualPrinter {
         format!("tcp://127.0.0.1:{}", self.port)
     }
 
+    /// The slips printed (a cash drawer's pulse alone is no slip).
     fn printed(&self) -> Vec<Printed> {
+        self.jobs()
+            .into_iter()
+            .filter(|job| !job.lines.is_empty() || job.cuts > 0)
+            .collect()
+    }
+
+    /// Everything the printer took, slips and pulses.
+    fn jobs(&self) -> Vec<Printed> {
         self.jobs
             .lock()
             .expect("jobs")
             .iter()
             .map(|job| decode(job).expect("the printer understands every byte"))
             .collect()
+    }
+
+    /// Cash-drawer pulses the printer took.
+    fn drawer_pulses(&self) -> usize {
+        self.jobs().iter().map(|job| job.drawer_pulses).sum()
     }
 }
 
@@ -542,4 +556,80 @@ fn a_receipt_goes_to_a_serial_printer_and_a_missing_port_keeps_it_waiting() {
         stderr(&receipt)
     );
     assert_eq!(waiting(&missing.spool()), 1, "the slip waits");
+}
+
+/// Issue 25, item 3: the cash drawer hangs off the receipt printer. A cash sale sends the printer
+/// the drawer pulse (`ESC p`) at once — not through the slip spool — and the trail says who and
+/// why; a wallet sale opens nothing; `[drawer] open_by = "off"` opens nothing either.
+#[test]
+fn a_cash_sale_opens_the_drawer_through_the_printer_and_a_wallet_sale_does_not() {
+    let printer = VirtualPrinter::start(false);
+    let till = Till::new(Some(&printer.address()));
+    let cash = till.run(&["pay", "--method", "cash", "--amount", "5", "--json"]);
+    assert!(cash.status.success(), "{}", stderr(&cash));
+    let order_no = last_json(&cash)["order_no"]
+        .as_str()
+        .expect("order")
+        .to_owned();
+    assert_eq!(
+        printer.drawer_pulses(),
+        1,
+        "the cash sale opened the drawer"
+    );
+    assert!(printer.printed().is_empty(), "a pulse, no slip");
+    let wallet = till.run(&[
+        "pay",
+        "--method",
+        "wechat-barcode",
+        "--amount",
+        "1",
+        "--auth-code",
+        "130000000000000001",
+        "--json",
+    ]);
+    assert!(wallet.status.success(), "{}", stderr(&wallet));
+    assert_eq!(printer.drawer_pulses(), 1, "a wallet sale opens no drawer");
+    let audit = till.run(&["audit", "--json"]);
+    let opened: Vec<serde_json::Value> = String::from_utf8_lossy(&audit.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .filter(|entry: &serde_json::Value| entry["action"] == "drawer_opened")
+        .collect();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert!(
+        opened[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&order_no)),
+        "{opened:?}"
+    );
+
+    // Turned off: a cash sale opens nothing.
+    let off = VirtualPrinter::start(false);
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[printer]\naddress = \"{}\"\n\n[drawer]\nopen_by = \"off\"\n",
+            off.address()
+        ),
+    )
+    .expect("config");
+    let sale = Command::new(CASHIER)
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args([
+            "--sandbox-port",
+            "0",
+            "pay",
+            "--method",
+            "cash",
+            "--amount",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    assert!(sale.status.success(), "{}", stderr(&sale));
+    assert_eq!(off.drawer_pulses(), 0);
 }

@@ -404,3 +404,68 @@ fn the_owner_adds_and_removes_cashiers_in_settings_and_reads_the_audit_trail_the
     world.wait_for("未添加：开班时填任何姓名都可以");
     assert!(world.ledger.lock().cashiers().expect("read").is_empty());
 }
+
+/// Issue 25, item 3, in the window: a cash sale opens the drawer (its printer takes the pulse),
+/// and 开钱箱 without a sale asks the owner PIN first; each opening is in the trail.
+#[test]
+fn a_cash_sale_opens_the_drawer_and_opening_it_by_hand_asks_the_owner_pin() {
+    let paper = tempfile::NamedTempFile::new().expect("paper");
+    let config = cashier::config::Config {
+        owner: Some(cashier::config::OwnerConfig {
+            pin_hash: cashier::owner_pin::hash("2468").expect("hashed"),
+        }),
+        printer: Some(cashier::receipt::PrinterConfig {
+            address: format!("file:{}", paper.path().display()),
+            width: cashier::receipt::Paper::Mm58,
+            auto_print: false,
+        }),
+        ..cashier::config::Config::default()
+    };
+    let mut world = common::window::world_with_config(config);
+    let pulses = || {
+        let bytes = std::fs::read(paper.path()).unwrap_or_default();
+        bytes
+            .windows(cashier::drawer::PULSE.len())
+            .filter(|w| *w == cashier::drawer::PULSE)
+            .count()
+    };
+    world.type_amount("3");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("现金应收");
+    world.type_amount("5");
+    world.press(egui::Key::Enter);
+    world.wait_for("支付成功");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pulses() < 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cash sale opened no drawer"
+        );
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    world.new_sale();
+    world.harness.get_by_label("开钱箱").click();
+    world.wait_for("不收款打开钱箱需要店主密码");
+    assert_eq!(pulses(), 1, "not before the PIN");
+    type_pin(&mut world, "2468");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pulses() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "开钱箱 opened no drawer"
+        );
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let offset = cashier::china_time::cst();
+    let today = cashier::ledger::day_of(chrono::Utc::now(), offset);
+    let trail = world.ledger.lock().audit_day(today, offset).expect("trail");
+    let opened: Vec<_> = trail
+        .iter()
+        .filter(|entry| entry.action == "drawer_opened")
+        .collect();
+    assert_eq!(opened.len(), 2, "{trail:?}");
+    assert!(opened[1].detail.contains("by hand") && opened[1].who == "店主 owner");
+}

@@ -59,6 +59,8 @@ pub struct CheckoutInfo {
     pub shift: Option<String>,
     /// Whether a printer is set (the result offers F9 打印小票).
     pub has_printer: bool,
+    /// Whether a cash drawer is set (the checkout offers 开钱箱).
+    pub has_drawer: bool,
     /// The order whose receipt last went to the printer.
     pub printed: Option<String>,
 }

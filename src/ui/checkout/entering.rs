@@ -52,11 +52,11 @@ pub(super) fn entering_ui(
     }
 
     ui.add_space(theme::GAP);
-    let mut go_to_shifts = false;
+    let mut line_action = None;
     centred_column(ui, |ui| {
         super::status_lines::health_ui(ui, info, lang);
         super::status_lines::store_ui(ui, info, lang);
-        go_to_shifts = super::status_lines::shift_line_ui(ui, info, lang);
+        line_action = super::status_lines::shift_line_ui(ui, info, lang);
         ui.label(
             RichText::new(tr(lang, "收款金额", "Amount"))
                 .font(theme::font(theme::BODY_TEXT))
@@ -98,8 +98,8 @@ pub(super) fn entering_ui(
         }
         ui.label(RichText::new(hint(info, lang)).color(theme::MUTED));
     });
-    if go_to_shifts {
-        return Some(Action::Shifts);
+    if line_action.is_some() {
+        return line_action;
     }
     submit.and_then(|submit| charge(state, info, submit, now))
 }

@@ -166,6 +166,8 @@ pub enum Action {
     Print(String),
     /// Go to the shift screen (开班).
     Shifts,
+    /// Open the cash drawer by hand (开钱箱).
+    OpenDrawer,
 }
 
 /// The checkout's state.

@@ -171,22 +171,23 @@ pub(super) fn store_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) {
     }
 }
 
-/// Whose shift the sales go into; with none open, a way to open one. True when clicked.
-pub(super) fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> bool {
-    match &info.shift {
-        Some(cashier) => {
-            ui.label(
-                RichText::new(format!(
-                    "{}{}",
-                    tr(lang, "当班收银员：", "On shift: "),
-                    crate::ui::shift::cashier_name(cashier, lang)
-                ))
-                .color(theme::MUTED),
-            );
-            false
-        }
-        None => {
-            ui.horizontal(|ui| {
+/// Whose shift the sales go into (with none open, a way to open one), and 开钱箱 where there is
+/// a drawer. What was clicked.
+pub(super) fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> Option<super::Action> {
+    ui.horizontal(|ui| {
+        let mut clicked = None;
+        match &info.shift {
+            Some(cashier) => {
+                ui.label(
+                    RichText::new(format!(
+                        "{}{}",
+                        tr(lang, "当班收银员：", "On shift: "),
+                        crate::ui::shift::cashier_name(cashier, lang)
+                    ))
+                    .color(theme::MUTED),
+                );
+            }
+            None => {
                 ui.label(
                     RichText::new(tr(
                         lang,
@@ -195,11 +196,17 @@ pub(super) fn shift_line_ui(ui: &mut Ui, info: &CheckoutInfo, lang: Lang) -> boo
                     ))
                     .color(theme::UNKNOWN),
                 );
-                ui.button(tr(lang, "开班", "Open a shift")).clicked()
-            })
-            .inner
+                if ui.button(tr(lang, "开班", "Open a shift")).clicked() {
+                    clicked = Some(super::Action::Shifts);
+                }
+            }
         }
-    }
+        if info.has_drawer && ui.button(tr(lang, "开钱箱", "Open drawer")).clicked() {
+            clicked = Some(super::Action::OpenDrawer);
+        }
+        clicked
+    })
+    .inner
 }
 
 #[cfg(test)]

@@ -226,3 +226,18 @@ pub(super) const OWNER: &str = "店主 owner";
 pub(super) const ANYONE: &str = "未设店主密码 no owner PIN";
 /// Whoever typed a wrong owner PIN.
 pub(super) const UNKNOWN: &str = "未知 unknown";
+
+/// Opens the cash drawer (a cash sale's or 开钱箱); a drawer that does not open is said, the sale
+/// stands.
+pub(super) async fn open_drawer(
+    configured: &Configured,
+    who: Option<String>,
+    why: crate::drawer::Why,
+    outbox: &Outbox,
+) {
+    let ledger = configured.ledger();
+    if let Err(error) = crate::drawer::open(&configured.config, ledger, who, why).await {
+        tracing::warn!(error = %error, "the drawer did not open");
+        outbox.emit(UiEvent::Error(Problem::Drawer(error))).await;
+    }
+}

@@ -166,23 +166,7 @@ impl Worker {
         let configured = self.configured();
         match command {
             Command::Pay(request) => self.pay(request),
-            Command::Cash(amount, tendered) => {
-                let store_nudge = Arc::clone(&self.store_nudge);
-                tokio::spawn(async move {
-                    let taken = crate::payment::cash::take_cash(
-                        &configured.context,
-                        amount,
-                        tendered,
-                        "商品".to_owned(),
-                    )
-                    .await;
-                    let done = taken
-                        .map(Box::new)
-                        .map_err(|error| Problem::Cash(Arc::new(error)));
-                    outbox.emit(UiEvent::PaymentDone(done)).await;
-                    store_nudge.notify_one();
-                });
-            }
+            Command::Cash(amount, tendered) => self.cash(amount, tendered),
             Command::Cancel => {
                 if let Some(cancel) = &self.cancel {
                     let _ = cancel.send(true);
@@ -256,8 +240,37 @@ impl Worker {
             | Command::OpenShift(..)
             | Command::CloseShift(..)
             | Command::Print(_)
+            | Command::OpenDrawer
             | Command::Diagnostics) => self.dispatch_shop_day(command),
         }
+    }
+
+    /// Writes a cash sale, then opens the drawer (after the sale is on screen: a printer that
+    /// hangs holds up the drawer, never the sale).
+    fn cash(&self, amount: crate::money::Money, tendered: crate::money::Money) {
+        let (outbox, configured) = (self.outbox.clone(), self.configured());
+        let store_nudge = Arc::clone(&self.store_nudge);
+        tokio::spawn(async move {
+            let taken = crate::payment::cash::take_cash(
+                &configured.context,
+                amount,
+                tendered,
+                "商品".to_owned(),
+            )
+            .await;
+            let why = taken
+                .as_ref()
+                .ok()
+                .map(|order| crate::drawer::Why::CashSale(order.order_no.clone()));
+            let done = taken
+                .map(Box::new)
+                .map_err(|error| Problem::Cash(Arc::new(error)));
+            outbox.emit(UiEvent::PaymentDone(done)).await;
+            store_nudge.notify_one();
+            if let Some(why) = why {
+                background::open_drawer(&configured, None, why, &outbox).await;
+            }
+        });
     }
 
     fn pay(&mut self, request: PaymentRequest) {

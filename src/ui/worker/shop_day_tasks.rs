@@ -168,6 +168,13 @@ impl Worker {
                 });
             }
             Command::OpenExportFolder => open_folder(&self.settings.export_dir),
+            Command::OpenDrawer => {
+                tokio::spawn(async move {
+                    let who = super::background::who_at_the_till(&configured).await;
+                    let why = crate::drawer::Why::ByHand;
+                    super::background::open_drawer(&configured, Some(who), why, &outbox).await;
+                });
+            }
 
             Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
             Command::OpenShift(cashier, float, pin) => {

@@ -12,6 +12,8 @@ pub struct Printed {
     pub lines: Vec<Line>,
     /// Cuts made (one per slip).
     pub cuts: usize,
+    /// Cash-drawer pulses (`ESC p`).
+    pub drawer_pulses: usize,
 }
 
 impl Printed {
@@ -90,6 +92,11 @@ pub fn decode(bytes: &[u8]) -> Result<Printed, Unknown> {
         let start = reader.at;
         match reader.byte()? {
             b'\n' => head.end_line(&mut printed),
+            // ESC p m t1 t2: the drawer port's pulse.
+            0x1b if reader.bytes.get(reader.at) == Some(&0x70) => {
+                reader.take(4)?;
+                printed.drawer_pulses += 1;
+            }
             0x1b => esc(&mut reader, &mut head, start)?,
             0x1c => match reader.byte()? {
                 0x26 => head.chinese = true,
