@@ -32,9 +32,10 @@ const TAB_CHECKOUT_REAL_MERCHANT: (u32, u32) = (37, 18);
 /// On 设置: the 真实商户 choice, then its base URL field and 新商户进件….
 const REAL_MERCHANT: (u32, u32) = (320, 95);
 const BASE_URL: (u32, u32) = (270, 171);
-const ONBOARD: (u32, u32) = (130, 455);
+const ONBOARD: (u32, u32) = (130, 485);
 /// On 新商户进件: 提交进件.
 const SUBMIT: (u32, u32) = (75, 627);
+const CONFIRM_MERCHANT: (u32, u32) = (117, 285);
 /// The unresolved tab's right end when it shows a count: between two tabs without one.
 const TAB_UNRESOLVED_WITH_COUNT: (u32, u32) = (458, 18);
 /// The first row's order number in history, and 重新查询 at the top of the detail panel.
@@ -689,6 +690,15 @@ fn a_new_merchant_is_onboarded_in_the_window_and_sells_next() {
     }
     till.screenshot("onboarding-form.png");
     till.click(SUBMIT.0, SUBMIT.1);
+    // The returned merchant is shown for the owner to confirm (issue 23): nothing saved before.
+    std::thread::sleep(Duration::from_secs(2));
+    till.screenshot("onboarding-confirm.png");
+    let before = std::fs::read_to_string(till.config_file()).unwrap_or_default();
+    assert!(
+        !before.contains("merchant_id = \"QHT"),
+        "saved before the owner confirmed"
+    );
+    till.click(CONFIRM_MERCHANT.0, CONFIRM_MERCHANT.1);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let config = loop {
         let text = std::fs::read_to_string(till.config_file()).unwrap_or_default();
@@ -769,7 +779,8 @@ fn a_second_start_of_one_till_waits_for_the_first_window_to_close() {
     till.kill_first();
     till.focus(&window);
     till.key("Return");
-    std::thread::sleep(Duration::from_secs(1));
+    // The retry starts the till (ledger, sandbox): generous, as the suite runs two at once.
+    std::thread::sleep(Duration::from_secs(3));
     let orders = cash_sale(&till, "3", "5", "a sale in the second window");
     assert_eq!(text(&orders[0], "amount"), "3.00");
     let _ = again.kill();
