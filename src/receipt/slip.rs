@@ -389,6 +389,26 @@ pub fn shift_slip(shop: &str, report: &ShiftReport, offset: FixedOffset, paper: 
     slip
 }
 
+/// 打印测试页: the shop's name, what the page is, the time, the paper's width ruled edge to edge,
+/// and a line of Chinese, so the owner sees the width and the Chinese mode are right.
+#[must_use]
+pub fn test_slip(shop: &str, now: DateTime<Utc>, offset: FixedOffset, paper: Paper) -> Slip {
+    let mut slip = Slip::default();
+    slip.title(shop, paper);
+    slip.center("打印测试页 TEST PAGE", paper);
+    slip.rule(paper);
+    slip.pair("时间", &local(now, offset), paper);
+    let width = if paper == Paper::Mm80 {
+        "80 mm"
+    } else {
+        "58 mm"
+    };
+    slip.pair("纸宽", width, paper);
+    slip.text("收银台打印正常，中文显示正常。", paper);
+    slip.rule(paper);
+    slip
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,11 @@ pub enum Command {
     Diagnostics,
     /// Open the cash drawer by hand (开钱箱); a failure is answered by [`UiEvent::Error`].
     OpenDrawer,
+    /// Print a test page on this printer (as typed in 设置, not yet saved), headed with this shop
+    /// name; sent at once, never spooled. Answered by [`UiEvent::PrinterTested`].
+    TestPrint(crate::receipt::PrinterConfig, String),
+    /// List the machine's serial ports. Answered by [`UiEvent::Ports`].
+    LoadPorts,
     /// Read the cashiers who sign in. Answered by [`UiEvent::Cashiers`].
     LoadCashiers,
     /// Add a cashier: the name, the PIN and the PIN again (checked and hashed on the worker).
@@ -181,6 +186,10 @@ pub enum UiEvent {
     ConnectionTested(ConnectionVerdict),
     /// A store connection test's result.
     StoreTested(Result<(), crate::store::StoreError>),
+    /// How a test page went.
+    PrinterTested(Result<(), Problem>),
+    /// The machine's serial ports.
+    Ports(Vec<String>),
     /// The cashiers who sign in (after an add or a remove), or why not.
     Cashiers(Result<Vec<String>, Problem>),
     /// A day of the audit trail, or why not.

@@ -62,29 +62,7 @@ impl CashierApp {
                 self.history.data = Some(*data);
             }
             UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
-            UiEvent::Requeried(results) => {
-                self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
-                if let Some(order_detail::RequeryNote::Querying(asked)) = &self.history.requery {
-                    let answer = results.iter().find(|r| &r.order.order_no == asked);
-                    self.history.requery = Some(match answer {
-                        Some(result) => order_detail::RequeryNote::Done(Box::new(result.clone())),
-                        None => order_detail::RequeryNote::NotQueried(asked.clone()),
-                    });
-                }
-                for result in results {
-                    let order_no = result.order.order_no.clone();
-                    if self
-                        .history
-                        .detail
-                        .as_ref()
-                        .is_some_and(|(o, _)| o.order_no == order_no)
-                    {
-                        self.send(Command::LoadDetail(order_no.clone()));
-                    }
-                    self.unresolved.results.insert(order_no, result);
-                }
-                self.reload_history();
-            }
+            UiEvent::Requeried(results) => self.on_requeried(results),
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
                 self.checkout.on_order_update(&order);
@@ -102,9 +80,11 @@ impl CashierApp {
             }
             UiEvent::Exported(result) => self.history.export_note = Some(result),
             UiEvent::ConnectionTested(verdict) => self.settings.verdict = Some(verdict),
-            UiEvent::StoreTested(result) => self.settings.store_verdict = Some(result),
-            UiEvent::Cashiers(cashiers) => self.settings.owner.on_cashiers(cashiers),
-            UiEvent::Audit(day, entries) => self.settings.owner.audit = Some((day, entries)),
+            event @ (UiEvent::StoreTested(_)
+            | UiEvent::Cashiers(_)
+            | UiEvent::PrinterTested(_)
+            | UiEvent::Ports(_)
+            | UiEvent::Audit(..)) => self.settings.on_event(event),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
             UiEvent::Saved(saved) => self.on_saved(saved),
             UiEvent::OwnerPin(verdict) => self.on_pin_verdict(verdict),
@@ -115,6 +95,31 @@ impl CashierApp {
             UiEvent::Store(status) => self.info.store = status,
             UiEvent::Error(error) => self.error = Some(error),
         }
+    }
+
+    /// Re-queries came back: the detail and the unresolved list show their results.
+    fn on_requeried(&mut self, results: Vec<crate::payment::requery::RequeryResult>) {
+        self.unresolved.in_flight = self.unresolved.in_flight.saturating_sub(1);
+        if let Some(order_detail::RequeryNote::Querying(asked)) = &self.history.requery {
+            let answer = results.iter().find(|r| &r.order.order_no == asked);
+            self.history.requery = Some(match answer {
+                Some(result) => order_detail::RequeryNote::Done(Box::new(result.clone())),
+                None => order_detail::RequeryNote::NotQueried(asked.clone()),
+            });
+        }
+        for result in results {
+            let order_no = result.order.order_no.clone();
+            if self
+                .history
+                .detail
+                .as_ref()
+                .is_some_and(|(o, _)| o.order_no == order_no)
+            {
+                self.send(Command::LoadDetail(order_no.clone()));
+            }
+            self.unresolved.results.insert(order_no, result);
+        }
+        self.reload_history();
     }
 
     /// After a sale: the shift may have been opened by it (默认), and a paid one prints its slip
@@ -336,6 +341,7 @@ impl CashierApp {
     /// Reads what 设置's owner forms show: the cashiers and today's audit trail.
     pub(super) fn load_owner_forms(&mut self) {
         self.send(Command::LoadCashiers);
+        self.send(Command::LoadPorts);
         let today = crate::ledger::day_of(chrono::Utc::now(), self.offset);
         self.send(Command::LoadAudit(today));
     }
@@ -388,6 +394,9 @@ impl CashierApp {
             }
             SettingsAction::RemoveCashier(name) => self.send(Command::RemoveCashier(name)),
             SettingsAction::LoadAudit(day) => self.send(Command::LoadAudit(day)),
+            SettingsAction::TestPrint(printer, shop) => {
+                self.send(Command::TestPrint(printer, shop));
+            }
             SettingsAction::Save(gateway, till_id, store) => {
                 let gateway = gateway.map(|gateway| *gateway);
                 self.save_settings(gateway, till_id, store, AfterSave::Settings);
@@ -417,6 +426,18 @@ impl CashierApp {
         config.till.id = till_id;
         config.till.methods.clone_from(&self.settings.offered);
         config.till.blind_close = self.settings.blind_close;
+        match self.settings.printer.config() {
+            Ok(printer) => config.printer = printer,
+            Err(bad) => {
+                // Said under the printer's address; nothing is saved.
+                self.settings.note = Some(SettingsNote::Failed(Problem::Print(bad.into())));
+                return;
+            }
+        }
+        let shop = self.settings.printer.shop_name.trim();
+        if !shop.is_empty() {
+            shop.clone_into(&mut config.shop.name);
+        }
         config.store = store;
         let path = self.settings.path.clone().or_else(default_config_path);
         self.settings.note = Some(SettingsNote::Saving);

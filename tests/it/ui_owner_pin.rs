@@ -113,11 +113,11 @@ fn a_pin_set_in_settings_is_kept_as_a_hash_and_guards_them_next_time() {
     // A mismatch is refused in the cashier's words.
     common::window::set_field(&mut world, Role::PasswordInput, fields - 2, "1234");
     common::window::set_field(&mut world, Role::PasswordInput, fields - 1, "1243");
-    world.harness.get_by_label("设置密码").click();
+    world.harness.get_by_label("设置密码").click_accesskit();
     world.wait_for("两次输入的密码不一致");
     common::window::set_field(&mut world, Role::PasswordInput, fields - 2, "1234");
     common::window::set_field(&mut world, Role::PasswordInput, fields - 1, "1234");
-    world.harness.get_by_label("设置密码").click();
+    world.harness.get_by_label("设置密码").click_accesskit();
     world.wait_for("已设置：进入设置、导出和重打小票需要输入它");
     let path = world.data_dir.path().join("config.toml");
     let saved = std::fs::read_to_string(&path).unwrap_or_default();

@@ -355,3 +355,47 @@ fn blind_close_is_chosen_in_settings_and_the_change_is_audited() {
         "{trail:?}"
     );
 }
+
+/// Issue 25, item 5: the printer is set in 设置 → 打印机 (the no-printer bar points there): an
+/// address that is no address is said and nothing saved; 打印测试页 prints what is typed before it
+/// is saved; 保存 keeps the printer, its paper and the shop's name, and the change is audited.
+#[test]
+fn the_printer_is_set_and_tried_in_settings() {
+    let paper = tempfile::NamedTempFile::new().expect("paper");
+    let mut world = world();
+    world.harness.get_by_label("设置").click();
+    world.wait_for("打印测试页");
+    // Base URL, merchant, till id, then the printer's address and the shop's name.
+    set_field(&mut world, Role::TextInput, 3, "lpt1");
+    world.wait_for("打印机地址无法识别：lpt1");
+    world.harness.get_by_label("保存").click_accesskit();
+    world.harness.run_steps(3);
+    let path = world.data_dir.path().join("config.toml");
+    assert!(!path.exists(), "a bad address saves nothing");
+
+    let address = format!("file:{}", paper.path().display());
+    set_field(&mut world, Role::TextInput, 3, &address);
+    set_field(&mut world, Role::TextInput, 4, "好邻居便利店");
+    world.harness.get_by_label("80 mm").click_accesskit();
+    world.harness.get_by_label("打印测试页").click_accesskit();
+    world.wait_for("测试页已发送");
+    let page = crate::common::escpos_decode::decode(&std::fs::read(paper.path()).expect("paper"))
+        .expect("the printer understands every byte");
+    let lines = page.plain_lines();
+    assert_eq!(lines[0], "好邻居便利店");
+    assert!(
+        lines.iter().any(|line| line.contains("打印测试页")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|line| line.contains("80 mm")), "{lines:?}");
+    assert!(!path.exists(), "a test page saves nothing");
+
+    world.harness.get_by_label("保存").click_accesskit();
+    world.wait_for("已保存并生效");
+    let config = Config::load(&path).expect("saved");
+    let printer = config.printer.expect("a printer");
+    assert_eq!(printer.address, address);
+    assert_eq!(printer.width, Paper::Mm80);
+    assert_eq!(config.shop.name, "好邻居便利店");
+    world.wait_for("· shop.name: 收银台 → 好邻居便利店");
+}

@@ -6,8 +6,10 @@ use egui::{RichText, Ui};
 
 mod forms;
 mod owner;
+mod printer;
 
 pub use owner::OwnerForms;
+pub use printer::PrinterForm;
 
 use super::backend::{ConnectionVerdict, Problem};
 use super::theme;
@@ -63,6 +65,8 @@ pub struct SettingsState {
     pub pin: PinForm,
     /// The cashiers and the audit trail.
     pub owner: OwnerForms,
+    /// The receipt printer and the shop's name.
+    pub printer: PrinterForm,
     /// What the last save changed, field by field (`till.id: T01 → K8`), never a key's value.
     pub changed: Vec<String>,
 }
@@ -124,6 +128,8 @@ pub enum SettingsAction {
     RemoveCashier(String),
     /// Read a day of the audit trail.
     LoadAudit(chrono::NaiveDate),
+    /// Print a test page on this printer, headed with this shop name.
+    TestPrint(crate::receipt::PrinterConfig, String),
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -162,6 +168,7 @@ impl SettingsState {
             blind_close: false,
             pin: PinForm::default(),
             owner: OwnerForms::default(),
+            printer: PrinterForm::default(),
             changed: Vec::new(),
         }
     }
@@ -192,6 +199,34 @@ impl SettingsState {
     #[must_use]
     pub fn with_methods(mut self, offered: Option<&[String]>) -> SettingsState {
         self.offered = offered.map(<[String]>::to_vec);
+        self
+    }
+
+    /// Takes the worker's answer to what 设置 asked (a store test, the cashiers, a test page,
+    /// the serial ports, the audit trail).
+    pub fn on_event(&mut self, event: crate::ui::backend::UiEvent) {
+        use crate::ui::backend::UiEvent;
+        match event {
+            UiEvent::StoreTested(result) => self.store_verdict = Some(result),
+            UiEvent::Cashiers(cashiers) => self.owner.on_cashiers(cashiers),
+            UiEvent::PrinterTested(result) => {
+                self.printer.testing = false;
+                self.printer.tested = Some(result);
+            }
+            UiEvent::Ports(ports) => self.printer.ports = ports,
+            UiEvent::Audit(day, entries) => self.owner.audit = Some((day, entries)),
+            _ => {}
+        }
+    }
+
+    /// The form with the printer and shop in force.
+    #[must_use]
+    pub fn with_printer(
+        mut self,
+        printer: Option<&crate::receipt::PrinterConfig>,
+        shop: &crate::receipt::ShopConfig,
+    ) -> SettingsState {
+        self.printer = PrinterForm::from_config(printer, shop);
         self
     }
 
@@ -352,6 +387,10 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     ui.add_space(theme::GAP);
     if let Some(store_action) = store_form_ui(ui, state, lang) {
         action = Some(store_action);
+    }
+    ui.add_space(theme::GAP);
+    if let Some(printer_action) = printer::printer_form_ui(ui, &mut state.printer, lang) {
+        action = Some(printer_action);
     }
     ui.add_space(theme::GAP);
     if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {

@@ -241,6 +241,8 @@ impl Worker {
             | Command::CloseShift(..)
             | Command::Print(_)
             | Command::OpenDrawer
+            | Command::TestPrint(..)
+            | Command::LoadPorts
             | Command::Diagnostics) => self.dispatch_shop_day(command),
         }
     }

@@ -90,6 +90,28 @@ fn view(
     })
 }
 
+/// 打印测试页 on `printer` (as typed, not yet saved), at once and past the spool: a test that
+/// waited and printed later would say nothing.
+async fn test_page(
+    configured: &Configured,
+    printer: &crate::receipt::PrinterConfig,
+    shop: &str,
+) -> Result<(), Problem> {
+    let address = printer
+        .address()
+        .map_err(|bad| Problem::Print(bad.into()))?;
+    let shop = if shop.is_empty() {
+        &configured.config.shop.name
+    } else {
+        shop
+    };
+    let offset = configured.config.history.offset();
+    let slip = crate::receipt::slip::test_slip(shop, Utc::now(), offset, printer.width);
+    crate::receipt::printer::send_now(&address, &escpos::encode(&slip))
+        .await
+        .map_err(Problem::Print)
+}
+
 /// Prints `job` as `configured` says (its printer, paper and shop name), spooling in `spool`.
 pub async fn print(configured: &Configured, spool: &Path, job: PrintJob) -> UiEvent {
     let queue = PrintQueue::new(spool);
@@ -168,6 +190,20 @@ impl Worker {
                 });
             }
             Command::OpenExportFolder => open_folder(&self.settings.export_dir),
+            Command::TestPrint(printer, shop) => {
+                tokio::spawn(async move {
+                    let tested = test_page(&configured, &printer, &shop).await;
+                    outbox.emit(UiEvent::PrinterTested(tested)).await;
+                });
+            }
+            Command::LoadPorts => {
+                tokio::spawn(async move {
+                    let ports = tokio::task::spawn_blocking(crate::receipt::ports::serial_ports)
+                        .await
+                        .unwrap_or_default();
+                    outbox.emit(UiEvent::Ports(ports)).await;
+                });
+            }
             Command::OpenDrawer => {
                 tokio::spawn(async move {
                     let who = super::background::who_at_the_till(&configured).await;

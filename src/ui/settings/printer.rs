@@ -1,0 +1,169 @@
+//! 设置 → 打印机: the receipt printer's address (a network printer, a Windows printer, a serial
+//! port or a USB device; the machine's serial ports are listed), the paper's width, the shop's
+//! name on the slips, printing after every sale, and 打印测试页 to try what is typed before it is
+//! saved. Saved with the rest of the settings (保存), and audited like them.
+
+use egui::{RichText, Ui};
+
+use super::SettingsAction;
+use crate::i18n::{Lang, Localized, tr};
+use crate::receipt::printer::BadAddress;
+use crate::receipt::{Paper, PrinterConfig, ShopConfig};
+use crate::ui::backend::Problem;
+use crate::ui::theme;
+
+/// The printer form's state.
+#[derive(Debug, Clone, Default)]
+pub struct PrinterForm {
+    /// The address, typed (empty: no printer).
+    pub address: String,
+    /// 80 mm paper (else 58 mm).
+    pub wide: bool,
+    /// Print a receipt after every paid sale.
+    pub auto_print: bool,
+    /// The shop's name, as the slips head it.
+    pub shop_name: String,
+    /// The machine's serial ports, once read.
+    pub ports: Vec<String>,
+    /// A test page is on its way.
+    pub testing: bool,
+    /// How the last test page went.
+    pub tested: Option<Result<(), Problem>>,
+}
+
+impl PrinterForm {
+    /// The form filled from the configuration in force.
+    #[must_use]
+    pub fn from_config(printer: Option<&PrinterConfig>, shop: &ShopConfig) -> PrinterForm {
+        PrinterForm {
+            address: printer.map(|p| p.address.clone()).unwrap_or_default(),
+            wide: printer.is_some_and(|p| p.width == Paper::Mm80),
+            auto_print: printer.is_some_and(|p| p.auto_print),
+            shop_name: shop.name.clone(),
+            ..PrinterForm::default()
+        }
+    }
+
+    /// The printer as typed: none when no address is, or why the address does not do.
+    /// # Errors
+    /// When the address is not one the till understands.
+    pub fn config(&self) -> Result<Option<PrinterConfig>, BadAddress> {
+        let address = self.address.trim();
+        if address.is_empty() {
+            return Ok(None);
+        }
+        address.parse::<crate::receipt::PrinterAddress>()?;
+        Ok(Some(PrinterConfig {
+            address: address.to_owned(),
+            width: if self.wide { Paper::Mm80 } else { Paper::Mm58 },
+            auto_print: self.auto_print,
+        }))
+    }
+}
+
+/// The printer's fields and 打印测试页.
+pub(super) fn printer_form_ui(
+    ui: &mut Ui,
+    form: &mut PrinterForm,
+    lang: Lang,
+) -> Option<SettingsAction> {
+    let mut action = None;
+    ui.strong(tr(lang, "打印机", "Receipt printer"));
+    egui::Grid::new("printer-form")
+        .num_columns(2)
+        .spacing([16.0, 10.0])
+        .show(ui, |ui| {
+            let label = ui.label(tr(lang, "地址", "Address"));
+            ui.add(
+                egui::TextEdit::singleline(&mut form.address)
+                    .hint_text("tcp://192.168.1.50:9100")
+                    .desired_width(theme::FIELD_WIDTH * 2.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            ui.label("");
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "网络打印机 tcp://IP:9100；Windows 打印机 printer:POS-58；串口 serial:COM3?baud=9600；USB /dev/usb/lp0；留空为不打印",
+                    "Network tcp://IP:9100; Windows printer printer:POS-58; serial serial:COM3?baud=9600; USB /dev/usb/lp0; empty: none",
+                ))
+                .color(theme::MUTED),
+            );
+            ui.end_row();
+            if !form.ports.is_empty() {
+                ui.label("");
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(tr(lang, "本机串口：", "Serial ports: ")).color(theme::MUTED));
+                    for port in form.ports.clone() {
+                        if ui.small_button(&port).clicked() {
+                            form.address = format!("serial:{port}?baud=9600");
+                        }
+                    }
+                });
+                ui.end_row();
+            }
+            ui.label(tr(lang, "纸宽", "Paper"));
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut form.wide, false, "58 mm");
+                ui.radio_value(&mut form.wide, true, "80 mm");
+            });
+            ui.end_row();
+            let label = ui.label(tr(lang, "店名", "Shop name"));
+            ui.add(
+                egui::TextEdit::singleline(&mut form.shop_name)
+                    .char_limit(32)
+                    .desired_width(theme::FIELD_WIDTH),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(
+                &mut form.auto_print,
+                tr(lang, "每笔收款后自动打印小票", "Print a receipt after every sale"),
+            );
+            ui.end_row();
+        });
+    let typed = form.config();
+    ui.horizontal(|ui| {
+        let can_test = !form.testing && matches!(typed, Ok(Some(_)));
+        if ui
+            .add_enabled(
+                can_test,
+                egui::Button::new(tr(lang, "打印测试页", "Print a test page")),
+            )
+            .clicked()
+            && let Ok(Some(printer)) = &typed
+        {
+            form.testing = true;
+            form.tested = None;
+            action = Some(SettingsAction::TestPrint(
+                printer.clone(),
+                form.shop_name.trim().to_owned(),
+            ));
+        }
+        if form.testing {
+            ui.label(RichText::new(tr(lang, "正在打印…", "Printing…")).color(theme::MUTED));
+        }
+    });
+    match (&typed, &form.tested) {
+        (Err(bad), _) => {
+            ui.label(RichText::new(bad.message(lang)).color(theme::FAILED));
+        }
+        (_, Some(Ok(()))) => {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "测试页已发送：请看打印机是否打出",
+                    "Test page sent: check the printer",
+                ))
+                .color(theme::PAID),
+            );
+        }
+        (_, Some(Err(problem))) => {
+            ui.label(RichText::new(problem.message(lang)).color(theme::FAILED));
+        }
+        (_, None) => {}
+    }
+    action
+}
