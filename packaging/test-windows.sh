@@ -30,6 +30,40 @@ wineboot -i > /dev/null 2>&1
 
 fail() { echo "windows check FAILED ($1): $2" >&2; exit 1; }
 
+# The cashier's window, once it shows (30 s at most): its X id; `$1` names the check, `$2` its log.
+wait_for_window() {
+  local found=""
+  for _ in $(seq 300); do
+    found=$(xdotool search --onlyvisible --name "收银台" 2>/dev/null | head -1 || true)
+    [ -n "$found" ] && break
+    sleep 0.1
+  done
+  [ -n "$found" ] || fail "$1" "no window in 30 s: $(tail -5 "$2")"
+  echo "$found"
+}
+
+# A sale typed into window `$1` as a cashier does: the amount `$2`, then a pay code scanned (a
+# scanner types it and Enter); the screen kept as `$3`.
+sell_in_window() {
+  xdotool windowfocus --sync "$1"
+  xdotool type --delay 80 "$2"
+  sleep 0.5
+  xdotool type --delay 5 "130000000000000001"
+  xdotool key Return
+  sleep 4
+  import -window root "$SHOTS/$3"
+}
+
+# Whether the ledger in (Windows) folder `$1` holds a paid sale of `$2` yuan.
+paid_in_ledger() {
+  local sold
+  sold=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$1" --sandbox-port 0 history --json \
+    2>/dev/null | tr -d '\r')
+  case "$sold" in *"\"amount\":\"$2\""*'"status":"paid"'*|*'"status":"paid"'*"\"amount\":\"$2\""*) return 0 ;; esac
+  echo "$sold"
+  return 1
+}
+
 # Installed as a shop would: silently, per machine.
 wine "$SETUP" /S > /dev/null 2>&1
 INSTALL="$WINEPREFIX/drive_c/Program Files/Cashier"
@@ -82,32 +116,18 @@ for windows in win7 win10; do
   fresh_w=$(winepath -w "$fresh" 2>/dev/null)
   wine "$EXE" --data-dir "$fresh_w" --sandbox-port 0 > "$WORK/window-$windows.log" 2>&1 &
   window_pid=$!
-  window=""
-  for _ in $(seq 300); do
-    window=$(xdotool search --onlyvisible --name "收银台" 2>/dev/null | head -1 || true)
-    [ -n "$window" ] && break
-    sleep 0.1
-  done
-  [ -n "$window" ] || fail "$windows" "no window in 30 s: $(tail -5 "$WORK/window-$windows.log")"
+  window=$(wait_for_window "$windows" "$WORK/window-$windows.log")
   sleep 3
   import -window root "$SHOTS/first-run-$windows.png"
   # No window manager on Xvfb: the window is given the keyboard as a click would.
   xdotool windowfocus --sync "$window"
   xdotool key Return
   sleep 3
-  xdotool windowfocus --sync "$window"
-  xdotool type --delay 80 "1.23"
-  sleep 0.5
-  xdotool type --delay 5 "130000000000000001"
-  xdotool key Return
-  sleep 4
-  import -window root "$SHOTS/sale-$windows.png"
+  sell_in_window "$window" "1.23" "sale-$windows.png"
   kill "$window_pid" 2> /dev/null || true
   wait "$window_pid" 2> /dev/null || true
-  sold=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$fresh_w" --sandbox-port 0 history --json \
-    2>/dev/null | tr -d '\r')
-  case "$sold" in *'"amount":"1.23"'*'"status":"paid"'*|*'"status":"paid"'*'"amount":"1.23"'*) echo "window: first run, sandbox taken, ¥1.23 typed and scanned: paid" ;;
-    *) fail "$windows" "the window's sale is not paid in the ledger: $sold" ;; esac
+  sold=$(paid_in_ledger "$fresh_w" "1.23") || fail "$windows" "the window's sale is not paid in the ledger: $sold"
+  echo "window: first run, sandbox taken, ¥1.23 typed and scanned: paid"
 done
 
 # The merchant key in Windows's Credential Manager (the keyring crate's Windows store; Wine keeps
@@ -168,27 +188,14 @@ mkdir -p "$soft"
 soft_w=$(winepath -w "$soft" 2>/dev/null)
 wine "$EXE" --renderer software --data-dir "$soft_w" --sandbox-port 0 > "$WORK/window-software.log" 2>&1 &
 soft_pid=$!
-window=""
-for _ in $(seq 300); do
-  window=$(xdotool search --onlyvisible --name "收银台" 2>/dev/null | head -1 || true)
-  [ -n "$window" ] && break
-  sleep 0.1
-done
-[ -n "$window" ] || fail software "no window in 30 s: $(tail -5 "$WORK/window-software.log")"
+window=$(wait_for_window software "$WORK/window-software.log")
 sleep 3
-xdotool windowfocus --sync "$window"
-xdotool type --delay 80 "4.56"
-sleep 0.5
-xdotool type --delay 5 "130000000000000001"
-xdotool key Return
-sleep 4
-import -window root "$SHOTS/software-renderer.png"
+sell_in_window "$window" "4.56" "software-renderer.png"
 kill "$soft_pid" 2> /dev/null || true
 wait "$soft_pid" 2> /dev/null || true
-sold=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$soft_w" --sandbox-port 0 history --json \
-  2>/dev/null | tr -d '\r')
-case "$sold" in *'"amount":"4.56"'*'"status":"paid"'*|*'"status":"paid"'*'"amount":"4.56"'*) echo "software renderer: the window opened, ¥4.56 typed and scanned: paid" ;;
-  *) fail software "the software renderer's sale is not paid: $sold ($(tail -3 "$WORK/window-software.log"))" ;; esac
+sold=$(paid_in_ledger "$soft_w" "4.56") \
+  || fail software "the software renderer's sale is not paid: $sold ($(tail -3 "$WORK/window-software.log"))"
+echo "software renderer: the window opened, ¥4.56 typed and scanned: paid"
 grep -ho "software renderer adapter=.*" "$soft"/logs/*.log 2> /dev/null | head -1 | cut -c1-120 || true
 
 # Uninstalled silently: the program and shortcuts go, the shop's data stays.

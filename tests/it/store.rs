@@ -1624,6 +1624,30 @@ fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
     assert_eq!(told.rival.as_deref(), Some("T01"));
 }
 
+/// `cashier store add-till TILL --admin-url … --json` (the owner's store, migrated on the way): the
+/// URL the till puts in its settings.
+fn add_till(postgres: &Postgres, till: &str) -> String {
+    let output = Command::new(CASHIER)
+        .args([
+            "store",
+            "add-till",
+            till,
+            "--admin-url",
+            &postgres.url(),
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(line["till"], till);
+    line["url"].as_str().expect("a url").to_owned()
+}
+
 /// Issue 23, item 5: each till reaches the store with its own role (`cashier store add-till`, run
 /// with the owner's URL), and row-level security holds it to its own till. Tried with K1's
 /// credentials against K2's rows, as an attacker with K1's config would (psql's way: plain SQL):
@@ -1634,28 +1658,7 @@ fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
 async fn each_till_role_changes_only_its_own_rows() {
     let postgres = Postgres::start();
     // The tables exist once the owner's store has been reached (add-till migrates, too).
-    let add_till = |till: &str| {
-        let output = Command::new(CASHIER)
-            .args([
-                "store",
-                "add-till",
-                till,
-                "--admin-url",
-                &postgres.url(),
-                "--json",
-            ])
-            .output()
-            .expect("runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let line: serde_json::Value =
-            serde_json::from_slice(&output.stdout).expect("one JSON object");
-        assert_eq!(line["till"], till);
-        line["url"].as_str().expect("a url").to_owned()
-    };
+    let add_till = |till: &str| add_till(&postgres, till);
     let (k1_url, k2_url) = (add_till("K1"), add_till("K2"));
     assert!(
         k1_url.starts_with("postgres://cashier_till_k1:"),
@@ -1868,26 +1871,7 @@ async fn the_trail_reached_the_store_and_the_till_cannot_touch_it(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_till_role_on_an_older_store_sells_on_and_its_trail_follows_the_upgrade() {
     let postgres = Postgres::start();
-    let add_till = |till: &str| {
-        let output = Command::new(CASHIER)
-            .args([
-                "store",
-                "add-till",
-                till,
-                "--admin-url",
-                &postgres.url(),
-                "--json",
-            ])
-            .output()
-            .expect("runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        line["url"].as_str().expect("a url").to_owned()
-    };
+    let add_till = |till: &str| add_till(&postgres, till);
     let k1_url = add_till("K1");
     // Back to the schema before the trail reached the store.
     psql(&postgres)
