@@ -42,14 +42,7 @@ pub fn check(
         return Ok(());
     }
     let name = name.trim();
-    // Refusals in a row (unknown names too: both are guesses) slow the next try, read from the
-    // audit trail so a restart or a second process does not clear them.
-    let throttle = ledger.pin_throttle(AuditAction::SignInRefused, &SIGN_IN_RESETS)?;
-    let wait = throttle.wait_at(now);
-    if !wait.is_zero() {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(ShiftError::TooManyTries(secs));
-    }
+    not_waiting(ledger, now)?;
     let refused = |error: ShiftError| {
         let _ = ledger.audit("未知 unknown", AuditAction::SignInRefused, name, now);
         Err(error)
@@ -61,6 +54,18 @@ pub fn check(
         Some(Ok(true)) => Ok(()),
         _ => refused(ShiftError::WrongPin),
     }
+}
+
+/// Refused sign-ins in a row (unknown names too: both are guesses) make the next try wait: read
+/// from the audit trail, so a restart or a second process does not clear them.
+fn not_waiting(ledger: &Ledger, now: DateTime<Utc>) -> Result<(), ShiftError> {
+    let throttle = ledger.pin_throttle(AuditAction::SignInRefused, &SIGN_IN_RESETS)?;
+    let wait = throttle.wait_at(now);
+    if wait.is_zero() {
+        return Ok(());
+    }
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    Err(ShiftError::TooManyTries(secs))
 }
 
 /// The owner, named in the audit trail when they close a cashier's shift.
@@ -76,16 +81,14 @@ pub fn check_close(
     owner_pin_hash: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, ShiftError> {
-    let cashier = ledger.shift_report(None, now)?.cashier;
+    let cashier = ledger
+        .open_shift_now()?
+        .ok_or(ShiftError::NoneOpen)?
+        .cashier;
     if ledger.cashiers()?.is_empty() {
         return Ok(cashier);
     }
-    let throttle = ledger.pin_throttle(AuditAction::SignInRefused, &SIGN_IN_RESETS)?;
-    let wait = throttle.wait_at(now);
-    if !wait.is_zero() {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(ShiftError::TooManyTries(secs));
-    }
+    not_waiting(ledger, now)?;
     let pin = pin.map(str::trim).unwrap_or_default();
     let verifies = |hash: &str| crate::owner_pin::verify(pin, hash).unwrap_or(false);
     if ledger

@@ -221,7 +221,7 @@ pub(super) async fn who_at_the_till(configured: &Configured) -> String {
 }
 
 /// The owner, who typed the owner PIN.
-pub(super) const OWNER: &str = "店主 owner";
+pub(super) const OWNER: &str = crate::cashier_sign_in::OWNER;
 /// Someone at a till with no owner PIN.
 pub(super) const ANYONE: &str = "未设店主密码 no owner PIN";
 /// Whoever typed a wrong owner PIN.
