@@ -62,7 +62,12 @@ impl ShiftState {
                     // Just opened: the cursor waits in the count for the end of the shift.
                     self.focus_form = true;
                 }
-                self.confirming = None;
+                // A refresh of the same open shift (after a sale, on opening the tab) keeps the
+                // 确认交班 question: it went away under a cashier's Enter when one landed between.
+                let open_id = |view: &ShiftView| view.open.as_ref().map(|report| report.shift);
+                if self.view.as_ref().map(open_id) != Some(open_id(&view)) {
+                    self.confirming = None;
+                }
                 self.problem = None;
                 self.view = Some(view);
             }
