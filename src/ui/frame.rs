@@ -233,8 +233,8 @@ impl CashierApp {
             if self.is_sandbox {
                 egui::Frame::new()
                     .fill(theme::SANDBOX_BANNER)
-                    .inner_margin(6.0)
-                    .corner_radius(4.0)
+                    .inner_margin(theme::BAR_MARGIN)
+                    .corner_radius(theme::CORNER_RADIUS)
                     .show(ui, |ui| {
                         ui.label(
                             RichText::new("沙箱 SANDBOX")

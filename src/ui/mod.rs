@@ -406,8 +406,8 @@ pub fn run_window(
     let runtime = runtime.handle().clone();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("收银台 Cashier")
-        .with_inner_size([1100.0, 720.0])
-        .with_min_inner_size([800.0, 560.0]);
+        .with_inner_size(theme::WINDOW_SIZE)
+        .with_min_inner_size(theme::WINDOW_MIN_SIZE);
     if let Ok(icon) =
         eframe::icon_data::from_png_bytes(include_bytes!("../../icons/cashier-256.png"))
     {

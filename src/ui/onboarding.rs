@@ -132,7 +132,7 @@ fn form_ui(
         for (column, range) in [(0, 0..half), (1, half..FIELDS.len())] {
             egui::Grid::new(("onboarding", column))
                 .num_columns(2)
-                .spacing([theme::GAP, 8.0])
+                .spacing(theme::ONBOARDING_SPACING)
                 .show(&mut columns[column], |ui| {
                     for index in range {
                         let cursor = place_cursor && first_empty == Some(index);
@@ -374,13 +374,13 @@ fn field_ui(ui: &mut Ui, state: &mut OnboardingState, index: usize, cursor: bool
         ui.add(
             egui::TextEdit::singleline(&mut shown)
                 .id(id)
-                .desired_width(200.0),
+                .desired_width(theme::FIELD_WIDTH),
         );
     } else {
         ui.add(
             egui::TextEdit::singleline(value)
                 .id(id)
-                .desired_width(200.0),
+                .desired_width(theme::FIELD_WIDTH),
         );
     }
 }

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Localized, tr};
 use crate::owner_pin::{PinError, Verdict};
 
 /// How long (seconds of the window's input time) an export or a reprint needs no PIN again.
-const UNLOCKED_FOR_SECS: f64 = 120.0;
+const UNLOCKED_FOR_SECS: f64 = 120.0; // not a size: seconds
 
 /// What waits for the owner's PIN.
 #[derive(Debug, Clone, PartialEq, Eq)]

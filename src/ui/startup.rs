@@ -409,7 +409,7 @@ fn problem_ui(ui: &mut Ui, starting: &mut Starting, lang: Lang) -> Option<Startu
         ui.add_space(theme::GAP);
         ui.label(RichText::new(hint(&starting.remedy, lang)).color(theme::MUTED));
         ui.add_space(theme::GAP * 2.0);
-        let size = egui::vec2(360.0, theme::BIG_BUTTON_HEIGHT);
+        let size = theme::WIDE_BUTTON;
         if can_retry {
             let words = if busy {
                 tr(lang, "正在启动…", "Starting…")

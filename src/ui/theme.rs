@@ -1,5 +1,6 @@
 //! Design tokens: every colour, size and font of the window lives here, so the look changes in
-//! one place. Hard-coded colours elsewhere are refused by `clippy.toml`.
+//! one place. Hard-coded colours elsewhere are refused by `clippy.toml`, colours and sizes by
+//! `tests/it/tidy.rs`.
 #![allow(clippy::disallowed_methods)] // The one place colours are made.
 
 use std::sync::Arc;
@@ -55,6 +56,53 @@ pub const FIELD_WIDTH: f32 = 200.0;
 pub const GAP: f32 = 12.0;
 /// A table row's height.
 pub const ROW_HEIGHT: f32 = 24.0;
+
+/// The window's size at its first start, and the least it may be made (a 1024×600 POS screen).
+pub const WINDOW_SIZE: egui::Vec2 = egui::vec2(1100.0, 720.0);
+/// The least window size the screens are laid out for.
+pub const WINDOW_MIN_SIZE: egui::Vec2 = egui::vec2(800.0, 560.0);
+/// A wide text field: a URL, a merchant id, a connection string.
+pub const WIDE_FIELD_WIDTH: f32 = 360.0;
+/// A short field: a number of seconds, a paper width.
+pub const SHORT_FIELD_WIDTH: f32 = 120.0;
+/// The counted-cash field of 交班.
+pub const COUNT_FIELD_WIDTH: f32 = 140.0;
+/// A bank-transfer payer's name and account.
+pub const PAYER_FIELD_WIDTH: f32 = 320.0;
+/// One of the first run's fields (till id, owner PIN): room for its hint.
+pub const WELCOME_FIELD_WIDTH: f32 = 170.0;
+/// The first run's column of labels and fields, centred.
+pub const WELCOME_FIELDS_WIDTH: f32 = 330.0;
+/// The first run's two big choices (sandbox, real merchant).
+pub const FIRST_RUN_BUTTON: egui::Vec2 = egui::vec2(360.0, BIG_BUTTON_HEIGHT + 16.0);
+/// A wide button on the start-up screen (重试, the file fixes).
+pub const WIDE_BUTTON: egui::Vec2 = egui::vec2(360.0, BIG_BUTTON_HEIGHT);
+/// The rows of a settings form: column gap, row gap.
+pub const FORM_SPACING: egui::Vec2 = egui::vec2(16.0, 10.0);
+/// The rows of the 进件 form.
+pub const ONBOARDING_SPACING: egui::Vec2 = egui::vec2(GAP, 8.0);
+/// The rows of a shift's report on screen.
+pub const REPORT_SPACING: egui::Vec2 = egui::vec2(GAP, 4.0);
+/// The rows of a list of past shifts: wide columns, tight rows.
+pub const LIST_SPACING: egui::Vec2 = egui::vec2(2.0 * GAP, 2.0);
+/// The history's detail panel on a wide window (at most 35 % of a narrow one).
+pub const DETAIL_PANEL_WIDTH: f32 = 320.0;
+/// The history table's time column (`23:59:59`).
+pub const TIME_COLUMN_WIDTH: f32 = 72.0;
+/// The history table's amount column.
+pub const AMOUNT_COLUMN_WIDTH: f32 = 90.0;
+/// The least the history table's text columns share, however narrow the window.
+pub const TEXT_COLUMNS_MIN_WIDTH: f32 = 240.0;
+/// The history's 30-day chart.
+pub const CHART_HEIGHT: f32 = 140.0;
+/// How tall the audit list may grow before it scrolls.
+pub const AUDIT_LIST_HEIGHT: f32 = 260.0;
+/// The width the words beside a waiting sale's QR need.
+pub const PAYING_INFO_WIDTH: f32 = 420.0;
+/// Rounded corners of a framed box (the amount, the printer bar).
+pub const CORNER_RADIUS: f32 = 4.0;
+/// The printer bar's margin.
+pub const BAR_MARGIN: f32 = 6.0;
 
 /// A font of `size` points.
 #[must_use]

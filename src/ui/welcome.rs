@@ -55,11 +55,6 @@ impl WelcomeState {
     }
 }
 
-/// The fields' column: labels and fields together, centred.
-const FIELDS_WIDTH: f32 = 330.0;
-/// One field's width: room for its hint.
-const FIELD_WIDTH: f32 = 170.0;
-
 /// 店主密码 (optional) and again: set now, 设置, exports and reprints ask for it from the first
 /// sale on.
 fn owner_pin_rows(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
@@ -76,7 +71,7 @@ fn owner_pin_rows(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) {
                 .password(true)
                 .char_limit(*crate::owner_pin::PIN_DIGITS.end())
                 .hint_text(tr(lang, "4 到 8 位数字", "4 to 8 digits"))
-                .desired_width(FIELD_WIDTH),
+                .desired_width(theme::WELCOME_FIELD_WIDTH),
         )
         .labelled_by(label.id);
         ui.end_row();
@@ -107,7 +102,7 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
         }
         ui.add_space(theme::GAP * 2.0);
         ui.horizontal(|ui| {
-            ui.add_space((ui.available_width() - FIELDS_WIDTH).max(0.0) / 2.0);
+            ui.add_space((ui.available_width() - theme::WELCOME_FIELDS_WIDTH).max(0.0) / 2.0);
             egui::Grid::new("welcome-fields")
                 .num_columns(2)
                 .spacing([theme::GAP, theme::GAP / 2.0])
@@ -116,7 +111,7 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
                     ui.add(
                         egui::TextEdit::singleline(&mut state.till_id)
                             .char_limit(8)
-                            .desired_width(FIELD_WIDTH),
+                            .desired_width(theme::WELCOME_FIELD_WIDTH),
                     )
                     .labelled_by(label.id);
                     ui.end_row();
@@ -132,7 +127,7 @@ pub fn welcome_ui(ui: &mut Ui, state: &mut WelcomeState, lang: Lang) -> Option<W
             .color(theme::MUTED),
         );
         ui.add_space(theme::GAP * 2.0);
-        let size = egui::vec2(360.0, theme::BIG_BUTTON_HEIGHT + 16.0);
+        let size = theme::FIRST_RUN_BUTTON;
         let sandbox = egui::Button::new(
             RichText::new(tr(lang, "试用沙箱 (Enter)", "Try the sandbox (Enter)"))
                 .font(theme::font(theme::LARGE_TEXT))

@@ -1,6 +1,6 @@
 //! Rules ARCHITECTURE.md states that a test can check by reading the source (rust-analyzer's
 //! tidy test): which layer may name which, that the window's code does no file, keyring or
-//! ledger work outside its worker, that colours are made in the theme only, and that test
+//! ledger work outside its worker, that colours and sizes are made in the theme only, and that test
 //! tooling stays out of the shipped crate. Each rule names the file and line that breaks it.
 
 use std::path::{Path, PathBuf};
@@ -151,6 +151,96 @@ fn test_tooling_stays_out_of_the_shipped_crate() {
     assert!(
         found.is_empty(),
         "test tooling in src/:\n{}",
+        found.join("\n")
+    );
+}
+
+/// A size in points written as a number outside the theme: a float literal other than `0.0` that
+/// is not a ratio (beside `*` or `/`), outside strings and before the file's tests. A line may say
+/// why a number is no size with a trailing `// not a size: …` (a chart's values, seconds).
+fn size_literals(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in code.lines() {
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        if line.trim_start().starts_with("//") || line.contains("// not a size:") {
+            continue;
+        }
+        let mut outside_strings = String::new();
+        let mut in_string = false;
+        let mut escaped = false;
+        for ch in line.split("//").next().unwrap_or("").chars() {
+            if in_string {
+                escaped = !escaped && ch == '\\';
+                if ch == '"' && !escaped {
+                    in_string = false;
+                }
+                outside_strings.push(' ');
+            } else if ch == '"' {
+                in_string = true;
+                outside_strings.push(' ');
+            } else {
+                outside_strings.push(ch);
+            }
+        }
+        let chars: Vec<char> = outside_strings.chars().collect();
+        let mut index = 0;
+        while index < chars.len() {
+            let starts_number = chars[index].is_ascii_digit()
+                && (index == 0 || !(chars[index - 1].is_alphanumeric() || chars[index - 1] == '_'));
+            if !starts_number {
+                index += 1;
+                continue;
+            }
+            let start = index;
+            while index < chars.len() && (chars[index].is_ascii_digit() || chars[index] == '_') {
+                index += 1;
+            }
+            let is_float =
+                index + 1 < chars.len() && chars[index] == '.' && chars[index + 1].is_ascii_digit();
+            if !is_float {
+                continue;
+            }
+            index += 1;
+            while index < chars.len() && chars[index].is_ascii_digit() {
+                index += 1;
+            }
+            let literal: String = chars[start..index].iter().collect();
+            let before = chars[..start].iter().rev().find(|ch| !ch.is_whitespace());
+            let after = chars[index..].iter().find(|ch| !ch.is_whitespace());
+            let ratio = matches!(before, Some('*' | '/')) || matches!(after, Some('*' | '/'));
+            let zero = literal
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .chars()
+                .all(|ch| ch == '0');
+            if !ratio && !zero {
+                found.push(line.trim().to_owned());
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Sizes live in `ui/theme.rs` (issue 22: literal sizes in a dozen files).
+#[test]
+fn sizes_are_made_in_the_theme_only() {
+    let root = src();
+    let found: Vec<String> = rust_files(&root.join("ui"))
+        .into_iter()
+        .filter(|file| !file.ends_with("ui/theme.rs"))
+        .flat_map(|file| {
+            let code = std::fs::read_to_string(&file).expect("readable");
+            size_literals(&code)
+                .into_iter()
+                .map(move |line| format!("{}: {line}", file.display()))
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "a size written as a number outside ui/theme.rs:\n{}",
         found.join("\n")
     );
 }
@@ -332,6 +422,19 @@ fn each_rule_finds_a_planted_breach() {
             "{line}: found once, in code not in its comment"
         );
         assert_eq!(hits[0].0, 3);
+    }
+    for (code, breaches) in [
+        ("ui.add_space(16.0);", 1),
+        ("const INFO_WIDTH: f32 = 420.0;", 1),
+        ("let b = vec2(theme::GAP, theme::BIG + 16.0);", 1),
+        ("let half = (width - theme::GAP) / 2.0 * 0.5;", 0),
+        ("let zero = x.max(0.0);", 0),
+        ("let hint = \"0.50 元\";", 0),
+        ("const WAIT: f64 = 0.6; // not a size: seconds", 0),
+        ("// ui.add_space(16.0);", 0),
+        ("#[cfg(test)]\nmod tests { const X: f32 = 3.0; }", 0),
+    ] {
+        assert_eq!(size_literals(code).len(), breaches, "{code}");
     }
     assert!(layers_below_the_window_never_name_it(Path::new(
         "ledger/mod.rs"

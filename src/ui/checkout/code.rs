@@ -133,7 +133,7 @@ pub(super) fn awaiting_code_ui(
                 code.clone()
             };
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_min_width(360.0);
+                ui.set_min_width(theme::WIDE_FIELD_WIDTH);
                 ui.label(
                     RichText::new(shown)
                         .monospace()

@@ -225,7 +225,7 @@ fn amount_ui(ui: &mut Ui, text: &str) {
         egui::Frame::new()
             .fill(ui.visuals().extreme_bg_color)
             .stroke(ui.visuals().selection.stroke)
-            .corner_radius(4.0)
+            .corner_radius(theme::CORNER_RADIUS)
             .inner_margin(egui::Margin::symmetric(10, 4))
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());

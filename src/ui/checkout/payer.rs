@@ -61,16 +61,20 @@ pub(super) fn payer_ui(
             .spacing([theme::GAP, theme::GAP])
             .show(ui, |ui| {
                 ui.label(tr(lang, "付款人姓名", "Payer's name"));
-                let name =
-                    ui.add(egui::TextEdit::singleline(&mut state.payer.name).desired_width(320.0));
+                let name = ui.add(
+                    egui::TextEdit::singleline(&mut state.payer.name)
+                        .desired_width(theme::PAYER_FIELD_WIDTH),
+                );
                 if !state.payer.focused {
                     state.payer.focused = true;
                     name.request_focus();
                 }
                 ui.end_row();
                 ui.label(account_label);
-                let account = ui
-                    .add(egui::TextEdit::singleline(&mut state.payer.account).desired_width(320.0));
+                let account = ui.add(
+                    egui::TextEdit::singleline(&mut state.payer.account)
+                        .desired_width(theme::PAYER_FIELD_WIDTH),
+                );
                 submit = account.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 ui.end_row();
             });

@@ -11,9 +11,6 @@ use crate::payment::state_machine::LiveStatus;
 use crate::ui::qr::QrCache;
 use crate::ui::theme;
 
-/// The width the words beside the QR need.
-const INFO_WIDTH: f32 = 420.0;
-
 pub(super) fn paying_ui(
     ui: &mut Ui,
     state: &mut CheckoutState,
@@ -35,12 +32,12 @@ pub(super) fn paying_ui(
     // The QR grows with the window (a customer scans from a distance), and the whole row is
     // centred.
     let side = (ui.available_height() - 2.0 * theme::GAP)
-        .min(ui.available_width() - INFO_WIDTH - theme::GAP)
+        .min(ui.available_width() - theme::PAYING_INFO_WIDTH - theme::GAP)
         .max(theme::QR_MIN_SIDE);
     let row_width = if qr_url.is_some() {
-        side + theme::GAP + INFO_WIDTH
+        side + theme::GAP + theme::PAYING_INFO_WIDTH
     } else {
-        INFO_WIDTH
+        theme::PAYING_INFO_WIDTH
     };
     let margin = ((ui.available_width() - row_width) / 2.0).max(0.0);
     ui.horizontal_top(|ui| {
@@ -55,7 +52,7 @@ pub(super) fn paying_ui(
             );
         }
         ui.vertical(|ui| {
-            ui.set_max_width(INFO_WIDTH);
+            ui.set_max_width(theme::PAYING_INFO_WIDTH);
             ui.label(RichText::new(paying.amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
             ui.label(RichText::new(paying.choice.label(lang)).font(theme::font(theme::LARGE_TEXT)));
             if let Some(PayDisplay::Transfer(transfer)) = &paying.display {

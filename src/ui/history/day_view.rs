@@ -12,11 +12,6 @@ use crate::ledger::OrderRecord;
 use crate::ui::backend::HistoryData;
 use crate::ui::theme;
 
-/// The time column (`23:59:59`).
-const TIME_WIDTH: f32 = 72.0;
-/// The amount column.
-const AMOUNT_WIDTH: f32 = 90.0;
-
 pub(super) fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
     let totals = &data.totals;
     ui.horizontal_wrapped(|ui| {
@@ -100,9 +95,9 @@ pub(super) fn chart_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
     );
     let highest = bars.iter().map(|bar| bar.value).fold(0.0_f64, f64::max);
     Plot::new("daily-totals")
-        .height(140.0)
+        .height(theme::CHART_HEIGHT)
         .include_y(0.0)
-        .include_y(if highest > 0.0 { highest * 1.1 } else { 10.0 })
+        .include_y(if highest > 0.0 { highest * 1.1 } else { 10.0 }) // not a size: yuan
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -165,15 +160,17 @@ pub(super) fn orders_table_ui(
     ui.style_mut().interaction.selectable_labels = false;
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
     let spacing = ui.spacing().item_spacing.x * 5.0;
-    let rest = (ui.available_width() - TIME_WIDTH - AMOUNT_WIDTH - spacing).max(240.0);
+    let rest =
+        (ui.available_width() - theme::TIME_COLUMN_WIDTH - theme::AMOUNT_COLUMN_WIDTH - spacing)
+            .max(theme::TEXT_COLUMNS_MIN_WIDTH);
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::exact(TIME_WIDTH))
+        .column(Column::exact(theme::TIME_COLUMN_WIDTH))
         // An order number is 32 characters at most: it takes the larger share.
         .column(Column::exact(rest * 0.47).clip(true))
         .column(Column::exact(rest * 0.25).clip(true))
-        .column(Column::exact(AMOUNT_WIDTH).clip(true))
+        .column(Column::exact(theme::AMOUNT_COLUMN_WIDTH).clip(true))
         .column(Column::remainder().clip(true))
         .header(theme::ROW_HEIGHT, |mut header| {
             for title in [

@@ -57,9 +57,6 @@ impl HistoryState {
     }
 }
 
-/// The detail panel's width on a wide window (at most 35 % of a narrow one).
-const DETAIL_WIDTH: f32 = 320.0;
-
 /// Which days an export covers, chosen beside 导出: an accountant wants a week or a month in one
 /// file, not a file a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -232,7 +229,7 @@ pub fn history_ui(
     ui.separator();
     egui::Panel::right("order-detail")
         .resizable(true)
-        .default_size(DETAIL_WIDTH.min(ui.available_width() * 0.35))
+        .default_size(theme::DETAIL_PANEL_WIDTH.min(ui.available_width() * 0.35))
         .show(ui, |ui| {
             let view = DetailView {
                 detail: state.detail.as_ref(),

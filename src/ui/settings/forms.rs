@@ -87,7 +87,7 @@ pub(super) fn note_ui(ui: &mut Ui, note: &SettingsNote, lang: Lang) {
 pub(super) fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
     egui::Grid::new("settings")
         .num_columns(2)
-        .spacing([16.0, 10.0])
+        .spacing(theme::FORM_SPACING)
         .show(ui, |ui| {
             ui.label(tr(lang, "支付平台", "Provider"));
             ui.horizontal(|ui| {
@@ -99,11 +99,14 @@ pub(super) fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lan
             ui.add(
                 egui::TextEdit::singleline(&mut state.base_url)
                     .hint_text(crate::config::base_url_example(state.provider))
-                    .desired_width(360.0),
+                    .desired_width(theme::WIDE_FIELD_WIDTH),
             );
             ui.end_row();
             ui.label(tr(lang, "商户号", "Merchant id"));
-            ui.add(egui::TextEdit::singleline(&mut state.merchant_id).desired_width(360.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut state.merchant_id)
+                    .desired_width(theme::WIDE_FIELD_WIDTH),
+            );
             ui.end_row();
             ui.label(tr(lang, "商户密钥", "Merchant key"));
             ui.vertical(|ui| {
@@ -120,7 +123,7 @@ pub(super) fn merchant_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lan
                     egui::TextEdit::singleline(&mut state.new_key)
                         .password(true)
                         .hint_text(hint)
-                        .desired_width(360.0),
+                        .desired_width(theme::WIDE_FIELD_WIDTH),
                 );
                 if state.key_saved {
                     ui.label(
@@ -170,7 +173,7 @@ pub(super) fn store_form_ui(
             egui::TextEdit::singleline(&mut state.new_store_url)
                 .password(true)
                 .hint_text(hint)
-                .desired_width(360.0),
+                .desired_width(theme::WIDE_FIELD_WIDTH),
         );
         let store = state.store();
         if ui
@@ -298,7 +301,7 @@ pub(super) fn owner_pin_form_ui(
     );
     egui::Grid::new("owner-pin-form")
         .num_columns(2)
-        .spacing([16.0, 10.0])
+        .spacing(theme::FORM_SPACING)
         .show(ui, |ui| {
             ui.label(tr(lang, "新密码", "New PIN"));
             ui.add(
@@ -348,13 +351,13 @@ pub(super) fn owner_pin_form_ui(
 pub(super) fn till_form_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) {
     egui::Grid::new("till")
         .num_columns(2)
-        .spacing([16.0, 10.0])
+        .spacing(theme::FORM_SPACING)
         .show(ui, |ui| {
             ui.label(tr(lang, "收银台编号", "Till id"));
             ui.add(
                 egui::TextEdit::singleline(&mut state.till_id)
                     .char_limit(8)
-                    .desired_width(120.0),
+                    .desired_width(theme::SHORT_FIELD_WIDTH),
             );
             ui.end_row();
             ui.label(tr(lang, "交班", "Closing a shift"));

@@ -11,9 +11,6 @@ use crate::ledger::AuditRecord;
 use crate::ui::backend::Problem;
 use crate::ui::theme;
 
-/// How tall the audit list may grow before it scrolls.
-const AUDIT_HEIGHT: f32 = 260.0;
-
 /// The owner's forms' state.
 #[derive(Debug, Clone, Default)]
 pub struct OwnerForms {
@@ -161,7 +158,7 @@ fn audit_ui(ui: &mut Ui, forms: &OwnerForms, lang: Lang) -> Option<SettingsActio
             let offset = forms.offset.unwrap_or_else(crate::china_time::cst);
             egui::ScrollArea::vertical()
                 .id_salt("audit")
-                .max_height(AUDIT_HEIGHT)
+                .max_height(theme::AUDIT_LIST_HEIGHT)
                 .show(ui, |ui| {
                     egui::Grid::new("audit-entries")
                         .num_columns(4)

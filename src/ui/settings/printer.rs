@@ -71,7 +71,7 @@ pub(super) fn printer_form_ui(
     ui.strong(tr(lang, "打印机", "Receipt printer"));
     egui::Grid::new("printer-form")
         .num_columns(2)
-        .spacing([16.0, 10.0])
+        .spacing(theme::FORM_SPACING)
         .show(ui, |ui| {
             let label = ui.label(tr(lang, "地址", "Address"));
             ui.add(

@@ -73,7 +73,7 @@ fn closer_pin_ui(ui: &mut Ui, state: &mut ShiftState, count_entered: bool, lang:
                 egui::TextEdit::singleline(&mut state.pin)
                     .password(true)
                     .char_limit(*crate::owner_pin::PIN_DIGITS.end())
-                    .desired_width(140.0),
+                    .desired_width(theme::COUNT_FIELD_WIDTH),
             )
             .labelled_by(label.id);
         if count_entered && state.pin.is_empty() {
@@ -88,7 +88,7 @@ fn closer_pin_ui(ui: &mut Ui, state: &mut ShiftState, count_entered: bool, lang:
 
 /// How long the 确认交班 question shows before Enter answers it: longer than a double press,
 /// shorter than reading the question.
-const CONFIRM_AFTER_SECS: f64 = 0.6;
+const CONFIRM_AFTER_SECS: f64 = 0.6; // not a size: seconds
 
 /// 实点现金, the difference as it is typed, 交班 and its confirmation.
 pub(super) fn close_ui(
@@ -110,7 +110,7 @@ pub(super) fn close_ui(
         let field = ui.add(
             egui::TextEdit::singleline(&mut state.counted)
                 .hint_text("0.00")
-                .desired_width(140.0),
+                .desired_width(theme::COUNT_FIELD_WIDTH),
         );
         if field.changed() {
             state.confirming = None;

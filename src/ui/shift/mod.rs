@@ -146,7 +146,7 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
             let name = ui.add(
                 egui::TextEdit::singleline(&mut state.cashier)
                     .hint_text(tr(lang, "姓名", "Name"))
-                    .desired_width(200.0),
+                    .desired_width(theme::FIELD_WIDTH),
             );
             if std::mem::take(&mut state.focus_form) {
                 name.request_focus();
@@ -163,7 +163,7 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
                     egui::TextEdit::singleline(&mut state.pin)
                         .password(true)
                         .char_limit(6)
-                        .desired_width(200.0),
+                        .desired_width(theme::FIELD_WIDTH),
                 );
                 ui.end_row();
                 ui.label("");
@@ -181,7 +181,7 @@ fn no_shift_ui(ui: &mut Ui, state: &mut ShiftState, lang: Lang) -> Option<ShiftA
             let float = ui.add(
                 egui::TextEdit::singleline(&mut state.float)
                     .hint_text("0.00")
-                    .desired_width(200.0),
+                    .desired_width(theme::FIELD_WIDTH),
             );
             submit |= float.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.end_row();
@@ -289,7 +289,7 @@ fn past_shifts_ui(
     egui::Grid::new("recent-shifts")
         .num_columns(4)
         .striped(true)
-        .spacing([theme::GAP, 4.0])
+        .spacing(theme::REPORT_SPACING)
         .show(ui, |ui| {
             for shift in &view.recent {
                 ui.label(format!("#{}", shift.id));
@@ -329,7 +329,7 @@ pub fn cashier_name(name: &str, lang: Lang) -> &str {
 fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, lang: Lang) {
     egui::Grid::new(id)
         .num_columns(2)
-        .spacing([theme::GAP * 2.0, 2.0])
+        .spacing(theme::LIST_SPACING)
         .show(ui, |ui| {
             for row in shift_rows(report, offset) {
                 match row {
