@@ -120,7 +120,7 @@ async fn store_rows(postgres: &Postgres) -> Vec<(String, String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_tills_selling_at_once_all_reach_the_store() {
     let sandbox = common::sandbox().await;
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let tills: Vec<Till> = ["K1", "K2", "K3", "K4"]
         .iter()
@@ -279,7 +279,7 @@ async fn a_till_killed_mid_push_loses_and_doubles_nothing() {
     use cashier::ledger::{Ledger, OrderDraft};
     use cashier::money::Money;
 
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let till = Till::new(dir.path(), "K1", "http://127.0.0.1:9", &postgres.url());
     {
@@ -329,7 +329,7 @@ async fn a_till_killed_mid_push_loses_and_doubles_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_cannot_be_used_says_why_without_the_password() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let connect = |url: String| async move {
         Store::connect(&StoreConfig {
             url: cashier::secret::Secret::new(url),
@@ -456,7 +456,7 @@ async fn notify_server(config: &Path) -> (NotifyServer, u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_to_the_store_reaches_the_waiting_till_at_once() {
     let sandbox = common::sandbox().await;
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let server_config = changpay_config(
         dir.path(),
@@ -550,7 +550,7 @@ fn paid_notification(order_no: &str, li: &str) -> String {
 /// `success`, the payment is applied once, and its till is signalled once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_notify_servers_apply_a_payment_once() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     // An order of till K2, pushed to the store.
     let till = Till::new(dir.path(), "K2", "http://127.0.0.1:9", &postgres.url());
@@ -626,7 +626,7 @@ fn the_history_shows_the_whole_store_when_asked() {
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable;
 
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let mut world = common::window::world_with_store(&postgres.url());
     world.wait_for("门店数据库：已同步");
     world.type_amount("5.55");
@@ -700,13 +700,13 @@ fn the_history_shows_the_whole_store_when_asked() {
 /// written in the URL makes the file owner-only, or the cashier refuses it.
 #[test]
 fn the_store_password_stays_out_of_sight() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let bare_url = format!(
         "postgres://{}@127.0.0.1:{}/{}",
         common::pg::USER,
         postgres.port,
-        common::pg::DATABASE
+        postgres.database_name()
     );
     let till = Till::new(dir.path(), "K1", "http://127.0.0.1:9", &bare_url);
     let home = dir.path().join("home");
@@ -775,7 +775,7 @@ fn the_store_password_stays_out_of_sight() {
 /// Sandbox sales are not money: a till on the sandbox gateway never pushes them to the store.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_sales_never_reach_the_store() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("sandbox.toml");
     common::write_private(&config, &format!("[store]\nurl = \"{}\"\n", postgres.url()));
@@ -823,7 +823,7 @@ fn the_store_is_set_up_and_tested_from_settings() {
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable;
 
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let mut world = common::window::world();
     world.harness.get_by_label("设置").click();
     world.wait_for("测试门店数据库");
@@ -962,7 +962,7 @@ async fn the_store_can_be_reached_over_tls_checked_against_the_shops_ca() {
         Err(StoreError::LoginRefused)
     );
 
-    let plain = Postgres::start();
+    let plain = Postgres::database();
     let asks_tls = format!("{}?sslmode=require", plain.url());
     assert_eq!(encrypted(&asks_tls).await, Err(StoreError::TlsUnsupported));
     for error in [StoreError::CertificateRefused, StoreError::TlsUnsupported] {
@@ -1018,7 +1018,7 @@ async fn store_status(postgres: &Postgres, order_no: &str) -> Option<String> {
 /// `T01…0001`, and the store mixed their amounts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_till_claiming_a_taken_till_id_is_refused_and_both_are_told() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let store = store_of(&postgres).await;
     let first = open_ledger(dir.path(), "a.sqlite3");
@@ -1073,7 +1073,7 @@ async fn a_second_till_claiming_a_taken_till_id_is_refused_and_both_are_told() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_keeps_a_tills_latest_change_whatever_its_clock_said() {
     use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let dir = tempfile::tempdir().expect("tempdir");
     let store = store_of(&postgres).await;
     let ledger = open_ledger(dir.path(), "k1.sqlite3");
@@ -1594,7 +1594,7 @@ async fn store_torture() {
 /// its checkout in an owner's words, and still sells (the sale waits in its own ledger).
 #[test]
 fn the_checkout_says_when_another_till_holds_its_id_and_sells_on() {
-    let postgres = Postgres::start();
+    let postgres = Postgres::database();
     let elsewhere = tempfile::tempdir().expect("tempdir");
     let other = open_ledger(elsewhere.path(), "other.sqlite3");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

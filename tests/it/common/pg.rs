@@ -1,25 +1,49 @@
-//! A throwaway PostgreSQL cluster from the system's binaries (Debian's `postgresql` package):
-//! `initdb` in a temp dir, `pg_ctl` on a free loopback port. As root, the server runs as the
-//! `postgres` user (initdb refuses root). Password login (scram) over TCP, so wrong passwords are
-//! refused as in a real store.
+//! Throwaway PostgreSQL from the system's binaries (Debian's `postgresql` package): `initdb` in a
+//! temp dir, `pg_ctl` on a free loopback port. As root, the server runs as the `postgres` user
+//! (initdb refuses root). Password login (scram) over TCP, so wrong passwords are refused as in a
+//! real store.
+//!
+//! Most tests take a database of their own in the one cluster the test run shares
+//! ([`Postgres::database`]: started by the first, stopped by a watchdog when the test process ends,
+//! however it ends). A test that stops the server, serves TLS or makes till roles (roles are the
+//! cluster's, not a database's) starts a cluster of its own ([`Postgres::start`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The store's user and password in every test cluster.
 pub const USER: &str = "cashier";
 /// Its password.
 pub const PASSWORD: &str = "store-pass-0001";
-/// The database the tills share.
-pub const DATABASE: &str = "shop";
+/// The database the tills share in a cluster of a test's own.
+const DATABASE: &str = "shop";
 
-/// A running cluster, stopped when dropped.
-pub struct Postgres {
-    dir: tempfile::TempDir,
+/// A running cluster; one a test owns is stopped when dropped.
+struct Cluster {
+    /// The cluster's folder (data, log, socket); a shared cluster's watchdog removes it.
+    dir: PathBuf,
+    /// Removes `dir` when a test's own cluster is dropped.
+    _owned: Option<tempfile::TempDir>,
     bin: PathBuf,
+    port: u16,
+}
+
+/// A store database for one test: in a cluster of its own, or in the run's shared one.
+pub struct Postgres {
+    cluster: Arc<Cluster>,
+    database: String,
+    /// Whether this test owns the cluster (and may stop it).
+    owned: bool,
     /// The port it listens on.
     pub port: u16,
 }
+
+/// The cluster the test run shares, started by the first test that asks.
+static SHARED: OnceLock<Arc<Cluster>> = OnceLock::new();
+/// The next shared database's number.
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
 
 fn bin_dir() -> PathBuf {
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
@@ -69,86 +93,58 @@ fn free_port() -> u16 {
 }
 
 impl Postgres {
-    /// initdb, start, and create the store's database.
+    /// A cluster of this test's own: initdb, start, and create the store's database.
     pub fn start() -> Postgres {
-        Postgres::start_configured(None)
+        Postgres::owning(Cluster::start(None))
     }
 
     /// As [`Postgres::start`], serving TLS with this certificate chain and key (PEM) and
     /// accepting TCP logins over TLS only (`hostssl`), as a store that insists on encryption.
     pub fn start_with_tls(cert_pem: &str, key_pem: &str) -> Postgres {
-        Postgres::start_configured(Some((cert_pem, key_pem)))
+        Postgres::owning(Cluster::start(Some((cert_pem, key_pem))))
     }
 
-    fn start_configured(tls: Option<(&str, &str)>) -> Postgres {
-        let bin = bin_dir();
-        let dir = tempfile::Builder::new()
-            .prefix("cashier-pg")
-            .tempdir_in("/tmp")
-            .expect("temp dir");
-        std::fs::write(dir.path().join("pw"), PASSWORD).expect("password file");
-        if is_root() {
-            run(
-                {
-                    let mut c = Command::new("chown");
-                    c.args(["-R", "postgres"]).arg(dir.path());
-                    c
-                },
-                "chown",
-            );
+    /// A fresh database of this test's own in the run's shared cluster (never stopped by a test).
+    pub fn database() -> Postgres {
+        let cluster = SHARED
+            .get_or_init(|| {
+                let cluster = Cluster::start(None);
+                cluster.watch_for_the_end_of(std::process::id());
+                Arc::new(cluster)
+            })
+            .clone();
+        let database = format!("shop_{}", NEXT_DATABASE.fetch_add(1, Ordering::Relaxed));
+        cluster.create_database(&database);
+        Postgres {
+            port: cluster.port,
+            cluster,
+            database,
+            owned: false,
         }
-        let data = dir.path().join("data");
-        let mut initdb = as_owner(&bin, "initdb");
-        initdb
-            .arg("-D")
-            .arg(&data)
-            .args(["-U", USER, "-E", "UTF8", "--no-sync", "--auth-local=trust"])
-            .args(["--auth-host=scram-sha-256", "--pwfile"])
-            .arg(dir.path().join("pw"));
-        run(initdb, "initdb");
-        if let Some((cert, key)) = tls {
-            write_tls_files(&data, cert, key);
-        }
-        let postgres = Postgres {
-            dir,
-            bin,
-            port: free_port(),
-        };
-        postgres.start_server();
-        let mut createdb = as_owner(&postgres.bin, "createdb");
-        createdb.args(["-h"]).arg(postgres.dir.path()).args([
-            "-p",
-            &postgres.port.to_string(),
-            "-U",
-            USER,
-            DATABASE,
-        ]);
-        run(createdb, "createdb");
-        postgres
     }
 
-    fn start_server(&self) {
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
-            self.port,
-            self.dir.path().display()
-        );
-        let mut start = as_owner(&self.bin, "pg_ctl");
-        start
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-o", &options, "-l"])
-            .arg(self.dir.path().join("log"))
-            .args(["-w", "start"]);
-        run(start, "pg_ctl start");
+    fn owning(cluster: Cluster) -> Postgres {
+        cluster.create_database(DATABASE);
+        Postgres {
+            port: cluster.port,
+            cluster: Arc::new(cluster),
+            database: DATABASE.to_owned(),
+            owned: true,
+        }
+    }
+
+    /// The database's name.
+    #[must_use]
+    pub fn database_name(&self) -> &str {
+        &self.database
     }
 
     /// The store URL, password included.
     #[must_use]
     pub fn url(&self) -> String {
         format!(
-            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{DATABASE}",
-            self.port
+            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{}",
+            self.port, self.database
         )
     }
 
@@ -157,24 +153,122 @@ impl Postgres {
     #[must_use]
     pub fn socket_conninfo(&self) -> String {
         format!(
-            "host={} port={} user={USER} dbname={DATABASE}",
-            self.dir.path().display(),
-            self.port
+            "host={} port={} user={USER} dbname={}",
+            self.cluster.dir.display(),
+            self.port,
+            self.database
         )
     }
 
     /// Stops the server at once (as a crash or a pulled cable would look to the tills).
     pub fn stop(&self) {
-        let mut stop = as_owner(&self.bin, "pg_ctl");
+        assert!(self.owned, "only a test's own cluster is stopped");
+        let mut stop = as_owner(&self.cluster.bin, "pg_ctl");
         stop.arg("-D")
-            .arg(self.dir.path().join("data"))
+            .arg(self.cluster.dir.join("data"))
             .args(["-m", "immediate", "-w", "stop"]);
         run(stop, "pg_ctl stop");
     }
 
     /// Starts it again after [`Postgres::stop`].
     pub fn restart(&self) {
-        self.start_server();
+        assert!(self.owned, "only a test's own cluster is restarted");
+        self.cluster.start_server();
+    }
+}
+
+impl Cluster {
+    fn start(tls: Option<(&str, &str)>) -> Cluster {
+        let bin = bin_dir();
+        let owned = tempfile::Builder::new()
+            .prefix("cashier-pg")
+            .tempdir_in("/tmp")
+            .expect("temp dir");
+        let dir = owned.path().to_owned();
+        std::fs::write(dir.join("pw"), PASSWORD).expect("password file");
+        if is_root() {
+            run(
+                {
+                    let mut c = Command::new("chown");
+                    c.args(["-R", "postgres"]).arg(&dir);
+                    c
+                },
+                "chown",
+            );
+        }
+        let data = dir.join("data");
+        let mut initdb = as_owner(&bin, "initdb");
+        initdb
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", USER, "-E", "UTF8", "--no-sync", "--auth-local=trust"])
+            .args(["--auth-host=scram-sha-256", "--pwfile"])
+            .arg(dir.join("pw"));
+        run(initdb, "initdb");
+        if let Some((cert, key)) = tls {
+            write_tls_files(&data, cert, key);
+        }
+        let cluster = Cluster {
+            dir,
+            _owned: Some(owned),
+            bin,
+            port: free_port(),
+        };
+        cluster.start_server();
+        cluster
+    }
+
+    fn start_server(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
+             -c max_connections=300",
+            self.port,
+            self.dir.display()
+        );
+        let mut start = as_owner(&self.bin, "pg_ctl");
+        start
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-o", &options, "-l"])
+            .arg(self.dir.join("log"))
+            .args(["-w", "start"]);
+        run(start, "pg_ctl start");
+    }
+
+    fn create_database(&self, name: &str) {
+        let mut createdb = as_owner(&self.bin, "createdb");
+        createdb
+            .args(["-h"])
+            .arg(&self.dir)
+            .args(["-p", &self.port.to_string(), "-U", USER, name]);
+        run(createdb, "createdb");
+    }
+
+    /// Hands the cluster to a watchdog that stops it and removes its folder once process `pid`
+    /// (the test run) is gone: a static is never dropped, and a killed run must not leave a
+    /// server behind.
+    fn watch_for_the_end_of(&self, pid: u32) {
+        let as_postgres = if is_root() {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+             {as_postgres}'{pg_ctl}' -D '{dir}/data' -m immediate stop; rm -rf '{dir}'",
+            pg_ctl = self.bin.join("pg_ctl").display(),
+            dir = self.dir.display(),
+        );
+        // Its own session (`setsid -f` forks it off and returns), so a Ctrl-C that stops the
+        // tests does not stop the watchdog first; no pipes held, so cargo does not wait for it.
+        let started = Command::new("setsid")
+            .args(["-f", "sh", "-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("the shared cluster's watchdog");
+        assert!(started.success(), "the shared cluster's watchdog started");
     }
 }
 
@@ -203,11 +297,11 @@ fn write_tls_files(data: &Path, cert: &str, key: &str) {
     }
 }
 
-impl Drop for Postgres {
+impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = as_owner(&self.bin, "pg_ctl")
             .arg("-D")
-            .arg(self.dir.path().join("data"))
+            .arg(self.dir.join("data"))
             .args(["-m", "immediate", "stop"])
             .output();
     }
