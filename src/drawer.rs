@@ -15,6 +15,10 @@ use crate::receipt::printer::{BadAddress, PrintError, PrinterAddress, send_now};
 
 /// `ESC p 0 25 250`: pin 2 of the drawer port, on 50 ms, off 500 ms — what drawers answer to.
 pub const PULSE: [u8; 5] = [0x1b, 0x70, 0x00, 0x19, 0xfa];
+/// How long the five bytes of the pulse may take: a drawer opens at once or is said not to (one
+/// that springs open seconds later surprises the cashier, and a cash sale from the command line
+/// waited a slip's five seconds on a hung printer).
+pub const PULSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What opens the drawer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +68,7 @@ pub async fn open(
     let OpenBy::Pulse(address) = open_by(config)? else {
         return Ok(false);
     };
-    send_now(&address, &PULSE).await?;
+    send_now(&address, &PULSE, PULSE_TIMEOUT).await?;
     let who = match who {
         Some(who) => who,
         None => shift_cashier(ledger).await,

@@ -19,14 +19,25 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest side decoded, so a small file cannot ask for a huge canvas.
 const MAX_SIDE: u32 = 4096;
 
-/// The text of the QR at `url`: an `http(s)` address, or a `data:image/…;base64,` URL.
+/// The text of the QR at `url`: an `http(s)` address, or a `data:image/…;base64,` URL, fetched
+/// within [`FETCH_TIMEOUT`].
 pub async fn text_of_qr_image(transport: &Transport, url: &str) -> Result<String, UnknownCause> {
+    text_of_qr_image_within(transport, url, FETCH_TIMEOUT).await
+}
+
+/// As [`text_of_qr_image`], the fetch given up after `limit` (tests pass a short one rather than
+/// wait the customer's five seconds).
+pub async fn text_of_qr_image_within(
+    transport: &Transport,
+    url: &str,
+    limit: Duration,
+) -> Result<String, UnknownCause> {
     let url = url.trim();
     let bytes = if let Some(data) = url.strip_prefix("data:") {
         data_url_bytes(data)?
     } else if url.starts_with("http://") || url.starts_with("https://") {
         transport
-            .get_capped(url, MAX_IMAGE_BYTES, FETCH_TIMEOUT)
+            .get_capped(url, MAX_IMAGE_BYTES, limit)
             .await
             .map_err(|_| UnknownCause::QrImage)?
     } else {

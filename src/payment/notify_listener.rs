@@ -187,6 +187,23 @@ pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(15);
 /// The largest body read.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// How long a client's connection may take: its headers, and the whole of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Until the request's headers are in.
+    pub header: Duration,
+    /// Until the connection is closed, body and answer included.
+    pub connection: Duration,
+}
+
+impl ConnectionLimits {
+    /// What a listener facing the internet allows ([`HEADER_TIMEOUT`], [`CONNECTION_TIMEOUT`]).
+    pub const INTERNET: ConnectionLimits = ConnectionLimits {
+        header: HEADER_TIMEOUT,
+        connection: CONNECTION_TIMEOUT,
+    };
+}
+
 /// Serves notifications on `addr` until the task is dropped. Any path is accepted, so the
 /// configured `notify_url` path does not have to match a route.
 pub async fn serve(listener: impl NotificationSink, addr: SocketAddr) -> std::io::Result<()> {
@@ -243,14 +260,24 @@ impl Connections {
     }
 }
 
-/// Serves notifications on `socket`, which faces the internet: headers must come within
-/// [`HEADER_TIMEOUT`], a connection lives at most [`CONNECTION_TIMEOUT`], at most
-/// [`MAX_CONNECTIONS`] are served at once (the oldest shed for a new one) and at most
-/// [`MAX_PER_SOURCE`] from one address, bodies are capped, and refusals are logged at a rate
-/// that cannot fill a disk.
+/// Serves notifications on `socket`, which faces the internet, within
+/// [`ConnectionLimits::INTERNET`].
 pub async fn serve_on<S: NotificationSink>(
     listener: S,
     socket: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    serve_within(listener, socket, ConnectionLimits::INTERNET).await
+}
+
+/// Serves notifications on `socket`: headers must come within `limits.header`, a connection
+/// lives at most `limits.connection`, at most [`MAX_CONNECTIONS`] are served at once (the oldest
+/// shed for a new one) and at most [`MAX_PER_SOURCE`] from one address, bodies are capped, and
+/// refusals are logged at a rate that cannot fill a disk. Tests pass short limits instead of
+/// waiting out the real ones.
+pub async fn serve_within<S: NotificationSink>(
+    listener: S,
+    socket: tokio::net::TcpListener,
+    limits: ConnectionLimits,
 ) -> std::io::Result<()> {
     let app = Router::new()
         .fallback(post(receive::<S>))
@@ -282,10 +309,10 @@ pub async fn serve_on<S: NotificationSink>(
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
+                .header_read_timeout(limits.header)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             tokio::select! {
-                _ = tokio::time::timeout(CONNECTION_TIMEOUT, connection) => {}
+                _ = tokio::time::timeout(limits.connection, connection) => {}
                 _ = shed => {}
             }
             connections

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a printer may take to accept a job.
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a network printer may take to answer the paper-status question.
 const STATUS_TIMEOUT: Duration = Duration::from_millis(800);
 /// How long a print waits for another process that is sending the spool.
@@ -256,16 +256,29 @@ impl crate::i18n::Localized for Unreachable {
     }
 }
 
-/// Sends `bytes` to the printer at once, past the spool (the cash drawer's pulse: it must never
-/// wait and fire later).
+/// Sends `bytes` to the printer at once, past the spool, given up after `limit` (the cash
+/// drawer's pulse: it must never wait and fire later).
 /// # Errors
 /// As a slip's send: off, unreachable, out of paper, too slow.
-pub async fn send_now(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> {
-    send(address, bytes).await
+pub async fn send_now(
+    address: &PrinterAddress,
+    bytes: &[u8],
+    limit: Duration,
+) -> Result<(), PrintError> {
+    send_within(address, bytes, limit).await
 }
 
-/// Sends `bytes` to the printer once.
+/// Sends `bytes` to the printer once, within [`SEND_TIMEOUT`].
 async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> {
+    send_within(address, bytes, SEND_TIMEOUT).await
+}
+
+/// Sends `bytes` to the printer once, within `limit`.
+async fn send_within(
+    address: &PrinterAddress,
+    bytes: &[u8],
+    limit: Duration,
+) -> Result<(), PrintError> {
     let attempt = async {
         match address {
             PrinterAddress::Tcp(host) => send_tcp(host, bytes).await,
@@ -300,7 +313,7 @@ async fn send(address: &PrinterAddress, bytes: &[u8]) -> Result<(), PrintError> 
             }
         }
     };
-    tokio::time::timeout(SEND_TIMEOUT, attempt)
+    tokio::time::timeout(limit, attempt)
         .await
         .unwrap_or(Err(PrintError::Timeout))
 }

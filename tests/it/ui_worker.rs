@@ -110,7 +110,14 @@ fn use_changpay_merchant(world: &mut common::window::World, till_id: &str) {
 
 #[test]
 fn saved_settings_apply_at_once_and_ledgers_never_mix() {
-    let mut world = world_with(common::TIMEOUTS, PollPolicy::QR, |_, _| {});
+    // A QR's five-minute wait, asked often: the sale is still waiting when the settings change,
+    // and its payment is seen at once rather than at the next 2.5 s poll.
+    let waits_long = PollPolicy {
+        first_query: Duration::from_millis(50),
+        interval: Duration::from_millis(50),
+        ..PollPolicy::QR
+    };
+    let mut world = world_with(common::TIMEOUTS, waits_long, |_, _| {});
     world.harness.run_steps(2);
     // A QR sale on the sandbox, still waiting when the settings change.
     world.type_amount("4.00");

@@ -107,7 +107,8 @@ async fn test_page(
     };
     let offset = configured.config.history.offset();
     let slip = crate::receipt::slip::test_slip(shop, Utc::now(), offset, printer.width);
-    crate::receipt::printer::send_now(&address, &escpos::encode(&slip))
+    let limit = crate::receipt::printer::SEND_TIMEOUT;
+    crate::receipt::printer::send_now(&address, &escpos::encode(&slip), limit)
         .await
         .map_err(Problem::Print)
 }
