@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use cashier::app::setup::{Paths, Resources, Setup};
 use cashier::config::{Config, GatewayConfig};
 use cashier::gateway::http::Timeouts;
 use cashier::gateway::{PayMethod, Provider};
@@ -18,7 +19,6 @@ use cashier::payment::policy::PollPolicy;
 use cashier::payment::requery::RequeryPolicy;
 use cashier::payment::runner::PaymentContext;
 use cashier::sandbox::{Sandbox, SandboxConfig};
-use cashier::setup::{Paths, Resources, Setup};
 use cashier::ui::{CashierApp, theme};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

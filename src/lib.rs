@@ -10,13 +10,10 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
-pub mod cashier_sign_in;
+pub mod app;
 pub mod china_time;
 pub mod cli;
 pub mod config;
-pub mod diagnostics;
-pub mod drawer;
-pub mod export;
 pub mod gateway;
 pub mod i18n;
 pub mod key_store;
@@ -31,7 +28,6 @@ pub mod qr_modules;
 pub mod receipt;
 pub mod sandbox;
 pub mod secret;
-pub mod setup;
 pub mod sign;
 pub mod small_file;
 pub mod status;

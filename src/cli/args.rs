@@ -20,7 +20,7 @@ pub struct Args {
     pub data_dir: Option<PathBuf>,
     /// The port of the sandbox gateway the cashier runs by itself when nothing is configured
     /// (0: any free port, as the real-window tests use).
-    #[arg(long, global = true, default_value_t = crate::setup::SANDBOX_PORT, hide = true)]
+    #[arg(long, global = true, default_value_t = crate::app::setup::SANDBOX_PORT, hide = true)]
     pub sandbox_port: u16,
     /// How the window is drawn: `auto` (the graphics driver's OpenGL, and the software renderer
     /// when that opens no window), `gpu`, or `software` (no graphics driver needed: for a PC on
@@ -189,7 +189,7 @@ pub enum Command {
     /// Run the sandbox gateway alone, speaking both providers' protocols on loopback.
     Sandbox {
         /// The port to listen on (0 takes any free port).
-        #[arg(long, default_value_t = crate::setup::SANDBOX_PORT)]
+        #[arg(long, default_value_t = crate::app::setup::SANDBOX_PORT)]
         port: u16,
         /// Listen on every interface, so a phone on the same network can open the pay pages.
         #[arg(long)]

@@ -29,8 +29,8 @@ use std::process::ExitCode;
 pub use args::{Args, Command, OwnerAction, RendererArg, ReportOutput, ShiftAction, StoreAction};
 pub use exit::exit_for;
 
+use crate::app::setup::{Paths, Setup, SetupError};
 use crate::gateway::PayMethod;
-use crate::setup::{Paths, Setup, SetupError};
 use said::Said;
 
 /// Writes one line to standard output, ignoring a reader that has gone away (see `out!`).
@@ -186,7 +186,7 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
         Command::Shift { action } => shift(setup, action, spool).await,
         Command::Diagnostics { out } => {
             let out = out.unwrap_or_else(|| paths.data_dir.join("exports"));
-            match crate::diagnostics::export(&setup.configured(), paths, &out).await {
+            match crate::app::diagnostics::export(&setup.configured(), paths, &out).await {
                 Ok(zip) => {
                     out!("{}", zip.display());
                     exit::PAID
@@ -248,7 +248,7 @@ fn window(
         Ok(paths) => {
             let starting = paths.clone();
             runtime.spawn(async move {
-                let _ = started_tx.send(crate::setup::start_window(&starting).await);
+                let _ = started_tx.send(crate::app::setup::start_window(&starting).await);
             });
             Some(paths)
         }
@@ -350,9 +350,9 @@ async fn start_for(
         command,
         Command::History { .. } | Command::Diagnostics { .. }
     );
-    match crate::setup::start(&paths).await {
+    match crate::app::setup::start(&paths).await {
         Err(SetupError::Ledger(error)) if reads_only => {
-            let setup = crate::setup::start_reading(&paths)
+            let setup = crate::app::setup::start_reading(&paths)
                 .await
                 .map_err(|_| SetupError::Ledger(error))?;
             said::warn(&Said::OpenedReadOnly);

@@ -4,8 +4,8 @@
 
 use super::exit;
 use super::said::{self, Said};
+use crate::app::setup::Paths;
 use crate::cli::OwnerAction;
-use crate::setup::Paths;
 
 /// Runs `action` on the config `paths` name.
 pub fn run(paths: Option<&Paths>, action: &OwnerAction) -> u8 {
@@ -45,7 +45,7 @@ pub fn run(paths: Option<&Paths>, action: &OwnerAction) -> u8 {
 }
 
 /// `owner add-cashier`, `remove-cashier`, `cashiers`: the cashiers kept in this till's ledger.
-pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
+pub async fn cashiers(setup: &crate::app::setup::Setup, action: OwnerAction) -> u8 {
     let now = chrono::Utc::now();
     match action {
         OwnerAction::AddCashier { name } => {
@@ -54,7 +54,7 @@ pub async fn cashiers(setup: &crate::setup::Setup, action: OwnerAction) -> u8 {
                 return said::fail(exit::BAD_INPUT, &error, false);
             }
             let (pin, again) = pin_from_stdin();
-            let (name, hash) = match crate::cashier_sign_in::new_cashier(&name, &pin, &again) {
+            let (name, hash) = match crate::app::cashier_sign_in::new_cashier(&name, &pin, &again) {
                 Ok(cashier) => cashier,
                 Err(error) => return said::fail(exit::BAD_INPUT, &error, false),
             };

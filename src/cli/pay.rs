@@ -5,11 +5,11 @@ use tokio::sync::{mpsc, watch};
 
 use super::said::{self, Said};
 use super::{exit, exit_for, json, terminal_qr};
+use crate::app::setup::Setup;
 use crate::gateway::{PayDisplay, PayMethod};
 use crate::i18n::Localized;
 use crate::money::Money;
 use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
-use crate::setup::Setup;
 
 /// A sale as asked on the command line.
 #[derive(Debug)]
@@ -64,7 +64,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
     if setup.is_sandbox && !as_json {
         said::warn(&Said::SandboxNoRealMoney(setup.context.gateway.provider()));
     }
-    let _listener = crate::setup::spawn_notify_listener(
+    let _listener = crate::app::setup::spawn_notify_listener(
         &tokio::runtime::Handle::current(),
         &setup.config,
         &setup.context,
@@ -149,8 +149,9 @@ pub async fn cash(
                 out!("实收 {tendered}　找零 {change} (change)");
             }
             // After the result is said: a printer that hangs holds up the drawer, not the sale.
-            let why = crate::drawer::Why::CashSale(order.order_no.clone());
-            if let Err(error) = crate::drawer::open(&setup.config, setup.ledger(), None, why).await
+            let why = crate::app::drawer::Why::CashSale(order.order_no.clone());
+            if let Err(error) =
+                crate::app::drawer::open(&setup.config, setup.ledger(), None, why).await
             {
                 said::warn(&Said::DrawerNotOpened(&error));
             }

@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::said::{self, Said};
 use super::{exit, exit_for, json};
+use crate::app::setup::Setup;
 use crate::ledger::{DayTotals, OrderRecord, day_of};
 use crate::payment::requery::{Requerier, RequeryResult, belongs_to};
-use crate::setup::Setup;
 use crate::status::Source;
 use crate::store::TillTotal;
 
@@ -173,8 +173,8 @@ pub async fn history(
         Err(code) => return code,
     };
     if as_csv {
-        let bom = crate::export::Bom::No;
-        let document = crate::export::csv_document(&orders, &totals, offset, bom);
+        let bom = crate::app::export::Bom::No;
+        let document = crate::app::export::csv_document(&orders, &totals, offset, bom);
         out!("{}", document.trim_end_matches('\n'));
     } else if as_json {
         for order in &orders {

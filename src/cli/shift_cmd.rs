@@ -6,12 +6,12 @@ use serde_json::json;
 
 use super::exit;
 use super::said::{self, Said};
+use crate::app::setup::Setup;
 use crate::ledger::ShiftError;
 use crate::payment::cash::parse_cash;
 use crate::receipt::printer::address_of;
 use crate::receipt::slip::Slip;
 use crate::receipt::{PrintQueue, escpos};
-use crate::setup::Setup;
 
 /// What to print on, and where jobs wait.
 pub struct PrintTarget {
@@ -32,7 +32,7 @@ pub async fn open(setup: &Setup, cashier: String, float: &str, as_json: bool) ->
         .ledger()
         .run(move |ledger| {
             let now = Utc::now();
-            crate::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
+            crate::app::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
             ledger.open_shift(&cashier, float, now)
         })
         .await;
@@ -93,7 +93,7 @@ pub async fn close(setup: &Setup, counted: &str, as_json: bool, print: Option<Pr
         .run(move |ledger| {
             let now = Utc::now();
             let hash = owner_pin_hash.as_deref();
-            let by = crate::cashier_sign_in::check_close(ledger, pin.as_deref(), hash, now)?;
+            let by = crate::app::cashier_sign_in::check_close(ledger, pin.as_deref(), hash, now)?;
             ledger.close_shift_by(counted, Some(&by), now)
         })
         .await;

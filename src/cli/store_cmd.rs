@@ -4,9 +4,9 @@ use chrono::{FixedOffset, NaiveDate};
 
 use super::exit;
 use super::said::{self, Said};
+use crate::app::setup::Setup;
 use crate::i18n::Localized;
 use crate::ledger::OrderRecord;
-use crate::setup::Setup;
 use crate::store::{Store, StoreDay, StoreError, push_pending};
 
 /// Connects to the configured store, or says why not (and which exit status that is).
@@ -183,7 +183,7 @@ const PUSH_AFTER_SALE_WITHIN: std::time::Duration = std::time::Duration::from_se
 
 /// `cashier notify-server`: serves changpay notifications into the store until stopped.
 pub async fn notify_server(
-    paths: Result<crate::setup::Paths, crate::setup::SetupError>,
+    paths: Result<crate::app::setup::Paths, crate::app::setup::SetupError>,
     listen: Option<std::net::SocketAddr>,
     give_up_after: std::time::Duration,
 ) -> u8 {

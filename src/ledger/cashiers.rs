@@ -1,7 +1,7 @@
 //! The cashiers who sign in at this till: a name and a PIN's hash each (made by the caller:
 //! Argon2, as the owner PIN's). While none is registered, a shift is opened with any name, as
 //! before; once the owner adds one, a shift opens only for a registered cashier with the right
-//! PIN (checked by the caller, `crate::cashier_sign_in`).
+//! PIN (checked by the caller, `crate::app::cashier_sign_in`).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::app::setup::{Configured, SetupError};
 use crate::config::{Config, ConfigError, GatewayConfig};
 use crate::gateway::{GatewayError, Provider};
 use crate::i18n::{Lang, Localized, tr};
@@ -17,7 +18,6 @@ use crate::ledger::{
 use crate::money::Money;
 use crate::payment::requery::RequeryResult;
 use crate::payment::runner::{PayError, PaymentRequest, Progress};
-use crate::setup::{Configured, SetupError};
 
 /// What the UI asks for.
 #[derive(Debug, Clone)]
@@ -259,7 +259,7 @@ pub enum Problem {
     /// A slip was not printed (it waits, or there is no printer).
     Print(crate::receipt::PrintError),
     /// The diagnostics zip could not be written.
-    Diagnostics(Arc<crate::diagnostics::DiagnosticsError>),
+    Diagnostics(Arc<crate::app::diagnostics::DiagnosticsError>),
     /// The gateway refused a call, or could not be reached.
     Gateway(GatewayError),
     /// The onboarding form cannot be sent.

@@ -174,7 +174,7 @@ pub struct CashierApp {
     /// The window's input time at the start of this frame's logic (the gate counts in it).
     now: f64,
     /// Where a saved merchant key goes first: the platform's keyring, unless this run keeps keys
-    /// in the file ([`crate::setup::Paths::keyring`]).
+    /// in the file ([`crate::app::setup::Paths::keyring`]).
     keys_to: crate::key_store::KeyPlace,
 }
 
@@ -343,8 +343,8 @@ fn checkout_info(gateway: &GatewayView) -> CheckoutInfo {
         shift: None,
         has_printer: gateway.config.printer.is_some(),
         has_drawer: matches!(
-            crate::drawer::open_by(&gateway.config),
-            Ok(crate::drawer::OpenBy::Pulse(_))
+            crate::app::drawer::open_by(&gateway.config),
+            Ok(crate::app::drawer::OpenBy::Pulse(_))
         ),
         printed: None,
     }
@@ -360,8 +360,8 @@ fn default_config_path() -> Option<PathBuf> {
 #[must_use]
 pub fn start_app(
     runtime: &tokio::runtime::Handle,
-    setup: crate::setup::Setup,
-    paths: &crate::setup::Paths,
+    setup: crate::app::setup::Setup,
+    paths: &crate::app::setup::Paths,
 ) -> CashierApp {
     let configured = setup.configured();
     let gateway = GatewayView::of(&configured);
@@ -397,8 +397,8 @@ fn keys_to(keyring: bool) -> crate::key_store::KeyPlace {
 /// when the window has been made: the start runs meanwhile (`cli::window`).
 pub fn run_window(
     runtime: &tokio::runtime::Runtime,
-    started: impl FnOnce() -> Result<crate::setup::Setup, crate::setup::SetupError> + 'static,
-    paths: Option<crate::setup::Paths>,
+    started: impl FnOnce() -> Result<crate::app::setup::Setup, crate::app::setup::SetupError> + 'static,
+    paths: Option<crate::app::setup::Paths>,
     drawing: renderer::Drawing,
 ) -> Result<bool, eframe::Error> {
     let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

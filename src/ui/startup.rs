@@ -11,9 +11,9 @@ use egui::{Key, RichText, Ui};
 use tokio::sync::oneshot;
 
 use super::{CashierApp, theme};
+use crate::app::setup::{Paths, Setup, SetupError};
 use crate::config::ConfigError;
 use crate::i18n::{Lang, Localized, tr};
-use crate::setup::{Paths, Setup, SetupError};
 
 /// The language of this screen: the cashier's (the config that would name another may not read).
 const LANG: Lang = Lang::Zh;
@@ -208,7 +208,7 @@ async fn attempt(fix: Fix, mut paths: Paths) -> Attempt {
     }
     Attempt {
         note,
-        started: Some(crate::setup::start_window(&paths).await),
+        started: Some(crate::app::setup::start_window(&paths).await),
         first_run,
         kept_till_id,
         pin_verdict: None,

@@ -167,14 +167,14 @@ fn the_diagnostics_zip_masks_every_password_form_and_is_owner_only() {
         }),
         ..cashier::config::Config::default()
     };
-    let facts = cashier::diagnostics::Facts {
+    let facts = cashier::app::diagnostics::Facts {
         orders_by_status: Vec::new(),
         shifts: 0,
         slips_waiting: 0,
         sandbox: false,
     };
     let out = dir.path().join("out");
-    let zip = cashier::diagnostics::write(&out, &config, &logs, &facts).expect("written");
+    let zip = cashier::app::diagnostics::write(&out, &config, &logs, &facts).expect("written");
     let entries = entries(&zip);
     for (name, text) in &entries {
         for secret in [

@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
+use cashier::app::export::{Bom, csv_document, xlsx_document};
 use cashier::china_time::cst;
-use cashier::export::{Bom, csv_document, xlsx_document};
 use cashier::gateway::{PayMethod, Provider};
 use cashier::ledger::{Ledger, OrderDraft};
 use cashier::money::Money;

@@ -35,8 +35,8 @@ fn twenty_processes_starting_at_once_on_a_new_ledger_all_succeed() {
 /// (the command line beside the window) shares the window's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_till_on_another_data_dir_runs_its_own_sandbox() {
+    use cashier::app::setup::{Paths, start};
     use cashier::gateway::OrderState;
-    use cashier::setup::{Paths, start};
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")

@@ -439,7 +439,7 @@ fn a_hung_printer_keeps_the_slip(address: &str) {
     let sale = till.run(&["pay", "--method", "cash", "--amount", "2", "--json"]);
     assert!(sale.status.success(), "{}", stderr(&sale));
     assert!(
-        started.elapsed() < cashier::drawer::PULSE_TIMEOUT + std::time::Duration::from_secs(2),
+        started.elapsed() < cashier::app::drawer::PULSE_TIMEOUT + std::time::Duration::from_secs(2),
         "{address}: the cash sale waited {:?}",
         started.elapsed()
     );

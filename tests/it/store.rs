@@ -117,6 +117,36 @@ async fn store_rows(postgres: &Postgres) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Every one of the four tills' 20 sales paid in the store: pushed by `pay`, or (when the sale
+/// said it waits) by the next `sync`.
+async fn all_paid_in_the_store(postgres: &Postgres, tills: &[Till], said_waiting: usize) {
+    let rows = store_rows(postgres).await;
+    let paid = rows
+        .iter()
+        .filter(|(_, _, status)| status == "paid")
+        .count();
+    assert!(
+        paid + said_waiting >= 20,
+        "every sale reached the store or said it waits: {paid} paid, {said_waiting} waiting, {rows:?}"
+    );
+    if paid < 20 {
+        for till in tills {
+            let synced = till.run(&["sync"]);
+            assert!(
+                synced.status.success(),
+                "{}",
+                String::from_utf8_lossy(&synced.stderr)
+            );
+        }
+    }
+    let rows = store_rows(postgres).await;
+    assert_eq!(rows.len(), 20, "{rows:?}");
+    assert!(
+        rows.iter().all(|(_, _, status)| status == "paid"),
+        "{rows:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_tills_selling_at_once_all_reach_the_store() {
     let sandbox = common::sandbox().await;
@@ -131,21 +161,22 @@ async fn four_tills_selling_at_once_all_reach_the_store() {
         .iter()
         .flat_map(|till| (1..=5).map(move |n| till.sell(&format!("{n}.00"))))
         .collect();
+    let mut said_waiting = 0;
     for sale in sales {
         let output = sale.wait_with_output().expect("ends");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
         assert_eq!(
             json_lines(&output).last().expect("result")["status"],
             "paid"
         );
+        // A sale pushes its order before `pay` exits, given 5 s; on a loaded machine a push can
+        // miss that and the sale says so, leaving it to the next sync.
+        if stderr.contains("笔待同步") {
+            said_waiting += 1;
+        }
     }
-    let rows = store_rows(&postgres).await;
-    assert_eq!(rows.len(), 20, "{rows:?}");
-    assert!(rows.iter().all(|(_, _, status)| status == "paid"));
+    all_paid_in_the_store(&postgres, &tills, said_waiting).await;
 
     let output = tills[0].run(&["history", "--all-tills", "--json"]);
     assert!(

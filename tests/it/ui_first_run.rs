@@ -285,7 +285,7 @@ fn the_language_is_chosen_at_first_run_and_remembered() {
         world.harness.step();
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let paths = cashier::setup::Paths {
+    let paths = cashier::app::setup::Paths {
         config: None,
         data_dir: world.data_dir.path().join("next-start"),
         sandbox_port: 0,
@@ -295,7 +295,7 @@ fn the_language_is_chosen_at_first_run_and_remembered() {
     std::fs::copy(&file, paths.language_file()).expect("copied");
     let setup = world
         .runtime
-        .block_on(cashier::setup::start_window(&paths))
+        .block_on(cashier::app::setup::start_window(&paths))
         .expect("starts");
     assert_eq!(setup.resources.language, Some(cashier::i18n::Lang::En));
 }

@@ -425,8 +425,8 @@ fn a_cash_sale_opens_the_drawer_and_opening_it_by_hand_asks_the_owner_pin() {
     let pulses = || {
         let bytes = std::fs::read(paper.path()).unwrap_or_default();
         bytes
-            .windows(cashier::drawer::PULSE.len())
-            .filter(|w| *w == cashier::drawer::PULSE)
+            .windows(cashier::app::drawer::PULSE.len())
+            .filter(|w| *w == cashier::app::drawer::PULSE)
             .count()
     };
     world.type_amount("3");

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cashier::setup::Paths;
+use cashier::app::setup::Paths;
 use cashier::ui::startup::TillWindow;
 use cashier::ui::theme;
 use egui_kittest::Harness;
@@ -35,7 +35,7 @@ impl Till {
             sandbox_port: 0,
             keyring: false,
         };
-        let started = runtime.block_on(cashier::setup::start_window(&paths));
+        let started = runtime.block_on(cashier::app::setup::start_window(&paths));
         let window = TillWindow::new(runtime.handle().clone(), started, Some(paths));
         let harness = Harness::builder()
             .with_size(egui::vec2(1100.0, 720.0))

@@ -6,12 +6,12 @@ use crate::common;
 
 use std::time::{Duration, SystemTime};
 
+use cashier::app::setup::Paths;
 use cashier::gateway::http::Timeouts;
 use cashier::gateway::{PayMethod, Provider};
 use cashier::ledger::{Ledger, OrderDraft, OrderRecord, SharedLedger};
 use cashier::money::Money;
 use cashier::payment::policy::PollPolicy;
-use cashier::setup::Paths;
 use cashier::status::OrderStatus;
 use common::window::{harness, set_field, type_keys, wait_for, world_with};
 use egui::accesskit::Role;
@@ -235,7 +235,7 @@ fn a_restart_during_a_sandbox_payment_resolves_the_order_and_announces_it() {
     // A QR sale on the in-process sandbox; the till closes while the customer has not paid.
     let runtime = new_runtime();
     let setup = runtime
-        .block_on(cashier::setup::start(&paths))
+        .block_on(cashier::app::setup::start(&paths))
         .expect("starts");
     assert!(setup.is_sandbox);
     let ledger = setup.ledger().clone();
@@ -252,7 +252,7 @@ fn a_restart_during_a_sandbox_payment_resolves_the_order_and_announces_it() {
     // Restarted, the sandbox still knows the order; the customer pays before the till is up.
     let runtime = new_runtime();
     let setup = runtime
-        .block_on(cashier::setup::start(&paths))
+        .block_on(cashier::app::setup::start(&paths))
         .expect("restarts");
     let pay_page = setup
         .resources

@@ -101,7 +101,7 @@ fn cashiers_form_ui(ui: &mut Ui, forms: &mut OwnerForms, lang: Lang) -> Option<S
             )
             .labelled_by(label.id);
             ui.end_row();
-            let digits = *crate::cashier_sign_in::CASHIER_PIN_DIGITS.end();
+            let digits = *crate::app::cashier_sign_in::CASHIER_PIN_DIGITS.end();
             for (label, field) in [
                 (tr(lang, "收银员密码", "Cashier PIN"), &mut forms.pin.0),
                 (tr(lang, "再输入一次", "Again"), &mut forms.pin.1),

@@ -6,8 +6,8 @@ use chrono::Utc;
 
 use super::Worker;
 use super::background::{forward_health, recover, send_unresolved, store_sync};
+use crate::app::setup::configure;
 use crate::config::Config;
-use crate::setup::configure;
 use crate::ui::backend::{GatewayView, Problem, UiEvent};
 
 impl Worker {
@@ -35,7 +35,7 @@ impl Worker {
                 listener.abort();
                 let _ = listener.await;
             }
-            held.listener = crate::setup::spawn_notify_listener(
+            held.listener = crate::app::setup::spawn_notify_listener(
                 &tokio::runtime::Handle::current(),
                 &configured.config,
                 &configured.context,

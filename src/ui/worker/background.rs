@@ -8,9 +8,9 @@ use chrono::Utc;
 use tokio::sync::{Notify, mpsc, watch};
 
 use super::{LATE_QUEUE, Outbox};
+use crate::app::setup::Configured;
 use crate::ledger::{OrderRecord, SharedLedger};
 use crate::payment::requery::{Answer, Requerier, RequeryResult};
-use crate::setup::Configured;
 use crate::status::Source;
 use crate::ui::backend::{Problem, UiEvent};
 
@@ -221,7 +221,7 @@ pub(super) async fn who_at_the_till(configured: &Configured) -> String {
 }
 
 /// The owner, who typed the owner PIN.
-pub(super) const OWNER: &str = crate::cashier_sign_in::OWNER;
+pub(super) const OWNER: &str = crate::app::cashier_sign_in::OWNER;
 /// Someone at a till with no owner PIN.
 pub(super) const ANYONE: &str = "未设店主密码 no owner PIN";
 /// Whoever typed a wrong owner PIN.
@@ -232,11 +232,11 @@ pub(super) const UNKNOWN: &str = "未知 unknown";
 pub(super) async fn open_drawer(
     configured: &Configured,
     who: Option<String>,
-    why: crate::drawer::Why,
+    why: crate::app::drawer::Why,
     outbox: &Outbox,
 ) {
     let ledger = configured.ledger();
-    if let Err(error) = crate::drawer::open(&configured.config, ledger, who, why).await {
+    if let Err(error) = crate::app::drawer::open(&configured.config, ledger, who, why).await {
         tracing::warn!(error = %error, "the drawer did not open");
         outbox.emit(UiEvent::Error(Problem::Drawer(error))).await;
     }

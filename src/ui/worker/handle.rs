@@ -10,8 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::mpsc;
 
+use crate::app::setup::{Configured, Paths, Resources};
 use crate::payment::requery::RequeryResult;
-use crate::setup::{Configured, Paths, Resources};
 use crate::ui::backend::{Command, Problem, UiEvent};
 
 /// How many commands may wait for the loop. It only dispatches, so this fills only if the

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 
 use super::super::backend::{ExportFormat, HistoryData, HistoryScope, Problem, UiEvent};
 use super::CHART_DAYS;
-use crate::export::Bom;
+use crate::app::export::Bom;
+use crate::app::setup::Configured;
 use crate::ledger::{LedgerError, SharedLedger};
-use crate::setup::Configured;
 
 pub(super) async fn detail(ledger: &SharedLedger, order_no: String) -> UiEvent {
     let found = ledger
@@ -134,11 +134,11 @@ pub(super) async fn export(
         let (extension, bytes) = match format {
             ExportFormat::Csv => (
                 "csv",
-                crate::export::csv_document(&data.0, &data.1, offset, Bom::Yes).into_bytes(),
+                crate::app::export::csv_document(&data.0, &data.1, offset, Bom::Yes).into_bytes(),
             ),
             ExportFormat::Xlsx => (
                 "xlsx",
-                crate::export::xlsx_document(&data.0, &data.1, offset)
+                crate::app::export::xlsx_document(&data.0, &data.1, offset)
                     .map_err(std::io::Error::other)?,
             ),
         };

@@ -32,10 +32,10 @@ use settings_tasks::{save_settings_task, test_connection};
 pub use handle::{Backend, COMMAND_QUEUE, EVENT_QUEUE, Outbox, Waker, WorkerSettings};
 
 use super::backend::{Command, HistoryScope, Problem, UiEvent};
+use crate::app::setup::{Configured, Resources};
 use crate::ledger::SharedLedger;
 use crate::payment::requery::Requerier;
 use crate::payment::runner::{PaymentRequest, run_payment};
-use crate::setup::{Configured, Resources};
 use background::{forward_health, recover, send_unresolved, store_sync};
 
 /// How often unresolved orders that are due are re-queried.
@@ -92,7 +92,7 @@ pub fn start(
             requerier.clone(),
             outbox.clone(),
         ))),
-        listener: crate::setup::spawn_notify_listener(
+        listener: crate::app::setup::spawn_notify_listener(
             runtime,
             &configured.config,
             &configured.context,
@@ -263,7 +263,7 @@ impl Worker {
             let why = taken
                 .as_ref()
                 .ok()
-                .map(|order| crate::drawer::Why::CashSale(order.order_no.clone()));
+                .map(|order| crate::app::drawer::Why::CashSale(order.order_no.clone()));
             let done = taken
                 .map(Box::new)
                 .map_err(|error| Problem::Cash(Arc::new(error)));

@@ -8,9 +8,9 @@ use chrono::Utc;
 use super::Outbox;
 use super::background::{OWNER, UNKNOWN, audit, owner_or_anyone};
 use super::settings_tasks::save_settings;
+use crate::app::setup::Configured;
 use crate::ledger::AuditAction;
 use crate::owner_pin::{PinError, Verdict};
-use crate::setup::Configured;
 use crate::ui::backend::{Problem, UiEvent};
 
 /// Spawns the task for an owner PIN command.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 
 use super::Outbox;
-use crate::setup::Configured;
+use crate::app::setup::Configured;
 use crate::ui::backend::{Command, Problem, UiEvent};
 
 /// Spawns the task for an owner command.
@@ -60,7 +60,7 @@ async fn add(
 ) -> Result<(), Problem> {
     let shift_problem = |error| Problem::Shift(Arc::new(error));
     let (name, hash) = tokio::task::spawn_blocking(move || {
-        crate::cashier_sign_in::new_cashier(&name, &pin, &again)
+        crate::app::cashier_sign_in::new_cashier(&name, &pin, &again)
     })
     .await
     .map_err(|error| Problem::Io(Arc::new(std::io::Error::other(error))))?

@@ -33,7 +33,7 @@ pub(super) async fn save_settings_task(
     config: crate::config::Config,
     path: Option<std::path::PathBuf>,
     keys_to: crate::key_store::KeyPlace,
-    before: Arc<crate::setup::Configured>,
+    before: Arc<crate::app::setup::Configured>,
     outbox: Outbox,
 ) {
     let saved = tokio::task::spawn_blocking(move || save_settings(config, path, keys_to))

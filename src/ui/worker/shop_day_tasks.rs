@@ -11,12 +11,12 @@ use super::Worker;
 use super::background::{audit, mark_replaced, who_at_the_till};
 use super::history_tasks::{export, open_folder};
 use super::settings_tasks::test_store;
+use crate::app::setup::Configured;
 use crate::ledger::AuditAction;
 use crate::ledger::{Ledger, LedgerError, ShiftError};
 use crate::money::Money;
 use crate::receipt::printer::address_of;
 use crate::receipt::{PrintQueue, escpos};
-use crate::setup::Configured;
 use crate::ui::backend::{Command, PrintJob, PrintNote, Problem, ShiftView, UiEvent};
 
 /// How many past shifts the shift screen lists.
@@ -50,14 +50,18 @@ pub async fn shifts(configured: &Configured, call: ShiftCall) -> UiEvent {
                     (!blind || report.closed_at.is_some()).then_some(report)
                 }
                 ShiftCall::Open(cashier, float, pin) => {
-                    crate::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
+                    crate::app::cashier_sign_in::check(ledger, &cashier, pin.as_deref(), now)?;
                     ledger.open_shift(&cashier, float, now)?;
                     None
                 }
                 ShiftCall::Close(counted, pin) => {
                     let hash = owner_pin_hash.as_deref();
-                    let by =
-                        crate::cashier_sign_in::check_close(ledger, pin.as_deref(), hash, now)?;
+                    let by = crate::app::cashier_sign_in::check_close(
+                        ledger,
+                        pin.as_deref(),
+                        hash,
+                        now,
+                    )?;
                     Some(ledger.close_shift_by(counted, Some(&by), now)?)
                 }
             };
@@ -208,7 +212,7 @@ impl Worker {
             Command::OpenDrawer => {
                 tokio::spawn(async move {
                     let who = super::background::who_at_the_till(&configured).await;
-                    let why = crate::drawer::Why::ByHand;
+                    let why = crate::app::drawer::Why::ByHand;
                     super::background::open_drawer(&configured, Some(who), why, &outbox).await;
                 });
             }
@@ -251,7 +255,7 @@ impl Worker {
             Command::Diagnostics => {
                 let settings = Arc::clone(&self.settings);
                 tokio::spawn(async move {
-                    let written = crate::diagnostics::export(
+                    let written = crate::app::diagnostics::export(
                         &configured,
                         &settings.paths,
                         &settings.export_dir,

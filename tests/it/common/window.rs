@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use cashier::app::setup::{Paths, Resources, Setup};
 use cashier::config::Config;
 use cashier::gateway::Provider;
 use cashier::ledger::{Ledger, SharedLedger};
@@ -10,7 +11,6 @@ use cashier::payment::policy::PollPolicy;
 use cashier::payment::requery::RequeryPolicy;
 use cashier::payment::runner::PaymentContext;
 use cashier::sandbox::Sandbox;
-use cashier::setup::{Paths, Resources, Setup};
 use cashier::ui::{CashierApp, theme};
 use egui::accesskit::Role;
 use egui_kittest::Harness;

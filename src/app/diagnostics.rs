@@ -160,8 +160,8 @@ fn secrets_of(config: &Config) -> Vec<String> {
 
 /// Counts what the ledger and the spool hold, then writes the zip into `out_dir`.
 pub async fn export(
-    configured: &crate::setup::Configured,
-    paths: &crate::setup::Paths,
+    configured: &crate::app::setup::Configured,
+    paths: &crate::app::setup::Paths,
     out_dir: &Path,
 ) -> Result<PathBuf, DiagnosticsError> {
     let (orders_by_status, shifts) = configured
