@@ -6,12 +6,11 @@ use egui::{RichText, Ui};
 
 use super::{
     CashierApp, CloseRequest, Command, Notice, OnboardingAction, PrintJob, Screen,
-    UnresolvedAction, checkout_ui, history_ui, onboarding_ui, settings_ui, shift_ui, theme,
-    unresolved_ui, welcome_ui,
+    UnresolvedAction, checkout_ui, history_ui, notices, onboarding_ui, settings_ui, shift_ui,
+    theme, unresolved_ui, welcome_ui,
 };
 use crate::i18n::{Lang, Localized, tr};
-use crate::ledger::{OrderRecord, day_of};
-use crate::money::Money;
+use crate::ledger::day_of;
 use chrono::Utc;
 
 impl CashierApp {
@@ -384,8 +383,8 @@ impl CashierApp {
         let lang = self.lang;
         let modal = egui::Modal::new(egui::Id::unique("notice")).show(ui.ctx(), |ui| {
             match notice {
-                Notice::Late(order) => late_notice_ui(ui, order, lang),
-                Notice::Recovered(orders) => found_notice_ui(
+                Notice::Late(order) => notices::late_notice_ui(ui, order, lang),
+                Notice::Recovered(orders) => notices::found_notice_ui(
                     ui,
                     orders,
                     tr(
@@ -395,7 +394,7 @@ impl CashierApp {
                     ),
                     lang,
                 ),
-                Notice::FoundInBackground(orders) => found_notice_ui(
+                Notice::FoundInBackground(orders) => notices::found_notice_ui(
                     ui,
                     orders,
                     tr(
@@ -411,68 +410,5 @@ impl CashierApp {
         if modal.inner {
             self.notices.remove(0);
         }
-    }
-}
-
-/// A payment after the wait ended: late, or — on a QR order whose amount was paid by pay code
-/// instead — a double payment to give back.
-fn late_notice_ui(ui: &mut Ui, order: &OrderRecord, lang: Lang) {
-    let double = order.check_reason.as_deref() == Some(crate::payment::requery::REPLACED_BY_CODE);
-    let (headline, colour, before, after) = if double {
-        (
-            tr(lang, "！重复支付", "! Double payment"),
-            theme::FAILED,
-            tr(lang, "已改用付款码收款的二维码订单", "QR order"),
-            tr(
-                lang,
-                "又收到付款，请退还顾客",
-                "was paid by pay code instead and has now been paid too; give it back:",
-            ),
-        )
-    } else {
-        (
-            tr(lang, "！迟到的付款", "! Late payment"),
-            theme::UNKNOWN,
-            tr(lang, "订单", "Order"),
-            tr(
-                lang,
-                "在收银员放弃等待后已支付",
-                "was paid after the cashier gave up:",
-            ),
-        )
-    };
-    ui.label(
-        RichText::new(headline)
-            .font(theme::font(theme::LARGE_TEXT))
-            .color(colour),
-    );
-    ui.label(format!(
-        "{before} {} {after} {}",
-        order.order_no,
-        order.paid.unwrap_or(order.amount)
-    ));
-    ui.label(order.method.message(lang));
-}
-
-/// Orders found paid, with `words` after their count: the total, then each order.
-fn found_notice_ui(ui: &mut Ui, orders: &[OrderRecord], words: &str, lang: Lang) {
-    let total = orders
-        .iter()
-        .map(|order| order.paid.unwrap_or(order.amount))
-        .try_fold(Money::ZERO, Money::checked_add)
-        .unwrap_or(Money::ZERO);
-    let headline = format!("{} {words} {total}", orders.len());
-    ui.label(
-        RichText::new(headline)
-            .font(theme::font(theme::LARGE_TEXT))
-            .color(theme::PAID),
-    );
-    for order in orders {
-        ui.label(format!(
-            "{}  {}  {}",
-            order.order_no,
-            order.method.message(lang),
-            order.paid.unwrap_or(order.amount)
-        ));
     }
 }
