@@ -106,6 +106,22 @@ for windows in win7 win10; do
     --printer printer:POS-58 2>&1 >/dev/null | tr -d '\r' || true)
   case "$said" in *"找不到 Windows 打印机“POS-58”"*) echo "printer:POS-58 (none under Wine): said, slip kept" ;;
     *) fail "$windows" "a missing Windows printer said: $said" ;; esac
+  # The machine's printers (what 设置 → 打印机 offers): a printer installed as Windows lists it,
+  # in the user's Devices key, is offered as printer:NAME (a Chinese name too).
+  for name in POS-58 "小票打印机"; do
+    wine reg add 'HKCU\Software\Microsoft\Windows NT\CurrentVersion\Devices' /v "$name" /t REG_SZ \
+      /d 'winspool,USB001:' /f > /dev/null 2>&1
+  done
+  listed=$(cli printers)
+  case "$listed" in *"printer:POS-58"*"printer:小票打印机"*|*"printer:小票打印机"*"printer:POS-58"*)
+    echo "printers listed: $(printf '%s' "$listed" | tr '\n' ' ')" ;;
+    *) fail "$windows" "the registry's printers not listed: $listed" ;; esac
+  # A Chinese printer name reaches the spooler's wide-character call whole (Wine has no queue by
+  # that name, so it is named back, the slip kept).
+  said=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$data_w" --sandbox-port 0 receipt "$order" \
+    --printer "printer:小票打印机" 2>&1 >/dev/null | tr -d '\r' || true)
+  case "$said" in *"找不到 Windows 打印机“小票打印机”"*) echo "printer:小票打印机: its name reached the spooler" ;;
+    *) fail "$windows" "a Chinese printer name said: $said" ;; esac
 
   # The window, from a fresh data folder and no config (the first run): the first-run screen,
   # Enter takes the sandbox, then a keyboard sale — the amount, then a pay code scanned (a scanner

@@ -138,6 +138,14 @@ pub enum Command {
         #[command(subcommand)]
         action: OwnerAction,
     },
+    /// The machine's printers and ports, one printer address a line, ready for
+    /// `[printer] address` or `--printer`: Windows printers (`printer:POS-58`), USB printer
+    /// devices (`/dev/usb/lp0`) and serial ports (`serial:COM3?baud=9600`).
+    Printers {
+        /// One JSON array of the addresses.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print (or reprint) a sale's receipt on the printer ([printer] or --printer).
     Receipt {
         /// Our order number.
@@ -312,6 +320,7 @@ impl Command {
                 action: StoreAction::AddTill { json, .. },
             }
             | Command::QhtOnboard { json, .. }
+            | Command::Printers { json }
             | Command::Sync { json, .. }
             | Command::Shift {
                 action: ShiftAction::Open { json, .. },

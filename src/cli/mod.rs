@@ -91,6 +91,7 @@ pub fn run(args: Args) -> ExitCode {
             Command::Owner {
                 action: action @ (OwnerAction::SetPin | OwnerAction::ResetPin),
             } => owner_cmd::run(paths.as_ref(), &action),
+            Command::Printers { json } => printers(json).await,
             Command::Store {
                 action:
                     StoreAction::AddTill {
@@ -203,10 +204,26 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
         }
         Command::Owner { action } => owner_cmd::cashiers(setup, action).await,
         Command::Sandbox { .. }
+        | Command::Printers { .. }
         | Command::NotifyServer { .. }
         | Command::QhtOnboard { .. }
         | Command::Store { .. } => exit::ERROR,
     }
+}
+
+/// `cashier printers`: what the printer settings offer, for a terminal or a script.
+async fn printers(json: bool) -> u8 {
+    let addresses = tokio::task::spawn_blocking(crate::receipt::ports::machine_printer_addresses)
+        .await
+        .unwrap_or_default();
+    if json {
+        out!("{}", serde_json::json!(addresses));
+    } else {
+        for address in addresses {
+            out!("{address}");
+        }
+    }
+    exit::PAID
 }
 
 async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {

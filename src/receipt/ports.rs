@@ -69,12 +69,77 @@ pub async fn send_windows(name: &str, _bytes: &[u8]) -> std::io::Result<()> {
     ))
 }
 
-/// The machine's serial ports, by name (for the printer settings to offer).
+/// The machine's serial ports, by name.
 #[must_use]
 pub fn serial_ports() -> Vec<String> {
     serialport::available_ports()
         .map(|ports| ports.into_iter().map(|port| port.port_name).collect())
         .unwrap_or_default()
+}
+
+/// The printers Windows knows, by name: the value names of the user's
+/// `HKCU\Software\Microsoft\Windows NT\CurrentVersion\Devices` key, where Windows lists every
+/// printer installed for them (`POS-58` = `winspool,USB001:`).
+#[cfg(windows)]
+#[must_use]
+pub fn windows_printers() -> Vec<String> {
+    let devices = winreg::RegKey::predef(winreg::enums::HKEY_CURRENT_USER)
+        .open_subkey("Software\\Microsoft\\Windows NT\\CurrentVersion\\Devices");
+    let mut names: Vec<String> = devices
+        .map(|key| {
+            key.enum_values()
+                .filter_map(Result::ok)
+                .map(|(name, _)| name)
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Windows printers are Windows's: elsewhere there are none.
+#[cfg(not(windows))]
+#[must_use]
+pub fn windows_printers() -> Vec<String> {
+    Vec::new()
+}
+
+/// The USB printers the kernel's `usblp` driver gives a device file (`/dev/usb/lp0`).
+#[must_use]
+pub fn usb_printer_devices() -> Vec<String> {
+    let mut devices: Vec<String> = std::fs::read_dir("/dev/usb")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| {
+                    path.file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(|name| name.starts_with("lp"))
+                })
+                .map(|path| path.display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    devices.sort();
+    devices
+}
+
+/// Every printer address this machine offers, ready to go in `[printer] address`: its Windows
+/// printers (`printer:POS-58`), USB printer devices (`/dev/usb/lp0`) and serial ports
+/// (`serial:COM3?baud=9600`). Reads the system; call it off the window's thread.
+#[must_use]
+pub fn machine_printer_addresses() -> Vec<String> {
+    let printers = windows_printers()
+        .into_iter()
+        .map(|name| format!("printer:{name}"));
+    let serial = serial_ports()
+        .into_iter()
+        .map(|port| format!("serial:{port}?baud={DEFAULT_BAUD}"));
+    printers
+        .chain(usb_printer_devices())
+        .chain(serial)
+        .collect()
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ pub enum Command {
     /// Print a test page on this printer (as typed in 设置, not yet saved), headed with this shop
     /// name; sent at once, never spooled. Answered by [`UiEvent::PrinterTested`].
     TestPrint(crate::receipt::PrinterConfig, String),
-    /// List the machine's serial ports. Answered by [`UiEvent::Ports`].
+    /// List the machine's printers and ports. Answered by [`UiEvent::Ports`].
     LoadPorts,
     /// Read the cashiers who sign in. Answered by [`UiEvent::Cashiers`].
     LoadCashiers,
@@ -188,7 +188,7 @@ pub enum UiEvent {
     StoreTested(Result<(), crate::store::StoreError>),
     /// How a test page went.
     PrinterTested(Result<(), Problem>),
-    /// The machine's serial ports.
+    /// The machine's printers and ports, as printer addresses.
     Ports(Vec<String>),
     /// The cashiers who sign in (after an add or a remove), or why not.
     Cashiers(Result<Vec<String>, Problem>),

@@ -649,3 +649,41 @@ fn a_cash_sale_opens_the_drawer_through_the_printer_and_a_wallet_sale_does_not()
     assert!(sale.status.success(), "{}", stderr(&sale));
     assert_eq!(off.drawer_pulses(), 0);
 }
+
+/// Issue 24, item 5: `cashier printers` (and 设置 → 打印机, through the same call) lists the
+/// machine's printers and ports as addresses the till takes as they are. Windows printers are
+/// listed under Wine by `packaging/test-windows.sh` (a printer put in the registry).
+#[test]
+fn the_machines_printers_are_listed_as_addresses_the_till_takes() {
+    let listed = Command::new(CASHIER)
+        .args(["printers", "--json"])
+        .output()
+        .expect("runs");
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let addresses: Vec<String> =
+        serde_json::from_slice(&listed.stdout).expect("one JSON array of addresses");
+    assert_eq!(
+        addresses,
+        cashier::receipt::ports::machine_printer_addresses(),
+        "the window's list and the command's are one"
+    );
+    for address in &addresses {
+        assert!(
+            address
+                .parse::<cashier::receipt::printer::PrinterAddress>()
+                .is_ok(),
+            "{address} is not an address the till takes"
+        );
+    }
+    let plain = Command::new(CASHIER)
+        .arg("printers")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        addresses,
+        "one address a line"
+    );
+}

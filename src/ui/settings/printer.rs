@@ -1,5 +1,5 @@
 //! 设置 → 打印机: the receipt printer's address (a network printer, a Windows printer, a serial
-//! port or a USB device; the machine's serial ports are listed), the paper's width, the shop's
+//! port or a USB device; the machine's printers and ports are listed), the paper's width, the shop's
 //! name on the slips, printing after every sale, and 打印测试页 to try what is typed before it is
 //! saved. Saved with the rest of the settings (保存), and audited like them.
 
@@ -23,7 +23,8 @@ pub struct PrinterForm {
     pub auto_print: bool,
     /// The shop's name, as the slips head it.
     pub shop_name: String,
-    /// The machine's serial ports, once read.
+    /// The machine's printers and ports as addresses (`printer:POS-58`, `/dev/usb/lp0`,
+    /// `serial:COM3?baud=9600`), once read.
     pub ports: Vec<String>,
     /// A test page is on its way.
     pub testing: bool,
@@ -94,10 +95,11 @@ pub(super) fn printer_form_ui(
             if !form.ports.is_empty() {
                 ui.label("");
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(tr(lang, "本机串口：", "Serial ports: ")).color(theme::MUTED));
-                    for port in form.ports.clone() {
-                        if ui.small_button(&port).clicked() {
-                            form.address = format!("serial:{port}?baud=9600");
+                    let here = tr(lang, "本机打印机和端口：", "This machine's printers and ports: ");
+                    ui.label(RichText::new(here).color(theme::MUTED));
+                    for address in form.ports.clone() {
+                        if ui.small_button(&address).clicked() {
+                            form.address = address;
                         }
                     }
                 });

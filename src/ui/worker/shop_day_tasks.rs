@@ -203,9 +203,11 @@ impl Worker {
             }
             Command::LoadPorts => {
                 tokio::spawn(async move {
-                    let ports = tokio::task::spawn_blocking(crate::receipt::ports::serial_ports)
-                        .await
-                        .unwrap_or_default();
+                    let ports = tokio::task::spawn_blocking(
+                        crate::receipt::ports::machine_printer_addresses,
+                    )
+                    .await
+                    .unwrap_or_default();
                     outbox.emit(UiEvent::Ports(ports)).await;
                 });
             }
