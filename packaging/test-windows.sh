@@ -25,6 +25,17 @@ export DISPLAY=":$DISPLAY_NUMBER"
 cleanup() { wineserver -k 2> /dev/null || true; kill "$XVFB" 2> /dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 sleep 1
+# A Windows printer that takes RAW jobs: Wine's spooler hands jobs to CUPS, so a CUPS raw queue
+# (set up before the prefix, which lists CUPS's printers when it is made) is a Windows printer
+# here. A slip sent to it through winspool lands in CUPS's spool, read back below.
+RAW_QUEUE=""
+if command -v cupsd > /dev/null 2>&1 && command -v lpadmin > /dev/null 2>&1; then
+  pgrep -x cupsd > /dev/null || cupsd
+  for _ in $(seq 50); do lpstat -r > /dev/null 2>&1 && break; sleep 0.1; done
+  if lpadmin -p CASHIER_POS58 -E -v file:///dev/null -m raw > /dev/null 2>&1; then
+    RAW_QUEUE=CASHIER_POS58
+  fi
+fi
 # The wineserver starts with DISPLAY set (one started without it has no display driver for good).
 wineboot -i > /dev/null 2>&1
 
@@ -122,6 +133,22 @@ for windows in win7 win10; do
     --printer "printer:小票打印机" 2>&1 >/dev/null | tr -d '\r' || true)
   case "$said" in *"找不到 Windows 打印机“小票打印机”"*) echo "printer:小票打印机: its name reached the spooler" ;;
     *) fail "$windows" "a Chinese printer name said: $said" ;; esac
+  # The spooler's own path: the slip RAW through winspool to a printer Windows has.
+  if [ -n "$RAW_QUEUE" ]; then
+    cli receipt "$order" --printer "printer:$RAW_QUEUE" > /dev/null \
+      || fail "$windows" "printer:$RAW_QUEUE refused the slip"
+    spooled=""
+    for _ in $(seq 100); do
+      spooled=$(grep -l "$order" /var/spool/cups/d* 2> /dev/null | head -1 || true)
+      [ -n "$spooled" ] && break
+      sleep 0.1
+    done
+    [ -n "$spooled" ] || fail "$windows" "the slip sent to printer:$RAW_QUEUE never reached the spooler"
+    grep -q $'\x1b@' "$spooled" || fail "$windows" "the spooled job is not the slip's ESC/POS bytes"
+    echo "printer:$RAW_QUEUE (a CUPS raw queue behind Wine's spooler): the slip's $(stat -c %s "$spooled") bytes spooled RAW"
+  else
+    echo "NOT RUN: the Windows spooler's path (no cupsd here: apt-get install cups-daemon cups-client)"
+  fi
 
   # The window, from a fresh data folder and no config (the first run): the first-run screen,
   # Enter takes the sandbox, then a keyboard sale — the amount, then a pay code scanned (a scanner
