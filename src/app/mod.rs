@@ -7,6 +7,7 @@
 //! - `drawer`: the cash drawer opened on a cash sale or by hand, each opening audited.
 //! - `cashier_sign_in`: a registered cashier's PIN before a shift opens or closes, throttled.
 //! - `export`: a day's orders as CSV and `.xlsx`.
+//! - `pole_display`: the customer's pole display (客显) kept in step with the sale.
 //! - `diagnostics`: the zip a shop sends support, never with a key in it.
 //!
 //! Slips and the print-every-sale rule are `Config`'s own (`config/slips.rs`); a day's orders are
@@ -16,4 +17,5 @@ pub mod cashier_sign_in;
 pub mod diagnostics;
 pub mod drawer;
 pub mod export;
+pub mod pole_display;
 pub mod setup;

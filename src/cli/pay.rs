@@ -5,11 +5,13 @@ use tokio::sync::{mpsc, watch};
 
 use super::said::{self, Said};
 use super::{exit, exit_for, json, terminal_qr};
+use crate::app::pole_display::PoleDisplay;
 use crate::app::setup::Setup;
 use crate::gateway::{PayDisplay, PayMethod};
 use crate::i18n::Localized;
 use crate::money::Money;
 use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
+use crate::receipt::pole_display::Shown;
 
 /// A sale as asked on the command line.
 #[derive(Debug)]
@@ -71,6 +73,8 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         None,
     );
     let _store_listener = super::store_cmd::listen_for_store_payments(setup);
+    let display = PoleDisplay::start(setup.config.display.as_ref());
+    display.show(Shown::Due(amount));
     let request = PaymentRequest {
         method,
         amount,
@@ -96,6 +100,9 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         }
     });
     let result = run_payment(&setup.context, &request, &progress_tx, cancel_rx).await;
+    display.show(crate::app::pole_display::after_payment(
+        result.as_ref().ok(),
+    ));
     drop(progress_tx);
     let _ = printer.await;
     ctrl_c.abort();
@@ -112,6 +119,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
                 out!("{}", result_line(order));
             }
             super::shift_cmd::auto_print(setup, order, spool).await;
+            display.settle(DISPLAY_SETTLE).await;
             exit_for(order.status)
         }
         Err(PayError::Invalid(error)) => refuse(&error, as_json),
@@ -135,8 +143,11 @@ pub async fn cash(
         Ok(checked) => checked,
         Err(error) => return refuse(&error, as_json),
     };
+    let display = PoleDisplay::start(setup.config.display.as_ref());
+    display.show(Shown::Due(amount));
     match take_cash(&setup.context, amount, tendered, description).await {
         Ok(order) => {
+            display.show(crate::app::pole_display::cash_shown(amount, tendered));
             super::store_cmd::push_after_sale(setup).await;
             let change = order.change().unwrap_or(Money::ZERO);
             if as_json {
@@ -156,12 +167,17 @@ pub async fn cash(
                 said::warn(&Said::DrawerNotOpened(&error));
             }
             super::shift_cmd::auto_print(setup, &order, spool).await;
+            display.settle(DISPLAY_SETTLE).await;
             exit::PAID
         }
         Err(error @ CashError::Ledger(_)) => internal_error(&error, as_json),
         Err(error) => refuse(&error, as_json),
     }
 }
+
+/// How long a sale's last update may hold up the command's exit (it would be lost with the
+/// process): two updates at the display's own limit.
+const DISPLAY_SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A failure inside (the ledger), said the one way ([`said::fail`]).
 fn internal_error(error: &dyn Localized, as_json: bool) -> u8 {

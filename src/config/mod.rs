@@ -61,6 +61,9 @@ pub struct Config {
     pub shop: crate::receipt::ShopConfig,
     /// The owner's PIN (its hash); absent means no PIN guards 设置, exports and reprints.
     pub owner: Option<OwnerConfig>,
+    /// The pole display (客显) on a serial port; absent means none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::receipt::pole_display::DisplayConfig>,
     /// The cash drawer: what opens it.
     #[serde(default, skip_serializing_if = "DrawerConfig::is_default")]
     pub drawer: DrawerConfig,
@@ -398,6 +401,15 @@ impl Config {
                 field: "printer.address",
                 reason: Invalid::Printer(error),
             })?;
+        }
+        if let Some(display) = &self.display {
+            display
+                .address
+                .parse::<crate::receipt::printer::PrinterAddress>()
+                .map_err(|error| ConfigError::Invalid {
+                    field: "display.address",
+                    reason: Invalid::Printer(error),
+                })?;
         }
         if let Some(store) = &self.store {
             store.connection().map_err(|error| ConfigError::Invalid {

@@ -14,6 +14,7 @@
 //! them; `decode` reads bytes back (the tests' virtual printer, the preview picture).
 
 pub mod escpos;
+pub mod pole_display;
 pub mod ports;
 pub mod printer;
 pub mod slip;

@@ -26,6 +26,9 @@ pub enum Command {
     Pay(PaymentRequest),
     /// Write a cash sale (amount, handed over): paid at once, never sent to a gateway.
     Cash(crate::money::Money, crate::money::Money),
+    /// Show the customer the amount due on the pole display (a cash or bar-code sale waiting
+    /// for the customer).
+    ShowDue(crate::money::Money),
     /// Stop waiting for the current payment.
     Cancel,
     /// Sandbox only: open a pay page as the customer would.

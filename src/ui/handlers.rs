@@ -184,6 +184,7 @@ impl CashierApp {
             Action::Cancel | Action::Replace(_) => Command::Cancel,
             Action::SimulatePay(url) => Command::SimulatePay(url),
             Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
+            Action::ShowDue(amount) => Command::ShowDue(amount),
             Action::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),
             Action::Shifts => return self.open(Screen::Shift),
             Action::OpenDrawer => {

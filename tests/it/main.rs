@@ -17,6 +17,7 @@ mod notifications;
 mod onboarding;
 mod payer;
 mod payment_flow;
+mod pole_display;
 mod properties;
 mod qht_endpoints;
 mod receipts;

@@ -188,7 +188,7 @@ fn charge(
         (Submit::Charge, Ok(amount)) if state.choice == Choice::Barcode => {
             state.phase = Phase::AwaitingCode { amount };
             state.scan = code::ScanBuffer::default();
-            None
+            Some(Action::ShowDue(amount))
         }
         (Submit::Charge, Ok(amount)) if state.choice == Choice::Method(PayMethod::Cash) => {
             state.tendered = crate::ui::amount_entry::AmountEntry::default();
@@ -197,7 +197,7 @@ fn charge(
                 amount,
                 opened_at: now,
             };
-            None
+            Some(Action::ShowDue(amount))
         }
         (Submit::Charge, Ok(amount)) => match state.choice {
             Choice::Method(method) if method.needs_payer() => {

@@ -162,6 +162,8 @@ pub enum Action {
     Replace(String),
     /// Write a cash sale: the amount, and what the customer handed over.
     Cash(Money, Money),
+    /// The customer is asked for cash or a pay code: show them the amount due.
+    ShowDue(Money),
     /// Print this order's receipt.
     Print(String),
     /// Go to the shift screen (开班).

@@ -36,6 +36,7 @@ use crate::app::setup::{Configured, Resources};
 use crate::ledger::SharedLedger;
 use crate::payment::requery::Requerier;
 use crate::payment::runner::{PaymentRequest, run_payment};
+use crate::receipt::pole_display::Shown;
 use background::{forward_health, recover, send_unresolved, store_sync};
 
 /// How often unresolved orders that are due are re-queried.
@@ -69,6 +70,8 @@ struct Worker {
     late_payments: mpsc::Sender<String>,
     /// Asks the store pusher to push now (after a sale).
     store_nudge: Arc<Notify>,
+    /// The customer's pole display, started again when the settings change it.
+    display: crate::app::pole_display::PoleDisplay,
 }
 
 /// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
@@ -112,6 +115,7 @@ pub fn start(
         background_busy: Arc::new(AtomicBool::new(false)),
         late_payments: late_tx,
         store_nudge,
+        display: crate::app::pole_display::PoleDisplay::default(),
     };
     runtime.spawn(recover(
         configured,
@@ -156,6 +160,17 @@ impl Worker {
         self.current.borrow().clone()
     }
 
+    /// The pole display of the configuration in force (started on first use, and again after a
+    /// change of `[display]`).
+    fn display(&mut self) -> crate::app::pole_display::PoleDisplay {
+        let configured = self.configured();
+        let wanted = configured.config.display.as_ref();
+        if !self.display.is_for(wanted) {
+            self.display = crate::app::pole_display::PoleDisplay::start(wanted);
+        }
+        self.display.clone()
+    }
+
     fn ledger(&self) -> SharedLedger {
         self.configured().context.ledger.clone()
     }
@@ -172,6 +187,7 @@ impl Worker {
                     let _ = cancel.send(true);
                 }
             }
+            Command::ShowDue(amount) => self.display().show(Shown::Due(amount)),
             Command::SimulatePay(url) => {
                 tokio::spawn(async move {
                     if let Err(error) = reqwest::get(&url).await {
@@ -249,7 +265,8 @@ impl Worker {
 
     /// Writes a cash sale, then opens the drawer (after the sale is on screen: a printer that
     /// hangs holds up the drawer, never the sale).
-    fn cash(&self, amount: crate::money::Money, tendered: crate::money::Money) {
+    fn cash(&mut self, amount: crate::money::Money, tendered: crate::money::Money) {
+        let display = self.display();
         let (outbox, configured) = (self.outbox.clone(), self.configured());
         let store_nudge = Arc::clone(&self.store_nudge);
         tokio::spawn(async move {
@@ -260,6 +277,9 @@ impl Worker {
                 "商品".to_owned(),
             )
             .await;
+            if taken.is_ok() {
+                display.show(crate::app::pole_display::cash_shown(amount, tendered));
+            }
             let why = taken
                 .as_ref()
                 .ok()
@@ -278,6 +298,8 @@ impl Worker {
     fn pay(&mut self, request: PaymentRequest) {
         let (cancel_tx, cancel_rx) = watch::channel(false);
         self.cancel = Some(cancel_tx);
+        let display = self.display();
+        display.show(Shown::Due(request.amount));
         let configured = self.configured();
         let outbox = self.outbox.clone();
         let store_nudge = Arc::clone(&self.store_nudge);
@@ -298,6 +320,9 @@ impl Worker {
             let result = run_payment(&configured.context, &request, &progress_tx, cancel_rx).await;
             drop(progress_tx);
             let _ = forward.await;
+            display.show(crate::app::pole_display::after_payment(
+                result.as_ref().ok(),
+            ));
             let done = result
                 .map(|outcome| Box::new(outcome.order))
                 .map_err(|error| Problem::Pay(Arc::new(error)));
