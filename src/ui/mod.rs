@@ -234,7 +234,7 @@ impl CashierApp {
             .with_methods(gateway.config.till.methods.as_deref())
             .with_blind_close(gateway.config.till.blind_close)
             .with_offset(offset)
-            .with_printer(gateway.config.printer.as_ref(), &gateway.config.shop)
+            .with_printer(&gateway.config)
             .with_pin(gateway.config.owner.is_some()),
             shift: ShiftState::default(),
             welcome: WelcomeState::default(),

@@ -217,6 +217,14 @@ impl CashierApp {
                 return;
             }
         }
+        match self.settings.printer.display() {
+            Ok(display) => config.display = display,
+            Err(bad) => {
+                // Said under the display's address; nothing is saved.
+                self.settings.note = Some(SettingsNote::Failed(Problem::Print(bad.into())));
+                return;
+            }
+        }
         let shop = self.settings.printer.shop_name.trim();
         if !shop.is_empty() {
             shop.clone_into(&mut config.shop.name);

@@ -324,3 +324,65 @@ fn the_windows_sales_show_on_the_display() {
     let last = screens.last().expect("a screen");
     assert_eq!(last.upper, "PAID           12.34", "{screens:#?}");
 }
+
+/// 设置 → 打印机 → 客显: an address that is no address is said and nothing saved; a port and the
+/// LED kind are saved as `[display]`, and the next sale shows on it.
+#[test]
+fn the_display_is_set_in_settings_and_the_next_sale_shows_on_it() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("display.bin");
+    let mut world = crate::common::window::world();
+    world.harness.get_by_label("设置").click();
+    world.wait_for("客显");
+    // Base URL, merchant, till id, the printer's address, the shop's name, then the display's.
+    crate::common::window::set_field(&mut world, Role::TextInput, 5, "com4");
+    world.wait_for("无法识别：com4");
+    world.harness.get_by_label("保存").click_accesskit();
+    world.harness.run_steps(3);
+    let path = world.data_dir.path().join("config.toml");
+    assert!(!path.exists(), "a bad address saves nothing");
+
+    let address = format!("file:{}", file.display());
+    crate::common::window::set_field(&mut world, Role::TextInput, 5, &address);
+    world
+        .harness
+        .get_by_label("8 位数字 (LED)")
+        .click_accesskit();
+    world.harness.get_by_label("保存").click_accesskit();
+    world.wait_for("已保存并生效");
+    let display = cashier::config::Config::load(&path)
+        .expect("saved")
+        .display
+        .expect("a display");
+    assert_eq!(display.address, address);
+    assert_eq!(
+        display.kind,
+        cashier::receipt::pole_display::DisplayKind::Led
+    );
+
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    world.type_amount("3");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("现金应收 ¥3.00");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let shown = loop {
+        let shown = screens(&std::fs::read(&file).unwrap_or_default());
+        if !shown.is_empty() || Instant::now() > deadline {
+            break shown;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(
+        shown.first(),
+        Some(&Screen {
+            upper: "3.00".into(),
+            lower: String::new(),
+            lamp: Some(2)
+        }),
+        "the total under the 总计 lamp, on the display just saved"
+    );
+}

@@ -192,9 +192,9 @@ fn the_connection_test_tells_a_wrong_key_from_an_unreachable_gateway() {
     ] {
         let fields = world.harness.get_all_by_role(Role::TextInput).count();
         assert_eq!(
-            fields, 6,
-            "base URL, merchant id, till id, the printer's address, the shop's name, a new \
-             cashier's name"
+            fields, 7,
+            "base URL, merchant id, till id, the printer's address, the shop's name, the pole \
+             display's address, a new cashier's name"
         );
         assert_eq!(
             world.harness.get_all_by_role(Role::PasswordInput).count(),

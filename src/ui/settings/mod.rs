@@ -221,12 +221,8 @@ impl SettingsState {
 
     /// The form with the printer and shop in force.
     #[must_use]
-    pub fn with_printer(
-        mut self,
-        printer: Option<&crate::receipt::PrinterConfig>,
-        shop: &crate::receipt::ShopConfig,
-    ) -> SettingsState {
-        self.printer = PrinterForm::from_config(printer, shop);
+    pub fn with_printer(mut self, config: &crate::config::Config) -> SettingsState {
+        self.printer = PrinterForm::from_config(config);
         self
     }
 
@@ -392,6 +388,7 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     if let Some(printer_action) = printer::printer_form_ui(ui, &mut state.printer, lang) {
         action = Some(printer_action);
     }
+    printer::display_form_ui(ui, &mut state.printer, lang);
     ui.add_space(theme::GAP);
     if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {
         action = Some(pin_action);

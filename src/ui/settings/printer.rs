@@ -1,12 +1,14 @@
 //! 设置 → 打印机: the receipt printer's address (a network printer, a Windows printer, a serial
 //! port or a USB device; the machine's printers and ports are listed), the paper's width, the shop's
 //! name on the slips, printing after every sale, and 打印测试页 to try what is typed before it is
-//! saved. Saved with the rest of the settings (保存), and audited like them.
+//! saved; and the customer's pole display (客显): its port and kind. Saved with the rest of the
+//! settings (保存), and audited like them.
 
 use egui::{RichText, Ui};
 
 use super::SettingsAction;
 use crate::i18n::{Lang, Localized, tr};
+use crate::receipt::pole_display::{DisplayConfig, DisplayKind};
 use crate::receipt::printer::BadAddress;
 use crate::receipt::{Paper, PrinterConfig, ShopConfig};
 use crate::ui::backend::Problem;
@@ -26,6 +28,10 @@ pub struct PrinterForm {
     /// The machine's printers and ports as addresses (`printer:POS-58`, `/dev/usb/lp0`,
     /// `serial:COM3?baud=9600`), once read.
     pub ports: Vec<String>,
+    /// The pole display's address, typed (empty: none).
+    pub display_address: String,
+    /// Which pole display hangs there.
+    pub display_kind: DisplayKind,
     /// A test page is on its way.
     pub testing: bool,
     /// How the last test page went.
@@ -35,14 +41,34 @@ pub struct PrinterForm {
 impl PrinterForm {
     /// The form filled from the configuration in force.
     #[must_use]
-    pub fn from_config(printer: Option<&PrinterConfig>, shop: &ShopConfig) -> PrinterForm {
+    pub fn from_config(config: &crate::config::Config) -> PrinterForm {
+        let (printer, shop): (Option<&PrinterConfig>, &ShopConfig) =
+            (config.printer.as_ref(), &config.shop);
+        let display = config.display.as_ref();
         PrinterForm {
             address: printer.map(|p| p.address.clone()).unwrap_or_default(),
             wide: printer.is_some_and(|p| p.width == Paper::Mm80),
             auto_print: printer.is_some_and(|p| p.auto_print),
             shop_name: shop.name.clone(),
+            display_address: display.map(|d| d.address.clone()).unwrap_or_default(),
+            display_kind: display.map(|d| d.kind).unwrap_or_default(),
             ..PrinterForm::default()
         }
+    }
+
+    /// The pole display as typed: none when no address is, or why the address does not do.
+    /// # Errors
+    /// When the address is not one the till understands.
+    pub fn display(&self) -> Result<Option<DisplayConfig>, BadAddress> {
+        let address = self.display_address.trim();
+        if address.is_empty() {
+            return Ok(None);
+        }
+        address.parse::<crate::receipt::PrinterAddress>()?;
+        Ok(Some(DisplayConfig {
+            address: address.to_owned(),
+            kind: self.display_kind,
+        }))
     }
 
     /// The printer as typed: none when no address is, or why the address does not do.
@@ -168,4 +194,34 @@ pub(super) fn printer_form_ui(
         (_, None) => {}
     }
     action
+}
+
+/// 客显: the pole display's port and kind, and why the address does not do (if it does not).
+pub(super) fn display_form_ui(ui: &mut Ui, form: &mut PrinterForm, lang: Lang) {
+    egui::Grid::new("pole_display")
+        .num_columns(2)
+        .spacing(theme::FORM_SPACING)
+        .show(ui, |ui| {
+            let label = ui.label(tr(lang, "客显", "Pole display"));
+            ui.add(
+                egui::TextEdit::singleline(&mut form.display_address)
+                    .hint_text("serial:COM4?baud=2400")
+                    .desired_width(theme::FIELD_WIDTH),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            ui.label("");
+            ui.horizontal(|ui| {
+                let (vfd, led) = (
+                    tr(lang, "两行字符 (VFD)", "Two lines (VFD)"),
+                    tr(lang, "8 位数字 (LED)", "8 digits (LED)"),
+                );
+                ui.radio_value(&mut form.display_kind, DisplayKind::Vfd, vfd);
+                ui.radio_value(&mut form.display_kind, DisplayKind::Led, led);
+            });
+            ui.end_row();
+        });
+    if let Err(bad) = form.display() {
+        ui.label(RichText::new(bad.message(lang)).color(theme::FAILED));
+    }
 }
