@@ -125,36 +125,48 @@ fn till(dir: &Path, display: &str) -> impl Fn(&[&str]) -> std::process::Output {
     }
 }
 
+/// The screens a display with `kind` (a `[display]` line, or none) on a serial port showed for
+/// each of `sales` (`cashier pay` arguments), two screens a sale.
+fn screens_of_sales(kind: &str, sales: &[&[&str]]) -> Vec<Vec<Screen>> {
+    let dir = tempfile::tempdir().expect("dir");
+    let _cable = Cable::new(dir.path());
+    let display = format!(
+        "address = \"serial:{}?baud=2400\"\n{kind}",
+        dir.path().join("com").display()
+    );
+    let pay = till(dir.path(), &display);
+    sales
+        .iter()
+        .map(|args| {
+            let seen = Cable::read_until(dir.path(), |screens| screens.len() >= 2);
+            let sale = pay(&[&["pay"][..], args].concat());
+            assert!(
+                sale.status.success(),
+                "{}",
+                String::from_utf8_lossy(&sale.stderr)
+            );
+            screens(&seen.join().expect("read"))
+        })
+        .collect()
+}
+
 /// A VFD (2×20): a cash sale shows the total, then the cash and the change; a wallet sale the
 /// total, then paid.
 #[test]
 fn a_vfd_shows_the_total_then_the_change_or_paid() {
-    let dir = tempfile::tempdir().expect("dir");
-    let _cable = Cable::new(dir.path());
-    let address = format!(
-        "address = \"serial:{}?baud=2400\"",
-        dir.path().join("com").display()
-    );
-    let pay = till(dir.path(), &address);
-
-    let seen = Cable::read_until(dir.path(), |screens| screens.len() >= 2);
-    let sale = pay(&[
-        "pay",
+    let cash: &[&str] = &["--method", "cash", "--amount", "3", "--tendered", "5"];
+    let code = "130000000000000001";
+    let wallet: &[&str] = &[
         "--method",
-        "cash",
+        "wechat-barcode",
         "--amount",
-        "3",
-        "--tendered",
-        "5",
-    ]);
-    assert!(
-        sale.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sale.stderr)
-    );
-    let shown = screens(&seen.join().expect("read"));
+        "12.34",
+        "--auth-code",
+        code,
+    ];
+    let shown = screens_of_sales("", &[cash, wallet]);
     assert_eq!(
-        shown,
+        shown[0],
         [
             Screen {
                 upper: "TOTAL           3.00".into(),
@@ -168,56 +180,18 @@ fn a_vfd_shows_the_total_then_the_change_or_paid() {
             },
         ]
     );
-
-    let seen = Cable::read_until(dir.path(), |screens| screens.len() >= 2);
-    let sale = pay(&[
-        "pay",
-        "--method",
-        "wechat-barcode",
-        "--amount",
-        "12.34",
-        "--auth-code",
-        "130000000000000001",
-    ]);
-    assert!(
-        sale.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sale.stderr)
-    );
-    let shown = screens(&seen.join().expect("read"));
-    assert_eq!(shown[0].upper, "TOTAL          12.34");
-    assert_eq!(shown[1].upper, "PAID           12.34");
-    assert_eq!(shown[1].lower.trim_end(), "THANK YOU");
+    assert_eq!(shown[1][0].upper, "TOTAL          12.34");
+    assert_eq!(shown[1][1].upper, "PAID           12.34");
+    assert_eq!(shown[1][1].lower.trim_end(), "THANK YOU");
 }
 
 /// An 8-digit LED: the total under the 总计 lamp, then the change under 找零.
 #[test]
 fn an_led_display_shows_the_total_then_the_change_under_its_lamps() {
-    let dir = tempfile::tempdir().expect("dir");
-    let _cable = Cable::new(dir.path());
-    let display = format!(
-        "address = \"serial:{}?baud=2400\"\nkind = \"led\"",
-        dir.path().join("com").display()
-    );
-    let pay = till(dir.path(), &display);
-    let seen = Cable::read_until(dir.path(), |screens| screens.len() >= 2);
-    let sale = pay(&[
-        "pay",
-        "--method",
-        "cash",
-        "--amount",
-        "37.66",
-        "--tendered",
-        "50",
-    ]);
-    assert!(
-        sale.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sale.stderr)
-    );
-    let shown = screens(&seen.join().expect("read"));
+    let cash: &[&str] = &["--method", "cash", "--amount", "37.66", "--tendered", "50"];
+    let shown = screens_of_sales("kind = \"led\"", &[cash]);
     assert_eq!(
-        shown,
+        shown[0],
         [
             Screen {
                 upper: "37.66".into(),
@@ -264,6 +238,18 @@ fn a_missing_display_never_holds_up_a_sale() {
     );
 }
 
+/// The screens a `file:` display holds once it has `count` (or after 10 s, what it has).
+fn screens_in(file: &Path, count: usize) -> Vec<Screen> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = screens(&std::fs::read(file).unwrap_or_default());
+        if shown.len() >= count || Instant::now() > deadline {
+            return shown;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// The window keeps the display in step too (its worker, through the same app layer): the total
 /// as soon as the cash screen asks for the money, then the cash and change; for a pay code the
 /// total while the scanner waits, then paid. The display here is a file (`file:`), read back.
@@ -279,16 +265,7 @@ fn the_windows_sales_show_on_the_display() {
         }),
         ..cashier::config::Config::default()
     });
-    let shown = |count: usize| {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screens = screens(&std::fs::read(&file).unwrap_or_default());
-            if screens.len() >= count || Instant::now() > deadline {
-                return screens;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
+    let shown = |count: usize| screens_in(&file, count);
     world.harness.run_steps(2);
     world.type_amount("3");
     world.press(egui::Key::F4);
@@ -368,14 +345,7 @@ fn the_display_is_set_in_settings_and_the_next_sale_shows_on_it() {
     world.press(egui::Key::F4);
     world.press(egui::Key::Enter);
     world.wait_for("现金应收 ¥3.00");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let shown = loop {
-        let shown = screens(&std::fs::read(&file).unwrap_or_default());
-        if !shown.is_empty() || Instant::now() > deadline {
-            break shown;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let shown = screens_in(&file, 1);
     assert_eq!(
         shown.first(),
         Some(&Screen {
