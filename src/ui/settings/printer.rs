@@ -112,8 +112,8 @@ pub(super) fn printer_form_ui(
             ui.label(
                 RichText::new(tr(
                     lang,
-                    "网络打印机 tcp://IP:9100；Windows 打印机 printer:POS-58；串口 serial:COM3?baud=9600；USB /dev/usb/lp0；留空为不打印",
-                    "Network tcp://IP:9100; Windows printer printer:POS-58; serial serial:COM3?baud=9600; USB /dev/usb/lp0; empty: none",
+                    "网络打印机 tcp://IP:9100；Windows 打印机 printer:POS-58\n串口 serial:COM3?baud=9600；USB /dev/usb/lp0；留空为不打印",
+                    "Network tcp://IP:9100; Windows printer printer:POS-58\nSerial serial:COM3?baud=9600; USB /dev/usb/lp0; empty: none",
                 ))
                 .color(theme::MUTED),
             );
@@ -206,7 +206,7 @@ pub(super) fn display_form_ui(ui: &mut Ui, form: &mut PrinterForm, lang: Lang) {
             ui.add(
                 egui::TextEdit::singleline(&mut form.display_address)
                     .hint_text("serial:COM4?baud=2400")
-                    .desired_width(theme::FIELD_WIDTH),
+                    .desired_width(theme::FIELD_WIDTH * 2.0),
             )
             .labelled_by(label.id);
             ui.end_row();
