@@ -20,14 +20,19 @@ TICKS=$(getconf CLK_TCK)
 start() { # command… → sets MS to the ms until its window is visible; leaves PID running
   local t0 t1
   t0=$(date +%s%N)
-  "$@" > /dev/null 2>&1 &
+  # Its output to a file, kept for a failed start (thrown away to /dev/null, the empty window
+  # never showed on this machine; not understood).
+  "$@" > /tmp/measure-start.log 2>&1 &
   PID=$!
   # xdotool's own --sync polls only every 0.5 s: poll every 10 ms instead.
   local tries=0
   until xdotool search --onlyvisible --pid "$PID" > /dev/null 2>&1; do
     sleep 0.01
     tries=$((tries + 1))
-    if [ "$tries" -gt 3000 ]; then echo "no window from $* after 30 s" >&2; kill "$PID"; exit 1; fi
+    if [ "$tries" -gt 3000 ]; then
+      echo "no window from $* after 30 s; its output:" >&2; tail -5 /tmp/measure-start.log >&2
+      kill "$PID" 2> /dev/null; exit 1
+    fi
   done
   t1=$(date +%s%N)
   MS=$(( (t1 - t0) / 1000000 ))

@@ -459,9 +459,23 @@ fn a_cash_sale_opens_the_drawer_and_opening_it_by_hand_asks_the_owner_pin() {
         world.harness.step();
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+    // The trail is written just after the pulse is sent: wait for it as for the pulse (under
+    // load the test read it between the two once).
     let offset = cashier::china_time::cst();
     let today = cashier::ledger::day_of(chrono::Utc::now(), offset);
-    let trail = world.ledger.lock().audit_day(today, offset).expect("trail");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let trail = loop {
+        let trail = world.ledger.lock().audit_day(today, offset).expect("trail");
+        let opened = trail
+            .iter()
+            .filter(|entry| entry.action == "drawer_opened")
+            .count();
+        if opened >= 2 || std::time::Instant::now() > deadline {
+            break trail;
+        }
+        world.harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let opened: Vec<_> = trail
         .iter()
         .filter(|entry| entry.action == "drawer_opened")
