@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::ledger::OrderRecord;
 use crate::money::Money;
 use crate::payment::runner::Outcome;
 use crate::receipt::pole_display::{DisplayConfig, Shown, encode};
@@ -94,12 +95,13 @@ impl PoleDisplay {
     }
 }
 
-/// What a cash sale of `amount`, paid with `tendered`, shows: both, and the change.
+/// What a cash sale shows: what the ledger recorded as handed over, and the change (never below
+/// zero, whatever a row says).
 #[must_use]
-pub fn cash_shown(amount: Money, tendered: Money) -> Shown {
+pub fn cash_shown(order: &OrderRecord) -> Shown {
     Shown::Cash {
-        tendered,
-        change: Money::from_li(tendered.li().saturating_sub(amount.li()).max(0)),
+        tendered: order.tendered.unwrap_or(order.amount),
+        change: order.change().unwrap_or(Money::ZERO).max(Money::ZERO),
     }
 }
 
@@ -118,18 +120,35 @@ pub fn after_payment(outcome: Option<&Outcome>) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::{PayMethod, Provider};
+    use crate::ledger::{Ledger, OrderDraft};
+
+    fn cash_sale(amount: i64, tendered: i64) -> OrderRecord {
+        let draft = OrderDraft {
+            provider: Provider::Qht,
+            merchant_id: "M1".into(),
+            till_id: "T01".into(),
+            method: PayMethod::Cash,
+            amount: Money::from_li(amount),
+            description: "商品".into(),
+            auth_code_masked: None,
+        };
+        Ledger::open_in_memory()
+            .expect("ledger")
+            .record_cash_sale(&draft, Money::from_li(tendered), chrono::Utc::now())
+            .expect("recorded")
+    }
 
     #[test]
-    fn a_cash_sale_shows_the_change_and_never_a_negative_one() {
-        let shown = cash_shown(Money::from_li(3_000), Money::from_li(5_000));
+    fn a_cash_sale_shows_what_the_ledger_recorded_and_never_a_negative_change() {
         assert_eq!(
-            shown,
+            cash_shown(&cash_sale(3_000, 5_000)),
             Shown::Cash {
                 tendered: Money::from_li(5_000),
                 change: Money::from_li(2_000)
             }
         );
-        let short = cash_shown(Money::from_li(3_000), Money::from_li(1_000));
+        let short = cash_shown(&cash_sale(3_000, 1_000));
         assert!(matches!(short, Shown::Cash { change, .. } if change == Money::ZERO));
     }
 }

@@ -110,7 +110,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         super::store_cmd::push_after_sale(setup).await;
     }
     let offset = setup.config.history.offset();
-    match result {
+    let status = match result {
         Ok(outcome) => {
             let order = &outcome.order;
             if as_json {
@@ -119,14 +119,16 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
                 out!("{}", result_line(order));
             }
             super::shift_cmd::auto_print(setup, order, spool).await;
-            display.settle(DISPLAY_SETTLE).await;
             exit_for(order.status)
         }
         Err(PayError::Invalid(error)) => refuse(&error, as_json),
         Err(error @ (PayError::Ledger(_) | PayError::LedgerAfterWrite(_))) => {
             internal_error(&error, as_json)
         }
-    }
+    };
+    // Whatever the end, its last update reaches the display before the process goes.
+    display.settle(DISPLAY_SETTLE).await;
+    status
 }
 
 /// `cashier pay --method cash`: paid at once, the change in the last line (`"change": "7.70"`).
@@ -145,9 +147,9 @@ pub async fn cash(
     };
     let display = PoleDisplay::start(setup.config.display.as_ref());
     display.show(Shown::Due(amount));
-    match take_cash(&setup.context, amount, tendered, description).await {
+    let status = match take_cash(&setup.context, amount, tendered, description).await {
         Ok(order) => {
-            display.show(crate::app::pole_display::cash_shown(amount, tendered));
+            display.show(crate::app::pole_display::cash_shown(&order));
             super::store_cmd::push_after_sale(setup).await;
             let change = order.change().unwrap_or(Money::ZERO);
             if as_json {
@@ -167,12 +169,19 @@ pub async fn cash(
                 said::warn(&Said::DrawerNotOpened(&error));
             }
             super::shift_cmd::auto_print(setup, &order, spool).await;
-            display.settle(DISPLAY_SETTLE).await;
             exit::PAID
         }
-        Err(error @ CashError::Ledger(_)) => internal_error(&error, as_json),
-        Err(error) => refuse(&error, as_json),
-    }
+        Err(error) => {
+            display.show(Shown::Idle);
+            match error {
+                CashError::Ledger(_) => internal_error(&error, as_json),
+                _ => refuse(&error, as_json),
+            }
+        }
+    };
+    // Whatever the end, its last update reaches the display before the process goes.
+    display.settle(DISPLAY_SETTLE).await;
+    status
 }
 
 /// How long a sale's last update may hold up the command's exit (it would be lost with the

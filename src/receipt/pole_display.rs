@@ -98,16 +98,11 @@ pub fn encode(kind: DisplayKind, shown: Shown) -> Vec<u8> {
 #[must_use]
 pub fn vfd_lines(shown: Shown) -> (String, String) {
     let line = |words: &str, amount: Option<Money>| {
-        let amount = amount.map(yuan).unwrap_or_default();
+        let amount = amount.map(Money::yuan_text).unwrap_or_default();
         let room = VFD_COLUMNS.saturating_sub(words.len());
         let text = format!("{words}{amount:>room$}");
-        text.chars()
-            .rev()
-            .take(VFD_COLUMNS)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect()
+        // ASCII only; too long, the amount on the right is what stays.
+        text[text.len().saturating_sub(VFD_COLUMNS)..].to_owned()
     };
     match shown {
         Shown::Idle => (line("", None), line("", None)),
@@ -119,15 +114,10 @@ pub fn vfd_lines(shown: Shown) -> (String, String) {
     }
 }
 
-/// `amount` in yuan with two decimals (a third only for an amount that is not whole fen).
-fn yuan(amount: Money) -> String {
-    amount.yuan_text()
-}
-
 /// `amount` as an LED shows it: at most [`LED_DIGITS`] digits and its point. An amount wider than
 /// that is shown as dashes: its last digits alone would tell the customer a smaller amount.
 fn led_digits(amount: Money) -> String {
-    let text = yuan(amount);
+    let text = amount.yuan_text();
     if text.chars().filter(char::is_ascii_digit).count() > LED_DIGITS {
         "-".repeat(LED_DIGITS)
     } else {

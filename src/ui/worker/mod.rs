@@ -277,8 +277,8 @@ impl Worker {
                 "商品".to_owned(),
             )
             .await;
-            if taken.is_ok() {
-                display.show(crate::app::pole_display::cash_shown(amount, tendered));
+            if let Ok(order) = &taken {
+                display.show(crate::app::pole_display::cash_shown(order));
             }
             let why = taken
                 .as_ref()

@@ -22,10 +22,9 @@ const DATABASE: &str = "shop";
 
 /// A running cluster; one a test owns is stopped when dropped.
 struct Cluster {
-    /// The cluster's folder (data, log, socket); a shared cluster's watchdog removes it.
-    dir: PathBuf,
-    /// Removes `dir` when a test's own cluster is dropped.
-    _owned: Option<tempfile::TempDir>,
+    /// The cluster's folder (data, log, socket): removed when a test's own cluster is dropped,
+    /// by the watchdog for the shared one (a static is never dropped).
+    dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
 }
@@ -154,7 +153,7 @@ impl Postgres {
     pub fn socket_conninfo(&self) -> String {
         format!(
             "host={} port={} user={USER} dbname={}",
-            self.cluster.dir.display(),
+            self.cluster.dir.path().display(),
             self.port,
             self.database
         )
@@ -165,7 +164,7 @@ impl Postgres {
         assert!(self.owned, "only a test's own cluster is stopped");
         let mut stop = as_owner(&self.cluster.bin, "pg_ctl");
         stop.arg("-D")
-            .arg(self.cluster.dir.join("data"))
+            .arg(self.cluster.dir.path().join("data"))
             .args(["-m", "immediate", "-w", "stop"]);
         run(stop, "pg_ctl stop");
     }
@@ -180,11 +179,11 @@ impl Postgres {
 impl Cluster {
     fn start(tls: Option<(&str, &str)>) -> Cluster {
         let bin = bin_dir();
-        let owned = tempfile::Builder::new()
+        let folder = tempfile::Builder::new()
             .prefix("cashier-pg")
             .tempdir_in("/tmp")
             .expect("temp dir");
-        let dir = owned.path().to_owned();
+        let dir = folder.path().to_owned();
         std::fs::write(dir.join("pw"), PASSWORD).expect("password file");
         if is_root() {
             run(
@@ -209,8 +208,7 @@ impl Cluster {
             write_tls_files(&data, cert, key);
         }
         let cluster = Cluster {
-            dir,
-            _owned: Some(owned),
+            dir: folder,
             bin,
             port: free_port(),
         };
@@ -223,24 +221,27 @@ impl Cluster {
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
              -c max_connections=300",
             self.port,
-            self.dir.display()
+            self.dir.path().display()
         );
         let mut start = as_owner(&self.bin, "pg_ctl");
         start
             .arg("-D")
-            .arg(self.dir.join("data"))
+            .arg(self.dir.path().join("data"))
             .args(["-o", &options, "-l"])
-            .arg(self.dir.join("log"))
+            .arg(self.dir.path().join("log"))
             .args(["-w", "start"]);
         run(start, "pg_ctl start");
     }
 
     fn create_database(&self, name: &str) {
         let mut createdb = as_owner(&self.bin, "createdb");
-        createdb
-            .args(["-h"])
-            .arg(&self.dir)
-            .args(["-p", &self.port.to_string(), "-U", USER, name]);
+        createdb.args(["-h"]).arg(self.dir.path()).args([
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            USER,
+            name,
+        ]);
         run(createdb, "createdb");
     }
 
@@ -257,7 +258,7 @@ impl Cluster {
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
              {as_postgres}'{pg_ctl}' -D '{dir}/data' -m immediate stop; rm -rf '{dir}'",
             pg_ctl = self.bin.join("pg_ctl").display(),
-            dir = self.dir.display(),
+            dir = self.dir.path().display(),
         );
         // Its own session (`setsid -f` forks it off and returns), so a Ctrl-C that stops the
         // tests does not stop the watchdog first; no pipes held, so cargo does not wait for it.
@@ -301,7 +302,7 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = as_owner(&self.bin, "pg_ctl")
             .arg("-D")
-            .arg(self.dir.join("data"))
+            .arg(self.dir.path().join("data"))
             .args(["-m", "immediate", "stop"])
             .output();
     }
