@@ -71,6 +71,18 @@ pub fn changes(old: &Config, new: &Config) -> Vec<String> {
             .map_or_else(|| "none".to_owned(), |printer| printer.address.clone())
     };
     field(&mut lines, "printer", printer(old), printer(new));
+    let customer_screen =
+        |config: &Config| match (config.customer_screen.on, config.customer_screen.monitor) {
+            (false, _) => "off".to_owned(),
+            (true, None) => "window".to_owned(),
+            (true, Some(monitor)) => format!("monitor {monitor}"),
+        };
+    field(
+        &mut lines,
+        "customer_screen",
+        customer_screen(old),
+        customer_screen(new),
+    );
     field(
         &mut lines,
         "shop.name",

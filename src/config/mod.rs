@@ -67,6 +67,9 @@ pub struct Config {
     /// The cash drawer: what opens it.
     #[serde(default, skip_serializing_if = "DrawerConfig::is_default")]
     pub drawer: DrawerConfig,
+    /// The customer's screen (客显副屏), a second window; off unless turned on.
+    #[serde(default, skip_serializing_if = "CustomerScreenConfig::is_default")]
+    pub customer_screen: CustomerScreenConfig,
     /// The merchant's gateway while the till runs on the sandbox: kept, inactive, so switching
     /// back is one choice in 设置 and nothing of where the money goes is lost by a try-out.
     pub parked_gateway: Option<GatewayConfig>,
@@ -85,6 +88,27 @@ impl DrawerConfig {
     #[must_use]
     pub fn is_default(&self) -> bool {
         *self == DrawerConfig::default()
+    }
+}
+
+/// `[customer_screen]`: a second window for the customer, meant for a second monitor: the
+/// amount as typed, the QR, the result (`ui/customer_screen.rs` draws it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomerScreenConfig {
+    /// Shown at all.
+    pub on: bool,
+    /// Full screen on the monitor numbered so (0 the first, as the system lists them); absent:
+    /// a window of its own, wherever the desktop puts it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<usize>,
+}
+
+impl CustomerScreenConfig {
+    /// Whether nothing is set (left out of a config file written back).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == CustomerScreenConfig::default()
     }
 }
 

@@ -127,6 +127,25 @@ impl CashierApp {
         });
         self.notice_ui(ui);
         self.close_question_ui(ui);
+        let view = self.checkout.customer_view(self.lang);
+        self.customer.show(
+            ui.ctx(),
+            &self.config.customer_screen,
+            &view,
+            &self.config.shop.name,
+            self.lang,
+            &mut self.qr,
+        );
+    }
+
+    /// Puts the keys typed into the customer's window first in this frame's input, as if typed
+    /// here (they came before this frame's own).
+    pub fn raw_input_hook(&mut self, raw_input: &mut egui::RawInput) {
+        let mut keys = self.customer.take_keys();
+        if !keys.is_empty() {
+            keys.append(&mut raw_input.events);
+            raw_input.events = keys;
+        }
     }
 
     /// The question when the window is closed during a payment: wait on, or close (the order

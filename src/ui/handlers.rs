@@ -167,6 +167,7 @@ impl CashierApp {
         self.unresolved.late.clear();
         self.settings.pin.set = gateway.config.owner.is_some();
         self.config = gateway.config;
+        self.customer.reopen();
         if !self.checkout.is_paying() {
             // A fresh checkout for the new methods; an amount being typed is kept.
             let typing = matches!(self.checkout.phase, checkout::Phase::Entering);

@@ -8,6 +8,7 @@
 pub mod amount_entry;
 pub mod backend;
 pub mod checkout;
+pub mod customer_screen;
 mod frame;
 mod handlers;
 pub mod history;
@@ -165,6 +166,8 @@ pub struct CashierApp {
     notices: Vec<Notice>,
     error: Option<Problem>,
     qr: qr::QrCache,
+    /// The customer's screen (客显副屏), when the settings have it on.
+    customer: customer_screen::CustomerScreen,
     offset: FixedOffset,
     config: Config,
     is_sandbox: bool,
@@ -245,6 +248,7 @@ impl CashierApp {
             notices: Vec::new(),
             error: None,
             qr: qr::QrCache::default(),
+            customer: customer_screen::CustomerScreen::default(),
             offset,
             config: gateway.config,
             is_sandbox: gateway.is_sandbox,
@@ -450,5 +454,11 @@ impl eframe::App for WindowApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.0.ui(ui);
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if let startup::TillWindow::Running(app) = &mut self.0 {
+            app.raw_input_hook(raw_input);
+        }
     }
 }

@@ -225,6 +225,9 @@ impl CashierApp {
                 return;
             }
         }
+        config
+            .customer_screen
+            .clone_from(&self.settings.printer.customer_screen);
         let shop = self.settings.printer.shop_name.trim();
         if !shop.is_empty() {
             shop.clone_into(&mut config.shop.name);

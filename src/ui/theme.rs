@@ -103,6 +103,10 @@ pub const PAYING_INFO_WIDTH: f32 = 420.0;
 pub const CORNER_RADIUS: f32 = 4.0;
 /// The printer bar's margin.
 pub const BAR_MARGIN: f32 = 6.0;
+/// The customer's window, when it is not full screen.
+pub const CUSTOMER_WINDOW_SIZE: egui::Vec2 = egui::vec2(800.0, 600.0);
+/// The amount and the result on the customer's screen, read from across the counter.
+pub const CUSTOMER_AMOUNT_TEXT: f32 = 72.0;
 
 /// A font of `size` points.
 #[must_use]

@@ -25,6 +25,7 @@ mod shifts;
 mod sign_readings;
 mod store;
 mod tidy;
+mod ui_customer_screen;
 mod ui_first_run;
 mod ui_keys;
 mod ui_layout;

@@ -10,6 +10,7 @@
 //! cargo test --test real_window -- --ignored --test-threads 2
 //! ```
 
+mod customer_screen;
 #[path = "../it/common/onboarding_form.rs"]
 mod onboarding_form;
 mod till;

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// The customer's screen's window title holds this (`ui::customer_screen::TITLE`).
+const CUSTOMER_SCREEN: &str = "Customer display";
+
 /// How long the app gets to take what was typed before the next step.
 const SETTLE: Duration = Duration::from_millis(250);
 
@@ -163,7 +166,11 @@ impl Till {
                     .output()
                     .expect("xdotool runs (apt-get install xdotool)");
                 let found = String::from_utf8_lossy(&output.stdout);
-                if let Some(window) = found.lines().next() {
+                // The cashier's window, not the customer's screen beside it.
+                if let Some(window) = found
+                    .lines()
+                    .find(|window| !self.window_name(window).contains(CUSTOMER_SCREEN))
+                {
                     return window.to_owned();
                 }
             }
@@ -179,6 +186,52 @@ impl Till {
             assert!(Instant::now() < deadline, "the window never showed in 40 s");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    fn window_name(&self, window: &str) -> String {
+        let output = Command::new("xdotool")
+            .args(["getwindowname", window])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool runs");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    /// The customer's screen (客显副屏), once it shows, moved to `x` (there is no window manager
+    /// to place it: it opens over the cashier's window).
+    pub fn customer_window_at(&self, x: u32) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let output = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", CUSTOMER_SCREEN])
+                .env("DISPLAY", &self.display)
+                .output()
+                .expect("xdotool runs");
+            let found = String::from_utf8_lossy(&output.stdout);
+            if let Some(window) = found.lines().next() {
+                self.xdotool(&["windowmove", "--sync", window, &x.to_string(), "0"]);
+                std::thread::sleep(Duration::from_millis(300));
+                return window.to_owned();
+            }
+            assert!(Instant::now() < deadline, "no customer screen in 20 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// One window's pixels, through a screenshot saved as `name` (kept for a person).
+    pub fn window_screen(&self, window: &str, name: &str) -> (PathBuf, image::RgbImage) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/real-window");
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(name);
+        let status = Command::new("import")
+            .args(["-window", window])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("import runs (apt-get install imagemagick)");
+        assert!(status.success(), "a screenshot of {window}");
+        let pixels = image::open(&path).expect("a screenshot").to_rgb8();
+        (path, pixels)
     }
 
     fn xdotool(&self, args: &[&str]) {

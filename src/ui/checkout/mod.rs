@@ -9,6 +9,7 @@
 mod cash;
 mod choices;
 mod code;
+mod customer_view;
 mod done;
 mod entering;
 mod payer;
@@ -33,6 +34,7 @@ use crate::payment::state_machine::LiveStatus;
 
 pub use choices::{CheckoutInfo, Choice};
 pub use code::ScanError;
+pub use customer_view::CustomerView;
 
 /// How long a result stays before Enter may start a new sale, so a scanner's or a double
 /// Enter never skips it.

@@ -389,6 +389,7 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
         action = Some(printer_action);
     }
     printer::display_form_ui(ui, &mut state.printer, lang);
+    printer::customer_screen_form_ui(ui, &mut state.printer, lang);
     ui.add_space(theme::GAP);
     if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {
         action = Some(pin_action);

@@ -32,6 +32,8 @@ pub struct PrinterForm {
     pub display_address: String,
     /// Which pole display hangs there.
     pub display_kind: DisplayKind,
+    /// The customer's screen (客显副屏) as chosen.
+    pub customer_screen: crate::config::CustomerScreenConfig,
     /// A test page is on its way.
     pub testing: bool,
     /// How the last test page went.
@@ -52,6 +54,7 @@ impl PrinterForm {
             shop_name: shop.name.clone(),
             display_address: display.map(|d| d.address.clone()).unwrap_or_default(),
             display_kind: display.map(|d| d.kind).unwrap_or_default(),
+            customer_screen: config.customer_screen.clone(),
             ..PrinterForm::default()
         }
     }
@@ -225,3 +228,33 @@ pub(super) fn display_form_ui(ui: &mut Ui, form: &mut PrinterForm, lang: Lang) {
         ui.label(RichText::new(bad.message(lang)).color(theme::FAILED));
     }
 }
+
+/// 顾客屏: the customer's second window, on or off, and where (a window of its own, or full screen
+/// on a monitor).
+pub(super) fn customer_screen_form_ui(ui: &mut Ui, form: &mut PrinterForm, lang: Lang) {
+    let screen = &mut form.customer_screen;
+    ui.checkbox(
+        &mut screen.on,
+        tr(
+            lang,
+            "顾客屏（第二个显示器上的副屏）",
+            "Customer screen (a second monitor)",
+        ),
+    );
+    if !screen.on {
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut screen.monitor, None, tr(lang, "窗口", "A window"));
+        for index in 0..MONITORS_OFFERED {
+            let words = match lang {
+                Lang::Zh => format!("全屏：显示器 {}", index + 1),
+                Lang::En => format!("Full screen on monitor {}", index + 1),
+            };
+            ui.radio_value(&mut screen.monitor, Some(index), words);
+        }
+    });
+}
+
+/// Monitors offered for the customer's screen (a till has two, now and then three).
+const MONITORS_OFFERED: usize = 3;
