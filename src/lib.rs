@@ -30,6 +30,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod sign;
 pub mod small_file;
+pub mod speech;
 pub mod status;
 pub mod store;
 pub mod ui;

@@ -8,11 +8,13 @@
 //! - `cashier_sign_in`: a registered cashier's PIN before a shift opens or closes, throttled.
 //! - `export`: a day's orders as CSV and `.xlsx`.
 //! - `pole_display`: the customer's pole display (客显) kept in step with the sale.
+//! - `announcer`: paid sales said aloud (收款语音播报), never holding up a sale.
 //! - `diagnostics`: the zip a shop sends support, never with a key in it.
 //!
 //! Slips and the print-every-sale rule are `Config`'s own (`config/slips.rs`); a day's orders are
 //! one ledger call (`Ledger::whole_day`).
 
+pub mod announcer;
 pub mod cashier_sign_in;
 pub mod diagnostics;
 pub mod drawer;

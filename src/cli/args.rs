@@ -146,6 +146,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Say a paid sale aloud as the till announces it (收款语音播报), through [voice]'s engine:
+    /// prints the phrase, then speaks it (or writes it to --wav). Exit 0 once it is said.
+    Announce {
+        /// The method's slug (`alipay-qr`, `wechat-barcode`, `cash` …).
+        #[arg(long)]
+        method: String,
+        /// The amount in yuan, as typed at the till.
+        #[arg(long)]
+        amount: String,
+        /// Write the speech to this WAV file instead of the speakers (needs espeak-ng).
+        #[arg(long)]
+        wav: Option<PathBuf>,
+        /// The language: `zh` (default) or `en`.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
     /// Print (or reprint) a sale's receipt on the printer ([printer] or --printer).
     Receipt {
         /// Our order number.
@@ -329,6 +345,7 @@ impl Command {
                 action: ShiftAction::Close { output, .. } | ShiftAction::Report { output, .. },
             } => output.json,
             Command::Receipt { .. }
+            | Command::Announce { .. }
             | Command::Owner { .. }
             | Command::Diagnostics { .. }
             | Command::NotifyServer { .. }

@@ -10,6 +10,7 @@ macro_rules! out {
     };
 }
 
+mod announce;
 mod args;
 pub mod exit;
 mod json;
@@ -92,6 +93,20 @@ pub fn run(args: Args) -> ExitCode {
                 action: action @ (OwnerAction::SetPin | OwnerAction::ResetPin),
             } => owner_cmd::run(paths.as_ref(), &action),
             Command::Printers { json } => printers(json).await,
+            Command::Announce {
+                method,
+                amount,
+                wav,
+                lang,
+            } => {
+                let request = announce::Request {
+                    method: &method,
+                    amount: &amount,
+                    wav: wav.as_deref(),
+                    lang: &lang,
+                };
+                announce::run(paths.as_ref(), &request).await
+            }
             Command::Store {
                 action:
                     StoreAction::AddTill {
@@ -205,6 +220,7 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
         Command::Owner { action } => owner_cmd::cashiers(setup, action).await,
         Command::Sandbox { .. }
         | Command::Printers { .. }
+        | Command::Announce { .. }
         | Command::NotifyServer { .. }
         | Command::QhtOnboard { .. }
         | Command::Store { .. } => exit::ERROR,

@@ -77,6 +77,14 @@ pub fn changes(old: &Config, new: &Config) -> Vec<String> {
             (true, None) => "window".to_owned(),
             (true, Some(monitor)) => format!("monitor {monitor}"),
         };
+    let voice = |config: &Config| {
+        if config.voice.on {
+            format!("on {}", config.voice.volume)
+        } else {
+            "off".to_owned()
+        }
+    };
+    field(&mut lines, "voice", voice(old), voice(new));
     field(
         &mut lines,
         "customer_screen",

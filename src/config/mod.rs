@@ -70,6 +70,9 @@ pub struct Config {
     /// The customer's screen (客显副屏), a second window; off unless turned on.
     #[serde(default, skip_serializing_if = "CustomerScreenConfig::is_default")]
     pub customer_screen: CustomerScreenConfig,
+    /// Voice announcements of paid sales (收款语音播报); off unless turned on.
+    #[serde(default, skip_serializing_if = "VoiceConfig::is_default")]
+    pub voice: VoiceConfig,
     /// The merchant's gateway while the till runs on the sandbox: kept, inactive, so switching
     /// back is one choice in 设置 and nothing of where the money goes is lost by a try-out.
     pub parked_gateway: Option<GatewayConfig>,
@@ -109,6 +112,37 @@ impl CustomerScreenConfig {
     #[must_use]
     pub fn is_default(&self) -> bool {
         *self == CustomerScreenConfig::default()
+    }
+}
+
+/// `[voice]`: a paid sale said aloud ("支付宝收款十二点三四元"), a failed one too (`app/announcer.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoiceConfig {
+    /// Spoken at all.
+    pub on: bool,
+    /// Loudness, 0–100.
+    pub volume: u8,
+    /// `auto` (the platform's: SAPI on Windows, espeak-ng or spd-say elsewhere), `sapi`, or a
+    /// program spoken to as espeak-ng is.
+    pub engine: String,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> VoiceConfig {
+        VoiceConfig {
+            on: false,
+            volume: 80,
+            engine: "auto".to_owned(),
+        }
+    }
+}
+
+impl VoiceConfig {
+    /// Whether nothing is set (left out of a config file written back).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == VoiceConfig::default()
     }
 }
 

@@ -29,6 +29,8 @@ pub enum Command {
     /// Show the customer the amount due on the pole display (a cash or bar-code sale waiting
     /// for the customer).
     ShowDue(crate::money::Money),
+    /// Say a sale aloud (when the voice is on).
+    Announce(crate::speech::Announcement),
     /// Stop waiting for the current payment.
     Cancel,
     /// Sandbox only: open a pay page as the customer would.
@@ -92,6 +94,9 @@ pub enum Command {
     TestPrint(crate::receipt::PrinterConfig, String),
     /// List the machine's printers and ports. Answered by [`UiEvent::Ports`].
     LoadPorts,
+    /// Say a sample sale through this voice setting (as set in 设置, not yet saved), in this
+    /// language. Answered by [`UiEvent::VoiceTried`].
+    TryVoice(crate::config::VoiceConfig, crate::i18n::Lang),
     /// Read the cashiers who sign in. Answered by [`UiEvent::Cashiers`].
     LoadCashiers,
     /// Add a cashier: the name, the PIN and the PIN again (checked and hashed on the worker).
@@ -191,6 +196,8 @@ pub enum UiEvent {
     StoreTested(Result<(), crate::store::StoreError>),
     /// How a test page went.
     PrinterTested(Result<(), Problem>),
+    /// How a sample announcement went: why nothing was said, in the cashier's words.
+    VoiceTried(Result<(), String>),
     /// The machine's printers and ports, as printer addresses.
     Ports(Vec<String>),
     /// The cashiers who sign in (after an add or a remove), or why not.

@@ -64,14 +64,21 @@ impl CashierApp {
             UiEvent::Requeried(results) => self.on_requeried(results),
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
+                self.announce(&order);
                 self.checkout.on_order_update(&order);
                 self.reload_history();
                 self.unresolved.late.push((*order).clone());
                 self.notices.push(Notice::Late(order));
             }
-            UiEvent::Recovered(orders) => self.notices.push(Notice::Recovered(orders)),
+            UiEvent::Recovered(orders) => {
+                for order in &orders {
+                    self.announce(order);
+                }
+                self.notices.push(Notice::Recovered(orders));
+            }
             UiEvent::FoundInBackground(orders) => {
                 for order in &orders {
+                    self.announce(order);
                     self.checkout.on_order_update(order);
                 }
                 self.reload_history();
@@ -82,6 +89,7 @@ impl CashierApp {
             event @ (UiEvent::StoreTested(_)
             | UiEvent::Cashiers(_)
             | UiEvent::PrinterTested(_)
+            | UiEvent::VoiceTried(_)
             | UiEvent::Ports(_)
             | UiEvent::Audit(..)) => self.settings.on_event(event),
             UiEvent::Applied(Ok(gateway)) => self.use_gateway(*gateway),
@@ -124,9 +132,28 @@ impl CashierApp {
     /// After a sale: the shift may have been opened by it (默认), and a paid one prints its slip
     /// when the printer is set to print every sale.
     pub(super) fn after_sale(&mut self, order: &OrderRecord) {
+        self.announce(order);
         self.send(Command::LoadShifts(None));
         if self.config.prints_by_itself(order) {
             self.send(Command::Print(PrintJob::Sale(order.order_no.clone())));
+        }
+    }
+
+    /// Says a paid (or failed) sale aloud, in the cashier's language, when the voice is on.
+    fn announce(&mut self, order: &OrderRecord) {
+        use crate::speech::{Announcement, Outcome};
+        let outcome = match order.status {
+            crate::status::OrderStatus::Paid => Outcome::Paid,
+            crate::status::OrderStatus::Failed => Outcome::Failed,
+            _ => return,
+        };
+        if self.config.voice.on {
+            self.send(Command::Announce(Announcement {
+                method: order.method,
+                amount: order.amount,
+                outcome,
+                lang: self.lang,
+            }));
         }
     }
 

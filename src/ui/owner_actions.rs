@@ -180,6 +180,10 @@ impl CashierApp {
             SettingsAction::TestPrint(printer, shop) => {
                 self.send(Command::TestPrint(printer, shop));
             }
+            SettingsAction::TryVoice(voice) => {
+                let lang = self.lang;
+                self.send(Command::TryVoice(voice, lang));
+            }
             SettingsAction::Save(gateway, till_id, store) => {
                 let gateway = gateway.map(|gateway| *gateway);
                 self.save_settings(gateway, till_id, store, AfterSave::Settings);
@@ -228,6 +232,7 @@ impl CashierApp {
         config
             .customer_screen
             .clone_from(&self.settings.printer.customer_screen);
+        config.voice.clone_from(&self.settings.printer.voice);
         let shop = self.settings.printer.shop_name.trim();
         if !shop.is_empty() {
             shop.clone_into(&mut config.shop.name);

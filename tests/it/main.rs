@@ -4,6 +4,7 @@
 
 mod common;
 
+mod announce;
 mod changpay_endpoints;
 mod cli_refusals;
 mod crash_recovery;

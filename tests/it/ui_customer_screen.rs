@@ -84,13 +84,19 @@ fn the_customer_screen_is_turned_on_in_the_settings_and_shows_at_once() {
     let mut world = common::window::world();
     world.harness.get_by_label("设置").click();
     world.wait_for("打印测试页");
-    assert!(world.harness.query_by_label("欢迎光临").is_none(), "off by default");
+    assert!(
+        world.harness.query_by_label("欢迎光临").is_none(),
+        "off by default"
+    );
     world
         .harness
         .get_by_label("顾客屏（第二个显示器上的副屏）")
         .click_accesskit();
     world.harness.run_steps(2);
-    world.harness.get_by_label("全屏：显示器 2").click_accesskit();
+    world
+        .harness
+        .get_by_label("全屏：显示器 2")
+        .click_accesskit();
     world.harness.run_steps(2);
     world.harness.get_by_label("保存").click_accesskit();
     world.wait_for("已保存并生效");

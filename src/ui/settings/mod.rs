@@ -130,6 +130,8 @@ pub enum SettingsAction {
     LoadAudit(chrono::NaiveDate),
     /// Print a test page on this printer, headed with this shop name.
     TestPrint(crate::receipt::PrinterConfig, String),
+    /// Say a sample sale with this voice setting (试听).
+    TryVoice(crate::config::VoiceConfig),
     /// Save it (`None`: the sandbox) with this till id and store (`None`: a lone till), and put
     /// it in force.
     Save(
@@ -214,6 +216,7 @@ impl SettingsState {
                 self.printer.tested = Some(result);
             }
             UiEvent::Ports(ports) => self.printer.ports = ports,
+            UiEvent::VoiceTried(result) => self.printer.voice_tried = Some(result),
             UiEvent::Audit(day, entries) => self.owner.audit = Some((day, entries)),
             _ => {}
         }
@@ -390,6 +393,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut SettingsState, lang: Lang) -> Option
     }
     printer::display_form_ui(ui, &mut state.printer, lang);
     printer::customer_screen_form_ui(ui, &mut state.printer, lang);
+    if let Some(voice_action) = printer::voice_form_ui(ui, &mut state.printer, lang) {
+        action = Some(voice_action);
+    }
     ui.add_space(theme::GAP);
     if let Some(pin_action) = owner_pin_form_ui(ui, state, lang) {
         action = Some(pin_action);

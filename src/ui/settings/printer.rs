@@ -34,6 +34,10 @@ pub struct PrinterForm {
     pub display_kind: DisplayKind,
     /// The customer's screen (客显副屏) as chosen.
     pub customer_screen: crate::config::CustomerScreenConfig,
+    /// The voice announcements as chosen.
+    pub voice: crate::config::VoiceConfig,
+    /// How the last 试听 went.
+    pub voice_tried: Option<Result<(), String>>,
     /// A test page is on its way.
     pub testing: bool,
     /// How the last test page went.
@@ -55,6 +59,7 @@ impl PrinterForm {
             display_address: display.map(|d| d.address.clone()).unwrap_or_default(),
             display_kind: display.map(|d| d.kind).unwrap_or_default(),
             customer_screen: config.customer_screen.clone(),
+            voice: config.voice.clone(),
             ..PrinterForm::default()
         }
     }
@@ -254,6 +259,46 @@ pub(super) fn customer_screen_form_ui(ui: &mut Ui, form: &mut PrinterForm, lang:
             ui.radio_value(&mut screen.monitor, Some(index), words);
         }
     });
+}
+
+/// 语音播报: paid sales said aloud, on or off, how loud, and 试听 to hear it before saving.
+pub(super) fn voice_form_ui(
+    ui: &mut Ui,
+    form: &mut PrinterForm,
+    lang: Lang,
+) -> Option<SettingsAction> {
+    let voice = &mut form.voice;
+    ui.checkbox(
+        &mut voice.on,
+        tr(
+            lang,
+            "语音播报（支付宝收款十二点三四元）",
+            "Announce payments aloud",
+        ),
+    );
+    if !voice.on {
+        return None;
+    }
+    let mut action = None;
+    ui.horizontal(|ui| {
+        let label = ui.label(tr(lang, "音量", "Volume"));
+        ui.add(egui::Slider::new(&mut voice.volume, 0..=100))
+            .labelled_by(label.id);
+        if ui.button(tr(lang, "试听", "Try it")).clicked() {
+            form.voice_tried = None;
+            action = Some(SettingsAction::TryVoice(voice.clone()));
+        }
+    });
+    match &form.voice_tried {
+        Some(Ok(())) => {
+            ui.label(RichText::new(tr(lang, "已播报", "Spoken")).color(theme::PAID));
+        }
+        Some(Err(why)) => {
+            ui.label(RichText::new(why).color(theme::FAILED));
+        }
+        None => {}
+    }
+    action
 }
 
 /// Monitors offered for the customer's screen (a till has two, now and then three).

@@ -72,6 +72,8 @@ struct Worker {
     store_nudge: Arc<Notify>,
     /// The customer's pole display, started again when the settings change it.
     display: crate::app::pole_display::PoleDisplay,
+    /// The voice announcements, started again when the settings change them.
+    voice: crate::app::announcer::Announcer,
 }
 
 /// Starts the worker: the notification listener, the start-up recovery and the dispatch loop.
@@ -116,6 +118,7 @@ pub fn start(
         late_payments: late_tx,
         store_nudge,
         display: crate::app::pole_display::PoleDisplay::default(),
+        voice: crate::app::announcer::Announcer::default(),
     };
     runtime.spawn(recover(
         configured,
@@ -171,6 +174,14 @@ impl Worker {
         self.display.clone()
     }
 
+    fn voice(&mut self) -> crate::app::announcer::Announcer {
+        let configured = self.configured();
+        if !self.voice.is_for(&configured.config.voice) {
+            self.voice = crate::app::announcer::Announcer::start(&configured.config.voice);
+        }
+        self.voice.clone()
+    }
+
     fn ledger(&self) -> SharedLedger {
         self.configured().context.ledger.clone()
     }
@@ -188,6 +199,7 @@ impl Worker {
                 }
             }
             Command::ShowDue(amount) => self.display().show(Shown::Due(amount)),
+            Command::Announce(announcement) => self.voice().say(announcement),
             Command::SimulatePay(url) => {
                 tokio::spawn(async move {
                     if let Err(error) = reqwest::get(&url).await {
@@ -259,6 +271,7 @@ impl Worker {
             | Command::OpenDrawer
             | Command::TestPrint(..)
             | Command::LoadPorts
+            | Command::TryVoice(..)
             | Command::Diagnostics) => self.dispatch_shop_day(command),
         }
     }

@@ -201,6 +201,9 @@ impl Worker {
                     outbox.emit(UiEvent::PrinterTested(tested)).await;
                 });
             }
+            Command::TryVoice(voice, lang) => {
+                tokio::spawn(try_voice(voice, lang, outbox));
+            }
             Command::LoadPorts => {
                 tokio::spawn(async move {
                     let ports = tokio::task::spawn_blocking(
@@ -218,7 +221,6 @@ impl Worker {
                     super::background::open_drawer(&configured, Some(who), why, &outbox).await;
                 });
             }
-
             Command::LoadShifts(id) => self.spawn_shifts(ShiftCall::Load(id)),
             Command::OpenShift(cashier, float, pin) => {
                 self.spawn_shifts(ShiftCall::Open(cashier, float, pin));
@@ -227,16 +229,7 @@ impl Worker {
                 self.spawn_shifts(ShiftCall::Close(counted, pin));
             }
             Command::SaveLanguage(lang) => {
-                let file = self.settings.paths.language_file();
-                let text = match lang {
-                    crate::i18n::Lang::Zh => "zh",
-                    crate::i18n::Lang::En => "en",
-                };
-                tokio::spawn(async move {
-                    if let Err(error) = tokio::fs::write(&file, text).await {
-                        tracing::warn!(%error, "the language choice was not kept");
-                    }
-                });
+                tokio::spawn(save_language(self.settings.paths.language_file(), lang));
             }
             Command::MarkReplaced(order_no) => {
                 tokio::spawn(mark_replaced(
@@ -287,4 +280,38 @@ impl Worker {
         let (configured, outbox) = (self.configured(), self.outbox.clone());
         tokio::spawn(async move { outbox.emit(shifts(&configured, call).await).await });
     }
+}
+
+/// Keeps the cashier's choice of language for the next start.
+async fn save_language(file: std::path::PathBuf, lang: crate::i18n::Lang) {
+    let text = match lang {
+        crate::i18n::Lang::Zh => "zh",
+        crate::i18n::Lang::En => "en",
+    };
+    if let Err(error) = tokio::fs::write(&file, text).await {
+        tracing::warn!(%error, "the language choice was not kept");
+    }
+}
+
+/// 试听: a sample sale said through `voice` as set in 设置, and how it went in the cashier's words.
+async fn try_voice(
+    voice: crate::config::VoiceConfig,
+    lang: crate::i18n::Lang,
+    outbox: super::Outbox,
+) {
+    let sample = crate::speech::Announcement {
+        method: crate::gateway::PayMethod::AlipayQr,
+        amount: crate::money::Money::from_fen(1234),
+        outcome: crate::speech::Outcome::Paid,
+        lang,
+    };
+    let said =
+        tokio::task::spawn_blocking(move || crate::app::announcer::say_now(&voice, &sample, None))
+            .await;
+    let tried = match said {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(crate::i18n::Localized::message(&error, lang)),
+        Err(error) => Err(error.to_string()),
+    };
+    outbox.emit(UiEvent::VoiceTried(tried)).await;
 }
