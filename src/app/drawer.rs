@@ -53,6 +53,8 @@ pub enum Why {
     CashSale(String),
     /// 开钱箱: opened by hand.
     ByHand,
+    /// Cash given back for a refund of this order.
+    Refund(String),
 }
 
 /// Opens the drawer as `config` says, for `why`, and keeps it in the trail as `who`'s. Whether it
@@ -76,6 +78,7 @@ pub async fn open(
     let detail = match why {
         Why::CashSale(order_no) => format!("cash sale {order_no}"),
         Why::ByHand => "开钱箱 by hand".to_owned(),
+        Why::Refund(order_no) => format!("cash refund of {order_no}"),
     };
     tracing::info!(%detail, "the drawer was opened");
     let kept = ledger

@@ -9,6 +9,8 @@
 //! - `export`: a day's orders as CSV and `.xlsx`.
 //! - `pole_display`: the customer's pole display (客显) kept in step with the sale.
 //! - `announcer`: paid sales said aloud (收款语音播报), never holding up a sale.
+//! - `owner_check`: the owner's PIN checked, throttled and audited before what is the owner's.
+//! - `refunds`: a sale refunded (cash back opens the drawer) and an unresolved order voided.
 //! - `diagnostics`: the zip a shop sends support, never with a key in it.
 //!
 //! Slips and the print-every-sale rule are `Config`'s own (`config/slips.rs`); a day's orders are
@@ -19,5 +21,7 @@ pub mod cashier_sign_in;
 pub mod diagnostics;
 pub mod drawer;
 pub mod export;
+pub mod owner_check;
 pub mod pole_display;
+pub mod refunds;
 pub mod setup;

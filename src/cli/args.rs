@@ -146,6 +146,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record a refund of a paid sale (退款): the gateways have no refund call, so the money goes
+    /// back as cash from the drawer (--cash, which opens it) or was refunded in the merchant's
+    /// back office. Never more than is left of the sale. Asks for the owner PIN on standard input
+    /// when one is set.
+    Refund {
+        /// Our order number.
+        order_no: String,
+        /// How much, in yuan.
+        #[arg(long)]
+        amount: String,
+        /// Cash back from the drawer (else: refunded in the back office).
+        #[arg(long)]
+        cash: bool,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Void an unresolved order the customer will not pay (作废): off the unresolved list, queried
+    /// a day more, a late payment on it still recorded. Asks for the owner PIN like `refund`.
+    Void {
+        /// Our order number.
+        order_no: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Say a paid sale aloud as the till announces it (收款语音播报), through [voice]'s engine:
     /// prints the phrase, then speaks it (or writes it to --wav). Exit 0 once it is said.
     Announce {
@@ -337,6 +369,8 @@ impl Command {
             }
             | Command::QhtOnboard { json, .. }
             | Command::Printers { json }
+            | Command::Refund { json, .. }
+            | Command::Void { json, .. }
             | Command::Sync { json, .. }
             | Command::Shift {
                 action: ShiftAction::Open { json, .. },

@@ -85,8 +85,23 @@ pub fn shift_report(report: &crate::ledger::ShiftReport, offset: FixedOffset) ->
         "unresolved": report.unresolved,
         "late_payments": late,
         "late_paid": report.late_paid.yuan_text(),
+        "refunds": report.refunds.iter().map(refund_json).collect::<Vec<Value>>(),
+        "refunded": report.refunded.yuan_text(),
         "cash_expected": report.cash_expected.yuan_text(),
         "cash_counted": report.cash_counted.map(Money::yuan_text),
         "difference": report.difference.map(Money::yuan_text),
+    })
+}
+
+/// One refund as the CLI's JSON gives it.
+pub fn refund_json(refund: &crate::ledger::Refund) -> Value {
+    json!({
+        "order_no": refund.order_no,
+        "amount": refund.amount.yuan_text(),
+        "way": refund.way.slug(),
+        "reason": refund.reason,
+        "who": refund.who,
+        "at": refund.at.to_rfc3339(),
+        "shift": refund.shift_id,
     })
 }

@@ -17,6 +17,7 @@ mod json;
 mod onboard;
 mod owner_cmd;
 mod pay;
+mod refund_cmd;
 mod report;
 mod said;
 mod sandbox_cmd;
@@ -210,6 +211,18 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
                 Err(error) => said::fail(exit::ERROR, &error, false),
             }
         }
+        Command::Refund {
+            order_no,
+            amount,
+            cash,
+            reason,
+            json,
+        } => refund_cmd::refund(setup, order_no, &amount, cash, reason, json).await,
+        Command::Void {
+            order_no,
+            reason,
+            json,
+        } => refund_cmd::void(setup, order_no, reason, json).await,
         Command::Receipt { order_no, printer } => {
             let target = shift_cmd::PrintTarget {
                 address: printer,

@@ -116,6 +116,8 @@ pub enum Said<'a> {
     OwnerPinSet,
     /// `owner reset-pin` done.
     OwnerPinRemoved,
+    /// The owner PIN read from stdin was wrong, or tries wait: seconds to wait (0: none).
+    WrongOwnerPin(u64),
     /// A command that needs `--config FILE`.
     NeedsConfigFile,
     /// `notify-server` without `[store]` and a changpay `[gateway]`.
@@ -270,6 +272,14 @@ impl Localized for Said<'_> {
             Said::OwnerPinSet => {
                 "owner PIN set: settings, exports and reprints ask for it".into()
             }
+            Said::WrongOwnerPin(0) if zh => "店主密码错误（在标准输入的第一行输入）".into(),
+            Said::WrongOwnerPin(0) => {
+                "wrong owner PIN (type it as the first line of standard input)".into()
+            }
+            Said::WrongOwnerPin(secs) if zh => format!("店主密码错误次数过多，请 {secs} 秒后再试"),
+            Said::WrongOwnerPin(secs) => {
+                format!("too many wrong owner PINs: try again in {secs} s")
+            }
             Said::OwnerPinRemoved if zh => {
                 "店主密码已清除（已记录）；可用 cashier owner set-pin 设置新密码".into()
             }
@@ -358,6 +368,8 @@ mod tests {
             Said::TillRoleMade("K1"),
             Said::OwnerPinSet,
             Said::OwnerPinRemoved,
+            Said::WrongOwnerPin(0),
+            Said::WrongOwnerPin(60),
             Said::NeedsConfigFile,
             Said::NotifyServerNeedsStoreAndChangpay,
             Said::NotifyServerNeedsAddress,

@@ -37,6 +37,10 @@ pub enum AuditAction {
     SignInRefused,
     /// The cash drawer was opened; the detail says why.
     DrawerOpened,
+    /// A paid sale was refunded (in part); the detail names it, the amount, how and why.
+    Refunded,
+    /// An unresolved order was voided; the detail names it and why.
+    Voided,
 }
 
 impl AuditAction {
@@ -56,6 +60,8 @@ impl AuditAction {
             AuditAction::CashierRemoved => "cashier_removed",
             AuditAction::SignInRefused => "sign_in_refused",
             AuditAction::DrawerOpened => "drawer_opened",
+            AuditAction::Refunded => "refunded",
+            AuditAction::Voided => "voided",
         }
     }
 }

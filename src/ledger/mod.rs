@@ -14,6 +14,7 @@ pub mod order_no;
 mod outbox;
 mod reads;
 mod records;
+mod refunds;
 mod schema;
 mod shared;
 mod shifts;
@@ -29,6 +30,7 @@ pub use history::{
 pub use outbox::{OutboxEntry, OutboxPosition};
 pub use records::{Applied, EventRecord, OrderDraft, OrderRecord};
 use records::{ORDER_COLUMN_COUNT, ORDER_COLUMNS, corrupt, ms, order_from_row, time};
+pub use refunds::{Refund, RefundError, RefundWay, VOID_QUERIED_FOR_MS};
 pub use shared::SharedLedger;
 pub use shifts::{DEFAULT_CASHIER, LatePayment, MethodLine, Shift, ShiftError, ShiftReport};
 

@@ -47,10 +47,12 @@ impl Ledger {
 
     /// Open orders whose background re-query is due at `now`, and failed orders due a re-check.
     pub fn due_for_requery(&self, now: DateTime<Utc>) -> Result<Vec<OrderRecord>, LedgerError> {
+        // A voided order is queried for a day more (a customer may still pay it), then left.
         self.select_orders(
             "status IN ('creating', 'pending', 'unresolved', 'failed')
-             AND next_query_at_ms IS NOT NULL AND next_query_at_ms <= ?1",
-            params![ms(now)],
+             AND next_query_at_ms IS NOT NULL AND next_query_at_ms <= ?1
+             AND (voided_at_ms IS NULL OR voided_at_ms > ?1 - ?2)",
+            params![ms(now), super::VOID_QUERIED_FOR_MS],
         )
     }
 
@@ -72,10 +74,12 @@ impl Ledger {
             .query_row("SELECT count(*) FROM shifts", [], |row| row.get(0))?)
     }
 
-    /// What needs a person: open orders and amount mismatches, oldest first.
+    /// What needs a person: open orders and amount mismatches, oldest first; not those voided
+    /// (作废: the owner closed them).
     pub fn unresolved(&self) -> Result<Vec<OrderRecord>, LedgerError> {
         self.select_orders(
-            "status IN ('creating', 'pending', 'unresolved', 'amount_mismatch')",
+            "status IN ('creating', 'pending', 'unresolved', 'amount_mismatch')
+             AND voided_at_ms IS NULL",
             params![],
         )
     }

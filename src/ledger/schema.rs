@@ -68,8 +68,28 @@ pub fn migrations() -> Migrations<'static> {
         M::up(CASHIERS),
         // The last audit entry the store took: the trail reaches the store with the orders.
         M::up("ALTER TABLE store_link ADD COLUMN audit_pushed INTEGER NOT NULL DEFAULT 0;"),
+        M::up(REFUNDS_AND_VOIDS),
     ])
 }
+
+/// Refunds (退款), each its own row tied to its sale and to the shift whose drawer it came out
+/// of; and voids (作废) of unresolved orders, kept on the order (it stays unresolved, so a late
+/// payment still lands on it, and is queried for a day more).
+const REFUNDS_AND_VOIDS: &str = "CREATE TABLE refunds (
+         id        INTEGER PRIMARY KEY,
+         order_id  INTEGER NOT NULL REFERENCES orders (id),
+         shift_id  INTEGER REFERENCES shifts (id),
+         amount_li INTEGER NOT NULL CHECK (amount_li > 0),
+         way       TEXT    NOT NULL CHECK (way IN ('cash', 'back_office')),
+         reason    TEXT    NOT NULL,
+         who       TEXT    NOT NULL,
+         at_ms     INTEGER NOT NULL
+     ) STRICT;
+     CREATE INDEX refunds_by_order ON refunds (order_id);
+     CREATE INDEX refunds_by_time ON refunds (at_ms);
+     CREATE INDEX refunds_by_shift ON refunds (shift_id);
+     ALTER TABLE orders ADD COLUMN voided_at_ms INTEGER;
+     ALTER TABLE orders ADD COLUMN void_reason TEXT;";
 
 /// The cashiers who sign in at this till (`cashiers.rs`), each with a PIN's hash; a removed one
 /// is kept (its name is on old shifts) but signs in no more.

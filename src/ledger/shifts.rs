@@ -164,7 +164,13 @@ pub struct ShiftReport {
     /// Their total.
     #[serde(with = "li")]
     pub late_paid: Money,
-    /// Float plus cash sales: what the drawer should hold.
+    /// Refunds made in this shift (of its sales or earlier ones).
+    #[serde(default)]
+    pub refunds: Vec<super::Refund>,
+    /// Their total.
+    #[serde(default, with = "li")]
+    pub refunded: Money,
+    /// Float plus cash sales less cash given back: what the drawer should hold.
     #[serde(with = "li")]
     pub cash_expected: Money,
     /// What the cashier counted at the close.
@@ -176,7 +182,7 @@ pub struct ShiftReport {
 }
 
 /// Money as li in the kept report.
-mod li {
+pub(super) mod li {
     use crate::money::Money;
 
     #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference.
@@ -294,7 +300,13 @@ fn compute(
         .filter(|line| line.method == PayMethod::Cash)
         .map(|line| line.amount.li())
         .sum();
-    let cash_expected = Money::from_li(shift.float.li() + cash_sales);
+    let refunds = super::refunds::refunds_in_shift(conn, shift.id)?;
+    let cash_back: i64 = refunds
+        .iter()
+        .filter(|refund| refund.way == super::RefundWay::Cash)
+        .map(|refund| refund.amount.li())
+        .sum();
+    let cash_expected = Money::from_li(shift.float.li() + cash_sales - cash_back);
     Ok(ShiftReport {
         shift: shift.id,
         cashier: shift.cashier.clone(),
@@ -310,6 +322,8 @@ fn compute(
         unresolved,
         late_paid: Money::from_li(late_payments.iter().map(|late| late.amount.li()).sum()),
         late_payments,
+        refunded: Money::from_li(refunds.iter().map(|refund| refund.amount.li()).sum()),
+        refunds,
         cash_expected,
         cash_counted: counted,
         difference: counted.map(|counted| Money::from_li(counted.li() - cash_expected.li())),

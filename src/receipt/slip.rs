@@ -337,6 +337,24 @@ pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
             ));
         }
     }
+    if !report.refunds.is_empty() {
+        rows.push(ReportRow::pair(
+            format!("退款 {} 笔", report.refunds.len()),
+            format!("Refunds × {}", report.refunds.len()),
+            format!("-{}", yuan(report.refunded)),
+        ));
+        for refund in &report.refunds {
+            let (zh, en) = match refund.way {
+                crate::ledger::RefundWay::Cash => ("现金", "cash"),
+                crate::ledger::RefundWay::BackOffice => ("后台", "back office"),
+            };
+            rows.push(ReportRow::pair(
+                format!("  {} {zh}", refund.order_no),
+                format!("  {} {en}", refund.order_no),
+                format!("-{}", yuan(refund.amount)),
+            ));
+        }
+    }
     rows.push(ReportRow::Rule);
     rows.push(ReportRow::pair("备用金", "Float", yuan(report.float)));
     rows.push(ReportRow::pair(

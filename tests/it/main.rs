@@ -22,6 +22,7 @@ mod pole_display;
 mod properties;
 mod qht_endpoints;
 mod receipts;
+mod refunds;
 mod shifts;
 mod sign_readings;
 mod store;

@@ -224,8 +224,6 @@ pub(super) async fn who_at_the_till(configured: &Configured) -> String {
 pub(super) const OWNER: &str = crate::app::cashier_sign_in::OWNER;
 /// Someone at a till with no owner PIN.
 pub(super) const ANYONE: &str = "未设店主密码 no owner PIN";
-/// Whoever typed a wrong owner PIN.
-pub(super) const UNKNOWN: &str = "未知 unknown";
 
 /// Opens the cash drawer (a cash sale's or 开钱箱); a drawer that does not open is said, the sale
 /// stands.

@@ -3,14 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use super::Outbox;
-use super::background::{OWNER, UNKNOWN, audit, owner_or_anyone};
+use super::background::{audit, owner_or_anyone};
 use super::settings_tasks::save_settings;
 use crate::app::setup::Configured;
 use crate::ledger::AuditAction;
-use crate::owner_pin::{PinError, Verdict};
 use crate::ui::backend::{Problem, UiEvent};
 
 /// Spawns the task for an owner PIN command.
@@ -32,53 +29,11 @@ pub(super) fn dispatch(
     }
 }
 
-/// What resets the count of wrong owner PINs: a right one, or a PIN set anew.
-pub const OWNER_PIN_RESETS: [AuditAction; 2] =
-    [AuditAction::OwnerPinRight, AuditAction::OwnerPinChanged];
-
-/// Checks `pin` against the hash in force, throttled by the wrong PINs the audit trail holds
-/// (so restarting the till does not clear them); a till with no PIN lets every try through.
+/// Checks `pin` as the app layer does (`app::owner_check`), and tells the window.
 pub(super) async fn check(pin: String, configured: Arc<Configured>, outbox: Outbox) {
-    let verdict = judge(pin, &configured).await;
-    match verdict {
-        Ok(Verdict::Right) => {
-            audit(
-                &configured,
-                OWNER,
-                AuditAction::OwnerPinRight,
-                String::new(),
-            )
-            .await;
-        }
-        Ok(Verdict::Wrong { left, wait }) => {
-            if !wait.is_zero() {
-                tracing::warn!("owner PIN: too many wrong tries, each next one waits");
-            }
-            let detail = format!("{left} more before each try waits");
-            audit(&configured, UNKNOWN, AuditAction::OwnerPinWrong, detail).await;
-        }
-        Ok(Verdict::Wait(_)) | Err(_) => {}
-    }
+    let verdict =
+        crate::app::owner_check::check(&configured.config, configured.ledger(), pin).await;
     outbox.emit(UiEvent::OwnerPin(verdict)).await;
-}
-
-/// The verdict on `pin`: the throttle read from the ledger, the hash checked off the runtime's
-/// threads (Argon2 is slow on purpose).
-async fn judge(pin: String, configured: &Configured) -> Result<Verdict, PinError> {
-    let Some(stored) = configured.config.owner_pin_hash().map(str::to_owned) else {
-        return Ok(Verdict::Right);
-    };
-    let throttle = configured
-        .ledger()
-        .run(|ledger| ledger.pin_throttle(AuditAction::OwnerPinWrong, &OWNER_PIN_RESETS))
-        .await
-        .map_err(|error| {
-            tracing::warn!(%error, "the wrong owner PINs could not be counted");
-            PinError::Unreadable
-        })?;
-    tokio::task::spawn_blocking(move || throttle.try_pin(&pin, &stored, Utc::now()))
-        .await
-        .unwrap_or(Err(PinError::Unreadable))
 }
 
 /// Saves `config` with the owner PIN set to `pin` (its hash) or removed, as a settings save.

@@ -1,0 +1,259 @@
+//! Refunds (退款) and voids (作废): never more than is left of a paid sale, each its own row in
+//! the shift it was made in (a cash refund lowering the cash expected), in the CLI's JSON and the
+//! shift report; a void takes an order off the unresolved list, is queried a day more, and a
+//! payment landing on it is still recorded. Behind the owner's PIN from the command line.
+
+use cashier::gateway::{PayMethod, Provider};
+use cashier::ledger::{Ledger, OrderDraft, RefundError, RefundWay};
+use cashier::money::Money;
+use cashier::status::{OrderStatus, PaidAmount, Source, StatusMove};
+use chrono::{Duration, Utc};
+use serde_json::Value;
+
+fn draft(method: PayMethod, yuan: i64) -> OrderDraft {
+    OrderDraft {
+        provider: Provider::Qht,
+        merchant_id: "M".into(),
+        till_id: "T01".into(),
+        method,
+        amount: Money::from_yuan(yuan),
+        description: "x".into(),
+        auth_code_masked: None,
+    }
+}
+
+fn paid_qr(ledger: &mut Ledger, yuan: i64) -> String {
+    let order = ledger
+        .create_order(&draft(PayMethod::AlipayQr, yuan), Utc::now())
+        .expect("order");
+    let mut paid = StatusMove::to(OrderStatus::Paid, Source::Query);
+    paid.paid = Some(PaidAmount {
+        amount: Money::from_yuan(yuan),
+        paid_at: None,
+    });
+    ledger
+        .record(&order.order_no, &paid, Utc::now())
+        .expect("paid");
+    order.order_no
+}
+
+#[test]
+fn refunds_never_pass_what_is_left_and_cash_back_lowers_the_drawer() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    let now = Utc::now();
+    ledger
+        .open_shift("张三", Money::from_yuan(100), now)
+        .expect("open");
+    let cash = ledger
+        .record_cash_sale(&draft(PayMethod::Cash, 30), Money::from_yuan(50), now)
+        .expect("cash");
+    let wallet = paid_qr(&mut ledger, 20);
+
+    let refund = |ledger: &mut Ledger, order: &str, yuan: i64, way| {
+        ledger.refund(
+            order,
+            Money::from_yuan(yuan),
+            way,
+            "顾客退货",
+            "店主",
+            Utc::now(),
+        )
+    };
+    refund(&mut ledger, &cash.order_no, 10, RefundWay::Cash).expect("cash back");
+    refund(&mut ledger, &wallet, 20, RefundWay::BackOffice).expect("back office");
+    assert!(matches!(
+        refund(&mut ledger, &cash.order_no, 21, RefundWay::Cash),
+        Err(RefundError::TooMuch { left }) if left == Money::from_yuan(20)
+    ));
+    assert!(matches!(
+        refund(&mut ledger, &wallet, 1, RefundWay::BackOffice),
+        Err(RefundError::TooMuch { left }) if left == Money::ZERO
+    ));
+    assert!(matches!(
+        ledger.refund(
+            &cash.order_no,
+            Money::from_yuan(1),
+            RefundWay::Cash,
+            "  ",
+            "店主",
+            now
+        ),
+        Err(RefundError::NoReason)
+    ));
+    let open = ledger
+        .create_order(&draft(PayMethod::WechatQr, 5), now)
+        .expect("open order");
+    assert!(matches!(
+        refund(&mut ledger, &open.order_no, 1, RefundWay::BackOffice),
+        Err(RefundError::NotPaid)
+    ));
+
+    let report = ledger.shift_report(None, Utc::now()).expect("report");
+    assert_eq!(report.refunds.len(), 2);
+    assert_eq!(report.refunded, Money::from_yuan(30));
+    assert_eq!(
+        report.cash_expected,
+        Money::from_yuan(100 + 30 - 10),
+        "float, cash sales, less the cash given back (not the back office's)"
+    );
+    assert_eq!(report.paid, Money::from_yuan(50), "the sales stand as sold");
+    let closed = ledger
+        .close_shift(Money::from_yuan(120), Utc::now())
+        .expect("closed");
+    assert_eq!(closed.difference, Some(Money::ZERO));
+    let kept = ledger
+        .shift_report(Some(closed.shift), Utc::now())
+        .expect("kept");
+    assert_eq!(
+        kept.refunds, closed.refunds,
+        "the kept report keeps its refunds"
+    );
+    assert_eq!(ledger.refunds_of(&cash.order_no).expect("read").len(), 1);
+}
+
+#[test]
+fn a_voided_order_leaves_the_list_is_queried_a_day_and_still_takes_a_late_payment() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    let now = Utc::now();
+    let order = ledger
+        .create_order(&draft(PayMethod::AlipayQr, 8), now)
+        .expect("order");
+    ledger
+        .record(
+            &order.order_no,
+            &StatusMove::to(OrderStatus::Unresolved, Source::Query),
+            now,
+        )
+        .expect("unresolved");
+    ledger
+        .schedule_requery(&order.order_no, Some(now + Duration::minutes(5)))
+        .expect("scheduled");
+    assert!(matches!(
+        ledger.void(&order.order_no, "", "店主", now),
+        Err(RefundError::NoReason)
+    ));
+    ledger
+        .void(&order.order_no, "顾客走了", "店主", now)
+        .expect("voided");
+    assert!(matches!(
+        ledger.void(&order.order_no, "again", "店主", now),
+        Err(RefundError::AlreadyVoided)
+    ));
+    assert!(
+        ledger.unresolved().expect("list").is_empty(),
+        "off the list"
+    );
+    assert_eq!(
+        ledger
+            .void_reason(&order.order_no)
+            .expect("read")
+            .as_deref(),
+        Some("顾客走了")
+    );
+    let due = |ledger: &Ledger, at| {
+        ledger
+            .due_for_requery(at)
+            .expect("due")
+            .iter()
+            .any(|due| due.order_no == order.order_no)
+    };
+    assert!(
+        due(&ledger, now + Duration::minutes(6)),
+        "queried within the day"
+    );
+    assert!(!due(&ledger, now + Duration::hours(25)), "left after a day");
+    let events = ledger.events(&order.order_no).expect("events");
+    assert!(events.iter().any(|event| event.source == "void"));
+
+    let mut paid = StatusMove::to(OrderStatus::Paid, Source::Query);
+    paid.paid = Some(PaidAmount {
+        amount: Money::from_yuan(8),
+        paid_at: None,
+    });
+    ledger
+        .record(&order.order_no, &paid, now + Duration::minutes(6))
+        .expect("a late payment lands");
+    assert_eq!(
+        ledger
+            .order(&order.order_no)
+            .expect("read")
+            .expect("there")
+            .status,
+        OrderStatus::Paid
+    );
+}
+
+fn run(dir: &std::path::Path, args: &[&str], input: &str) -> (Option<i32>, Value, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"));
+    command
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", crate::common::NO_BUS);
+    let (code, stdout, stderr) = crate::common::run_with_input(command, input);
+    let last = stdout
+        .lines()
+        .rev()
+        .find_map(|line| serde_json::from_str(line).ok())
+        .unwrap_or(Value::Null);
+    (code, last, stderr)
+}
+
+#[test]
+fn the_command_line_refunds_behind_the_owner_pin_and_the_shift_report_shows_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    crate::common::write_private(&dir.path().join("config.toml"), "[till]\nid = \"T01\"\n");
+    let (code, _, stderr) = run(dir.path(), &["owner", "set-pin"], "2468\n2468\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, sale, stderr) = run(
+        dir.path(),
+        &[
+            "pay",
+            "--method",
+            "cash",
+            "--amount",
+            "12.30",
+            "--tendered",
+            "20",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let order_no = sale["order_no"].as_str().expect("an order").to_owned();
+    let refund = |amount: &str, pin: &str| {
+        run(
+            dir.path(),
+            &[
+                "refund", &order_no, "--amount", amount, "--cash", "--reason", "退货", "--json",
+            ],
+            &format!("{pin}\n"),
+        )
+    };
+    let (code, _, stderr) = refund("2", "1111");
+    assert_eq!(code, Some(2), "a wrong PIN: {stderr}");
+    assert!(stderr.contains("店主密码错误"), "{stderr}");
+    let (code, line, stderr) = refund("2", "2468");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(line["amount"], "2.00");
+    assert_eq!(line["way"], "cash");
+    assert_eq!(line["who"], "店主 owner");
+    let (code, _, stderr) = refund("10.31", "2468");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("退款金额超过可退金额 ¥10.30"), "{stderr}");
+
+    let (code, report, stderr) = run(dir.path(), &["shift", "report", "--json"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(report["refunded"], "2.00");
+    assert_eq!(report["refunds"][0]["order_no"], order_no.as_str());
+    assert_eq!(report["cash_expected"], "10.30", "12.30 in, 2.00 back");
+
+    let audit = crate::common::cashier_in(dir.path(), &["audit", "--json"]);
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        audit.contains("\"action\":\"refunded\"") && audit.contains("cash 退货"),
+        "{audit}"
+    );
+}
