@@ -89,7 +89,7 @@ impl Ledger {
             .flatten();
         let order_no =
             order_no::next(&prefix, last.as_deref()).ok_or(LedgerError::OrderNumbersExhausted)?;
-        let shift = shifts::shift_for_sale(&tx, now)?;
+        let shift = shift_for_sale(&tx, now)?;
         let (status, source, paid) = match cash_tendered {
             Some(_) => (OrderStatus::Paid, Source::Cash, Some(draft.amount.li())),
             None => (OrderStatus::Creating, Source::Create, None),
@@ -310,4 +310,16 @@ impl Ledger {
         tx.commit()?;
         Ok(inserted == 1)
     }
+}
+
+/// The shift a sale written now belongs to: the open one, or a default one opened for it.
+fn shift_for_sale(tx: &rusqlite::Transaction<'_>, now: DateTime<Utc>) -> rusqlite::Result<i64> {
+    if let Some(shift) = shifts::open_shift_in(tx)? {
+        return Ok(shift.id);
+    }
+    tx.execute(
+        "INSERT INTO shifts (cashier, float_li, opened_at_ms, implicit) VALUES (?1, 0, ?2, 1)",
+        params![shifts::DEFAULT_CASHIER, ms(now)],
+    )?;
+    Ok(tx.last_insert_rowid())
 }

@@ -186,3 +186,17 @@ pub(super) fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderR
         tendered: row.get::<_, Option<i64>>(22)?.map(Money::from_li),
     })
 }
+
+/// Money as li in what the ledger keeps as JSON (a closed shift's report, its refunds).
+pub(super) mod li {
+    use crate::money::Money;
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference.
+    pub fn serialize<S: serde::Serializer>(money: &Money, to: S) -> Result<S::Ok, S::Error> {
+        to.serialize_i64(money.li())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Money, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(from).map(Money::from_li)
+    }
+}

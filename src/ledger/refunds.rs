@@ -62,7 +62,7 @@ pub struct Refund {
     /// The sale refunded.
     pub order_no: String,
     /// How much went back.
-    #[serde(with = "super::shifts::li")]
+    #[serde(with = "super::records::li")]
     pub amount: Money,
     /// How.
     pub way: RefundWay,
@@ -176,7 +176,7 @@ impl Ledger {
         if amount.li() <= 0 || amount > left {
             return Err(RefundError::TooMuch { left });
         }
-        let shift_id = super::shifts::shift_for_sale(&tx, now)?;
+        let shift_id = super::shift_for_sale(&tx, now)?;
         let now = time(ms(now));
         tx.execute(
             "INSERT INTO refunds (order_id, shift_id, amount_li, way, reason, who, at_ms)

@@ -6,7 +6,7 @@
 //! a payment landing later shows in the shift it landed in, as a late payment.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{Ledger, LedgerError, ms, time};
 use crate::gateway::PayMethod;
@@ -112,7 +112,7 @@ pub struct MethodLine {
     /// How many.
     pub count: u64,
     /// What they paid.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub amount: Money,
 }
 
@@ -124,7 +124,7 @@ pub struct LatePayment {
     /// Its method.
     pub method: PayMethod,
     /// What it paid.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub amount: Money,
     /// The shift the order was sold in.
     pub sold_in_shift: Option<i64>,
@@ -144,12 +144,12 @@ pub struct ShiftReport {
     /// When it closed; none while open.
     pub closed_at: Option<DateTime<Utc>>,
     /// The opening float.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub float: Money,
     /// Orders written in the shift.
     pub order_count: u64,
     /// What the shift's paid orders paid.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub paid: Money,
     /// How many were paid.
     pub paid_count: u64,
@@ -162,16 +162,16 @@ pub struct ShiftReport {
     /// Late payments for earlier shifts' orders that landed in this shift.
     pub late_payments: Vec<LatePayment>,
     /// Their total.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub late_paid: Money,
     /// Refunds made in this shift (of its sales or earlier ones).
     #[serde(default)]
     pub refunds: Vec<super::Refund>,
     /// Their total.
-    #[serde(default, with = "li")]
+    #[serde(default, with = "super::records::li")]
     pub refunded: Money,
     /// Float plus cash sales less cash given back: what the drawer should hold.
-    #[serde(with = "li")]
+    #[serde(with = "super::records::li")]
     pub cash_expected: Money,
     /// What the cashier counted at the close.
     #[serde(with = "li_opt")]
@@ -179,20 +179,6 @@ pub struct ShiftReport {
     /// Counted minus expected (negative: short).
     #[serde(with = "li_opt")]
     pub difference: Option<Money>,
-}
-
-/// Money as li in the kept report.
-pub(super) mod li {
-    use crate::money::Money;
-
-    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference.
-    pub fn serialize<S: serde::Serializer>(money: &Money, to: S) -> Result<S::Ok, S::Error> {
-        to.serialize_i64(money.li())
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(from: D) -> Result<Money, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(from).map(Money::from_li)
-    }
 }
 
 /// Optional money as li in the kept report.
@@ -230,25 +216,13 @@ fn shift_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Shift> {
     })
 }
 
-fn open_shift_in(conn: &Connection) -> rusqlite::Result<Option<Shift>> {
+pub(super) fn open_shift_in(conn: &Connection) -> rusqlite::Result<Option<Shift>> {
     conn.query_row(
         &format!("SELECT {SHIFT_COLUMNS} FROM shifts WHERE closed_at_ms IS NULL"),
         [],
         shift_from_row,
     )
     .optional()
-}
-
-/// The shift a sale written now belongs to: the open one, or a default one opened for it.
-pub(super) fn shift_for_sale(tx: &Transaction<'_>, now: DateTime<Utc>) -> rusqlite::Result<i64> {
-    if let Some(shift) = open_shift_in(tx)? {
-        return Ok(shift.id);
-    }
-    tx.execute(
-        "INSERT INTO shifts (cashier, float_li, opened_at_ms, implicit) VALUES (?1, 0, ?2, 1)",
-        params![DEFAULT_CASHIER, ms(now)],
-    )?;
-    Ok(tx.last_insert_rowid())
 }
 
 /// `shift`'s report as of `end` (its close, or now), with `counted` cash if closing.
