@@ -27,7 +27,7 @@ pub struct Refunded {
     /// The refund as kept.
     pub refund: Refund,
     /// Why the drawer did not open for cash back (none: it opened, or none was needed).
-    pub drawer_problem: Option<std::sync::Arc<crate::receipt::printer::PrintError>>,
+    pub drawer_problem: Option<crate::receipt::printer::PrintError>,
 }
 
 /// Records `request` as `who`'s; cash back then opens the drawer.
@@ -55,7 +55,7 @@ pub async fn refund(
     if refund.way == RefundWay::Cash {
         let why = crate::app::drawer::Why::Refund(refund.order_no.clone());
         if let Err(error) = crate::app::drawer::open(config, ledger, Some(who), why).await {
-            drawer_problem = Some(std::sync::Arc::new(error));
+            drawer_problem = Some(error);
         }
     }
     Ok(Refunded {

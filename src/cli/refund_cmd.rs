@@ -73,7 +73,7 @@ pub async fn refund(
     match crate::app::refunds::refund(&setup.config, setup.ledger(), request, who).await {
         Ok(refunded) => {
             if let Some(problem) = &refunded.drawer_problem {
-                said::warn(&Said::DrawerNotOpened(problem.as_ref()));
+                said::warn(&Said::DrawerNotOpened(problem));
             }
             let refund = &refunded.refund;
             if as_json {

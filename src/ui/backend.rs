@@ -94,6 +94,10 @@ pub enum Command {
     TestPrint(crate::receipt::PrinterConfig, String),
     /// List the machine's printers and ports. Answered by [`UiEvent::Ports`].
     LoadPorts,
+    /// Record a refund (the owner PIN passed, if one is set). Answered by [`UiEvent::Refunded`].
+    Refund(crate::app::refunds::RefundRequest),
+    /// Void an unresolved order, and why. Answered by [`UiEvent::Voided`].
+    Void(String, String),
     /// Say a sample sale through this voice setting (as set in 设置, not yet saved), in this
     /// language. Answered by [`UiEvent::VoiceTried`].
     TryVoice(crate::config::VoiceConfig, crate::i18n::Lang),
@@ -176,7 +180,15 @@ pub enum UiEvent {
     /// A day's history.
     History(Box<HistoryData>),
     /// One order with its history.
-    Detail(Box<OrderRecord>, Vec<EventRecord>),
+    Detail(
+        Box<OrderRecord>,
+        Vec<EventRecord>,
+        Vec<crate::ledger::Refund>,
+    ),
+    /// A refund was kept (and, for cash back, whether the drawer opened), or why not.
+    Refunded(Result<Box<crate::app::refunds::Refunded>, Problem>),
+    /// An order was voided (its number), or why not.
+    Voided(Result<String, Problem>),
     /// Re-queries a person asked for are done (one event per request).
     Requeried(Vec<RequeryResult>),
     /// The unresolved list.
@@ -278,6 +290,8 @@ pub enum Problem {
     OwnerPin(Arc<crate::owner_pin::PinError>),
     /// The cash drawer did not open (the sale stands).
     Drawer(crate::receipt::PrintError),
+    /// A refund or a void was refused.
+    Refund(Arc<crate::ledger::RefundError>),
 }
 
 impl From<LedgerError> for Problem {
@@ -309,6 +323,7 @@ impl Localized for Problem {
             Problem::Gateway(error) => error.message(lang),
             Problem::Form(error) => error.message(lang),
             Problem::OwnerPin(error) => error.message(lang),
+            Problem::Refund(error) => error.message(lang),
             Problem::Drawer(error) => format!(
                 "{}{}",
                 tr(lang, "钱箱没有打开：", "The drawer did not open: "),
@@ -352,6 +367,8 @@ pub struct HistoryData {
     pub orders: Vec<OrderRecord>,
     /// Paid totals of the 30 days ending with it.
     pub chart: Vec<DailyTotal>,
+    /// The refunds made that day (this till's; the store's days do not carry them yet).
+    pub refunds: Vec<crate::ledger::Refund>,
 }
 
 /// What a connection test found.

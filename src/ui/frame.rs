@@ -88,12 +88,10 @@ impl CashierApp {
                 }
             }
             Screen::Unresolved => {
-                if let Some(action) = unresolved_ui(ui, &self.unresolved, self.offset, self.lang) {
-                    self.unresolved.in_flight += 1;
-                    self.send(match action {
-                        UnresolvedAction::Requery(order_no) => Command::Requery(order_no),
-                        UnresolvedAction::RequeryAll => Command::RequeryAll,
-                    });
+                if let Some(action) =
+                    unresolved_ui(ui, &mut self.unresolved, self.offset, self.lang)
+                {
+                    self.on_unresolved(action);
                 }
             }
             Screen::Shift => {
@@ -136,6 +134,24 @@ impl CashierApp {
             self.lang,
             &mut self.qr,
         );
+    }
+
+    /// What the unresolved list asked for: a re-query, or a void behind the owner's PIN.
+    fn on_unresolved(&mut self, action: UnresolvedAction) {
+        match action {
+            UnresolvedAction::Requery(order_no) => {
+                self.unresolved.in_flight += 1;
+                self.send(Command::Requery(order_no));
+            }
+            UnresolvedAction::RequeryAll => {
+                self.unresolved.in_flight += 1;
+                self.send(Command::RequeryAll);
+            }
+            UnresolvedAction::Void(order_no, reason) => {
+                self.unresolved.void_note = None;
+                self.guarded(super::owner_gate::Guarded::Void(order_no, reason));
+            }
+        }
     }
 
     /// Puts the keys typed into the customer's window first in this frame's input, as if typed

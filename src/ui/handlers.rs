@@ -60,7 +60,15 @@ impl CashierApp {
                 }
                 self.history.data = Some(*data);
             }
-            UiEvent::Detail(order, events) => self.history.detail = Some((*order, events)),
+            UiEvent::Detail(order, events, refunds) => {
+                if self.history.refund_form.order_no.as_deref() != Some(order.order_no.as_str()) {
+                    self.history.refund_form.order_no = None;
+                }
+                self.history.refunds = refunds;
+                self.history.detail = Some((*order, events));
+            }
+            UiEvent::Refunded(refunded) => self.on_refunded(refunded),
+            UiEvent::Voided(voided) => self.unresolved.on_voided(voided, self.lang),
             UiEvent::Requeried(results) => self.on_requeried(results),
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
             UiEvent::LatePayment(order) => {
@@ -136,6 +144,41 @@ impl CashierApp {
         self.send(Command::LoadShifts(None));
         if self.config.prints_by_itself(order) {
             self.send(Command::Print(PrintJob::Sale(order.order_no.clone())));
+        }
+    }
+
+    /// A refund was kept (the detail and the day shown again, the form closed), or why not (said
+    /// under the form, which stays).
+    fn on_refunded(
+        &mut self,
+        refunded: Result<Box<crate::app::refunds::Refunded>, backend::Problem>,
+    ) {
+        use crate::i18n::{Localized, tr};
+        let lang = self.lang;
+        match refunded {
+            Ok(refunded) => {
+                let refund = &refunded.refund;
+                let mut words = format!(
+                    "{} {}（{}）",
+                    tr(lang, "已退款", "Refunded"),
+                    refund.amount,
+                    refund.way.message(lang)
+                );
+                if let Some(problem) = refunded.drawer_problem {
+                    words = format!(
+                        "{words}；{}",
+                        backend::Problem::Drawer(problem).message(lang)
+                    );
+                }
+                self.history.refund_form = crate::ui::refund_form::RefundForm {
+                    note: Some(Ok(words)),
+                    ..Default::default()
+                };
+                self.send(Command::LoadDetail(refund.order_no.clone()));
+                self.reload_history();
+                self.send(Command::LoadShifts(None));
+            }
+            Err(problem) => self.history.refund_form.note = Some(Err(problem.message(lang))),
         }
     }
 
@@ -230,6 +273,9 @@ impl CashierApp {
         let command = match action {
             HistoryAction::Load(day) => Command::LoadHistory(day, self.history.scope.clone()),
             HistoryAction::Detail(order_no) => Command::LoadDetail(order_no),
+            HistoryAction::Refund(request) => {
+                return self.guarded(owner_gate::Guarded::Refund(request));
+            }
             HistoryAction::Requery(order_no) => {
                 self.history.requery = Some(order_detail::RequeryNote::Querying(order_no.clone()));
                 Command::Requery(order_no)

@@ -19,6 +19,7 @@ pub mod order_detail;
 mod owner_actions;
 pub mod owner_gate;
 pub mod qr;
+pub mod refund_form;
 pub mod renderer;
 pub mod settings;
 pub mod shift;
@@ -217,6 +218,8 @@ impl CashierApp {
                 day: today,
                 data: None,
                 detail: None,
+                refunds: Vec::new(),
+                refund_form: refund_form::RefundForm::default(),
                 export_note: None,
                 export_span: history::ExportSpan::Day,
                 offset,

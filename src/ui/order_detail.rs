@@ -41,8 +41,10 @@ pub(super) struct DetailView<'a> {
     /// The zone times are shown in.
     pub offset: FixedOffset,
     /// Whether a paid order's slip can be printed from here (this till's own ledger: a store
-    /// row may be another till's sale).
+    /// row may be another till's sale); refunds are made here under the same condition.
     pub printable: bool,
+    /// The selected order's refunds.
+    pub refunds: &'a [crate::ledger::Refund],
 }
 
 /// What the panel asks for.
@@ -52,18 +54,30 @@ pub(super) enum DetailAction {
     Requery(String),
     /// Print this order's receipt again (重打小票).
     Print(String),
+    /// Record this refund (退款).
+    Refund(crate::app::refunds::RefundRequest),
 }
 
 /// The selected order: its record, its status history and 重新查询, scrolling when taller than
 /// the window.
-pub(super) fn detail_ui(ui: &mut Ui, state: DetailView<'_>, lang: Lang) -> Option<DetailAction> {
+pub(super) fn detail_ui(
+    ui: &mut Ui,
+    state: DetailView<'_>,
+    refund: &mut super::refund_form::RefundForm,
+    lang: Lang,
+) -> Option<DetailAction> {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| detail_contents_ui(ui, state, lang))
+        .show(ui, |ui| detail_contents_ui(ui, state, refund, lang))
         .inner
 }
 
-fn detail_contents_ui(ui: &mut Ui, state: DetailView<'_>, lang: Lang) -> Option<DetailAction> {
+fn detail_contents_ui(
+    ui: &mut Ui,
+    state: DetailView<'_>,
+    refund: &mut super::refund_form::RefundForm,
+    lang: Lang,
+) -> Option<DetailAction> {
     let Some((order, events)) = state.detail else {
         ui.label(
             RichText::new(tr(
@@ -95,6 +109,13 @@ fn detail_contents_ui(ui: &mut Ui, state: DetailView<'_>, lang: Lang) -> Option<
     {
         action = Some(DetailAction::Print(order.order_no.clone()));
     }
+    if order.status == crate::status::OrderStatus::Paid
+        && state.printable
+        && let Some(request) = super::refund_form::refund_ui(ui, refund, order, state.refunds, lang)
+    {
+        action = Some(DetailAction::Refund(request));
+    }
+    super::refund_form::refunds_ui(ui, state.refunds, state.offset, lang);
     ui.separator();
     egui::Grid::new("detail").num_columns(2).show(ui, |ui| {
         let paid = order

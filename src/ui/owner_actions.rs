@@ -39,6 +39,10 @@ impl CashierApp {
                 self.send(Command::Print(PrintJob::Reprint(order_no)));
             }
             owner_gate::Guarded::Drawer => self.send(Command::OpenDrawer),
+            owner_gate::Guarded::Refund(request) => self.send(Command::Refund(request)),
+            owner_gate::Guarded::Void(order_no, reason) => {
+                self.send(Command::Void(order_no, reason));
+            }
         }
     }
 

@@ -27,6 +27,10 @@ pub enum Guarded {
     Reprint(String),
     /// 开钱箱: the drawer opened by hand.
     Drawer,
+    /// 退款: a refund of a paid sale.
+    Refund(crate::app::refunds::RefundRequest),
+    /// 作废: an unresolved order voided, and why.
+    Void(String, String),
 }
 
 /// What the PIN form asks for.
@@ -149,6 +153,14 @@ impl OwnerGate {
                     lang,
                     "不收款打开钱箱需要店主密码",
                     "Opening the drawer without a sale needs the owner PIN",
+                ),
+                Some(Guarded::Refund(_)) => {
+                    tr(lang, "退款需要店主密码", "Refunds need the owner PIN")
+                }
+                Some(Guarded::Void(..)) => tr(
+                    lang,
+                    "作废订单需要店主密码",
+                    "Voiding an order needs the owner PIN",
                 ),
                 _ => tr(
                     lang,

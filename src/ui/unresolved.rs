@@ -22,6 +22,31 @@ pub struct UnresolvedState {
     pub results: HashMap<String, RequeryResult>,
     /// Late payments seen since start, for marking.
     pub late: Vec<OrderRecord>,
+    /// 作废's form: the order it is open for, and the reason typed.
+    pub void_form: Option<(String, String)>,
+    /// What the last void came to, in the cashier's words (done, or why not).
+    pub void_note: Option<Result<String, String>>,
+}
+
+impl UnresolvedState {
+    /// A void was kept (the list reloads by itself), or refused.
+    pub fn on_voided(&mut self, voided: Result<String, crate::ui::backend::Problem>, lang: Lang) {
+        self.void_note = Some(match voided {
+            Ok(order_no) => {
+                self.void_form = None;
+                Ok(format!(
+                    "{} {order_no}{}",
+                    tr(lang, "已作废", "Voided"),
+                    tr(
+                        lang,
+                        "（仍查询一天，迟到的付款照样入账并提醒）",
+                        " (queried for a day more; a late payment is still recorded and announced)"
+                    )
+                ))
+            }
+            Err(problem) => Err(problem.message(lang)),
+        });
+    }
 }
 
 /// What the unresolved screen asks for.
@@ -32,12 +57,28 @@ pub enum UnresolvedAction {
     Requery(String),
     /// Query all again.
     RequeryAll,
+    /// Void this order (作废), for this reason.
+    Void(String, String),
 }
 
 /// Draws the unresolved screen.
 pub fn unresolved_ui(
     ui: &mut Ui,
+    state: &mut UnresolvedState,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<UnresolvedAction> {
+    // The void form is the one thing the list changes: held apart while the rest is read.
+    let mut form = state.void_form.take();
+    let action = unresolved_contents_ui(ui, state, &mut form, offset, lang);
+    state.void_form = form;
+    action
+}
+
+fn unresolved_contents_ui(
+    ui: &mut Ui,
     state: &UnresolvedState,
+    form: &mut Option<(String, String)>,
     offset: FixedOffset,
     lang: Lang,
 ) -> Option<UnresolvedAction> {
@@ -61,6 +102,13 @@ pub fn unresolved_ui(
             ui.label(RichText::new(tr(lang, "正在查询…", "Querying…")).color(theme::MUTED));
         }
     });
+    if let Some(note) = &state.void_note {
+        let (words, colour) = match note {
+            Ok(done) => (done, theme::PAID),
+            Err(why) => (why, theme::FAILED),
+        };
+        ui.add(egui::Label::new(RichText::new(words).color(colour)).wrap());
+    }
     if state.orders.is_empty() {
         ui.label(
             RichText::new(tr(lang, "没有未完成的订单", "No unresolved orders")).color(theme::PAID),
@@ -68,7 +116,7 @@ pub fn unresolved_ui(
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
         for order in &state.orders {
-            if let Some(next) = order_ui(ui, state, order, offset, lang) {
+            if let Some(next) = order_ui(ui, state, form, order, offset, lang) {
                 action = Some(next);
             }
             ui.separator();
@@ -101,6 +149,7 @@ pub fn unresolved_ui(
 fn order_ui(
     ui: &mut Ui,
     state: &UnresolvedState,
+    form: &mut Option<(String, String)>,
     order: &OrderRecord,
     offset: FixedOffset,
     lang: Lang,
@@ -124,7 +173,37 @@ fn order_ui(
         {
             action = Some(UnresolvedAction::Requery(order.order_no.clone()));
         }
+        let voidable =
+            order.status != crate::status::OrderStatus::AmountMismatch && !order.status.is_final();
+        let open_here = form.as_ref().is_some_and(|(no, _)| *no == order.order_no);
+        if voidable && !open_here && ui.button(tr(lang, "作废…", "Void…")).clicked() {
+            *form = Some((order.order_no.clone(), String::new()));
+        }
     });
+    let mut cancelled = false;
+    if let Some((order_no, reason)) = form.as_mut().filter(|(no, _)| *no == order.order_no) {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(tr(lang, "作废原因", "Why void it"));
+            ui.add(egui::TextEdit::singleline(reason).desired_width(theme::FIELD_WIDTH))
+                .labelled_by(label.id);
+            let why = reason.trim().to_owned();
+            if ui
+                .add_enabled(
+                    !why.is_empty(),
+                    egui::Button::new(tr(lang, "确认作废", "Void it")),
+                )
+                .clicked()
+            {
+                action = Some(UnresolvedAction::Void(order_no.clone(), why));
+            }
+            if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                cancelled = true;
+            }
+        });
+    }
+    if cancelled {
+        *form = None;
+    }
     if let Some(result) = state.results.get(&order.order_no) {
         ui.add(
             egui::Label::new(RichText::new(result_words(result, offset, lang)).color(theme::MUTED))

@@ -257,3 +257,64 @@ fn the_command_line_refunds_behind_the_owner_pin_and_the_shift_report_shows_it()
         "{audit}"
     );
 }
+
+/// The window: 退款 in the history's detail panel (at most what is left, said in place), the
+/// refund listed there and in the shift's cash; 作废 in the unresolved list.
+#[test]
+fn a_refund_and_a_void_are_made_in_the_window() {
+    use crate::common::window::{set_field, world};
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    let mut world = world();
+    world.harness.run_steps(2);
+    world.type_amount("12.30");
+    world.press(egui::Key::F4);
+    world.press(egui::Key::Enter);
+    world.wait_for("应收");
+    world.past_the_result_guard();
+    world.type_amount("20");
+    world.press(egui::Key::Enter);
+    world.wait_for("找零");
+    let order = world.latest_order();
+    world.harness.get_by_label("销售记录").click();
+    world.open_history_row(&order.order_no);
+    world.wait_for("退款…");
+    world.harness.get_by_label("退款…").click_accesskit();
+    world.wait_for("可退金额 ¥12.30");
+    set_field(&mut world, Role::TextInput, 0, "20");
+    set_field(&mut world, Role::TextInput, 1, "顾客退货");
+    world.harness.get_by_label("确认退款").click_accesskit();
+    world.wait_for("退款金额超过可退金额 ¥12.30");
+    set_field(&mut world, Role::TextInput, 0, "2");
+    world.harness.get_by_label("确认退款").click_accesskit();
+    world.wait_for("已退款 ¥2.00（现金退还）");
+    world.wait_for("顾客退货");
+    world.wait_for("退款 1 笔 · -¥2.00");
+    let refunds = world
+        .ledger
+        .lock()
+        .refunds_of(&order.order_no)
+        .expect("refunds");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount, Money::from_yuan(2));
+    assert_eq!(refunds[0].way, RefundWay::Cash);
+
+    // A QR given up, then voided from the unresolved list.
+    world.harness.get_by_label("收银").click();
+    world.harness.run_steps(2);
+    world.type_amount("8");
+    world.press(egui::Key::F1);
+    world.press(egui::Key::Enter);
+    world.wait_for("二维码有效期");
+    world.press(egui::Key::Escape);
+    world.wait_for("结果未知");
+    world.wait_for("未完成订单 (1)");
+    world.harness.get_by_label("未完成订单 (1)").click();
+    world.wait_for("作废…");
+    world.harness.get_by_label("作废…").click_accesskit();
+    world.harness.run_steps(2);
+    set_field(&mut world, Role::TextInput, 0, "顾客走了");
+    world.harness.get_by_label("确认作废").click_accesskit();
+    world.wait_for("已作废");
+    world.wait_for("没有未完成的订单");
+}

@@ -41,6 +41,20 @@ pub(super) fn totals_ui(ui: &mut Ui, data: &HistoryData, lang: Lang) {
                 .wrap_mode(egui::TextWrapMode::Extend),
             );
         }
+        if !data.refunds.is_empty() {
+            let refunded: i64 = data.refunds.iter().map(|refund| refund.amount.li()).sum();
+            ui.separator();
+            ui.label(
+                RichText::new(format!(
+                    "{} {}{} · -{}",
+                    tr(lang, "退款", "Refunds"),
+                    data.refunds.len(),
+                    tr(lang, " 笔", ""),
+                    crate::money::Money::from_li(refunded)
+                ))
+                .color(theme::FAILED),
+            );
+        }
     });
     for row in &totals.unreadable {
         ui.label(RichText::new(row.message(lang)).color(theme::FAILED));

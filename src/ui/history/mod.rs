@@ -25,6 +25,10 @@ pub struct HistoryState {
     pub data: Option<HistoryData>,
     /// The selected order and its history.
     pub detail: Option<(OrderRecord, Vec<EventRecord>)>,
+    /// The selected order's refunds.
+    pub refunds: Vec<crate::ledger::Refund>,
+    /// 退款's form in the detail panel.
+    pub refund_form: crate::ui::refund_form::RefundForm,
     /// The last export's result, put in words when drawn.
     pub export_note: Option<Result<std::path::PathBuf, Problem>>,
     /// The zone times are shown in.
@@ -141,12 +145,28 @@ pub enum HistoryAction {
     OpenExportFolder,
     /// Print this order's receipt again (重打小票).
     Print(String),
+    /// Record this refund (退款).
+    Refund(crate::app::refunds::RefundRequest),
 }
 
 /// Draws the history screen.
 pub fn history_ui(
     ui: &mut Ui,
     state: &mut HistoryState,
+    today: NaiveDate,
+    lang: Lang,
+) -> Option<HistoryAction> {
+    // The refund form is the one thing the panel changes: held apart while the rest is read.
+    let mut form = std::mem::take(&mut state.refund_form);
+    let action = history_contents_ui(ui, state, &mut form, today, lang);
+    state.refund_form = form;
+    action
+}
+
+fn history_contents_ui(
+    ui: &mut Ui,
+    state: &mut HistoryState,
+    form: &mut crate::ui::refund_form::RefundForm,
     today: NaiveDate,
     lang: Lang,
 ) -> Option<HistoryAction> {
@@ -236,11 +256,13 @@ pub fn history_ui(
                 requery: state.requery.as_ref(),
                 offset: state.offset,
                 printable: state.scope == HistoryScope::ThisTill,
+                refunds: &state.refunds,
             };
-            if let Some(next) = detail_ui(ui, view, lang) {
+            if let Some(next) = detail_ui(ui, view, form, lang) {
                 action = Some(match next {
                     DetailAction::Requery(order_no) => HistoryAction::Requery(order_no),
                     DetailAction::Print(order_no) => HistoryAction::Print(order_no),
+                    DetailAction::Refund(request) => HistoryAction::Refund(request),
                 });
             }
         });
@@ -281,6 +303,8 @@ mod follow_today_tests {
             day,
             data: None,
             detail: None,
+            refunds: Vec::new(),
+            refund_form: crate::ui::refund_form::RefundForm::default(),
             export_note: None,
             export_span: ExportSpan::Day,
             offset: crate::china_time::cst(),

@@ -17,11 +17,12 @@ pub(super) async fn detail(ledger: &SharedLedger, order_no: String) -> UiEvent {
             let order = ledger
                 .order(&order_no)?
                 .ok_or(LedgerError::NoSuchOrder(order_no.clone()))?;
-            Ok::<_, LedgerError>((order, ledger.events(&order_no)?))
+            let events = ledger.events(&order_no)?;
+            Ok::<_, LedgerError>((order, events, ledger.refunds_of(&order_no)?))
         })
         .await;
     match found {
-        Ok((order, events)) => UiEvent::Detail(Box::new(order), events),
+        Ok((order, events, refunds)) => UiEvent::Detail(Box::new(order), events, refunds),
         Err(error) => UiEvent::Error(error.into()),
     }
 }
@@ -36,6 +37,9 @@ pub(super) async fn history(
         .run(move |ledger| {
             let (totals, orders) = ledger.whole_day(day, offset)?;
             let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
+            let (from, to) = crate::ledger::day_range_ms(day, offset);
+            let at = |ms| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+            let refunds = ledger.refunds_between(at(from), at(to))?;
             Ok(HistoryData {
                 day,
                 scope: HistoryScope::ThisTill,
@@ -43,6 +47,7 @@ pub(super) async fn history(
                 totals,
                 orders,
                 chart,
+                refunds,
             })
         })
         .await
@@ -75,6 +80,7 @@ pub(super) async fn store_history(
         totals: store_day.totals,
         orders,
         chart,
+        refunds: Vec::new(),
     })
 }
 

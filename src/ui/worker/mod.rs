@@ -272,6 +272,8 @@ impl Worker {
             | Command::TestPrint(..)
             | Command::LoadPorts
             | Command::TryVoice(..)
+            | Command::Refund(_)
+            | Command::Void(..)
             | Command::Diagnostics) => self.dispatch_shop_day(command),
         }
     }
