@@ -8,7 +8,7 @@
 use chrono::FixedOffset;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::ledger::{DayTotals, OrderRecord};
+use crate::ledger::{DayTotals, OrderRecord, Refund, RefundWay};
 use crate::money::Money;
 
 /// How many columns every row has.
@@ -92,6 +92,26 @@ fn summary_cells(label: String, count: String, paid_count: String, paid: Money) 
     row
 }
 
+/// A refund's row, after the subtotals: 退款 and the sale's number, when, how, the amount given
+/// back as a negative 实付金额, and why.
+fn refund_cells(refund: &Refund, offset: FixedOffset) -> [String; WIDTH] {
+    let mut row: [String; WIDTH] = Default::default();
+    row[0] = format!("退款：{}", refund.order_no);
+    row[2] = refund
+        .at
+        .with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    match refund.way {
+        RefundWay::Cash => "现金退还",
+        RefundWay::BackOffice => "商户后台退款",
+    }
+    .clone_into(&mut row[3]);
+    row[5] = format!("-{}", refund.amount.yuan_text());
+    row[6].clone_from(&refund.reason);
+    row
+}
+
 /// The columns that hold identifiers: kept text in a spreadsheet.
 const ID_COLUMNS: [usize; 3] = [0, 1, 8];
 
@@ -134,6 +154,7 @@ fn csv_row(cells: &[String]) -> String {
 pub fn csv_document(
     orders: &[OrderRecord],
     totals: &DayTotals,
+    refunds: &[Refund],
     offset: FixedOffset,
     bom: Bom,
 ) -> String {
@@ -153,6 +174,9 @@ pub fn csv_document(
     for row in method_cells(totals) {
         text.push_str(&csv_row(&row));
     }
+    for refund in refunds {
+        text.push_str(&csv_row(&refund_cells(refund, offset)));
+    }
     text
 }
 
@@ -161,6 +185,7 @@ pub fn csv_document(
 pub fn xlsx_document(
     orders: &[OrderRecord],
     totals: &DayTotals,
+    refunds: &[Refund],
     offset: FixedOffset,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
@@ -207,6 +232,16 @@ pub fn xlsx_document(
         sheet.write_string(row, 2, count)?;
         sheet.write_string(row, 3, paid_count)?;
         sheet.write_number_with_format(row, 5, spreadsheet_number(paid), &money)?;
+        row += 1;
+    }
+    for refund in refunds {
+        let [label, _, at, way, _, _, reason, ..] = refund_cells(refund, offset);
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 2, at)?;
+        sheet.write_string(row, 3, way)?;
+        let back = Money::from_li(-refund.amount.li());
+        sheet.write_number_with_format(row, 5, spreadsheet_number(back), &money)?;
+        sheet.write_string(row, 6, reason)?;
         row += 1;
     }
     sheet.set_column_width(0, 30)?;

@@ -137,6 +137,8 @@ struct Day {
     totals: DayTotals,
     by_till: Vec<TillTotal>,
     orders: Vec<OrderRecord>,
+    /// This till's refunds that day (the store's days do not carry them).
+    refunds: Vec<crate::ledger::Refund>,
 }
 
 /// Prints a day's totals and orders.
@@ -161,6 +163,7 @@ pub async fn history(
                     totals: store_day.totals,
                     by_till: store_day.by_till,
                     orders,
+                    refunds: Vec::new(),
                 })
         }
     };
@@ -168,13 +171,14 @@ pub async fn history(
         totals,
         by_till,
         orders,
+        refunds,
     } = match loaded {
         Ok(day) => day,
         Err(code) => return code,
     };
     if as_csv {
         let bom = crate::app::export::Bom::No;
-        let document = crate::app::export::csv_document(&orders, &totals, offset, bom);
+        let document = crate::app::export::csv_document(&orders, &totals, &refunds, offset, bom);
         out!("{}", document.trim_end_matches('\n'));
     } else if as_json {
         for order in &orders {
@@ -247,11 +251,14 @@ fn this_till_day(
     as_json: bool,
 ) -> Result<Day, u8> {
     let fail = |error: crate::ledger::LedgerError| said::fail(exit::ERROR, &error, as_json);
-    let (totals, orders) = setup.ledger().lock().whole_day(day, offset).map_err(fail)?;
+    let ledger = setup.ledger().lock();
+    let (totals, orders) = ledger.whole_day(day, offset).map_err(fail)?;
+    let refunds = ledger.refunds_on_day(day, offset).map_err(fail)?;
     Ok(Day {
         totals,
         by_till: Vec::new(),
         orders,
+        refunds,
     })
 }
 

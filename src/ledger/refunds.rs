@@ -240,6 +240,19 @@ impl Ledger {
         Ok(select_refunds_in(&self.conn, condition, params)?)
     }
 
+    /// The refunds made on `day` in `offset`'s calendar, oldest first.
+    ///
+    /// # Errors
+    /// When the ledger cannot be read.
+    pub fn refunds_on_day(
+        &self,
+        day: chrono::NaiveDate,
+        offset: chrono::FixedOffset,
+    ) -> Result<Vec<Refund>, LedgerError> {
+        let (from, to) = super::day_range_ms(day, offset);
+        self.select_refunds("r.at_ms >= ?1 AND r.at_ms < ?2", params![from, to])
+    }
+
     /// Voids the unresolved order `order_no` for `reason`, by `who`: it leaves the unresolved
     /// list, is queried for a day more, and a payment that lands on it is still recorded.
     ///

@@ -48,7 +48,7 @@ fn day() -> (
 #[test]
 fn the_csv_has_a_bom_china_time_exact_yuan_and_a_totals_row() {
     let (orders, totals) = day();
-    let csv = csv_document(&orders, &totals, cst(), Bom::Yes);
+    let csv = csv_document(&orders, &totals, &[], cst(), Bom::Yes);
     assert!(
         csv.starts_with('\u{feff}'),
         "Excel reads UTF-8 only with a BOM"
@@ -73,14 +73,14 @@ fn the_csv_has_a_bom_china_time_exact_yuan_and_a_totals_row() {
         lines.iter().all(|l| l.split(',').count() == 9),
         "every row has every column"
     );
-    let piped = csv_document(&orders, &totals, cst(), Bom::No);
+    let piped = csv_document(&orders, &totals, &[], cst(), Bom::No);
     assert!(piped.starts_with("订单号"), "no BOM for a pipe");
 }
 
 #[test]
 fn the_workbook_holds_the_orders_the_amounts_as_numbers_and_the_totals() {
     let (orders, totals) = day();
-    let bytes = xlsx_document(&orders, &totals, cst()).expect("written");
+    let bytes = xlsx_document(&orders, &totals, &[], cst()).expect("written");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
     let mut read = |name: &str| {
         let mut text = String::new();
@@ -138,7 +138,7 @@ fn order_numbers_of_a_digits_only_till_stay_text_in_the_csv() {
     let day = at.with_timezone(&cst()).date_naive();
     let orders = ledger.day_orders(day, cst(), 0, 10).expect("orders");
     let totals = ledger.day_totals(day, cst()).expect("totals");
-    let csv = csv_document(&orders, &totals, cst(), Bom::Yes);
+    let csv = csv_document(&orders, &totals, &[], cst(), Bom::Yes);
     assert!(
         csv.contains("\"=\"\"4200001234567890123\"\"\""),
         "the gateway's number as text: {csv}"

@@ -250,6 +250,16 @@ fn the_command_line_refunds_behind_the_owner_pin_and_the_shift_report_shows_it()
     assert_eq!(report["refunds"][0]["order_no"], order_no.as_str());
     assert_eq!(report["cash_expected"], "10.30", "12.30 in, 2.00 back");
 
+    let csv = crate::common::cashier_in(dir.path(), &["history", "--csv"]);
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    let refund_row = csv
+        .lines()
+        .find(|line| line.starts_with("退款："))
+        .unwrap_or_else(|| panic!("no refund row:\n{csv}"));
+    assert!(
+        refund_row.contains(&order_no) && refund_row.contains(",现金退还,,-2.00,退货,"),
+        "{refund_row}"
+    );
     let audit = crate::common::cashier_in(dir.path(), &["audit", "--json"]);
     let audit = String::from_utf8_lossy(&audit.stdout);
     assert!(

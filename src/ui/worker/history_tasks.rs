@@ -37,9 +37,7 @@ pub(super) async fn history(
         .run(move |ledger| {
             let (totals, orders) = ledger.whole_day(day, offset)?;
             let chart = ledger.daily_totals(day, CHART_DAYS, offset)?;
-            let (from, to) = crate::ledger::day_range_ms(day, offset);
-            let at = |ms| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
-            let refunds = ledger.refunds_between(at(from), at(to))?;
+            let refunds = ledger.refunds_on_day(day, offset)?;
             Ok(HistoryData {
                 day,
                 scope: HistoryScope::ThisTill,
@@ -114,37 +112,43 @@ pub(super) async fn export(
     };
     let mut totals = crate::ledger::DayTotals::default();
     let mut orders = Vec::new();
+    let mut refunds = Vec::new();
     for day in from.iter_days().take_while(|day| *day <= to) {
-        let (day_totals, day_orders) = match &scope {
+        let (day_totals, day_orders, day_refunds) = match &scope {
             HistoryScope::ThisTill => {
                 let offset = configured.config.history.offset();
                 configured
                     .ledger()
-                    .run(move |ledger| ledger.whole_day(day, offset))
+                    .run(move |ledger| {
+                        let (totals, orders) = ledger.whole_day(day, offset)?;
+                        Ok::<_, LedgerError>((totals, orders, ledger.refunds_on_day(day, offset)?))
+                    })
                     .await?
             }
             scope => {
                 let data = store_history(configured, day, scope.clone())
                     .await
                     .map_err(Problem::Store)?;
-                (data.totals, data.orders)
+                (data.totals, data.orders, data.refunds)
             }
         };
         totals.absorb(day_totals);
         orders.extend(day_orders);
+        refunds.extend(day_refunds);
     }
-    let data = (orders, totals);
+    let data = (orders, totals, refunds);
     let offset = configured.config.history.offset();
     let written = tokio::task::spawn_blocking(move || {
         crate::owner_only::dir(&export_dir)?;
         let (extension, bytes) = match format {
             ExportFormat::Csv => (
                 "csv",
-                crate::app::export::csv_document(&data.0, &data.1, offset, Bom::Yes).into_bytes(),
+                crate::app::export::csv_document(&data.0, &data.1, &data.2, offset, Bom::Yes)
+                    .into_bytes(),
             ),
             ExportFormat::Xlsx => (
                 "xlsx",
-                crate::app::export::xlsx_document(&data.0, &data.1, offset)
+                crate::app::export::xlsx_document(&data.0, &data.1, &data.2, offset)
                     .map_err(std::io::Error::other)?,
             ),
         };
