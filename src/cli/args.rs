@@ -337,6 +337,16 @@ pub enum ShiftAction {
         #[command(flatten)]
         output: ReportOutput,
     },
+    /// The day's close (日结): the day's sales across its shifts, per method and per cashier,
+    /// refunds, net and cash, and each shift's count.
+    Day {
+        /// The day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// How the report is given.
+        #[command(flatten)]
+        output: ReportOutput,
+    },
 }
 
 /// How a shift's report is given: text or JSON, and on the printer too.
@@ -376,7 +386,10 @@ impl Command {
                 action: ShiftAction::Open { json, .. },
             } => *json,
             Command::Shift {
-                action: ShiftAction::Close { output, .. } | ShiftAction::Report { output, .. },
+                action:
+                    ShiftAction::Close { output, .. }
+                    | ShiftAction::Report { output, .. }
+                    | ShiftAction::Day { output, .. },
             } => output.json,
             Command::Receipt { .. }
             | Command::Announce { .. }

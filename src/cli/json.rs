@@ -105,3 +105,32 @@ pub fn refund_json(refund: &crate::ledger::Refund) -> Value {
         "shift": refund.shift_id,
     })
 }
+
+/// The day's close (日结) as one JSON object.
+pub fn day_report(report: &crate::ledger::DayReport, offset: chrono::FixedOffset) -> Value {
+    let by_method: Vec<Value> = report
+        .by_method
+        .iter()
+        .map(|line| json!({"method": line.method.slug(), "count": line.count, "paid": line.amount.yuan_text()}))
+        .collect();
+    let by_cashier: Vec<Value> = report
+        .by_cashier
+        .iter()
+        .map(|line| json!({"cashier": line.cashier, "paid_count": line.paid_count, "paid": line.paid.yuan_text()}))
+        .collect();
+    json!({
+        "day": report.day.to_string(),
+        "order_count": report.order_count,
+        "paid_count": report.paid_count,
+        "paid": report.paid.yuan_text(),
+        "by_method": by_method,
+        "by_cashier": by_cashier,
+        "failed": report.failed_count,
+        "unresolved": report.unresolved_count,
+        "refunds": report.refunds.iter().map(refund_json).collect::<Vec<Value>>(),
+        "refunded": report.refunded.yuan_text(),
+        "net": report.net.yuan_text(),
+        "cash_net": report.cash_net.yuan_text(),
+        "shifts": report.shifts.iter().map(|shift| shift_report(shift, offset)).collect::<Vec<Value>>(),
+    })
+}

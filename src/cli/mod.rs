@@ -277,6 +277,10 @@ async fn shift(setup: &Setup, action: ShiftAction, spool: PathBuf) -> u8 {
             let (json, print) = target(output);
             shift_cmd::report(setup, shift, json, print).await
         }
+        ShiftAction::Day { date, output } => {
+            let (json, print) = target(output);
+            shift_cmd::day(setup, date.as_deref(), json, print).await
+        }
     }
 }
 

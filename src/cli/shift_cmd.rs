@@ -141,6 +141,43 @@ async fn show_report(
     }
 }
 
+/// `shift day [--date D]`: the day's close, as text or JSON, printed with `--print`.
+pub async fn day(
+    setup: &Setup,
+    date: Option<&str>,
+    as_json: bool,
+    print: Option<PrintTarget>,
+) -> u8 {
+    let offset = setup.config.history.offset();
+    let day = match date {
+        Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(day) => day,
+            Err(_) => return said::fail(exit::BAD_INPUT, &Said::BadDate(text), as_json),
+        },
+        None => crate::ledger::day_of(Utc::now(), offset),
+    };
+    let read = setup
+        .ledger()
+        .run(move |ledger| ledger.day_report(day, offset, Utc::now()))
+        .await;
+    let report = match read {
+        Ok(report) => report,
+        Err(error) => return shift_failed(&error, as_json),
+    };
+    let slip = setup.config.day_slip(&report);
+    if as_json {
+        out!("{}", super::json::day_report(&report, offset));
+    } else {
+        for line in slip.plain_lines() {
+            out!("{line}");
+        }
+    }
+    match print {
+        Some(target) => print_slip(setup, &slip, &target).await,
+        None => exit::PAID,
+    }
+}
+
 /// `receipt ORDER_NO`: a sale's slip, printed (again).
 pub async fn receipt(setup: &Setup, order_no: &str, target: &PrintTarget) -> u8 {
     let wanted = order_no.to_owned();

@@ -41,6 +41,17 @@ impl Config {
         shift_slip(&self.shop.name, report, self.history.offset(), self.paper())
     }
 
+    /// The day's close (日结报表) as this shop prints it.
+    #[must_use]
+    pub fn day_slip(&self, report: &crate::ledger::DayReport) -> Slip {
+        crate::receipt::day_slip::day_slip(
+            &self.shop.name,
+            report,
+            self.history.offset(),
+            self.paper(),
+        )
+    }
+
     /// Whether `order`'s receipt prints by itself: `[printer] auto_print`, and the sale paid.
     #[must_use]
     pub fn prints_by_itself(&self, order: &OrderRecord) -> bool {

@@ -7,6 +7,7 @@
 
 mod audit;
 mod cashiers;
+mod day_close;
 mod error;
 mod history;
 mod open;
@@ -23,6 +24,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use audit::{AuditAction, AuditRecord};
+pub use day_close::{CashierLine, DayReport};
 pub use error::LedgerError;
 pub use history::{
     DailyTotal, DayTotals, MethodTotal, StatusTotal, Unreadable, day_of, day_range_ms,

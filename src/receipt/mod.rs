@@ -13,6 +13,7 @@
 //! `slip` lays the words out, `escpos` turns them into printer bytes, `printer` spools and sends
 //! them; `decode` reads bytes back (the tests' virtual printer, the preview picture).
 
+pub mod day_slip;
 pub mod escpos;
 pub mod pole_display;
 pub mod ports;

@@ -234,7 +234,7 @@ pub fn order_slip(shop: &str, order: &OrderRecord, offset: FixedOffset, paper: P
 
 /// An amount as printed: with the full-width ￥ of GB2312 (`A3 A4`), which every Chinese printer
 /// font has; the half-width ¥ is a four-byte GB18030 sequence many print as garbage.
-fn yuan(money: Money) -> String {
+pub(super) fn yuan(money: Money) -> String {
     money.to_string().replace('¥', "￥")
 }
 
@@ -260,7 +260,11 @@ pub enum ReportRow {
 }
 
 impl ReportRow {
-    fn pair(zh: impl Into<String>, en: impl Into<String>, value: impl Into<String>) -> ReportRow {
+    pub(super) fn pair(
+        zh: impl Into<String>,
+        en: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ReportRow {
         ReportRow::Pair {
             zh: zh.into(),
             en: en.into(),
@@ -393,11 +397,17 @@ pub fn shift_title(report: &ShiftReport) -> &'static str {
 /// A shift's closing report (交班报表), or the report so far of the open shift.
 #[must_use]
 pub fn shift_slip(shop: &str, report: &ShiftReport, offset: FixedOffset, paper: Paper) -> Slip {
+    report_slip(shop, shift_title(report), shift_rows(report, offset), paper)
+}
+
+/// A report as printed: the shop, the report's title, then its rows (a shift's, the day's).
+#[must_use]
+pub fn report_slip(shop: &str, title: &str, rows: Vec<ReportRow>, paper: Paper) -> Slip {
     let mut slip = Slip::default();
     slip.title(shop, paper);
-    slip.center(shift_title(report), paper);
+    slip.center(title, paper);
     slip.rule(paper);
-    for row in shift_rows(report, offset) {
+    for row in rows {
         match row {
             ReportRow::Pair { zh, value, .. } => slip.pair(&zh, &value, paper),
             ReportRow::Item(order_no) => slip.text(&format!("  {order_no}"), paper),

@@ -94,6 +94,8 @@ pub enum Command {
     TestPrint(crate::receipt::PrinterConfig, String),
     /// List the machine's printers and ports. Answered by [`UiEvent::Ports`].
     LoadPorts,
+    /// Read a day's close (日结). Answered by [`UiEvent::DayReport`].
+    LoadDay(chrono::NaiveDate),
     /// Record a refund (the owner PIN passed, if one is set). Answered by [`UiEvent::Refunded`].
     Refund(crate::app::refunds::RefundRequest),
     /// Void an unresolved order, and why. Answered by [`UiEvent::Voided`].
@@ -129,6 +131,8 @@ pub enum PrintJob {
     Reprint(String),
     /// A shift's report, by shift number.
     Shift(i64),
+    /// The day's close (日结), by day.
+    Day(chrono::NaiveDate),
     /// Nothing new: send the slips that wait (重试打印).
     Waiting,
     /// Nothing: only say how many slips wait (at start-up).
@@ -187,6 +191,8 @@ pub enum UiEvent {
     ),
     /// A refund was kept (and, for cash back, whether the drawer opened), or why not.
     Refunded(Result<Box<crate::app::refunds::Refunded>, Problem>),
+    /// A day's close (日结), or why it could not be read.
+    DayReport(Result<Box<crate::ledger::DayReport>, Problem>),
     /// An order was voided (its number), or why not.
     Voided(Result<String, Problem>),
     /// Re-queries a person asked for are done (one event per request).

@@ -68,6 +68,7 @@ impl CashierApp {
                 self.history.detail = Some((*order, events));
             }
             UiEvent::Refunded(refunded) => self.on_refunded(refunded),
+            UiEvent::DayReport(report) => self.shift.on_day(report),
             UiEvent::Voided(voided) => self.unresolved.on_voided(voided, self.lang),
             UiEvent::Requeried(results) => self.on_requeried(results),
             UiEvent::Unresolved(orders) => self.unresolved.orders = orders,
@@ -297,6 +298,10 @@ impl CashierApp {
             ShiftAction::Close(counted, pin) => Command::CloseShift(counted, pin),
             ShiftAction::Read(id) => Command::LoadShifts(Some(id)),
             ShiftAction::Print(id) => Command::Print(PrintJob::Shift(id)),
+            ShiftAction::Day => {
+                Command::LoadDay(crate::ledger::day_of(chrono::Utc::now(), self.offset))
+            }
+            ShiftAction::PrintDay(day) => Command::Print(PrintJob::Day(day)),
         });
     }
 }

@@ -250,6 +250,16 @@ fn the_command_line_refunds_behind_the_owner_pin_and_the_shift_report_shows_it()
     assert_eq!(report["refunds"][0]["order_no"], order_no.as_str());
     assert_eq!(report["cash_expected"], "10.30", "12.30 in, 2.00 back");
 
+    let (code, day, stderr) = run(dir.path(), &["shift", "day", "--json"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(day["refunded"], "2.00");
+    assert_eq!(day["cash_net"], "10.30");
+    assert_eq!(day["net"], "10.30");
+    assert_eq!(day["by_cashier"][0]["cashier"], "默认");
+    assert_eq!(day["shifts"][0]["cash_expected"], "10.30");
+    let (code, _, stderr) = run(dir.path(), &["shift", "day", "--date", "2026-13-01"], "");
+    assert_eq!(code, Some(2), "a date that is no date: {stderr}");
+
     let csv = crate::common::cashier_in(dir.path(), &["history", "--csv"]);
     let csv = String::from_utf8_lossy(&csv.stdout);
     let refund_row = csv

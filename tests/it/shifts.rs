@@ -328,3 +328,119 @@ fn with_cashiers_added_a_shift_opens_only_for_one_with_their_pin() {
         .expect("the close, by the owner, of 张三's shift");
     assert_eq!(closed["who"], "店主 owner");
 }
+
+/// A night shift into today, a morning shift with a cash sale (refunded in part), a QR sale and a
+/// failed one, then an afternoon shift with an order still open.
+fn three_shifts_over_a_night(ledger: &mut Ledger) {
+    // The night before: a shift that runs past midnight, with a sale before it.
+    let evening = at(22, 0) - Duration::days(1);
+    ledger
+        .open_shift("王五", Money::from_yuan(50), evening)
+        .expect("open");
+    ledger
+        .record_cash_sale(&draft(PayMethod::Cash, 1000), Money::from_yuan(10), evening)
+        .expect("yesterday's sale");
+    let late_sale = ledger
+        .create_order(&draft(PayMethod::AlipayQr, 800), at(0, 30))
+        .expect("after midnight");
+    pay(ledger, &late_sale.order_no, 800, at(0, 31));
+    ledger
+        .close_shift(Money::from_yuan(60), at(1, 0))
+        .expect("closed");
+    ledger
+        .open_shift("张三", Money::from_yuan(100), at(8, 0))
+        .expect("open");
+    let cash = ledger
+        .record_cash_sale(
+            &draft(PayMethod::Cash, 1230),
+            Money::from_yuan(20),
+            at(8, 10),
+        )
+        .expect("cash");
+    let wechat = ledger
+        .create_order(&draft(PayMethod::WechatQr, 5000), at(9, 0))
+        .expect("qr");
+    pay(ledger, &wechat.order_no, 5000, at(9, 1));
+    let failed = ledger
+        .create_order(&draft(PayMethod::WechatQr, 100), at(9, 5))
+        .expect("failed");
+    ledger
+        .record(
+            &failed.order_no,
+            &StatusMove::to(OrderStatus::Failed, Source::Query),
+            at(9, 6),
+        )
+        .expect("failed");
+    ledger
+        .refund(
+            &cash.order_no,
+            Money::from_yuan(2),
+            cashier::ledger::RefundWay::Cash,
+            "退货",
+            "店主",
+            at(10, 0),
+        )
+        .expect("refund");
+    ledger
+        .close_shift(Money::from_fen(11_030), at(12, 0))
+        .expect("closed");
+    ledger
+        .open_shift("李四", Money::ZERO, at(12, 5))
+        .expect("open");
+    ledger
+        .create_order(&draft(PayMethod::AlipayQr, 300), at(13, 0))
+        .expect("still open");
+}
+
+/// Issue 25, item 7: the day's close (日结) across shifts — per method and per cashier, the day's
+/// refunds and what it took net and in cash, each shift that was open that day (one from the
+/// night before included), and nothing of another day.
+#[test]
+fn the_days_close_sums_its_shifts_per_method_and_per_cashier_with_refunds() {
+    let mut ledger = Ledger::open_in_memory().expect("ledger");
+    three_shifts_over_a_night(&mut ledger);
+    let day = at(12, 0).with_timezone(&cst()).date_naive();
+    let report = ledger.day_report(day, cst(), at(14, 0)).expect("day");
+    assert_eq!(report.order_count, 5, "today's five, not yesterday's");
+    assert_eq!(report.paid_count, 3);
+    assert_eq!(report.paid, Money::from_fen(800 + 1230 + 5000));
+    assert_eq!(report.failed_count, 1);
+    assert_eq!(report.unresolved_count, 1);
+    let methods: Vec<_> = report
+        .by_method
+        .iter()
+        .map(|l| (l.method, l.amount))
+        .collect();
+    let fen = Money::from_fen;
+    let expected = [PayMethod::AlipayQr, PayMethod::WechatQr, PayMethod::Cash];
+    assert_eq!(
+        methods,
+        expected
+            .into_iter()
+            .zip([fen(800), fen(5000), fen(1230)])
+            .collect::<Vec<_>>()
+    );
+    let cashiers: Vec<(&str, u64, Money)> = report
+        .by_cashier
+        .iter()
+        .map(|line| (line.cashier.as_str(), line.paid_count, line.paid))
+        .collect();
+    assert_eq!(
+        cashiers,
+        vec![
+            ("张三", 2, Money::from_fen(6230)),
+            ("王五", 1, Money::from_fen(800)),
+        ]
+    );
+    assert_eq!(report.refunded, Money::from_yuan(2));
+    assert_eq!(report.net, Money::from_fen(7030 - 200));
+    assert_eq!(report.cash_net, Money::from_fen(1230 - 200));
+    let shifts: Vec<&str> = report.shifts.iter().map(|s| s.cashier.as_str()).collect();
+    assert_eq!(
+        shifts,
+        ["王五", "张三", "李四"],
+        "the night shift belongs to both days"
+    );
+    assert_eq!(report.shifts[1].cash_counted, Some(Money::from_fen(11_030)));
+    assert_eq!(report.shifts[1].difference, Some(Money::ZERO));
+}

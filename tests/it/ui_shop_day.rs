@@ -431,3 +431,49 @@ fn a_refresh_of_the_open_shift_keeps_the_close_question() {
     state.on_view(Ok(view(None)));
     assert!(state.confirming.is_none(), "closed: no question");
 }
+
+/// Issue 25, item 7: 交班 → 今日日结 shows the day's close across its shifts (per method, per
+/// cashier, the refund), and 打印日结 prints the same rows.
+#[test]
+fn the_days_close_is_shown_and_printed_from_the_shift_screen() {
+    let room = tempfile::tempdir().expect("temp dir");
+    let paper = room.path().join("paper.bin");
+    let mut world = printer_world(&paper);
+    cash_sale(&mut world, "12.30", "20");
+    wait_for_cuts(&mut world, &paper, 1);
+    let order = world.latest_order();
+    world
+        .ledger
+        .lock()
+        .refund(
+            &order.order_no,
+            cashier::money::Money::from_yuan(2),
+            cashier::ledger::RefundWay::Cash,
+            "退货",
+            "店主",
+            chrono::Utc::now(),
+        )
+        .expect("refund");
+    world.new_sale();
+    world.harness.get_by_label("交班").click();
+    world.wait_for("今日日结");
+    world.harness.get_by_label("今日日结").click_accesskit();
+    world.wait_for("日结报表");
+    for row in ["收银员 默认 1 笔", "现金净收"] {
+        world.wait_for(row);
+    }
+    assert!(
+        world.harness.query_all_by_label("¥10.30").count() >= 2,
+        "the day's net and its cash net shown"
+    );
+    world.harness.get_by_label("打印日结").click_accesskit();
+    wait_for_cuts(&mut world, &paper, 2);
+    let lines = printed(&paper).plain_lines();
+    assert!(lines.iter().any(|l| l.contains("日结报表")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("现金净收") && l.ends_with("￥10.30")),
+        "{lines:?}"
+    );
+}

@@ -44,6 +44,8 @@ pub struct ShiftState {
     /// The form's first field (the name, or the count when a shift is open) takes the cursor
     /// when the screen next shows.
     pub focus_form: bool,
+    /// The day's close (日结) last read, shown over the past shifts.
+    pub day: Option<crate::ledger::DayReport>,
 }
 
 impl ShiftState {
@@ -79,6 +81,19 @@ impl ShiftState {
     }
 }
 
+impl ShiftState {
+    /// Takes the day's close (日结) read, or why it could not be.
+    pub fn on_day(&mut self, report: Result<Box<crate::ledger::DayReport>, Problem>) {
+        match report {
+            Ok(report) => {
+                self.problem = None;
+                self.day = Some(*report);
+            }
+            Err(problem) => self.problem = Some(problem),
+        }
+    }
+}
+
 /// What the shift screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -91,6 +106,10 @@ pub enum ShiftAction {
     Read(i64),
     /// Print a shift's report.
     Print(i64),
+    /// Read today's close (日结).
+    Day,
+    /// Print a day's close.
+    PrintDay(chrono::NaiveDate),
 }
 
 /// Draws the shift screen.
@@ -117,6 +136,9 @@ pub fn shift_ui(
         egui::ScrollArea::vertical()
             .id_salt("past-shifts")
             .show(&mut columns[1], |ui| {
+                if let Some(day) = day_close_ui(ui, state.day.as_ref(), offset, lang) {
+                    action = Some(day);
+                }
                 if let Some(past) = past_shifts_ui(ui, &view, offset, lang) {
                     action = Some(past);
                 }
@@ -262,6 +284,49 @@ fn open_shift_ui(
     action
 }
 
+/// 日结: today's close across its shifts, read on demand, and printed.
+fn day_close_ui(
+    ui: &mut Ui,
+    day: Option<&crate::ledger::DayReport>,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Option<ShiftAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui
+            .button(tr(lang, "今日日结", "Today's close"))
+            .on_hover_text(tr(
+                lang,
+                "今天所有班次：按支付方式、按收银员、退款和现金",
+                "All of today's shifts: per method, per cashier, refunds and cash",
+            ))
+            .clicked()
+        {
+            action = Some(ShiftAction::Day);
+        }
+        if let Some(report) = day
+            && ui.button(tr(lang, "打印日结", "Print the close")).clicked()
+        {
+            action = Some(ShiftAction::PrintDay(report.day));
+        }
+    });
+    if let Some(report) = day {
+        ui.heading(format!(
+            "{} {}",
+            tr(lang, "日结报表", "Day's close"),
+            report.day
+        ));
+        rows_ui(
+            ui,
+            "day-close",
+            crate::receipt::day_slip::day_rows(report, offset),
+            lang,
+        );
+        ui.separator();
+    }
+    action
+}
+
 /// The latest shifts, and the one being read.
 fn past_shifts_ui(
     ui: &mut Ui,
@@ -325,13 +390,18 @@ pub fn cashier_name(name: &str, lang: Lang) -> &str {
     }
 }
 
-/// A report's rows, in the cashier's language.
+/// A shift's report, in the cashier's language.
 fn report_ui(ui: &mut Ui, id: &str, report: &ShiftReport, offset: FixedOffset, lang: Lang) {
+    rows_ui(ui, id, shift_rows(report, offset), lang);
+}
+
+/// A report's rows (a shift's, the day's), in the cashier's language.
+fn rows_ui(ui: &mut Ui, id: &str, rows: Vec<ReportRow>, lang: Lang) {
     egui::Grid::new(id)
         .num_columns(2)
         .spacing(theme::LIST_SPACING)
         .show(ui, |ui| {
-            for row in shift_rows(report, offset) {
+            for row in rows {
                 match row {
                     ReportRow::Pair {
                         zh,

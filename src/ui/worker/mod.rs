@@ -14,6 +14,7 @@ mod handle;
 mod history_tasks;
 mod owner_pin_tasks;
 mod owner_tasks;
+mod refund_tasks;
 mod requery_tasks;
 mod settings_tasks;
 mod shop_day_tasks;
@@ -272,9 +273,10 @@ impl Worker {
             | Command::TestPrint(..)
             | Command::LoadPorts
             | Command::TryVoice(..)
-            | Command::Refund(_)
-            | Command::Void(..)
             | Command::Diagnostics) => self.dispatch_shop_day(command),
+            command @ (Command::Refund(_) | Command::LoadDay(_) | Command::Void(..)) => {
+                refund_tasks::dispatch(command, self.configured(), self.outbox.clone());
+            }
         }
     }
 

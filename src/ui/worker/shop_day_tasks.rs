@@ -158,6 +158,15 @@ async fn send(
                 config.sale_slip(&order)
             }
         }
+        PrintJob::Day(day) => {
+            let offset = config.history.offset();
+            let report = configured
+                .ledger()
+                .run(move |ledger| ledger.day_report(day, offset, Utc::now()))
+                .await
+                .map_err(|error| Problem::Shift(Arc::new(error)))?;
+            config.day_slip(&report)
+        }
         PrintJob::Shift(id) => {
             let report = configured
                 .ledger()
@@ -200,12 +209,6 @@ impl Worker {
                     let tested = test_page(&configured, &printer, &shop).await;
                     outbox.emit(UiEvent::PrinterTested(tested)).await;
                 });
-            }
-            Command::Refund(request) => {
-                tokio::spawn(refund(configured, request, outbox));
-            }
-            Command::Void(order_no, reason) => {
-                tokio::spawn(void(configured, order_no, reason, outbox));
             }
             Command::TryVoice(voice, lang) => {
                 tokio::spawn(try_voice(voice, lang, outbox));
@@ -286,38 +289,6 @@ impl Worker {
         let (configured, outbox) = (self.configured(), self.outbox.clone());
         tokio::spawn(async move { outbox.emit(shifts(&configured, call).await).await });
     }
-}
-
-/// A refund from the history's panel, as whoever is at the till (the owner, behind the PIN).
-async fn refund(
-    configured: Arc<Configured>,
-    request: crate::app::refunds::RefundRequest,
-    outbox: super::Outbox,
-) {
-    let who = who_at_the_till(&configured).await;
-    let ledger = configured.ledger();
-    let refunded = crate::app::refunds::refund(&configured.config, ledger, request, who)
-        .await
-        .map(Box::new)
-        .map_err(|error| Problem::Refund(Arc::new(error)));
-    outbox.emit(UiEvent::Refunded(refunded)).await;
-}
-
-/// A void from the unresolved list; the list is sent again after it.
-async fn void(
-    configured: Arc<Configured>,
-    order_no: String,
-    reason: String,
-    outbox: super::Outbox,
-) {
-    let who = who_at_the_till(&configured).await;
-    let voided = order_no.clone();
-    let done = crate::app::refunds::void(configured.ledger(), order_no, reason, who)
-        .await
-        .map(|()| voided)
-        .map_err(|error| Problem::Refund(Arc::new(error)));
-    outbox.emit(UiEvent::Voided(done)).await;
-    super::send_unresolved(configured.ledger(), &outbox).await;
 }
 
 /// Keeps the cashier's choice of language for the next start.
