@@ -127,16 +127,27 @@ async fn show_report(
     print: Option<PrintTarget>,
 ) -> u8 {
     let offset = setup.config.history.offset();
-    let slip = setup.config.shift_slip(report);
-    if as_json {
-        out!("{}", super::json::shift_report(report, offset));
-    } else {
-        for line in slip.plain_lines() {
-            out!("{line}");
+    let json = as_json.then(|| super::json::shift_report(report, offset));
+    give_report(setup, &setup.config.shift_slip(report), json, print).await
+}
+
+/// A report given as `json` when asked for (else as the slip's lines), and printed when asked.
+async fn give_report(
+    setup: &Setup,
+    slip: &Slip,
+    json: Option<serde_json::Value>,
+    print: Option<PrintTarget>,
+) -> u8 {
+    match json {
+        Some(json) => out!("{json}"),
+        None => {
+            for line in slip.plain_lines() {
+                out!("{line}");
+            }
         }
     }
     match print {
-        Some(target) => print_slip(setup, &slip, &target).await,
+        Some(target) => print_slip(setup, slip, &target).await,
         None => exit::PAID,
     }
 }
@@ -164,18 +175,8 @@ pub async fn day(
         Ok(report) => report,
         Err(error) => return shift_failed(&error, as_json),
     };
-    let slip = setup.config.day_slip(&report);
-    if as_json {
-        out!("{}", super::json::day_report(&report, offset));
-    } else {
-        for line in slip.plain_lines() {
-            out!("{line}");
-        }
-    }
-    match print {
-        Some(target) => print_slip(setup, &slip, &target).await,
-        None => exit::PAID,
-    }
+    let json = as_json.then(|| super::json::day_report(&report, offset));
+    give_report(setup, &setup.config.day_slip(&report), json, print).await
 }
 
 /// `receipt ORDER_NO`: a sale's slip, printed (again).

@@ -156,14 +156,7 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (order_id, status, paid): (i64, String, Option<i64>) = tx
-            .query_row(
-                "SELECT id, status, paid_li FROM orders WHERE order_no = ?1",
-                [order_no],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| RefundError::NoSuchOrder(order_no.to_owned()))?;
+        let (order_id, status, paid) = order_row(&tx, order_no, "paid_li")?;
         if status != "paid" {
             return Err(RefundError::NotPaid);
         }
@@ -269,14 +262,7 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (order_id, status, voided): (i64, String, Option<i64>) = tx
-            .query_row(
-                "SELECT id, status, voided_at_ms FROM orders WHERE order_no = ?1",
-                [order_no],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| RefundError::NoSuchOrder(order_no.to_owned()))?;
+        let (order_id, status, voided) = order_row(&tx, order_no, "voided_at_ms")?;
         if voided.is_some() {
             return Err(RefundError::AlreadyVoided);
         }
@@ -320,6 +306,21 @@ impl Ledger {
             .optional()?
             .flatten())
     }
+}
+
+/// `order_no`'s row id, status and the (nullable, integer) `column`.
+fn order_row(
+    tx: &rusqlite::Transaction<'_>,
+    order_no: &str,
+    column: &str,
+) -> Result<(i64, String, Option<i64>), RefundError> {
+    tx.query_row(
+        &format!("SELECT id, status, {column} FROM orders WHERE order_no = ?1"),
+        [order_no],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()?
+    .ok_or_else(|| RefundError::NoSuchOrder(order_no.to_owned()))
 }
 
 /// The refunds made in shift `shift_id`, oldest first.

@@ -4,7 +4,9 @@
 
 use chrono::FixedOffset;
 
-use super::slip::{Paper, ReportRow, Slip, report_slip, signed_yuan, yuan};
+use super::slip::{
+    Paper, ReportRow, Slip, method_rows, refund_rows, report_slip, signed_yuan, yuan,
+};
 use crate::ledger::DayReport;
 
 /// The title printed over the day's rows.
@@ -23,32 +25,13 @@ pub fn day_rows(report: &DayReport, offset: FixedOffset) -> Vec<ReportRow> {
         },
         ReportRow::Rule,
     ];
-    for line in &report.by_method {
-        rows.push(ReportRow::pair(
-            format!("{} {} 笔", line.method.zh_name(), line.count),
-            format!("{} × {}", line.method.en_name(), line.count),
-            yuan(line.amount),
-        ));
-    }
+    rows.extend(method_rows(&report.by_method));
     rows.push(ReportRow::pair(
         format!("实收 {} 笔", report.paid_count),
         format!("Taken × {}", report.paid_count),
         yuan(report.paid),
     ));
-    if !report.refunds.is_empty() {
-        rows.push(ReportRow::pair(
-            format!("退款 {} 笔", report.refunds.len()),
-            format!("Refunds × {}", report.refunds.len()),
-            format!("-{}", yuan(report.refunded)),
-        ));
-        for refund in &report.refunds {
-            rows.push(ReportRow::pair(
-                format!("  {}", refund.order_no),
-                format!("  {}", refund.order_no),
-                format!("-{}", yuan(refund.amount)),
-            ));
-        }
-    }
+    rows.extend(refund_rows(&report.refunds, report.refunded));
     rows.push(ReportRow::pair("净收", "Net", yuan(report.net)));
     rows.push(ReportRow::pair(
         "现金净收",

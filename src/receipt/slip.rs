@@ -297,13 +297,7 @@ pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
         rows.push(ReportRow::pair("交班", "Closed", local(closed, offset)));
     }
     rows.push(ReportRow::Rule);
-    for line in &report.by_method {
-        rows.push(ReportRow::pair(
-            format!("{} {} 笔", line.method.zh_name(), line.count),
-            format!("{} × {}", line.method.en_name(), line.count),
-            yuan(line.amount),
-        ));
-    }
+    rows.extend(method_rows(&report.by_method));
     rows.push(ReportRow::pair(
         format!("合计 {} 笔", report.paid_count),
         format!("Paid × {}", report.paid_count),
@@ -341,24 +335,7 @@ pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
             ));
         }
     }
-    if !report.refunds.is_empty() {
-        rows.push(ReportRow::pair(
-            format!("退款 {} 笔", report.refunds.len()),
-            format!("Refunds × {}", report.refunds.len()),
-            format!("-{}", yuan(report.refunded)),
-        ));
-        for refund in &report.refunds {
-            let (zh, en) = match refund.way {
-                crate::ledger::RefundWay::Cash => ("现金", "cash"),
-                crate::ledger::RefundWay::BackOffice => ("后台", "back office"),
-            };
-            rows.push(ReportRow::pair(
-                format!("  {} {zh}", refund.order_no),
-                format!("  {} {en}", refund.order_no),
-                format!("-{}", yuan(refund.amount)),
-            ));
-        }
-    }
+    rows.extend(refund_rows(&report.refunds, report.refunded));
     rows.push(ReportRow::Rule);
     rows.push(ReportRow::pair("备用金", "Float", yuan(report.float)));
     rows.push(ReportRow::pair(
@@ -372,6 +349,47 @@ pub fn shift_rows(report: &ShiftReport, offset: FixedOffset) -> Vec<ReportRow> {
             "差额",
             "Difference",
             signed_yuan(difference),
+        ));
+    }
+    rows
+}
+
+/// A row per method that took money: its name, how many, how much.
+#[must_use]
+pub fn method_rows(lines: &[crate::ledger::MethodLine]) -> Vec<ReportRow> {
+    lines
+        .iter()
+        .map(|line| {
+            ReportRow::pair(
+                format!("{} {} 笔", line.method.zh_name(), line.count),
+                format!("{} × {}", line.method.en_name(), line.count),
+                yuan(line.amount),
+            )
+        })
+        .collect()
+}
+
+/// 退款 N 笔 and the total, then each refund (its sale, cash or back office, the amount); none
+/// when there were none. A shift's report and the day's close list them alike.
+#[must_use]
+pub fn refund_rows(refunds: &[crate::ledger::Refund], refunded: Money) -> Vec<ReportRow> {
+    if refunds.is_empty() {
+        return Vec::new();
+    }
+    let mut rows = vec![ReportRow::pair(
+        format!("退款 {} 笔", refunds.len()),
+        format!("Refunds × {}", refunds.len()),
+        format!("-{}", yuan(refunded)),
+    )];
+    for refund in refunds {
+        let (zh, en) = match refund.way {
+            crate::ledger::RefundWay::Cash => ("现金", "cash"),
+            crate::ledger::RefundWay::BackOffice => ("后台", "back office"),
+        };
+        rows.push(ReportRow::pair(
+            format!("  {} {zh}", refund.order_no),
+            format!("  {} {en}", refund.order_no),
+            format!("-{}", yuan(refund.amount)),
         ));
     }
     rows
