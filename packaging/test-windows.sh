@@ -241,6 +241,37 @@ sold=$(paid_in_ledger "$soft_w" "4.56") \
 echo "software renderer: the window opened, ¥4.56 typed and scanned: paid"
 grep -ho "software renderer adapter=.*" "$soft"/logs/*.log 2> /dev/null | head -1 | cut -c1-120 || true
 
+# The customer's screen (issue 25): a second window beside the cashier's under Windows's window
+# system, and a sale typed and scanned with it open; then a sale's phrase said through SAPI (the
+# script host's SpVoice: Wine's runs it to the end, with no sound card to hear).
+shown="$WORK/顾客屏"
+mkdir -p "$shown"
+printf '[shop]\nname = "好又多便利店"\n\n[customer_screen]\non = true\n' > "$shown/config.toml"
+shown_w=$(winepath -w "$shown" 2>/dev/null)
+wine "$EXE" --config "$shown_w\\config.toml" --data-dir "$shown_w\\data" --sandbox-port 0 \
+  > "$WORK/window-customer.log" 2>&1 &
+shown_pid=$!
+window=$(wait_for_window customer-screen "$WORK/window-customer.log")
+customer=""
+for _ in $(seq 100); do
+  customer=$(xdotool search --onlyvisible --name "Customer display" 2>/dev/null | head -1 || true)
+  [ -n "$customer" ] && break
+  sleep 0.1
+done
+[ -n "$customer" ] || fail customer-screen "no customer window beside the cashier's"
+xdotool windowmove --sync "$customer" 1110 0 || true
+sell_in_window "$window" "7.89" "customer-screen.png"
+kill "$shown_pid" 2> /dev/null || true
+wait "$shown_pid" 2> /dev/null || true
+sold=$(paid_in_ledger "$shown_w\\data" "7.89") \
+  || fail customer-screen "the sale beside the customer's screen is not paid: $sold"
+echo "customer screen: its own window beside the cashier's, ¥7.89 typed and scanned: paid"
+said=$(wine "$INSTALL/cashier-cli.exe" --data-dir "$shown_w\\data" announce --method alipay-qr \
+  --amount 12.34 2> "$WORK/announce.err" | tr -d '\r') \
+  || fail announce "SAPI did not say it: $(tr -d '\r' < "$WORK/announce.err")"
+[ "$said" = "支付宝收款十二点三四元" ] || fail announce "the phrase: $said"
+echo "announce: $said, said through SAPI (cscript)"
+
 # Uninstalled silently: the program and shortcuts go, the shop's data stays.
 # (NSIS's uninstaller copies itself to %TEMP% and runs from there: wait for Wine to go quiet.)
 wine "$INSTALL/uninstall.exe" /S > /dev/null 2>&1
