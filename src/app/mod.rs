@@ -11,12 +11,15 @@
 //! - `announcer`: paid sales said aloud (收款语音播报), never holding up a sale.
 //! - `owner_check`: the owner's PIN checked, throttled and audited before what is the owner's.
 //! - `refunds`: a sale refunded (cash back opens the drawer) and an unresolved order voided.
+//! - `card_page`: qht quick pay's pay page, written owner-only, opened in the browser, deleted
+//!   when the sale ends.
 //! - `diagnostics`: the zip a shop sends support, never with a key in it.
 //!
 //! Slips and the print-every-sale rule are `Config`'s own (`config/slips.rs`); a day's orders are
 //! one ledger call (`Ledger::whole_day`).
 
 pub mod announcer;
+pub mod card_page;
 pub mod cashier_sign_in;
 pub mod diagnostics;
 pub mod drawer;

@@ -65,6 +65,11 @@ pub enum Command {
         /// A bank transfer's payer: the account, or the card number for card-bank-transfer.
         #[arg(long, requires = "payer_name")]
         payer_account: Option<String>,
+        /// Quick pay's card holder (qht-quick-debit, qht-quick-credit): a TOML file with
+        /// `name`, `card_number`, `phone` and `id_card`, or `-` to read it from stdin. A file,
+        /// so the numbers stay out of the process list and the shell's history.
+        #[arg(long)]
+        card_file: Option<std::path::PathBuf>,
         /// Cash handed over, for `--method cash` (the amount itself by default); the change is
         /// printed.
         #[arg(long)]

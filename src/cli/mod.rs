@@ -169,6 +169,7 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
             auth_code,
             payer_name,
             payer_account,
+            card_file,
             description,
             json,
             ..
@@ -178,9 +179,10 @@ async fn with_setup(setup: &Setup, command: Command, paths: &Paths) -> u8 {
                 amount,
                 auth_code,
                 payer: payer_name.zip(payer_account),
+                card_file,
                 description,
             };
-            pay::run(setup, sale, json, &spool).await
+            pay::run(setup, sale, json, paths).await
         }
         Command::Query { order_no, json } => report::query(setup, &order_no, json).await,
         Command::Recover { json } => report::recover(setup, json).await,

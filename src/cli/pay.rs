@@ -5,9 +5,12 @@ use tokio::sync::{mpsc, watch};
 
 use super::said::{self, Said};
 use super::{exit, exit_for, json, terminal_qr};
+use crate::app::card_page::CardPages;
 use crate::app::pole_display::PoleDisplay;
-use crate::app::setup::Setup;
-use crate::gateway::{PayDisplay, PayMethod};
+use crate::app::setup::{Paths, Setup};
+use crate::gateway::card_payer::{CardPayer, TypedCard};
+use crate::gateway::qht::CardType;
+use crate::gateway::{PayDisplay, PayMethod, RequestError};
 use crate::i18n::Localized;
 use crate::money::Money;
 use crate::payment::runner::{PayError, PaymentRequest, Progress, run_payment};
@@ -24,17 +27,20 @@ pub struct Sale {
     pub auth_code: Option<String>,
     /// `--payer-name` and `--payer-account`, for a bank transfer.
     pub payer: Option<(String, String)>,
+    /// `--card-file`, for quick pay.
+    pub card_file: Option<std::path::PathBuf>,
     /// `--description`.
     pub description: String,
 }
 
 /// Runs the payment and returns the exit status.
-pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Path) -> u8 {
+pub async fn run(setup: &Setup, sale: Sale, as_json: bool, paths: &Paths) -> u8 {
     let Sale {
         method,
         amount,
         auth_code,
         payer,
+        card_file,
         description,
     } = sale;
     let Some(method) = PayMethod::from_slug(&method) else {
@@ -54,14 +60,15 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         Ok(amount) => amount,
         Err(error) => return refuse(&error, as_json),
     };
-    let payer = match payer {
-        Some((name, account)) => {
-            match crate::gateway::changpay::Payer::checked(method, &name, &account) {
-                Ok(payer) => Some(payer),
-                Err(error) => return refuse(&error, as_json),
-            }
-        }
-        None => None,
+    let checked_payer = payer
+        .map(|(name, account)| crate::gateway::changpay::Payer::checked(method, &name, &account));
+    let payer = match checked_payer.transpose() {
+        Ok(payer) => payer,
+        Err(error) => return refuse(&error, as_json),
+    };
+    let card = match card_of(method, card_file, as_json) {
+        Ok(card) => card,
+        Err(status) => return status,
     };
     if setup.is_sandbox && !as_json {
         said::warn(&Said::SandboxNoRealMoney(setup.context.gateway.provider()));
@@ -81,19 +88,13 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         description,
         auth_code,
         payer,
+        card,
     };
-    let (progress_tx, mut progress_rx) = mpsc::channel(16);
+    let pages = CardPages::new(&paths.data_dir, setup.context.gateway.base_url());
+    let (progress_tx, progress_rx) = mpsc::channel(16);
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let store_push = super::store_cmd::PushOnShow::new(setup);
-    let printer = tokio::spawn(async move {
-        while let Some(progress) = progress_rx.recv().await {
-            if matches!(progress, Progress::Show(_)) {
-                // In the store before the customer pays, so its notification finds the order.
-                store_push.push();
-            }
-            print_progress(&progress, as_json);
-        }
-    });
+    let printer = spawn_progress_printer(progress_rx, store_push, pages.clone(), as_json);
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             let _ = cancel_tx.send(true);
@@ -104,7 +105,9 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
         result.as_ref().ok(),
     ));
     drop(progress_tx);
-    let _ = printer.await;
+    if let Ok(order_no) = printer.await {
+        pages.remove(&order_no);
+    }
     ctrl_c.abort();
     if result.is_ok() {
         super::store_cmd::push_after_sale(setup).await;
@@ -118,7 +121,7 @@ pub async fn run(setup: &Setup, sale: Sale, as_json: bool, spool: &std::path::Pa
             } else {
                 out!("{}", result_line(order));
             }
-            super::shift_cmd::auto_print(setup, order, spool).await;
+            super::shift_cmd::auto_print(setup, order, &paths.spool_dir()).await;
             exit_for(order.status)
         }
         Err(PayError::Invalid(error)) => refuse(&error, as_json),
@@ -184,6 +187,120 @@ pub async fn cash(
     status
 }
 
+/// Says each step of the payment as it comes (quick pay's page written and opened); returns the
+/// order's number once the payment ends.
+fn spawn_progress_printer(
+    mut progress_rx: mpsc::Receiver<Progress>,
+    store_push: super::store_cmd::PushOnShow,
+    pages: CardPages,
+    as_json: bool,
+) -> tokio::task::JoinHandle<String> {
+    tokio::spawn(async move {
+        let mut order_no = String::new();
+        while let Some(progress) = progress_rx.recv().await {
+            match &progress {
+                Progress::Recorded(recorded) => order_no.clone_from(recorded),
+                // In the store before the customer pays, so its notification finds the order.
+                Progress::Show(_) => store_push.push(),
+                Progress::Live(_) => {}
+            }
+            match &progress {
+                Progress::Show(PayDisplay::CardPage(html)) => {
+                    show_card_page(&pages, &order_no, html, as_json);
+                }
+                progress => print_progress(progress, as_json),
+            }
+        }
+        order_no
+    })
+}
+
+/// Quick pay's card holder from `--card-file`, or the exit status of its refusal; `None` for
+/// any other method.
+fn card_of(
+    method: PayMethod,
+    card_file: Option<std::path::PathBuf>,
+    as_json: bool,
+) -> Result<Option<CardPayer>, u8> {
+    let Some(card_type) = method.card_type() else {
+        return Ok(None);
+    };
+    let Some(file) = card_file else {
+        return Err(refuse(&RequestError::CardMissing, as_json));
+    };
+    match read_card(&file, card_type) {
+        Ok(card) => Ok(Some(card)),
+        Err(CardFileError::Unreadable(why)) => Err(said::fail(
+            exit::BAD_INPUT,
+            &Said::CardFileUnreadable(why),
+            as_json,
+        )),
+        Err(CardFileError::Invalid(error)) => Err(refuse(&error, as_json)),
+    }
+}
+
+/// Why a card file gave no card holder.
+enum CardFileError {
+    /// Not read, not TOML, or a field missing.
+    Unreadable(String),
+    /// Read, but a field is not valid.
+    Invalid(RequestError),
+}
+
+/// The card file as written: every field a string.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardFile {
+    name: String,
+    card_number: String,
+    phone: String,
+    id_card: String,
+}
+
+/// Quick pay's card holder from `file` (`-`: stdin), checked as the window's form checks it.
+fn read_card(file: &std::path::Path, card_type: CardType) -> Result<CardPayer, CardFileError> {
+    let text = if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        crate::small_file::read_text(file)
+    }
+    .map_err(|error| CardFileError::Unreadable(error.to_string()))?;
+    // toml's message would quote the line, numbers and all: only where it failed is said.
+    let card: CardFile = toml::from_str(&text).map_err(|error| {
+        let at = error
+            .span()
+            .map_or(1, |span| text[..span.start].lines().count().max(1));
+        CardFileError::Unreadable(format!("line {at}"))
+    })?;
+    let typed = TypedCard {
+        name: &card.name,
+        card_number: &card.card_number,
+        phone: &card.phone,
+        id_card: &card.id_card,
+    };
+    CardPayer::checked(typed, card_type).map_err(CardFileError::Invalid)
+}
+
+/// Writes and opens quick pay's page and says where it is.
+fn show_card_page(pages: &CardPages, order_no: &str, html: &str, as_json: bool) {
+    let file = pages.show(order_no, html);
+    let file_text = match &file {
+        Ok(path) => path.display().to_string(),
+        Err(error) => format!("({error})"),
+    };
+    if as_json {
+        out!(
+            "{}",
+            json!({"event": "show", "kind": "card_page", "file": file.as_ref().ok()})
+        );
+    } else {
+        out!(
+            "请顾客在浏览器页面完成银行卡支付 · The customer finishes on the pay page: {file_text}"
+        );
+    }
+}
+
 /// How long a sale's last update may hold up the command's exit (it would be lost with the
 /// process): two updates at the display's own limit.
 const DISPLAY_SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -233,7 +350,8 @@ fn print_progress(progress: &Progress, as_json: bool) {
                 }
             }
         }
-        Progress::Show(PayDisplay::AwaitCustomer) => {}
+        // Written and opened by `show_card_page`.
+        Progress::Show(PayDisplay::AwaitCustomer | PayDisplay::CardPage(_)) => {}
     }
 }
 
@@ -246,6 +364,7 @@ fn show_json(display: &PayDisplay) -> serde_json::Value {
             "bank_card": t.bank_card, "bank_name": t.bank_name, "real_name": t.real_name, "note_code": t.note_code,
         }),
         PayDisplay::AwaitCustomer => json!({"event": "show", "kind": "await_customer"}),
+        PayDisplay::CardPage(_) => json!({"event": "show", "kind": "card_page"}),
     }
 }
 

@@ -70,6 +70,8 @@ pub enum Said<'a> {
     OnboardingIsQhts,
     /// The onboarding form could not be read.
     FormUnreadable(String),
+    /// Quick pay's card file could not be read, or lacks a field.
+    CardFileUnreadable(String),
     /// Registered at the gateway, but the key could not be saved.
     RegisteredKeyNotSaved {
         /// Why not.
@@ -191,6 +193,12 @@ impl Localized for Said<'_> {
             }
             Said::FormUnreadable(why) if zh => format!("进件表单无法读取：{why}"),
             Said::FormUnreadable(why) => format!("the onboarding form cannot be read: {why}"),
+            Said::CardFileUnreadable(why) if zh => format!(
+                "持卡人信息文件无法读取（需要 name、card_number、phone、id_card）：{why}"
+            ),
+            Said::CardFileUnreadable(why) => format!(
+                "the card file cannot be read (it needs name, card_number, phone, id_card): {why}"
+            ),
             Said::RegisteredKeyNotSaved { why, merchant_no } if zh => format!(
                 "{}；商户号 {merchant_no} 已注册，可稍后再运行本命令取回密钥",
                 why.message(lang)
@@ -343,6 +351,7 @@ mod tests {
             Said::OnboardingNeedsConfig,
             Said::OnboardingIsQhts,
             Said::FormUnreadable("x".into()),
+            Said::CardFileUnreadable("x".into()),
             Said::RegisteredKeyNotSaved {
                 why: &why,
                 merchant_no: "M1",

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::gateway::changpay::{ChangpayClient, ChangpaySettings};
 use crate::gateway::http::{Timeouts, Transport};
-use crate::gateway::qht::{QhtClient, QhtSettings};
+use crate::gateway::qht::{QhtClient, QhtSettings, QuickSettle};
 use crate::gateway::{Gateway, Provider};
 use crate::key_store::{self, KeyPlace};
 use crate::money::{AmountError, Money};
@@ -63,6 +63,7 @@ impl GatewayConfig {
             notify_url: default_notify_url(),
             client_ip: default_client_ip(),
             settlement: default_settlement(),
+            quick_settle: QuickSettle::T1,
             connect_timeout_secs: default_connect_timeout_secs(),
             total_timeout_secs: default_total_timeout_secs(),
             max_order_yuan: default_max_order(),
@@ -115,6 +116,7 @@ impl GatewayConfig {
                     notify_url: self.notify_url.clone(),
                     client_ip: self.client_ip.clone(),
                     settlement: self.settlement.clone(),
+                    quick_settle: self.quick_settle,
                     device_id: till_id.to_owned(),
                 },
             )),

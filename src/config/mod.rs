@@ -294,6 +294,10 @@ pub struct GatewayConfig {
     /// qht `settlement`: T0 or T1.
     #[serde(default = "default_settlement")]
     pub settlement: String,
+    /// qht quick pay's `settle`: T1 (the default) or D0, the owner's choice of when card
+    /// payments reach the merchant.
+    #[serde(default, skip_serializing_if = "is_t1")]
+    pub quick_settle: crate::gateway::qht::QuickSettle,
     /// Seconds to wait for a connection.
     #[serde(default = "default_connect_timeout_secs")]
     pub connect_timeout_secs: u64,
@@ -344,6 +348,10 @@ fn default_client_ip() -> String {
 }
 fn default_settlement() -> String {
     "T1".to_owned()
+}
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference.
+fn is_t1(settle: &crate::gateway::qht::QuickSettle) -> bool {
+    *settle == crate::gateway::qht::QuickSettle::T1
 }
 fn default_connect_timeout_secs() -> u64 {
     5

@@ -74,6 +74,18 @@ pub enum RequestError {
     /// The payer's bank card number is not 12 to 19 digits.
     #[error("银行卡号应为 12 到 19 位数字")]
     PayerCard,
+    /// Quick pay without the card holder's details.
+    #[error("快捷支付需要持卡人的姓名、银行卡号、手机号和身份证号")]
+    CardMissing,
+    /// The card holder's name is empty, too long or not a name.
+    #[error("持卡人姓名应为 1 到 20 个字，不含数字")]
+    CardHolderName,
+    /// The card holder's phone is not a mainland mobile number.
+    #[error("手机号应为 1 开头的 11 位数字（银行预留的手机号）")]
+    CardPhone,
+    /// The card holder's ID number is not 18 characters with a valid check character.
+    #[error("身份证号码应为 18 位，末位校验码须正确")]
+    CardIdNumber,
     /// 进件 (the owner's phone, ID and card numbers) to a gateway address that is not https.
     #[error(
         "进件会发送店主的手机号、身份证号和银行卡号：支付平台地址必须以 https:// 开头（本机测试地址除外），未发送"
@@ -297,6 +309,19 @@ impl Localized for RequestError {
                         .to_owned()
                 }
                 RequestError::PayerCard => "A bank card number is 12 to 19 digits".to_owned(),
+                RequestError::CardMissing => "Quick pay needs the card holder's name, card \
+                    number, mobile and ID number"
+                    .to_owned(),
+                RequestError::CardHolderName => {
+                    "The card holder's name must be 1 to 20 characters, without digits".to_owned()
+                }
+                RequestError::CardPhone => {
+                    "The mobile must be 11 digits starting with 1 (the one the bank holds)"
+                        .to_owned()
+                }
+                RequestError::CardIdNumber => {
+                    "An ID number is 18 characters with a valid check character".to_owned()
+                }
                 RequestError::OnboardingNotEncrypted => "Onboarding sends the owner's phone, ID \
                     and card numbers: the gateway address must start with https:// (a test \
                     address on this machine excepted). Nothing was sent"

@@ -16,6 +16,9 @@ pub enum MethodKind {
     Link,
     /// The customer transfers money to an account with a note code (附言).
     Transfer,
+    /// The customer types their bank card on the gateway's pay page (qht quick pay), opened in
+    /// the system's browser; the card holder is typed at the till first.
+    CardPage,
     /// Notes and coins over the counter: never sent to a gateway, paid when entered.
     Cash,
 }
@@ -62,6 +65,10 @@ pub enum PayMethod {
     AlipayTransfer,
     /// 人工客服充值.
     ServiceRecharge,
+    /// 储蓄卡快捷支付 (qht 301 T1 / 302 D0).
+    QhtQuickDebit,
+    /// 信用卡快捷支付 (qht 303 T1 / 304 D0).
+    QhtQuickCredit,
     /// 现金: taken at the counter, offered whatever the gateway.
     Cash,
 }
@@ -250,6 +257,26 @@ const METHODS: &[MethodRow] = &[
         None,
         Some(62),
     ),
+    // Quick pay sends no payment code: the card type and the settle make it. The T1 code
+    // stands here for "qht offers it".
+    row(
+        PayMethod::QhtQuickDebit,
+        "qht-quick-debit",
+        "储蓄卡快捷支付",
+        "Debit card quick pay",
+        MethodKind::CardPage,
+        Some("301"),
+        None,
+    ),
+    row(
+        PayMethod::QhtQuickCredit,
+        "qht-quick-credit",
+        "信用卡快捷支付",
+        "Credit card quick pay",
+        MethodKind::CardPage,
+        Some("303"),
+        None,
+    ),
     row(
         PayMethod::Cash,
         "cash",
@@ -366,6 +393,18 @@ impl PayMethod {
     }
 }
 
+impl PayMethod {
+    /// For quick pay, the card type the holder's card must be.
+    #[must_use]
+    pub fn card_type(self) -> Option<crate::gateway::qht::CardType> {
+        match self {
+            PayMethod::QhtQuickDebit => Some(crate::gateway::qht::CardType::Debit),
+            PayMethod::QhtQuickCredit => Some(crate::gateway::qht::CardType::Credit),
+            _ => None,
+        }
+    }
+}
+
 impl crate::i18n::Localized for PayMethod {
     fn message(&self, lang: crate::i18n::Lang) -> String {
         crate::i18n::tr(lang, self.zh_name(), self.en_name()).to_owned()
@@ -385,7 +424,9 @@ mod tests {
                 PayMethod::AlipayQr,
                 PayMethod::WechatQr,
                 PayMethod::AlipayBarcode,
-                PayMethod::WechatBarcode
+                PayMethod::WechatBarcode,
+                PayMethod::QhtQuickDebit,
+                PayMethod::QhtQuickCredit,
             ]
         );
         assert!(!PayMethod::AlipayBarcode.is_offered_by(Provider::Changpay));

@@ -5,10 +5,12 @@
 //! confirm and notifications) stay reachable through [`Gateway::qht`] and [`Gateway::changpay`].
 
 pub mod barcode;
+pub mod card_payer;
 pub mod changpay;
 pub mod error;
 pub mod error_codes;
 pub mod http;
+pub mod identity;
 mod method;
 mod order;
 pub mod qht;
@@ -25,7 +27,7 @@ pub use order::{CreatedOrder, NewOrder, OrderState, PaidInfo, PayDisplay, Transf
 
 use crate::money::Money;
 use changpay::{ChangpayClient, ChangpayOrder, ChangpayStatus, CreateOrder};
-use qht::{BarCodePay, QhtClient, QhtOrderStatus, ScanCodePay};
+use qht::{BarCodePay, QhtClient, QhtOrderStatus, QuickPay, ScanCodePay};
 
 /// A gateway provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -122,6 +124,15 @@ impl Gateway {
         }
     }
 
+    /// The gateway's scheme, host and port.
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        match &self.client {
+            ProviderClient::Qht(client) => &client.settings().base_url,
+            ProviderClient::Changpay(client) => &client.settings().base_url,
+        }
+    }
+
     /// The largest amount one order may charge.
     #[must_use]
     pub fn max_amount(&self) -> Money {
@@ -172,6 +183,21 @@ impl Gateway {
             )));
         }
         match &self.client {
+            ProviderClient::Qht(client) if order.method.kind() == MethodKind::CardPage => {
+                let card = quick_card(order)?;
+                let request = QuickPay {
+                    amount: order.amount,
+                    out_order_number: order.order_no.clone(),
+                    card,
+                    title: order.description.clone(),
+                    description: order.description.clone(),
+                };
+                let page = client.quick_pay(&request).await?;
+                Ok(CreatedOrder {
+                    display: PayDisplay::CardPage(page),
+                    gateway_order_no: None,
+                })
+            }
             ProviderClient::Qht(client) => {
                 let payment = order.method.qht_payment().unwrap_or_default();
                 let request = ScanCodePay {
@@ -279,6 +305,21 @@ impl Gateway {
     }
 }
 
+/// The card holder of a quick-pay order, whose card is the method's type.
+fn quick_card(order: &NewOrder) -> Result<card_payer::CardPayer, GatewayError> {
+    let card = order
+        .card
+        .clone()
+        .ok_or(GatewayError::Invalid(RequestError::CardMissing))?;
+    if Some(card.card_type) == order.method.card_type() {
+        Ok(card)
+    } else {
+        Err(GatewayError::Invalid(RequestError::MethodNotOffered(
+            order.method.zh_name(),
+        )))
+    }
+}
+
 fn changpay_state(order: &ChangpayOrder, order_no: &str) -> OrderState {
     match order.status {
         ChangpayStatus::Paid => OrderState::Paid(PaidInfo {
@@ -335,8 +376,8 @@ fn changpay_display(
             amount: created.transfer_amount.unwrap_or(order.amount),
             note_code: created.note_code,
         })),
-        MethodKind::Barcode | MethodKind::Cash => Err(GatewayError::Invalid(
-            RequestError::MethodNotOffered(order.method.zh_name()),
-        )),
+        MethodKind::Barcode | MethodKind::CardPage | MethodKind::Cash => Err(
+            GatewayError::Invalid(RequestError::MethodNotOffered(order.method.zh_name())),
+        ),
     }
 }

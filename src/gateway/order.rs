@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::PayMethod;
+use super::card_payer::CardPayer;
 use super::changpay::Payer;
 use crate::money::Money;
 
@@ -20,6 +21,8 @@ pub struct NewOrder {
     pub description: String,
     /// For changpay's bank transfers: the payer.
     pub payer: Option<Payer>,
+    /// For qht quick pay: the card holder.
+    pub card: Option<CardPayer>,
 }
 
 /// Transfer instructions to show the customer, large.
@@ -48,6 +51,9 @@ pub enum PayDisplay {
     Link(String),
     /// Transfer instructions.
     Transfer(TransferInstructions),
+    /// Quick pay: the gateway's pay page (HTML), opened in the system's browser for the
+    /// customer to finish with their bank.
+    CardPage(String),
     /// Bar-code pay: nothing to show; the customer confirms on their phone.
     AwaitCustomer,
 }
@@ -58,7 +64,7 @@ impl PayDisplay {
     pub fn url(&self) -> Option<&str> {
         match self {
             PayDisplay::QrCode(url) | PayDisplay::Link(url) => Some(url),
-            PayDisplay::Transfer(_) | PayDisplay::AwaitCustomer => None,
+            PayDisplay::Transfer(_) | PayDisplay::CardPage(_) | PayDisplay::AwaitCustomer => None,
         }
     }
 }

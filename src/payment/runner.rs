@@ -10,6 +10,7 @@ use super::notices::{NoticeReceiver, Notices};
 use super::policy::{PollPolicy, requery_delay};
 use super::state_machine::{Effect, Event, LiveStatus, PayKind, Payment, Phase, step};
 use crate::gateway::barcode::{detect_wallet, normalise_code};
+use crate::gateway::card_payer::{CardPayer, TypedCard};
 use crate::gateway::changpay::Payer;
 use crate::gateway::{Gateway, MethodKind, NewOrder, PayDisplay, PayMethod, RequestError};
 use crate::i18n::{Lang, Localized};
@@ -31,6 +32,8 @@ pub struct PaymentRequest {
     pub auth_code: Option<String>,
     /// The payer, for changpay's bank transfers.
     pub payer: Option<Payer>,
+    /// The card holder, for qht quick pay.
+    pub card: Option<CardPayer>,
 }
 
 /// How a payment is going, for the screen.
@@ -133,6 +136,20 @@ fn validate(
             field: "user_portrait_name",
         })?;
         Payer::checked(method, &payer.name, &payer.id)?;
+    }
+    if let Some(card_type) = method.card_type() {
+        // Checked again here whoever built it, and of the method's own card type.
+        let card = request.card.as_ref().ok_or(RequestError::CardMissing)?;
+        let typed = TypedCard {
+            name: &card.name,
+            card_number: &card.card_number,
+            phone: &card.phone,
+            id_card: &card.id_card,
+        };
+        CardPayer::checked(typed, card_type)?;
+        if card.card_type != card_type {
+            return Err(RequestError::MethodNotOffered(method.zh_name()));
+        }
     }
     Ok((method, code))
 }
@@ -274,12 +291,13 @@ impl Run<'_> {
                     method: self.method,
                     amount: self.request.amount,
                     description: self.request.description.clone(),
-                    // The customer's detail, masked: the pay code, or a bank transfer's payer.
+                    // The customer's detail, masked: the pay code, a bank transfer's payer, a card holder.
                     auth_code_masked: self
                         .auth_code
                         .as_deref()
                         .map(mask_number)
-                        .or_else(|| self.request.payer.as_ref().map(Payer::masked)),
+                        .or_else(|| self.request.payer.as_ref().map(Payer::masked))
+                        .or_else(|| self.request.card.as_ref().map(CardPayer::masked)),
                 };
                 let record = ledger
                     .run(move |ledger| ledger.create_order(&draft, Utc::now()))
@@ -294,6 +312,7 @@ impl Run<'_> {
                     amount: self.request.amount,
                     description: self.request.description.clone(),
                     payer: self.request.payer.clone(),
+                    card: self.request.card.clone(),
                 });
                 Ok(Some(Event::Recorded {
                     now_ms: self.now_ms(),

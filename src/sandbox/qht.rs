@@ -258,21 +258,32 @@ pub async fn quick_pay(Extract(state): Shared, body: Bytes) -> Response {
         let received = parse(&body)?;
         let key = merchant_key(&state, &received)?;
         check(&received, spec_fields::QHT_QUICK_PAY, &key)?;
-        if !["debit", "credit"].contains(&received.get("card_type")) {
-            return Err(refuse("100002", "RequestContentIsIllegal"));
-        }
-        let payment = if received.get("card_type") == "debit" {
-            "301"
-        } else {
-            "303"
+        // The card type and the settle make the payment code, which quick pay does not send.
+        let payment = match (received.get("card_type"), received.get("settle")) {
+            ("debit", "T1") => "301",
+            ("debit", "D0") => "302",
+            ("credit", "T1") => "303",
+            ("credit", "D0") => "304",
+            _ => return Err(refuse("100002", "RequestContentIsIllegal")),
         };
         let mut with_payment = received.clone();
         with_payment
             .text
             .insert("payment".to_owned(), payment.to_owned());
+        with_payment
+            .text
+            .insert("settlement".to_owned(), received.get("settle").to_owned());
         let order = create(&state, &with_payment, &[payment], None)?;
+        let amount = crate::money::Money::from_li(order.asked_li);
+        let card = crate::secret::mask_number(received.get("payer_account"));
+        // The bank's page as a customer sees it: the amount, the card masked, one link that
+        // completes the payment (the sandbox asks no SMS code).
         let content = format!(
-            "<html><body><a href=\"{}/sandbox/pay/{}\">确认支付</a></body></html>",
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <title>快捷支付</title></head><body style=\"font-family:sans-serif;text-align:center\">\
+             <h1>快捷支付 {amount}</h1><p>银行卡 {card}</p>\
+             <p><a href=\"{}/sandbox/pay/{}\">确认支付</a></p>\
+             <p>沙箱网关 · Sandbox gateway: no real money moves.</p></body></html>",
             state.base_url, order.pay_token
         );
         Ok(signed(

@@ -143,7 +143,8 @@ pub const QHT_QUICK_PAY: &[FieldSpec] = &[
     t("out_order_number", 50),
     t("payer_name", 20),
     t("payer_account", 40),
-    t("card_type", 5),
+    // String(5) in the spec, yet its own value `credit` is 6.
+    t("card_type", 6),
     t("settle", 2),
     t("payer_phone", 15),
     t("payer_id_card", 18),

@@ -69,7 +69,7 @@ fn wallet_zh(method: PayMethod) -> &'static str {
         M::UnionpayQr | M::UnionpayWeb => "云闪付",
         M::QqQr | M::QqWap => "QQ钱包",
         M::JdQr | M::JdWap => "京东",
-        M::CardBankTransfer => "银行卡",
+        M::CardBankTransfer | M::QhtQuickDebit | M::QhtQuickCredit => "银行卡",
         M::ServiceRecharge => "充值",
         M::Cash => "现金",
     }
@@ -92,7 +92,7 @@ fn wallet_en(method: PayMethod) -> &'static str {
         M::UnionpayQr | M::UnionpayWeb => "UnionPay",
         M::QqQr | M::QqWap => "QQ Wallet",
         M::JdQr | M::JdWap => "JD Pay",
-        M::CardBankTransfer => "Bank card",
+        M::CardBankTransfer | M::QhtQuickDebit | M::QhtQuickCredit => "Bank card",
         M::ServiceRecharge => "Recharge",
         M::Cash => "Cash",
     }

@@ -35,6 +35,8 @@ pub enum Command {
     Cancel,
     /// Sandbox only: open a pay page as the customer would.
     SimulatePay(String),
+    /// Open quick pay's page of this order again in the browser (the customer closed it).
+    ReopenCardPage(String, String),
     /// A day's totals, orders and the chart ending that day, of this till or from the store.
     LoadHistory(NaiveDate, HistoryScope),
     /// One order's record and history.

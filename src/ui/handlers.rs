@@ -255,6 +255,7 @@ impl CashierApp {
             Action::Pay(request) => Command::Pay(request),
             Action::Cancel | Action::Replace(_) => Command::Cancel,
             Action::SimulatePay(url) => Command::SimulatePay(url),
+            Action::ReopenCardPage(order_no, html) => Command::ReopenCardPage(order_no, html),
             Action::Cash(amount, tendered) => Command::Cash(amount, tendered),
             Action::ShowDue(amount) => Command::ShowDue(amount),
             Action::Print(order_no) => Command::Print(PrintJob::Sale(order_no)),

@@ -133,6 +133,8 @@ fn detail_contents_ui(
             (
                 if order.method.needs_payer() {
                     tr(lang, "付款人", "Payer")
+                } else if order.method.card_type().is_some() {
+                    tr(lang, "持卡人", "Card holder")
                 } else {
                     tr(lang, "付款码", "Pay code")
                 },

@@ -21,6 +21,7 @@ mod payment_flow;
 mod pole_display;
 mod properties;
 mod qht_endpoints;
+mod quick_pay;
 mod receipts;
 mod refunds;
 mod shifts;

@@ -129,6 +129,7 @@ async fn the_sandbox_notification_reaches_the_ledger_over_http() {
         amount: Money::from_li(3_300),
         description: "x".into(),
         payer: None,
+        card: None,
     };
     let created = gateway.create_qr_order(&new_order).await.expect("created");
     common::open(created.display.url().expect("url")).await;

@@ -38,6 +38,7 @@ fn request(method: PayMethod, li: i64, auth_code: Option<&str>) -> PaymentReques
         description: "测试".into(),
         auth_code: auth_code.map(str::to_owned),
         payer: None,
+        card: None,
     }
 }
 

@@ -4,6 +4,7 @@ use crate::common;
 
 use std::time::Duration;
 
+use cashier::gateway::card_payer::{CardPayer, TypedCard};
 use cashier::gateway::qht::{CardType, MerchantImport, QhtOrderStatus, QuickPay, ScanCodePay};
 use cashier::gateway::{GatewayError, OrderState, PayDisplay, PayMethod, Provider, RequestError};
 use cashier::money::Money;
@@ -227,18 +228,21 @@ async fn quick_pay_returns_a_page_and_scan_code_pay_is_typed() {
     let request = QuickPay {
         amount: Money::from_li(50_000),
         out_order_number: common::order_no("qp"),
-        payer_name: "张三".into(),
-        payer_account: "6222021234567891234".into(),
-        card_type: CardType::Debit,
-        settle: "T1".into(),
-        payer_phone: "13800138000".into(),
-        payer_id_card: "44142719900101123X".into(),
+        card: CardPayer::checked(
+            TypedCard {
+                name: "张三",
+                card_number: "6222021234567891234",
+                phone: "13800138000",
+                id_card: "110101199003074514",
+            },
+            CardType::Debit,
+        )
+        .expect("a good card holder"),
         title: "快捷".into(),
         description: "快捷支付".into(),
-        page_notify: "http://127.0.0.1:8089/page".into(),
     };
     assert!(
-        !format!("{request:?}").contains("44142719900101123X"),
+        !format!("{request:?}").contains("110101199003074514"),
         "ID masked"
     );
     let page = qht.quick_pay(&request).await.expect("page");

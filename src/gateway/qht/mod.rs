@@ -9,7 +9,8 @@ mod requests;
 
 use chrono::Utc;
 
-pub use requests::{BarCodePay, CardType, MerchantImport, QuickPay, Region, ScanCodePay};
+pub use crate::gateway::card_payer::CardType;
+pub use requests::{BarCodePay, MerchantImport, QuickPay, QuickSettle, Region, ScanCodePay};
 
 use crate::china_time::qht_request_at;
 use crate::gateway::Provider;
@@ -52,6 +53,8 @@ pub struct QhtSettings {
     pub client_ip: String,
     /// `settlement`: T0 or T1.
     pub settlement: String,
+    /// Quick pay's `settle`: T1 or D0.
+    pub quick_settle: QuickSettle,
     /// `device_id` for bar-code pay: the till id.
     pub device_id: String,
 }

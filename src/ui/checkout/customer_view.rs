@@ -68,7 +68,7 @@ impl CheckoutState {
                 due: *amount,
                 tendered: self.tendered.text.clone(),
             },
-            Phase::Payer { amount, .. } => CustomerView::Due(*amount),
+            Phase::Payer { amount, .. } | Phase::Card { amount, .. } => CustomerView::Due(*amount),
             Phase::AwaitingCode { amount } => CustomerView::ShowCode(*amount),
             Phase::Paying(paying) => match &paying.display {
                 Some(PayDisplay::QrCode(url) | PayDisplay::Link(url)) => CustomerView::Qr {

@@ -205,6 +205,11 @@ fn charge(
                 state.phase = Phase::Payer { amount, method };
                 None
             }
+            Choice::Method(method) if method.card_type().is_some() => {
+                state.amount_error = None;
+                state.phase = Phase::Card { amount, method };
+                None
+            }
             choice => Some(state.pay(amount, choice, None)),
         },
         // Enter with nothing typed does nothing: it is most often the second of a double Enter

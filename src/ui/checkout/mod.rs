@@ -6,6 +6,7 @@
 //! Every key is read from the input events wherever focus is ([`super::amount_entry`]), so no
 //! keystroke is lost to a text field that gave up focus.
 
+mod card_form;
 mod cash;
 mod choices;
 mod code;
@@ -111,6 +112,13 @@ pub enum Phase {
         /// The transfer method.
         method: PayMethod,
     },
+    /// Quick pay: typing the card holder.
+    Card {
+        /// The amount to charge.
+        amount: Money,
+        /// The quick-pay method (its card type).
+        method: PayMethod,
+    },
     /// Waiting for the customer's code from the scanner (or typed).
     AwaitingCode {
         /// The amount to charge.
@@ -159,6 +167,8 @@ pub enum Action {
     Cancel,
     /// Sandbox: the customer pays.
     SimulatePay(String),
+    /// Quick pay: open the order's pay page (number, page) in the browser again.
+    ReopenCardPage(String, String),
     /// The customer offers a pay code while the QR shows: stop the QR order (it is kept and
     /// queried, marked as replaced) and charge the same amount with this code.
     Replace(String),
@@ -183,6 +193,8 @@ pub struct CheckoutState {
     tendered: AmountEntry,
     /// A bank transfer: the payer as typed.
     payer: payer::PayerForm,
+    /// Quick pay: the card holder as typed.
+    card: card_form::CardForm,
     /// The chosen method.
     pub choice: Choice,
     /// Where it is.
@@ -204,6 +216,7 @@ impl CheckoutState {
             entry: AmountEntry::default(),
             tendered: AmountEntry::default(),
             payer: payer::PayerForm::default(),
+            card: card_form::CardForm::default(),
             choice: info.choices.first().copied().unwrap_or(Choice::Barcode),
             phase: Phase::Entering,
             amount_error: None,
@@ -322,6 +335,22 @@ impl CheckoutState {
         action
     }
 
+    fn pay_with_card(
+        &mut self,
+        amount: Money,
+        method: PayMethod,
+        card: crate::gateway::card_payer::CardPayer,
+    ) -> Action {
+        let mut action = self.pay(amount, Choice::Method(method), None);
+        if let Phase::Paying(paying) = &mut self.phase {
+            paying.payer = Some(card.masked());
+        }
+        if let Action::Pay(request) = &mut action {
+            request.card = Some(card);
+        }
+        action
+    }
+
     fn pay(&mut self, amount: Money, choice: Choice, auth_code: Option<String>) -> Action {
         let method = match (choice, &auth_code) {
             (Choice::Method(method), _) => method,
@@ -338,6 +367,7 @@ impl CheckoutState {
             description: "商品".to_owned(),
             auth_code,
             payer: None,
+            card: None,
         })
     }
 }
@@ -351,12 +381,13 @@ pub fn checkout_ui(
     qr: &mut QrCache,
 ) -> Option<Action> {
     // No text field on the checkout takes keys (they are read from the events below), but for
-    // the payer's form, whose name may be typed through an input method.
-    if !matches!(state.phase, Phase::Payer { .. }) {
+    // the payer's and the card holder's forms, whose names may be typed through an input method.
+    if !matches!(state.phase, Phase::Payer { .. } | Phase::Card { .. }) {
         ui.memory_mut(egui::Memory::stop_text_input);
     }
     match state.phase.clone() {
         Phase::Payer { amount, method } => payer::payer_ui(ui, state, amount, method, lang),
+        Phase::Card { amount, method } => card_form::card_form_ui(ui, state, amount, method, lang),
         Phase::Entering => entering::entering_ui(ui, state, info, lang),
         Phase::Tendering { amount, opened_at } => {
             cash::tendering_ui(ui, state, amount, opened_at, lang)

@@ -55,8 +55,12 @@ pub(super) fn paying_ui(
             ui.set_max_width(theme::PAYING_INFO_WIDTH);
             ui.label(RichText::new(paying.amount.to_string()).font(theme::font(theme::HUGE_TEXT)));
             ui.label(RichText::new(paying.choice.label(lang)).font(theme::font(theme::LARGE_TEXT)));
-            if let Some(PayDisplay::Transfer(transfer)) = &paying.display {
-                transfer_ui(ui, transfer, lang);
+            match &paying.display {
+                Some(PayDisplay::Transfer(transfer)) => transfer_ui(ui, transfer, lang),
+                Some(PayDisplay::CardPage(html)) => {
+                    action = card_page_ui(ui, paying, html, info, lang);
+                }
+                _ => {}
             }
             ui.add_space(theme::GAP);
             let colour = if paying.live == LiveStatus::Confirming {
@@ -69,14 +73,7 @@ pub(super) fn paying_ui(
                     .font(theme::font(theme::LARGE_TEXT))
                     .color(colour),
             );
-            if let Some(expires_at) = paying.expires_at {
-                let words = if qr_url.is_some() {
-                    tr(lang, "二维码有效期", "QR expires in")
-                } else {
-                    tr(lang, "等待时间剩余", "Time left")
-                };
-                ui.label(format!("{words} {}", countdown_text(ui, expires_at)));
-            }
+            countdown_ui(ui, paying, qr_url.is_some(), lang);
             details_ui(ui, paying, lang);
             ui.add_space(theme::GAP);
             if ui
@@ -120,6 +117,18 @@ pub(super) fn paying_ui(
         paying.cancel_sent = true;
     }
     action
+}
+
+/// The time left to pay, a second at a time.
+fn countdown_ui(ui: &mut Ui, paying: &Paying, qr_shown: bool, lang: Lang) {
+    if let Some(expires_at) = paying.expires_at {
+        let words = if qr_shown {
+            tr(lang, "二维码有效期", "QR expires in")
+        } else {
+            tr(lang, "等待时间剩余", "Time left")
+        };
+        ui.label(format!("{words} {}", countdown_text(ui, expires_at)));
+    }
 }
 
 /// The order's number, the payer, and a pay code taking the QR's place.
@@ -177,6 +186,49 @@ fn code_offered(
             None
         }
     }
+}
+
+/// Quick pay: the page is in the browser; it can be opened again, and on the sandbox paid.
+fn card_page_ui(
+    ui: &mut Ui,
+    paying: &Paying,
+    html: &str,
+    info: &CheckoutInfo,
+    lang: Lang,
+) -> Option<Action> {
+    ui.label(
+        RichText::new(tr(
+            lang,
+            "支付页面已在浏览器打开，请顾客完成银行卡验证",
+            "The pay page is open in the browser: the customer finishes with their bank",
+        ))
+        .font(theme::font(theme::LARGE_TEXT))
+        .color(theme::UNKNOWN),
+    );
+    let order_no = paying.order_no.as_ref()?;
+    if ui
+        .add(theme::touch_button(tr(
+            lang,
+            "重新打开支付页面",
+            "Open the pay page again",
+        )))
+        .clicked()
+    {
+        return Some(Action::ReopenCardPage(order_no.clone(), html.to_owned()));
+    }
+    if info.is_sandbox
+        && let Some(link) = crate::app::card_page::first_link(html)
+        && ui
+            .add(theme::touch_button(tr(
+                lang,
+                "模拟顾客付款",
+                "Simulate customer payment",
+            )))
+            .clicked()
+    {
+        return Some(Action::SimulatePay(link));
+    }
+    None
 }
 
 fn transfer_ui(ui: &mut Ui, transfer: &crate::gateway::TransferInstructions, lang: Lang) {

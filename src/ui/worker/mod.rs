@@ -34,9 +34,10 @@ pub use handle::{Backend, COMMAND_QUEUE, EVENT_QUEUE, Outbox, Waker, WorkerSetti
 
 use super::backend::{Command, HistoryScope, Problem, UiEvent};
 use crate::app::setup::{Configured, Resources};
+use crate::gateway::PayDisplay;
 use crate::ledger::SharedLedger;
 use crate::payment::requery::Requerier;
-use crate::payment::runner::{PaymentRequest, run_payment};
+use crate::payment::runner::{PaymentRequest, Progress, run_payment};
 use crate::receipt::pole_display::Shown;
 use background::{forward_health, recover, send_unresolved, store_sync};
 
@@ -88,6 +89,8 @@ pub fn start(
 ) {
     let (late_tx, late_rx) = mpsc::channel(LATE_QUEUE);
     let started_at = Utc::now();
+    // A pay page left by a till killed mid-sale is not kept (it may echo a card holder).
+    crate::app::card_page::CardPages::new(&settings.paths.data_dir, "").sweep();
     let configured = Arc::new(configured);
     let store_nudge = Arc::new(Notify::new());
     let requerier = Requerier::default();
@@ -201,6 +204,11 @@ impl Worker {
             }
             Command::ShowDue(amount) => self.display().show(Shown::Due(amount)),
             Command::Announce(announcement) => self.voice().say(announcement),
+            Command::ReopenCardPage(order_no, html) => {
+                if let Err(error) = self.card_pages().show(&order_no, &html) {
+                    tracing::warn!(%error, "could not write the pay page");
+                }
+            }
             Command::SimulatePay(url) => {
                 tokio::spawn(async move {
                     if let Err(error) = reqwest::get(&url).await {
@@ -312,8 +320,17 @@ impl Worker {
         });
     }
 
+    /// Quick pay's pages, in the data folder, for the gateway in force.
+    fn card_pages(&self) -> crate::app::card_page::CardPages {
+        crate::app::card_page::CardPages::new(
+            &self.settings.paths.data_dir,
+            self.configured().context.gateway.base_url(),
+        )
+    }
+
     fn pay(&mut self, request: PaymentRequest) {
         let (cancel_tx, cancel_rx) = watch::channel(false);
+        let pages = self.card_pages();
         self.cancel = Some(cancel_tx);
         let display = self.display();
         display.show(Shown::Due(request.amount));
@@ -324,19 +341,34 @@ impl Worker {
             let (progress_tx, mut progress_rx) = mpsc::channel(16);
             let forward_outbox = outbox.clone();
             let shown_nudge = Arc::clone(&store_nudge);
+            let page_of_sale = pages.clone();
             let forward = tokio::spawn(async move {
+                let mut order_no = String::new();
                 while let Some(progress) = progress_rx.recv().await {
-                    if matches!(progress, crate::payment::runner::Progress::Show(_)) {
+                    match &progress {
+                        Progress::Recorded(recorded) => order_no.clone_from(recorded),
                         // In the store before the customer pays, so the store's notification
                         // service finds the order.
-                        shown_nudge.notify_one();
+                        Progress::Show(display) => {
+                            shown_nudge.notify_one();
+                            if let PayDisplay::CardPage(html) = display
+                                && let Err(error) = page_of_sale.show(&order_no, html)
+                            {
+                                tracing::warn!(%error, "could not write the pay page");
+                            }
+                        }
+                        Progress::Live(_) => {}
                     }
                     forward_outbox.emit(UiEvent::Progress(progress)).await;
                 }
+                order_no
             });
             let result = run_payment(&configured.context, &request, &progress_tx, cancel_rx).await;
             drop(progress_tx);
-            let _ = forward.await;
+            if let Ok(order_no) = forward.await {
+                // Whatever the end: the page may echo the card holder, and is done with.
+                pages.remove(&order_no);
+            }
             display.show(crate::app::pole_display::after_payment(
                 result.as_ref().ok(),
             ));

@@ -65,6 +65,7 @@ pub fn new_order(method: PayMethod, amount_li: i64) -> NewOrder {
         amount: Money::from_li(amount_li),
         description: "测试商品 Test item".to_owned(),
         payer: None,
+        card: None,
     }
 }
 
