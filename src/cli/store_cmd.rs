@@ -86,7 +86,8 @@ pub async fn sync(setup: &Setup, as_json: bool) -> u8 {
                     "{}",
                     serde_json::json!({"status": "pushed", "pushed": report.pushed, "left": report.left,
                                        "refused": refused, "rival": report.rival,
-                                       "audit_pushed": report.audit_pushed})
+                                       "audit_pushed": report.audit_pushed,
+                                       "refunds_pushed": report.refunds_pushed})
                 );
             } else {
                 out!(

@@ -233,6 +233,32 @@ impl Ledger {
         Ok(select_refunds_in(&self.conn, condition, params)?)
     }
 
+    /// The refunds the store has not taken, with their row ids, oldest first: none until the
+    /// till is linked to a store (then all of them, as with the audit trail).
+    ///
+    /// # Errors
+    /// When the ledger cannot be read.
+    pub fn refunds_to_push(&self, limit: u32) -> Result<Vec<(i64, Refund)>, LedgerError> {
+        Ok(select_refunds_with_ids(
+            &self.conn,
+            "r.id > (SELECT refunds_pushed FROM store_link WHERE id = 1 AND enabled = 1)",
+            "LIMIT ?1",
+            params![limit],
+        )?)
+    }
+
+    /// The store took every refund up to row `id`.
+    ///
+    /// # Errors
+    /// When the ledger cannot be written.
+    pub fn refunds_pushed(&self, id: i64) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "UPDATE store_link SET refunds_pushed = max(refunds_pushed, ?1) WHERE id = 1",
+            [id],
+        )?;
+        Ok(())
+    }
+
     /// The refunds made on `day` in `offset`'s calendar, oldest first.
     ///
     /// # Errors
@@ -336,14 +362,26 @@ fn select_refunds_in(
     condition: &str,
     params: &[&dyn rusqlite::ToSql],
 ) -> rusqlite::Result<Vec<Refund>> {
+    let with_ids = select_refunds_with_ids(conn, condition, "", params)?;
+    Ok(with_ids.into_iter().map(|(_, refund)| refund).collect())
+}
+
+/// The refunds matching `condition`, each with its row id, oldest first; `limit` is SQL's
+/// (`LIMIT n`) or empty.
+fn select_refunds_with_ids(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    limit: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<Vec<(i64, Refund)>> {
     let sql = format!(
-        "SELECT o.order_no, r.amount_li, r.way, r.reason, r.who, r.at_ms, r.shift_id
-         FROM refunds r JOIN orders o ON o.id = r.order_id WHERE {condition} ORDER BY r.id"
+        "SELECT o.order_no, r.amount_li, r.way, r.reason, r.who, r.at_ms, r.shift_id, r.id
+         FROM refunds r JOIN orders o ON o.id = r.order_id WHERE {condition} ORDER BY r.id {limit}"
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params, |row| {
         let way: String = row.get(2)?;
-        Ok(Refund {
+        let refund = Refund {
             order_no: row.get(0)?,
             amount: Money::from_li(row.get(1)?),
             way: RefundWay::from_slug(&way)
@@ -352,7 +390,8 @@ fn select_refunds_in(
             who: row.get(4)?,
             at: time(row.get(5)?),
             shift_id: row.get(6)?,
-        })
+        };
+        Ok((row.get(7)?, refund))
     })?;
     rows.collect()
 }

@@ -69,6 +69,8 @@ pub fn migrations() -> Migrations<'static> {
         // The last audit entry the store took: the trail reaches the store with the orders.
         M::up("ALTER TABLE store_link ADD COLUMN audit_pushed INTEGER NOT NULL DEFAULT 0;"),
         M::up(REFUNDS_AND_VOIDS),
+        // The last refund the store took: refunds reach the store as rows of their own.
+        M::up("ALTER TABLE store_link ADD COLUMN refunds_pushed INTEGER NOT NULL DEFAULT 0;"),
     ])
 }
 

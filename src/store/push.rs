@@ -36,6 +36,8 @@ pub struct PushReport {
     pub rival: Option<String>,
     /// Audit entries the store took.
     pub audit_pushed: u64,
+    /// Refunds the store took.
+    pub refunds_pushed: u64,
 }
 
 /// An order the store would not take.
@@ -144,6 +146,7 @@ pub async fn push_pending(
             .await?;
     }
     report.audit_pushed = push_audit(ledger, store, &install_id, till_id).await?;
+    report.refunds_pushed = push_refunds(ledger, store, &install_id, till_id).await?;
     for refusal in &report.refused {
         tracing::warn!(order = %refusal.order_no, why = %refusal.why.message(Lang::Zh), "store refused an order");
     }
@@ -163,13 +166,7 @@ async fn push_audit(
     install_id: &str,
     till_id: &str,
 ) -> Result<u64, StoreError> {
-    let has_table: bool = store
-        .client()
-        .await?
-        .query_one("SELECT to_regclass('audit') IS NOT NULL", &[])
-        .await?
-        .get(0);
-    if !has_table {
+    if !has_table(store, "audit").await? {
         // A store an older version made, reached by this till's own role: the trail waits
         // until the owner's connection brings the schema up to date.
         return Ok(0);
@@ -206,6 +203,70 @@ async fn push_audit(
         }
         tx.commit().await?;
         ledger.run(move |ledger| ledger.audit_pushed(last)).await?;
+        pushed += batch.len() as u64;
+    }
+}
+
+/// Whether the store has `table` (a store an older version made may not, yet).
+async fn has_table(store: &Store, table: &str) -> Result<bool, StoreError> {
+    Ok(store
+        .client()
+        .await?
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+        .await?
+        .get(0))
+}
+
+/// Pushes the refunds the store has not taken, as rows of their own under this till's id, a
+/// batch per transaction; a refund it holds already (a push cut off after its commit) is taken
+/// as is.
+async fn push_refunds(
+    ledger: &SharedLedger,
+    store: &Store,
+    install_id: &str,
+    till_id: &str,
+) -> Result<u64, StoreError> {
+    if !has_table(store, "refunds").await? {
+        // As the trail: they wait for the owner's connection to bring the schema up to date.
+        return Ok(0);
+    }
+    let mut pushed = 0;
+    loop {
+        let batch = ledger.run(|ledger| ledger.refunds_to_push(BATCH)).await?;
+        let Some(&(last, _)) = batch.last() else {
+            return Ok(pushed);
+        };
+        let mut client = store.client().await?;
+        let tx = client.transaction().await?;
+        let statement = tx
+            .prepare(
+                "INSERT INTO refunds (install_id, local_id, till_id, order_no, amount_li, way,
+                     reason, who, at_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (install_id, local_id) DO NOTHING",
+            )
+            .await?;
+        for (id, refund) in &batch {
+            tx.execute(
+                &statement,
+                &[
+                    &install_id,
+                    id,
+                    &till_id,
+                    &refund.order_no,
+                    &refund.amount.li(),
+                    &refund.way.slug(),
+                    &refund.reason,
+                    &refund.who,
+                    &refund.at.timestamp_millis(),
+                ],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        ledger
+            .run(move |ledger| ledger.refunds_pushed(last))
+            .await?;
         pushed += batch.len() as u64;
     }
 }

@@ -57,7 +57,7 @@ pub async fn add_till(admin: &StoreConfig, till_id: &str) -> Result<TillRole, St
              NOBYPASSRLS;
              GRANT USAGE ON SCHEMA public TO {role};
              GRANT SELECT, INSERT, UPDATE ON orders, tills, till_claims_refused TO {role};
-             GRANT SELECT, INSERT ON audit TO {role};
+             GRANT SELECT, INSERT ON audit, refunds TO {role};
              GRANT SELECT ON paid_by_hour, store_schema, till_roles TO {role};"
         ))
         .await?;

@@ -147,6 +147,40 @@ const MIGRATIONS: &[&str] = &[
              EXECUTE format('GRANT SELECT, INSERT ON audit TO %I', till_role.role_name);
          END LOOP;
      END $$;",
+    // Refunds (退款), each its own row tied to its sale by order number, pushed with the orders:
+    // append-only like the trail, a till role adding only its own till's. Till roles made
+    // before get the right to add.
+    "CREATE TABLE refunds (
+         install_id TEXT   NOT NULL,
+         local_id   BIGINT NOT NULL,
+         till_id    TEXT   NOT NULL,
+         order_no   TEXT   NOT NULL,
+         amount_li  BIGINT NOT NULL CHECK (amount_li > 0),
+         way        TEXT   NOT NULL CHECK (way IN ('cash', 'back_office')),
+         reason     TEXT   NOT NULL,
+         who        TEXT   NOT NULL,
+         at_ms      BIGINT NOT NULL,
+         pushed_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (install_id, local_id)
+     );
+     CREATE INDEX refunds_by_order ON refunds (order_no);
+     CREATE INDEX refunds_by_time ON refunds (at_ms);
+     ALTER TABLE refunds ENABLE ROW LEVEL SECURITY;
+     CREATE POLICY refunds_read ON refunds FOR SELECT USING (true);
+     CREATE POLICY refunds_insert ON refunds FOR INSERT WITH CHECK (till_id = store_till());
+     CREATE FUNCTION refunds_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+         RAISE EXCEPTION 'refunds are append-only';
+     END $$;
+     CREATE TRIGGER refunds_append_only BEFORE UPDATE OR DELETE ON refunds
+         FOR EACH ROW EXECUTE FUNCTION refunds_are_append_only();
+     DO $$
+     DECLARE till_role RECORD;
+     BEGIN
+         FOR till_role IN SELECT role_name FROM till_roles LOOP
+             EXECUTE format('GRANT SELECT, INSERT ON refunds TO %I', till_role.role_name);
+         END LOOP;
+     END $$;",
 ];
 
 /// A number no other user of the database takes advisory locks on: "cashier" in ASCII.

@@ -1799,11 +1799,21 @@ async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &s
         "{}",
         String::from_utf8_lossy(&opened.stderr)
     );
-    let sale = till(&["pay", "--method", "cash", "--amount", "3"]);
+    let sale = till(&["pay", "--method", "cash", "--amount", "3", "--json"]);
     assert!(
         sale.status.success(),
         "{}",
         String::from_utf8_lossy(&sale.stderr)
+    );
+    let sale = json_lines(&sale).pop().expect("the sale's line");
+    let order_no = sale["order_no"].as_str().expect("its number").to_owned();
+    let refund = till(&[
+        "refund", &order_no, "--amount", "1", "--cash", "--reason", "退货",
+    ]);
+    assert!(
+        refund.status.success(),
+        "{}",
+        String::from_utf8_lossy(&refund.stderr)
     );
     let sync = till(&["sync", "--json"]);
     assert!(
@@ -1812,6 +1822,7 @@ async fn a_till_on_its_own_role_sells_and_pushes(postgres: &Postgres, k1_url: &s
         String::from_utf8_lossy(&sync.stderr)
     );
     the_trail_reached_the_store_and_the_till_cannot_touch_it(postgres, k1_url, &till).await;
+    the_refund_reached_the_store_as_its_own_row(postgres, k1_url, &order_no, &till).await;
     let store = store_orders(postgres).await;
     assert_eq!(
         store.len(),
@@ -1895,6 +1906,65 @@ async fn the_trail_reached_the_store_and_the_till_cannot_touch_it(
     );
 }
 
+/// K1's refund reached the store as a row of its own tied to the sale, is not sent twice, and
+/// K1's role can neither rewrite, remove nor forge a refund.
+async fn the_refund_reached_the_store_as_its_own_row(
+    postgres: &Postgres,
+    k1_url: &str,
+    order_no: &str,
+    till: &dyn Fn(&[&str]) -> std::process::Output,
+) {
+    let owner = psql(postgres).await;
+    let refunds: Vec<(String, String, i64, String, String)> = owner
+        .query(
+            "SELECT till_id, order_no, amount_li, way, reason FROM refunds",
+            &[],
+        )
+        .await
+        .expect("the owner reads the refunds")
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+        .collect();
+    assert_eq!(
+        refunds,
+        [(
+            "K1".to_owned(),
+            order_no.to_owned(),
+            1_000,
+            "cash".to_owned(),
+            "退货".to_owned()
+        )]
+    );
+    let again = till(&["sync", "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON");
+    assert_eq!(again["refunds_pushed"], 0, "{again}");
+    let (k1, connection) = tokio_postgres::connect(k1_url, tokio_postgres::NoTls)
+        .await
+        .expect("K1 logs in");
+    tokio::spawn(connection);
+    assert!(
+        k1.execute("UPDATE refunds SET amount_li = 1", &[])
+            .await
+            .is_err(),
+        "no rewrite"
+    );
+    assert!(
+        k1.execute("DELETE FROM refunds", &[]).await.is_err(),
+        "no removal"
+    );
+    assert!(
+        k1.execute(
+            "INSERT INTO refunds (install_id, local_id, till_id, order_no, amount_li, way, reason,
+                 who, at_ms)
+             VALUES ('X', 1, 'K2', 'K2X', 100, 'cash', 'x', 'x', 0)",
+            &[]
+        )
+        .await
+        .is_err(),
+        "no refund in another till's name"
+    );
+}
+
 /// A store an older version made (no `audit` table yet), reached by a till's own role: the till
 /// sells and pushes its orders as before (its role may create nothing, so the migration waits),
 /// and its trail waits; once the owner's connection brings the schema up to date (here
@@ -1904,12 +1974,13 @@ async fn a_till_role_on_an_older_store_sells_on_and_its_trail_follows_the_upgrad
     let postgres = Postgres::start();
     let add_till = |till: &str| add_till(&postgres, till);
     let k1_url = add_till("K1");
-    // Back to the schema before the trail reached the store.
+    // Back to the schema before the trail (and the refunds) reached the store.
     psql(&postgres)
         .await
         .batch_execute(
-            "DROP TABLE audit; DROP FUNCTION audit_is_append_only();
-             DELETE FROM store_schema WHERE version = 5;",
+            "DROP TABLE refunds; DROP FUNCTION refunds_are_append_only();
+             DROP TABLE audit; DROP FUNCTION audit_is_append_only();
+             DELETE FROM store_schema WHERE version >= 5;",
         )
         .await
         .expect("made old");
