@@ -7,7 +7,7 @@
 
 use egui::{Key, RichText, Ui};
 
-use super::{Action, CheckoutState, Phase, centred_column, consume};
+use super::{Action, CheckoutState, Phase, centred_column, charge_button_ui, consume};
 use crate::gateway::PayMethod;
 use crate::gateway::card_payer::{CardField, CardPayer, TypedCard};
 use crate::i18n::{Lang, Localized, tr};
@@ -97,20 +97,7 @@ pub(super) fn card_form_ui(
             None => ui.label(""),
         };
         let checked = CardPayer::checked(state.card.typed(), card_type);
-        ui.add_space(theme::GAP);
-        submit |= ui
-            .add_enabled(
-                checked.is_ok(),
-                egui::Button::new(
-                    RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
-                        .font(theme::font(theme::LARGE_TEXT)),
-                ),
-            )
-            .clicked();
-        ui.label(
-            RichText::new(tr(lang, "Esc 返回修改金额", "Esc: back to the amount"))
-                .color(theme::MUTED),
-        );
+        submit |= charge_button_ui(ui, checked.is_ok(), lang);
     });
     if !submit {
         return None;

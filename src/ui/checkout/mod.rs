@@ -413,6 +413,26 @@ fn centred_column<R>(ui: &mut Ui, add_contents: impl FnOnce(&mut Ui) -> R) -> R 
     .inner
 }
 
+/// The form's 收款 (Enter) button, live once what was typed is right, and the Esc hint beneath:
+/// whether it was clicked.
+fn charge_button_ui(ui: &mut Ui, enabled: bool, lang: Lang) -> bool {
+    ui.add_space(theme::GAP);
+    let clicked = ui
+        .add_enabled(
+            enabled,
+            egui::Button::new(
+                egui::RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
+                    .font(theme::font(theme::LARGE_TEXT)),
+            ),
+        )
+        .clicked();
+    ui.label(
+        egui::RichText::new(tr(lang, "Esc 返回修改金额", "Esc: back to the amount"))
+            .color(theme::MUTED),
+    );
+    clicked
+}
+
 fn consume(ui: &Ui, key: Key) -> bool {
     ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))
 }

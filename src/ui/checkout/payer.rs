@@ -5,7 +5,7 @@
 
 use egui::{Key, RichText, Ui};
 
-use super::{Action, CheckoutState, Phase, centred_column, consume};
+use super::{Action, CheckoutState, Phase, centred_column, charge_button_ui, consume};
 use crate::gateway::PayMethod;
 use crate::gateway::changpay::Payer;
 use crate::i18n::{Lang, Localized, tr};
@@ -88,20 +88,7 @@ pub(super) fn payer_ui(
                 ui.label("");
             }
         }
-        ui.add_space(theme::GAP);
-        submit |= ui
-            .add_enabled(
-                checked.is_ok(),
-                egui::Button::new(
-                    RichText::new(tr(lang, "收款 (Enter)", "Charge (Enter)"))
-                        .font(theme::font(theme::LARGE_TEXT)),
-                ),
-            )
-            .clicked();
-        ui.label(
-            RichText::new(tr(lang, "Esc 返回修改金额", "Esc: back to the amount"))
-                .color(theme::MUTED),
-        );
+        submit |= charge_button_ui(ui, checked.is_ok(), lang);
     });
     if !submit {
         return None;

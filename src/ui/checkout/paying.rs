@@ -89,13 +89,7 @@ pub(super) fn paying_ui(
             }
             if info.is_sandbox
                 && let Some(url) = &qr_url
-                && ui
-                    .add(theme::touch_button(tr(
-                        lang,
-                        "模拟顾客付款",
-                        "Simulate customer payment",
-                    )))
-                    .clicked()
+                && simulate_button_ui(ui, lang)
             {
                 action = Some(Action::SimulatePay(url.clone()));
             }
@@ -218,17 +212,21 @@ fn card_page_ui(
     }
     if info.is_sandbox
         && let Some(link) = crate::app::card_page::first_link(html)
-        && ui
-            .add(theme::touch_button(tr(
-                lang,
-                "模拟顾客付款",
-                "Simulate customer payment",
-            )))
-            .clicked()
+        && simulate_button_ui(ui, lang)
     {
         return Some(Action::SimulatePay(link));
     }
     None
+}
+
+/// The sandbox's 模拟顾客付款: whether it was clicked.
+fn simulate_button_ui(ui: &mut Ui, lang: Lang) -> bool {
+    ui.add(theme::touch_button(tr(
+        lang,
+        "模拟顾客付款",
+        "Simulate customer payment",
+    )))
+    .clicked()
 }
 
 fn transfer_ui(ui: &mut Ui, transfer: &crate::gateway::TransferInstructions, lang: Lang) {
