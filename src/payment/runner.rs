@@ -279,26 +279,31 @@ impl Run<'_> {
         Some(event)
     }
 
+    /// The order's row as first written.
+    fn draft(&self) -> OrderDraft {
+        OrderDraft {
+            provider: self.context.gateway.provider(),
+            merchant_id: self.context.gateway.merchant_id().to_owned(),
+            till_id: self.context.till_id.clone(),
+            method: self.method,
+            amount: self.request.amount,
+            description: self.request.description.clone(),
+            // The customer's detail, masked: the pay code, a bank transfer's payer, a card holder.
+            auth_code_masked: self
+                .auth_code
+                .as_deref()
+                .map(mask_number)
+                .or_else(|| self.request.payer.as_ref().map(Payer::masked))
+                .or_else(|| self.request.card.as_ref().map(CardPayer::masked)),
+        }
+    }
+
     /// Carries out `effect`; returns the event it led to, if any.
     async fn execute(&mut self, effect: Effect) -> Result<Option<Event>, PayError> {
         let ledger = &self.context.ledger;
         match effect {
             Effect::Insert => {
-                let draft = OrderDraft {
-                    provider: self.context.gateway.provider(),
-                    merchant_id: self.context.gateway.merchant_id().to_owned(),
-                    till_id: self.context.till_id.clone(),
-                    method: self.method,
-                    amount: self.request.amount,
-                    description: self.request.description.clone(),
-                    // The customer's detail, masked: the pay code, a bank transfer's payer, a card holder.
-                    auth_code_masked: self
-                        .auth_code
-                        .as_deref()
-                        .map(mask_number)
-                        .or_else(|| self.request.payer.as_ref().map(Payer::masked))
-                        .or_else(|| self.request.card.as_ref().map(CardPayer::masked)),
-                };
+                let draft = self.draft();
                 let record = ledger
                     .run(move |ledger| ledger.create_order(&draft, Utc::now()))
                     .await?;
@@ -378,10 +383,24 @@ impl Run<'_> {
                 Ok(None)
             }
             Effect::Progress(live) => {
-                let _ = self.progress.send(Progress::Live(live)).await;
+                let _ = self
+                    .progress
+                    .send(Progress::Live(words_for(self.method, live)))
+                    .await;
                 Ok(None)
             }
         }
+    }
+}
+
+/// The wait's words for `method`: the machine waits alike for a QR and a pay page, but the
+/// customer finishes quick pay on a page, not by scanning.
+fn words_for(method: PayMethod, live: LiveStatus) -> LiveStatus {
+    match live {
+        LiveStatus::AwaitingScan if method.kind() == MethodKind::CardPage => {
+            LiveStatus::AwaitingPage
+        }
+        live => live,
     }
 }
 

@@ -23,6 +23,8 @@ pub enum LiveStatus {
     Creating,
     /// A QR is shown: 等待顾客扫码….
     AwaitingScan,
+    /// Quick pay's page is open in the browser: 等待顾客在支付页面完成付款….
+    AwaitingPage,
     /// Bar-code pay, before the gateway has said anything of the customer: 正在确认付款….
     ConfirmingPayment,
     /// Bar-code pay: the gateway says the customer is confirming on the phone (顾客输入密码中…).
@@ -36,6 +38,10 @@ impl crate::i18n::Localized for LiveStatus {
         let (zh, en) = match self {
             LiveStatus::Creating => ("正在创建订单…", "Creating the order…"),
             LiveStatus::AwaitingScan => ("等待顾客扫码…", "Waiting for the customer to scan…"),
+            LiveStatus::AwaitingPage => (
+                "等待顾客在支付页面完成付款…",
+                "Waiting for the customer to finish on the pay page…",
+            ),
             LiveStatus::ConfirmingPayment => ("正在确认付款…", "Confirming the payment…"),
             LiveStatus::AwaitingPassword => (
                 "顾客输入密码中…",

@@ -266,8 +266,12 @@ fn the_command_line_opens_the_pay_page_and_waits_to_paid() {
     let lines = BufReader::new(pay.stdout.take().expect("stdout")).lines();
     let mut page_file = None;
     let mut result = None;
+    let mut said = Vec::new();
     for line in lines.map_while(Result::ok) {
         let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        if value["event"] == "status" {
+            said.push(value["text"].as_str().unwrap_or_default().to_owned());
+        }
         if value["event"] == "show" {
             assert_eq!(value["kind"], "card_page", "{value}");
             let path = std::path::PathBuf::from(value["file"].as_str().expect("a file"));
@@ -293,6 +297,11 @@ fn the_command_line_opens_the_pay_page_and_waits_to_paid() {
         }
     }
     assert_eq!(pay.wait().expect("ends").code(), Some(0), "exit 0: paid");
+    assert!(
+        said.iter()
+            .any(|text| text == "等待顾客在支付页面完成付款…"),
+        "the wait is said as a pay page's, not a QR's: {said:?}"
+    );
     let order = result.expect("a result line");
     assert_eq!(order["status"], "paid", "{order}");
     assert_eq!(order["method"], "qht-quick-debit");
@@ -359,6 +368,7 @@ fn the_checkout_takes_the_card_holder_masked_and_the_sandbox_page_pays() {
     world.harness.get_by_label("收款 (Enter)").click();
     world.wait_for(&format!("付款人 {MASKED}"));
     world.wait_for("支付页面已在浏览器打开，请顾客完成银行卡验证");
+    world.wait_for("等待顾客在支付页面完成付款…");
     assert!(world.harness.query_by_label_contains(CARD).is_none());
     world.harness.get_by_label("模拟顾客付款").click();
     world.wait_for("支付成功");
