@@ -7,7 +7,9 @@
 
 use egui::{Key, RichText, Ui};
 
-use super::{Action, CheckoutState, Phase, centred_column, charge_button_ui, consume};
+use super::{
+    Action, CheckoutState, Phase, centred_column, charge_button_ui, consume, form_heading_ui,
+};
 use crate::gateway::PayMethod;
 use crate::gateway::card_payer::{CardField, CardPayer, TypedCard};
 use crate::i18n::{Lang, Localized, tr};
@@ -60,19 +62,12 @@ pub(super) fn card_form_ui(
     let mut wrong = None;
     ui.add_space(theme::GAP);
     centred_column(ui, |ui| {
-        ui.label(
-            RichText::new(format!("{} {amount}", method.message(lang)))
-                .font(theme::font(theme::LARGE_TEXT)),
+        let asks = tr(
+            lang,
+            "快捷支付需要持卡人的信息；收款后请顾客在支付页面完成验证",
+            "Quick pay needs the card holder; the customer then finishes on the pay page",
         );
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "快捷支付需要持卡人的信息；收款后请顾客在支付页面完成验证",
-                "Quick pay needs the card holder; the customer then finishes on the pay page",
-            ))
-            .color(theme::MUTED),
-        );
-        ui.add_space(theme::GAP);
+        form_heading_ui(ui, method, amount, asks, lang);
         egui::Grid::new("card")
             .num_columns(2)
             .spacing([theme::GAP, theme::GAP])

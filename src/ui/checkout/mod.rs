@@ -413,6 +413,16 @@ fn centred_column<R>(ui: &mut Ui, add_contents: impl FnOnce(&mut Ui) -> R) -> R 
     .inner
 }
 
+/// A form's heading: the method and amount, large, and what the form asks for, muted.
+fn form_heading_ui(ui: &mut Ui, method: PayMethod, amount: Money, asks: &str, lang: Lang) {
+    ui.label(
+        egui::RichText::new(format!("{} {amount}", method.message(lang)))
+            .font(theme::font(theme::LARGE_TEXT)),
+    );
+    ui.label(egui::RichText::new(asks).color(theme::MUTED));
+    ui.add_space(theme::GAP);
+}
+
 /// The form's 收款 (Enter) button, live once what was typed is right, and the Esc hint beneath:
 /// whether it was clicked.
 fn charge_button_ui(ui: &mut Ui, enabled: bool, lang: Lang) -> bool {

@@ -5,7 +5,9 @@
 
 use egui::{Key, RichText, Ui};
 
-use super::{Action, CheckoutState, Phase, centred_column, charge_button_ui, consume};
+use super::{
+    Action, CheckoutState, Phase, centred_column, charge_button_ui, consume, form_heading_ui,
+};
 use crate::gateway::PayMethod;
 use crate::gateway::changpay::Payer;
 use crate::i18n::{Lang, Localized, tr};
@@ -38,19 +40,12 @@ pub(super) fn payer_ui(
     let mut submit = false;
     ui.add_space(theme::GAP);
     centred_column(ui, |ui| {
-        ui.label(
-            RichText::new(format!("{} {amount}", method.message(lang)))
-                .font(theme::font(theme::LARGE_TEXT)),
+        let asks = tr(
+            lang,
+            "银行转账需要付款人的真实姓名和账号",
+            "A bank transfer needs the payer's real name and account",
         );
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "银行转账需要付款人的真实姓名和账号",
-                "A bank transfer needs the payer's real name and account",
-            ))
-            .color(theme::MUTED),
-        );
-        ui.add_space(theme::GAP);
+        form_heading_ui(ui, method, amount, asks, lang);
         let account_label = if method == PayMethod::CardBankTransfer {
             tr(lang, "银行卡号", "Card number")
         } else {
